@@ -1,0 +1,51 @@
+/* Every setting of the server, read from GITEKI_* environment variables and then overridden by
+ * command-line flags, validated in one place. A bad value is reported with the variable or
+ * flag name and what is expected; nothing else in the code reads the environment. */
+#ifndef GK_CONFIG_H
+#define GK_CONFIG_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct {
+    char *database_url;      /* GITEKI_DATABASE_URL --database-url (libpq conninfo/URI) */
+    char *read_database_url; /* GITEKI_READ_DATABASE_URL (optional replica) */
+    char *listen_host;       /* GITEKI_LISTEN --listen host:port, default 127.0.0.1:8080 */
+    uint16_t listen_port;
+    unsigned threads;           /* GITEKI_THREADS --threads, worker threads (1..64), default 4 */
+    unsigned conn_limit;        /* GITEKI_CONN_LIMIT, default 1024 */
+    unsigned conn_timeout_s;    /* GITEKI_CONN_TIMEOUT, idle connection timeout, default 30 */
+    size_t json_body_max;       /* GITEKI_JSON_BODY_MAX bytes, default 1 MiB */
+    size_t upload_max;          /* GITEKI_UPLOAD_MAX bytes, default 20 MiB */
+    unsigned scrypt_log2n;      /* GITEKI_SCRYPT_LOG2N, default 17 (N = 2^17) */
+    unsigned scrypt_r, scrypt_p;
+    unsigned hash_concurrency;  /* GITEKI_HASH_CONCURRENCY, default 2 */
+    unsigned session_idle_s;    /* GITEKI_SESSION_IDLE, default 2 h */
+    unsigned session_absolute_s;/* GITEKI_SESSION_ABSOLUTE, default 12 h */
+    char *data_dir;          /* GITEKI_DATA_DIR: folder holding schema/ templates/ static/ */
+    char *key_dir;           /* GITEKI_KEY_DIR: Ed25519 signing keys, default var/keys */
+    char *body_code;         /* GITEKI_BODY_CODE: the certification body's 3 digits, "001" */
+    char *trusted_proxy;     /* GITEKI_TRUSTED_PROXY: address whose X-Forwarded-* we believe */
+    bool secure_cookies;     /* GITEKI_SECURE_COOKIES: 1 when served over TLS by the proxy */
+    bool migrate_on_start;   /* GITEKI_MIGRATE_ON_START, default 1 */
+} gk_config;
+
+/* Fill *c with defaults, then the environment. Returns 0, or -1 with a malloc'd message in
+ * *err naming the variable. Free with gk_config_free. */
+int gk_config_load_env(gk_config *c, char **err);
+
+/* Apply one flag (name without dashes, e.g. "listen") with its value; same validation.
+ * Returns 0, 1 when the flag is unknown (caller decides), -1 on a bad value (*err set). */
+int gk_config_apply_flag(gk_config *c, const char *name, const char *value, char **err);
+
+/* Final checks after env and flags (required values present, data dir found).
+ * need_db: whether the subcommand needs GITEKI_DATABASE_URL. */
+int gk_config_finish(gk_config *c, bool need_db, char **err);
+
+void gk_config_free(gk_config *c);
+
+/* Human-readable list of settings for --help. */
+extern const char gk_config_help[];
+
+#endif

@@ -1,0 +1,398 @@
+#include "http/server.h"
+
+#include "app.h"
+#include "db/db.h"
+#include "http/metrics.h"
+#include "http/reply.h"
+#include "http/router.h"
+#include "log.h"
+#include "render/i18n.h"
+
+#include <openssl/rand.h>
+#include <netinet/in.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#define MAX_URL 8192
+#define NONE_BODY_MAX (64 * 1024)
+
+gk_authenticate_fn gk_server_authenticate;
+gk_guard_fn gk_server_csrf_guard;
+
+void gk_req_arena_free(gk_request *r);
+
+struct gk_server {
+    struct MHD_Daemon *d;
+    atomic_int inflight;
+};
+
+static atomic_ulong request_counter;
+static unsigned request_prefix;
+
+static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'self'; "
+                          "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
+                          "form-action 'self'; frame-ancestors 'none'";
+
+static void add_common_headers(gk_request *r)
+{
+    struct MHD_Response *resp = r->response;
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Content-Security-Policy", csp);
+    MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
+    MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+    MHD_add_response_header(resp, "X-Request-Id", r->request_id);
+    if (!MHD_get_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL))
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    if (!MHD_get_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE))
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+}
+
+static enum MHD_Result queue(gk_request *r)
+{
+    if (!r->response) {
+        /* A handler that built no reply is our bug; so is running out of memory. */
+        if (r->error != GK_ERR_INTERNAL)
+            gk_log("bug", "handler built no reply",
+                   json_pack("{s:s, s:s}", "request_id", r->request_id, "path", r->path));
+        gk_reply_problem(r, GK_ERR_INTERNAL, NULL, NULL);
+        if (!r->response) {
+            static const char oom[] = "{\"status\":500,\"code\":\"server.internal\"}";
+            r->response = MHD_create_response_from_buffer(sizeof oom - 1, (void *)oom,
+                                                          MHD_RESPMEM_PERSISTENT);
+            r->status = 500;
+            if (!r->response) return MHD_NO;
+        }
+    }
+    add_common_headers(r);
+    enum MHD_Result ret = MHD_queue_response(r->conn, r->status, r->response);
+    MHD_destroy_response(r->response);
+    r->response = NULL;
+    return ret;
+}
+
+static enum MHD_Result fail(gk_request *r, gk_error e, const char *detail)
+{
+    gk_reply_problem(r, e, detail, NULL);
+    return queue(r);
+}
+
+static bool media_type_is(const char *ct, const char *want)
+{
+    if (!ct) return false;
+    size_t n = strlen(want);
+    if (strncasecmp(ct, want, n) != 0) return false;
+    return ct[n] == 0 || ct[n] == ';' || ct[n] == ' ';
+}
+
+static bool content_type_ok(const gk_route *rt, const char *ct)
+{
+    switch (rt->body) {
+    case GK_BODY_NONE:
+        return true;
+    case GK_BODY_JSON:
+        return media_type_is(ct, "application/json");
+    case GK_BODY_FORM:
+        return media_type_is(ct, "application/x-www-form-urlencoded");
+    case GK_BODY_JSON_OR_FORM:
+        return media_type_is(ct, "application/json") ||
+               media_type_is(ct, "application/x-www-form-urlencoded");
+    case GK_BODY_CSV:
+        return media_type_is(ct, "text/csv");
+    case GK_BODY_MULTIPART:
+        return media_type_is(ct, "multipart/form-data");
+    }
+    return false;
+}
+
+static size_t body_cap(const gk_route *rt)
+{
+    if (rt->body_max) return rt->body_max;
+    switch (rt->body) {
+    case GK_BODY_NONE:
+        return NONE_BODY_MAX;
+    case GK_BODY_CSV:
+    case GK_BODY_MULTIPART:
+        return gk_app.config.upload_max;
+    default:
+        return gk_app.config.json_body_max;
+    }
+}
+
+static bool method_has_body(const char *m)
+{
+    return !strcmp(m, "POST") || !strcmp(m, "PUT") || !strcmp(m, "PATCH");
+}
+
+static void *arena_alloc(void *ctx, size_t n)
+{
+    return gk_req_alloc(ctx, n);
+}
+
+/* First call: everything decided from the request line and headers. Returns true when it
+ * already queued a reply (an error). */
+static bool on_headers(gk_request *r, const char *url, enum MHD_Result *ret)
+{
+    r->lang = gk_lang_choose(gk_req_query(r, "lang"), gk_req_cookie(r, "giteki_lang"),
+                             gk_req_header(r, "Accept-Language"));
+    if (strlen(url) > MAX_URL) {
+        *ret = fail(r, GK_ERR_URI_TOO_LONG, NULL);
+        return true;
+    }
+    r->path = gk_req_strdup(r, url);
+    if (!r->path) {
+        *ret = fail(r, GK_ERR_INTERNAL, NULL);
+        return true;
+    }
+    char allow[128];
+    switch (gk_router_match(r->method, r->path, &r->route_index, r->params, arena_alloc, r,
+                            allow, sizeof allow)) {
+    case GK_MATCH_OK:
+        r->route = &gk_routes[r->route_index];
+        break;
+    case GK_MATCH_NOT_FOUND:
+        r->route_index = -1;
+        *ret = fail(r, GK_ERR_NOT_FOUND, NULL);
+        return true;
+    case GK_MATCH_METHOD:
+        r->route_index = -1;
+        gk_reply_problem(r, GK_ERR_METHOD_NOT_ALLOWED, NULL, NULL);
+        gk_reply_header(r, MHD_HTTP_HEADER_ALLOW, allow);
+        *ret = queue(r);
+        return true;
+    }
+    if (method_has_body(r->method)) {
+        const char *ct = gk_req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+        const char *cl = gk_req_header(r, MHD_HTTP_HEADER_CONTENT_LENGTH);
+        bool empty = cl && strcmp(cl, "0") == 0;
+        if (!empty && !content_type_ok(r->route, ct)) {
+            *ret = fail(r, GK_ERR_UNSUPPORTED_MEDIA_TYPE,
+                        ct ? gk_req_printf(r, "Content-Type %s is not accepted here", ct)
+                           : "Content-Type is missing");
+            return true;
+        }
+        if (cl && strtoull(cl, NULL, 10) > body_cap(r->route)) {
+            *ret = fail(r, GK_ERR_TOO_LARGE,
+                        gk_req_printf(r, "The body may be at most %zu bytes",
+                                      body_cap(r->route)));
+            return true;
+        }
+    }
+    return false;
+}
+
+static void on_body(gk_request *r, const char *data, size_t size)
+{
+    size_t cap = body_cap(r->route);
+    if (r->body_too_large || r->body_len + size > cap) {
+        r->body_too_large = true; /* keep reading (and dropping) so we can answer 413 */
+        return;
+    }
+    if (r->body_len + size + 1 > r->body_cap) {
+        size_t ncap = r->body_cap ? r->body_cap : 4096;
+        while (ncap < r->body_len + size + 1) ncap *= 2;
+        if (ncap > cap + 1) ncap = cap + 1;
+        char *nb = realloc(r->body, ncap);
+        if (!nb) {
+            r->body_too_large = true;
+            return;
+        }
+        r->body = nb;
+        r->body_cap = ncap;
+    }
+    memcpy(r->body + r->body_len, data, size);
+    r->body_len += size;
+    r->body[r->body_len] = 0;
+}
+
+static bool parse_body(gk_request *r)
+{
+    const gk_route *rt = r->route;
+    if (r->body_too_large) {
+        gk_reply_problem(r, GK_ERR_TOO_LARGE,
+                         gk_req_printf(r, "The body may be at most %zu bytes", body_cap(rt)),
+                         NULL);
+        return false;
+    }
+    const char *ct = gk_req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE);
+    bool is_json = rt->body == GK_BODY_JSON ||
+                   (rt->body == GK_BODY_JSON_OR_FORM && media_type_is(ct, "application/json"));
+    if (!is_json || !method_has_body(r->method)) return true;
+    if (r->body_len == 0) {
+        gk_reply_problem(r, GK_ERR_BAD_JSON, "The body is empty; a JSON object is expected",
+                         NULL);
+        return false;
+    }
+    json_error_t e;
+    r->json = json_loadb(r->body, r->body_len, JSON_REJECT_DUPLICATES, &e);
+    if (!r->json) {
+        gk_reply_problem(r, GK_ERR_BAD_JSON,
+                         gk_req_printf(r, "Line %d, column %d: %s", e.line, e.column, e.text),
+                         NULL);
+        return false;
+    }
+    if (!json_is_object(r->json)) {
+        gk_reply_problem(r, GK_ERR_BAD_JSON, "The body must be a JSON object", NULL);
+        return false;
+    }
+    return true;
+}
+
+/* Final call: the whole request is here. */
+static enum MHD_Result dispatch(gk_request *r)
+{
+    if (!parse_body(r)) return queue(r);
+    r->user.role = GK_ROLE_ANON;
+    if (gk_server_authenticate) gk_server_authenticate(r);
+    if (r->response) return queue(r); /* authentication refused (e.g. expired token) */
+    if (!(r->route->roles & r->user.role)) {
+        return fail(r, r->user.role == GK_ROLE_ANON ? GK_ERR_UNAUTHENTICATED : GK_ERR_FORBIDDEN,
+                    NULL);
+    }
+    if (!gk_req_is_safe_method(r) && r->user.via_cookie && gk_server_csrf_guard &&
+        gk_server_csrf_guard(r))
+        return queue(r);
+    if ((r->route->flags & GK_ROUTE_DB) && !gk_db_conn())
+        return fail(r, GK_ERR_UNAVAILABLE, NULL);
+    r->route->handler(r);
+    return queue(r);
+}
+
+static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, const char *url,
+                                      const char *method, const char *version,
+                                      const char *upload_data, size_t *upload_data_size,
+                                      void **con_cls)
+{
+    gk_server *s = cls;
+    gk_request *r = *con_cls;
+    if (!r) {
+        r = calloc(1, sizeof *r);
+        if (!r) return MHD_NO;
+        *con_cls = r;
+        atomic_fetch_add(&s->inflight, 1);
+        clock_gettime(CLOCK_MONOTONIC, &r->started);
+        r->conn = conn;
+        r->route_index = -1;
+        r->lang = "ja";
+        snprintf(r->method, sizeof r->method, "%s", method);
+        snprintf(r->request_id, sizeof r->request_id, "%08x%08lx", request_prefix,
+                 atomic_fetch_add(&request_counter, 1) & 0xffffffffUL);
+        enum MHD_Result ret = MHD_YES;
+        if (on_headers(r, url, &ret)) return ret;
+        return MHD_YES; /* answer on the next call: measured much faster (design.md) */
+    }
+    if (r->status) {
+        *upload_data_size = 0; /* already answered; drop whatever else arrives */
+        return MHD_YES;
+    }
+    if (*upload_data_size) {
+        on_body(r, upload_data, *upload_data_size);
+        *upload_data_size = 0;
+        return MHD_YES;
+    }
+    return dispatch(r);
+}
+
+static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
+                      enum MHD_RequestTerminationCode toe)
+{
+    gk_server *s = cls;
+    gk_request *r = *con_cls;
+    if (!r) return;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double secs = (double)(now.tv_sec - r->started.tv_sec) +
+                  (double)(now.tv_nsec - r->started.tv_nsec) / 1e9;
+    unsigned status = r->status ? r->status : 499; /* client went away before an answer */
+    gk_metrics_observe(r->route_index, status, secs);
+    json_t *f = json_pack("{s:s, s:s, s:s, s:s, s:i, s:f}", "request_id", r->request_id,
+                          "method", r->method, "path", r->path ? r->path : "-", "route",
+                          r->route ? r->route->name : "-", "status", (int)status,
+                          "duration_ms", secs * 1000.0);
+    if (f && r->user.id) json_object_set_new(f, "user_id", json_string(r->user.id));
+    if (f && r->error != GK_ERR_OK)
+        json_object_set_new(f, "code", json_string(gk_error_code(r->error)));
+    if (f && toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
+        json_object_set_new(f, "terminated", json_integer(toe));
+    gk_log(status >= 500 && status != 503 ? "error" : "info", "request", f);
+    if (r->response) MHD_destroy_response(r->response);
+    if (r->state_free) r->state_free(r->state);
+    json_decref(r->json);
+    free(r->body);
+    gk_req_arena_free(r);
+    free(r);
+    *con_cls = NULL;
+    atomic_fetch_sub(&s->inflight, 1);
+}
+
+static void mhd_log(void *cls, const char *fmt, va_list ap)
+{
+    char buf[512];
+    vsnprintf(buf, sizeof buf, fmt, ap);
+    size_t n = strlen(buf);
+    while (n && buf[n - 1] == '\n') buf[--n] = 0;
+    gk_log("warn", "libmicrohttpd", json_pack("{s:s}", "detail", buf));
+}
+
+gk_server *gk_server_start(const gk_config *c, char **err)
+{
+    RAND_bytes((unsigned char *)&request_prefix, sizeof request_prefix);
+    gk_server *s = calloc(1, sizeof *s);
+    if (!s) return NULL;
+    struct sockaddr_storage ss;
+    memset(&ss, 0, sizeof ss);
+    struct sockaddr_in *v4 = (struct sockaddr_in *)&ss;
+    struct sockaddr_in6 *v6 = (struct sockaddr_in6 *)&ss;
+    unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_EPOLL | MHD_USE_ITC |
+                     MHD_USE_ERROR_LOG | MHD_USE_SUSPEND_RESUME;
+    if (inet_pton(AF_INET, c->listen_host, &v4->sin_addr) == 1) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(c->listen_port);
+    } else if (inet_pton(AF_INET6, c->listen_host, &v6->sin6_addr) == 1) {
+        v6->sin6_family = AF_INET6;
+        v6->sin6_port = htons(c->listen_port);
+        flags |= MHD_USE_IPv6;
+    } else if (strcmp(c->listen_host, "localhost") == 0) {
+        v4->sin_family = AF_INET;
+        v4->sin_port = htons(c->listen_port);
+        v4->sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    } else {
+        if (asprintf(err, "GITEKI_LISTEN: \"%s\" is not an IP address", c->listen_host) < 0)
+            *err = NULL;
+        free(s);
+        return NULL;
+    }
+    s->d = MHD_start_daemon(
+        flags, c->listen_port, NULL, NULL, access_handler, s, MHD_OPTION_SOCK_ADDR,
+        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads,
+        MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->conn_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+        (unsigned)c->conn_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
+        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024,
+        MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
+        MHD_OPTION_END);
+    if (!s->d) {
+        if (asprintf(err, "cannot listen on %s:%u (address in use or not permitted)",
+                     c->listen_host, c->listen_port) < 0)
+            *err = NULL;
+        free(s);
+        return NULL;
+    }
+    return s;
+}
+
+void gk_server_stop(gk_server *s, unsigned grace_s)
+{
+    if (!s) return;
+    MHD_socket lsock = MHD_quiesce_daemon(s->d); /* stop accepting new connections */
+    if (lsock != MHD_INVALID_SOCKET) close(lsock);
+    for (unsigned i = 0; i < grace_s * 20 && atomic_load(&s->inflight) > 0; i++)
+        usleep(50 * 1000);
+    if (atomic_load(&s->inflight) > 0)
+        gk_logf("warn", "stopping with %d requests still in flight", atomic_load(&s->inflight));
+    MHD_stop_daemon(s->d);
+    free(s);
+}

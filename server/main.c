@@ -1,0 +1,299 @@
+/* giteki: one binary, several subcommands. Everything here is start-up and shutdown; the
+ * work is in the modules. */
+#include "api/handlers.h"
+#include "app.h"
+#include "config.h"
+#include "crypto/password.h"
+#include "db/db.h"
+#include "db/migrate.h"
+#include "db/users.h"
+#include "http/server.h"
+#include "log.h"
+#include "render/i18n.h"
+#include "render/template.h"
+#include "web/static_files.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <termios.h>
+#include <unistd.h>
+
+
+static const char usage[] =
+    "Usage: giteki COMMAND [FLAGS]\n"
+    "\n"
+    "Commands:\n"
+    "  serve                 run the HTTP server (migrates first unless told not to)\n"
+    "  migrate               apply the schema migrations and exit\n"
+    "  user create           create a user (the first admin, staff accounts)\n"
+    "  version               print the version\n"
+    "\n"
+    "Run 'giteki COMMAND --help' for a command's flags.\n";
+
+static const char user_usage[] =
+    "Usage: giteki user create --email E --name N --role R [--password P]\n"
+    "                          [--organization-id ID]\n"
+    "\n"
+    "  --role             manufacturer, examiner, regulator or admin\n"
+    "  --password         at least 12 characters; read from standard input when omitted\n"
+    "  --organization-id  required for manufacturers (the organisation's id)\n"
+    "Exit status: 0 created, 1 error, 3 a user with that e-mail address already exists.\n";
+
+static void die(const char *what, char *msg)
+{
+    fprintf(stderr, "giteki: %s%s%s\n", what, msg ? ": " : "", msg ? msg : "");
+    free(msg);
+    exit(1);
+}
+
+/* Parse --flag value pairs shared by every command into the configuration; flags the
+ * command itself knows are returned through `extra` (name, value pairs). */
+typedef struct {
+    const char *name;
+    const char **value;
+} extra_flag;
+
+static void parse_flags(int argc, char **argv, gk_config *c, extra_flag *extra,
+                        const char *help)
+{
+    for (int i = 0; i < argc; i++) {
+        const char *a = argv[i];
+        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
+            fputs(help, stdout);
+            fputs("\n", stdout);
+            fputs(gk_config_help, stdout);
+            exit(0);
+        }
+        if (strncmp(a, "--", 2) != 0) die("unexpected argument", strdup(a));
+        char name[64];
+        const char *value = NULL;
+        const char *eq = strchr(a + 2, '=');
+        if (eq) {
+            snprintf(name, sizeof name, "%.*s", (int)(eq - a - 2), a + 2);
+            value = eq + 1;
+        } else {
+            snprintf(name, sizeof name, "%s", a + 2);
+            if (i + 1 < argc) value = argv[++i];
+        }
+        bool used = false;
+        for (extra_flag *e = extra; e && e->name; e++) {
+            if (!strcmp(e->name, name)) {
+                if (!value) die("missing value for", strdup(a));
+                *e->value = value;
+                used = true;
+            }
+        }
+        if (used) continue;
+        char *err = NULL;
+        int rc = gk_config_apply_flag(c, name, value, &err);
+        if (rc < 0) die("bad flag", err);
+        if (rc > 0) die("unknown flag", strdup(a));
+    }
+}
+
+static void load_config(gk_config *c, int argc, char **argv, extra_flag *extra,
+                        const char *help, bool need_db)
+{
+    char *err = NULL;
+    if (gk_config_load_env(c, &err)) die("bad setting", err);
+    parse_flags(argc, argv, c, extra, help);
+    if (gk_config_finish(c, need_db, &err)) die("bad setting", err);
+    gk_password_config pc = {.n = UINT64_C(1) << c->scrypt_log2n,
+                             .r = c->scrypt_r,
+                             .p = c->scrypt_p,
+                             .max_concurrent = c->hash_concurrency};
+    const char *perr = gk_password_config_check(&pc);
+    if (perr) die("bad scrypt setting", strdup(perr));
+    if (!gk_password_init(&pc)) die("cannot initialise password hashing", NULL);
+}
+
+static char *path_join(const char *a, const char *b)
+{
+    char *s = NULL;
+    if (asprintf(&s, "%s/%s", a, b) < 0) die("out of memory", NULL);
+    return s;
+}
+
+static void run_migrations(const gk_config *c)
+{
+    char *dir = path_join(c->data_dir, "schema");
+    char *err = NULL;
+    int n = gk_migrate(c->database_url, dir, &err);
+    free(dir);
+    if (n < 0) die("migration failed", err);
+    gk_log("info", "migrations", json_pack("{s:i}", "applied", n));
+}
+
+static void register_statements(void)
+{
+    gk_health_register();
+    gk_users_register();
+}
+
+static int cmd_migrate(int argc, char **argv)
+{
+    gk_config c;
+    load_config(&c, argc, argv, NULL, "Usage: giteki migrate [FLAGS]\n", true);
+    run_migrations(&c);
+    gk_config_free(&c);
+    return 0;
+}
+
+static int cmd_serve(int argc, char **argv)
+{
+    load_config(&gk_app.config, argc, argv, NULL, "Usage: giteki serve [FLAGS]\n", true);
+    gk_config *c = &gk_app.config;
+    char *err = NULL;
+
+    /* Templates and messages are checked before anything listens: a broken template stops
+     * the start, not a request. */
+    char *dir = path_join(c->data_dir, "templates");
+    gk_app.templates = gk_templates_load(dir, &err);
+    if (!gk_app.templates) die("templates", err);
+    char *mdir = path_join(dir, "messages");
+    gk_app.messages = gk_messages_load(mdir, &err);
+    free(mdir);
+    free(dir);
+    if (!gk_app.messages) die("message catalogues", err);
+    if (gk_templates_check_messages(gk_app.templates, gk_app.messages, &err))
+        die("templates", err);
+    dir = path_join(c->data_dir, "static");
+    gk_app.static_files = gk_static_load(dir, &err);
+    free(dir);
+    if (!gk_app.static_files) die("static files", err);
+
+    if (c->migrate_on_start) run_migrations(c);
+    register_statements();
+    if (gk_db_init(c->database_url, c->read_database_url)) die("out of memory", NULL);
+
+    /* Signals are taken by this thread with sigwait; the worker threads inherit the mask. */
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &set, NULL);
+    signal(SIGPIPE, SIG_IGN);
+
+    gk_server *s = gk_server_start(c, &err);
+    if (!s) die("cannot start", err);
+    gk_log("info", "listening",
+           json_pack("{s:s, s:i, s:i, s:s, s:s}", "host", c->listen_host, "port",
+                     (int)c->listen_port, "threads", (int)c->threads, "data_dir", c->data_dir,
+                     "version", GITEKI_VERSION));
+    int sig = 0;
+    sigwait(&set, &sig);
+    gk_log("info", "stopping", json_pack("{s:s}", "signal", sig == SIGINT ? "INT" : "TERM"));
+    gk_server_stop(s, 30);
+    gk_db_shutdown();
+    gk_templates_free(gk_app.templates);
+    gk_messages_free(gk_app.messages);
+    gk_static_free(gk_app.static_files);
+    gk_config_free(c);
+    gk_log("info", "stopped", NULL);
+    return 0;
+}
+
+static char *read_password_stdin(void)
+{
+    struct termios old, quiet;
+    bool tty = isatty(STDIN_FILENO) && tcgetattr(STDIN_FILENO, &old) == 0;
+    if (tty) {
+        fputs("Password: ", stderr);
+        quiet = old;
+        quiet.c_lflag &= ~(tcflag_t)ECHO;
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &quiet);
+    }
+    char *line = NULL;
+    size_t cap = 0;
+    ssize_t n = getline(&line, &cap, stdin);
+    if (tty) {
+        tcsetattr(STDIN_FILENO, TCSAFLUSH, &old);
+        fputs("\n", stderr);
+    }
+    if (n <= 0) {
+        free(line);
+        return NULL;
+    }
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = 0;
+    return line;
+}
+
+static int cmd_user(int argc, char **argv)
+{
+    if (argc < 1 || strcmp(argv[0], "create") != 0) {
+        fputs(user_usage, argc >= 1 && !strcmp(argv[0], "--help") ? stdout : stderr);
+        return argc >= 1 && !strcmp(argv[0], "--help") ? 0 : 1;
+    }
+    const char *email = NULL, *name = NULL, *role = NULL, *password = NULL, *org = NULL;
+    extra_flag extra[] = {{"email", &email},       {"name", &name},
+                          {"role", &role},         {"password", &password},
+                          {"organization-id", &org}, {NULL, NULL}};
+    gk_config c;
+    load_config(&c, argc - 1, argv + 1, extra, user_usage, true);
+    if (!email || !name || !role) die("user create needs --email, --name and --role", NULL);
+    static const char *roles[] = {"manufacturer", "examiner", "regulator", "admin"};
+    bool role_ok = false;
+    for (size_t i = 0; i < 4; i++) role_ok |= !strcmp(role, roles[i]);
+    if (!role_ok)
+        die("--role must be manufacturer, examiner, regulator or admin", strdup(role));
+    if (!strcmp(role, "manufacturer") != !!org)
+        die(org ? "--organization-id is only for manufacturers"
+                : "a manufacturer needs --organization-id",
+            NULL);
+    char *pw_read = password ? NULL : read_password_stdin();
+    if (!password) password = pw_read;
+    if (!password) die("no password given (use --password or standard input)", NULL);
+    const char *policy = gk_password_policy_check(password);
+    if (policy)
+        die("password refused", strdup(!strcmp(policy, "password.too_short")
+                                           ? "it must have at least 12 characters"
+                                           : policy));
+    char *hash = NULL;
+    if (!gk_password_hash(password, &hash)) die("cannot hash the password", NULL);
+    free(pw_read);
+
+    register_statements();
+    if (gk_db_init(c.database_url, NULL)) die("out of memory", NULL);
+    PGconn *conn = gk_db_conn();
+    if (!conn) die("cannot connect to the database", NULL);
+    char *id = NULL;
+    const char *field = NULL;
+    gk_error e = gk_users_insert(conn, email, name, role, org, hash, &id, &field);
+    free(hash);
+    int rc = 0;
+    if (e == GK_ERR_OK) {
+        printf("%s\n", id);
+    } else if (e == GK_ERR_ALREADY_EXISTS) {
+        fprintf(stderr, "giteki: a user with e-mail address %s already exists\n", email);
+        rc = 3;
+    } else {
+        fprintf(stderr, "giteki: user not created: %s%s%s\n", gk_error_title(e, "en"),
+                field ? " — check " : "", field ? field : "");
+        rc = 1;
+    }
+    free(id);
+    gk_db_shutdown();
+    gk_config_free(&c);
+    return rc;
+}
+
+int main(int argc, char **argv)
+{
+    if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") ||
+        !strcmp(argv[1], "help")) {
+        fputs(usage, argc < 2 ? stderr : stdout);
+        return argc < 2 ? 1 : 0;
+    }
+    const char *cmd = argv[1];
+    if (!strcmp(cmd, "serve")) return cmd_serve(argc - 2, argv + 2);
+    if (!strcmp(cmd, "migrate")) return cmd_migrate(argc - 2, argv + 2);
+    if (!strcmp(cmd, "user")) return cmd_user(argc - 2, argv + 2);
+    if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
+        printf("giteki %s\n", GITEKI_VERSION);
+        return 0;
+    }
+    fprintf(stderr, "giteki: unknown command '%s'\n\n%s", cmd, usage);
+    return 1;
+}

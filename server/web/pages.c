@@ -1,0 +1,69 @@
+#include "web/page.h"
+
+#include "api/handlers.h"
+#include "app.h"
+#include "http/reply.h"
+#include "log.h"
+#include "render/template.h"
+
+#include <string.h>
+
+static json_t *common_model(gk_request *r, json_t *model)
+{
+    if (!model) model = json_object();
+    if (!model) return NULL;
+    json_object_set_new(model, "lang", json_string(r->lang));
+    json_object_set_new(model, "other_lang", json_string(strcmp(r->lang, "ja") ? "ja" : "en"));
+    json_object_set_new(model, "path", json_string(r->path ? r->path : "/"));
+    if (r->user.id)
+        json_object_set_new(model, "user",
+                            json_pack("{s:s?, s:s?, s:s}", "name", r->user.name, "email",
+                                      r->user.email, "role",
+                                      r->user.role == GK_ROLE_MANUFACTURER ? "manufacturer"
+                                      : r->user.role == GK_ROLE_EXAMINER   ? "examiner"
+                                      : r->user.role == GK_ROLE_REGULATOR  ? "regulator"
+                                                                           : "admin"));
+    return model;
+}
+
+void gk_page_render(gk_request *r, unsigned status, const char *name, json_t *model)
+{
+    model = common_model(r, model);
+    gk_buf out = GK_BUF_INIT;
+    int rc = model ? gk_template_render(gk_app.templates, name, model, gk_app.messages, r->lang,
+                                        &out)
+                   : GK_RENDER_NOMEM;
+    json_decref(model);
+    if (rc != GK_RENDER_OK) {
+        gk_buf_free(&out);
+        if (rc == GK_RENDER_NOT_FOUND)
+            gk_log("bug", "no such template", json_pack("{s:s}", "template", name));
+        return; /* no reply: the dispatcher answers 500 */
+    }
+    size_t len = 0;
+    char *html = gk_buf_steal(&out, &len);
+    gk_reply_take(r, status, "text/html; charset=utf-8", html, len);
+    gk_reply_header(r, "Content-Language", r->lang);
+    gk_reply_header(r, MHD_HTTP_HEADER_VARY, "Accept-Language, Cookie");
+}
+
+void gk_page_error(gk_request *r, gk_error e, const char *detail)
+{
+    json_t *m = json_pack("{s:i, s:s, s:s, s:s}", "status", (int)gk_error_status(e), "title",
+                          gk_error_title(e, r->lang), "code", gk_error_code(e), "detail",
+                          detail ? detail : "");
+    gk_page_render(r, gk_error_status(e), "error", m);
+    r->error = e;
+}
+
+bool gk_page_wants_html(gk_request *r)
+{
+    const char *accept = gk_req_header(r, MHD_HTTP_HEADER_ACCEPT);
+    if (!accept || !strstr(accept, "text/html")) return false;
+    return !r->path || strncmp(r->path, "/api/", 5) != 0;
+}
+
+void gk_h_home(gk_request *r)
+{
+    gk_page_render(r, 200, "home", NULL);
+}
