@@ -130,6 +130,9 @@ static void register_statements(void)
 {
     gk_health_register();
     gk_users_register();
+    /* rules */
+    gk_determinations_register();
+    /* accounts */
 }
 
 static int cmd_migrate(int argc, char **argv)

@@ -18,4 +18,15 @@ void gk_h_static(gk_request *r);
 /* web/pages.c */
 void gk_h_home(gk_request *r);
 
+/* ---- rules (api/determinations.c, web/determination.c) ---- */
+void gk_determinations_register(void);
+void gk_h_determinations_create(gk_request *r);
+void gk_h_rule_sets_list(gk_request *r);
+void gk_h_rule_sets_get(gk_request *r);
+void gk_h_categories_list(gk_request *r);
+void gk_h_categories_get(gk_request *r);
+void gk_h_determination_page(gk_request *r);
+
+/* ---- accounts (api/accounts.c, web/account.c) ---- */
+
 #endif

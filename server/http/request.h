@@ -34,6 +34,8 @@ typedef struct {
     char *email, *name;
     gk_role role; /* GK_ROLE_ANON when nobody is signed in */
     char *session_id;
+    char *csrf_token; /* cookie sessions: the token forms must carry (web/page.c puts it in
+                         every page's model as "csrf_token") */
     bool via_cookie; /* cookie sessions need CSRF tokens on unsafe requests */
 } gk_principal;
 
@@ -56,6 +58,7 @@ typedef struct gk_request {
     size_t body_len, body_cap;
     bool body_too_large, body_started;
     json_t *json; /* parsed JSON body (owned) */
+    void *form;   /* decoded form fields (http/fields.c), in the arena */
 
     /* The reply being built; queued by the dispatcher after the handler returns. */
     struct MHD_Response *response;

@@ -367,13 +367,13 @@ gk_server *gk_server_start(const gk_config *c, char **err)
         return NULL;
     }
     s->d = MHD_start_daemon(
-        flags, c->listen_port, NULL, NULL, access_handler, s, MHD_OPTION_SOCK_ADDR,
+        flags, c->listen_port, NULL, NULL, access_handler, s, MHD_OPTION_EXTERNAL_LOGGER,
+        mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
         (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads,
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->conn_limit, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)c->conn_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-        MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_END);
     if (!s->d) {
         if (asprintf(err, "cannot listen on %s:%u (address in use or not permitted)",
                      c->listen_host, c->listen_port) < 0)

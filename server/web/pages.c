@@ -15,6 +15,23 @@ static json_t *common_model(gk_request *r, json_t *model)
     json_object_set_new(model, "lang", json_string(r->lang));
     json_object_set_new(model, "other_lang", json_string(strcmp(r->lang, "ja") ? "ja" : "en"));
     json_object_set_new(model, "path", json_string(r->path ? r->path : "/"));
+    /* The navigation item of this page (aria-current), unless the handler chose one. */
+    static const struct {
+        const char *prefix, *nav;
+        bool exact;
+    } navs[] = {{"/", "home", true},
+                {"/determination", "determination", false},
+                {"/certificates", "certificates", false},
+                {"/signin", "signin", false}};
+    if (!json_object_get(model, "nav") && r->path)
+        for (size_t i = 0; i < sizeof navs / sizeof *navs; i++)
+            if (navs[i].exact ? !strcmp(r->path, navs[i].prefix)
+                              : !strncmp(r->path, navs[i].prefix, strlen(navs[i].prefix))) {
+                json_object_set_new(model, "nav", json_pack("{s:s}", navs[i].nav, "page"));
+                break;
+            }
+    if (r->user.csrf_token)
+        json_object_set_new(model, "csrf_token", json_string(r->user.csrf_token));
     if (r->user.id)
         json_object_set_new(model, "user",
                             json_pack("{s:s?, s:s?, s:s}", "name", r->user.name, "email",
@@ -44,6 +61,13 @@ void gk_page_render(gk_request *r, unsigned status, const char *name, json_t *mo
     char *html = gk_buf_steal(&out, &len);
     gk_reply_take(r, status, "text/html; charset=utf-8", html, len);
     gk_reply_header(r, "Content-Language", r->lang);
+    /* A language chosen with ?lang= is remembered for the following pages. */
+    const char *asked = gk_req_query(r, "lang");
+    if (asked && gk_lang_from_tag(asked, strlen(asked)))
+        gk_reply_header(r, MHD_HTTP_HEADER_SET_COOKIE,
+                        !strcmp(r->lang, "ja")
+                            ? "giteki_lang=ja; Path=/; Max-Age=31536000; SameSite=Lax"
+                            : "giteki_lang=en; Path=/; Max-Age=31536000; SameSite=Lax");
     gk_reply_header(r, MHD_HTTP_HEADER_VARY, "Accept-Language, Cookie");
 }
 
