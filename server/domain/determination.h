@@ -1,0 +1,133 @@
+/* The scope determination: does certification apply, and does Article 34-10 (the IoT
+ * security requirements) apply? (domain.md "Scope", 端末設備等規則 第34条の10.)
+ *
+ * Input: five facts about the equipment, each unset/false/true, and the governing rule set.
+ * Output: the outcome, the applicable requirement ids, obligations, and the complete
+ * rationale (every test evaluated and reported, with the deciding ones flagged).
+ *
+ * Memory: the result is a plain struct filled in place; every string in it is either static
+ * text of this module or points into the rule set passed in (which must outlive the result).
+ * Nothing is allocated, so there is nothing to free. */
+#ifndef GK_DOMAIN_DETERMINATION_H
+#define GK_DOMAIN_DETERMINATION_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+#include "domain/date.h"
+#include "domain/rule_set.h"
+#include "errors.h"
+
+/* A fact the applicant may not have stated yet. UNSET is zero, so `{0}` is "nothing known". */
+typedef enum { GK_TRI_UNSET = 0, GK_TRI_FALSE, GK_TRI_TRUE } gk_tristate;
+
+/* The facts, in the order of gk_determination_fact_names. */
+typedef enum {
+    GK_FACT_DIRECTLY_CONNECTABLE,               /* physically and technically able to connect
+                                                   directly to a carrier's line facility */
+    GK_FACT_DATA_TRANSMISSION_FACILITY,         /* connects to a digital data transmission
+                                                   facility (FTTH, DSL, CATV, mobile ...) */
+    GK_FACT_USES_IP,                            /* uses Internet Protocol on that connection */
+    GK_FACT_REMOTELY_CONFIGURABLE,              /* its send/receive settings can be changed via
+                                                   the line (web admin, telnet, cloud, TR-069) */
+    GK_FACT_USER_INSTALLABLE_SECURITY_SOFTWARE, /* the user can at will and at any time take
+                                                 measures with arbitrary software (PC, phone) */
+    GK_FACT__COUNT
+} gk_fact;
+
+/* JSON member names inside "facts" ("uses_ip") and the field paths used in error reports
+ * ("facts.uses_ip"), indexed by gk_fact: the JSON layer iterates these, so a new fact cannot
+ * be forgotten there. */
+extern const char *const gk_determination_fact_names[GK_FACT__COUNT];
+extern const char *const gk_determination_fact_fields[GK_FACT__COUNT];
+
+typedef struct {
+    gk_tristate v[GK_FACT__COUNT];
+} gk_facts;
+
+/* Index of a fact by its JSON name; -1 when unknown. */
+int gk_determination_fact_index(const char *name);
+
+typedef enum {
+    GK_OUTCOME_NOT_SUBJECT,           /* never directly connected: outside certification */
+    GK_OUTCOME_SUBJECT_GENERAL_ONLY,  /* certification needed, Art. 34-10 does not apply */
+    GK_OUTCOME_SUBJECT_WITH_SECURITY, /* certification needed and Art. 34-10 applies */
+    GK_OUTCOME__COUNT
+} gk_outcome;
+
+/* "not_subject", "subject_general_only", "subject_with_security". */
+const char *gk_outcome_name(gk_outcome outcome);
+/* Inverse of gk_outcome_name; false when unknown. */
+bool gk_outcome_from_name(const char *name, gk_outcome *out);
+
+/* The tests, in the order the rationale lists them. */
+typedef enum {
+    GK_TEST_DIRECT_CONNECTION,              /* certification needed at all */
+    GK_TEST_DATA_TRANSMISSION_FACILITY,     /* Art. 34-10 test 1 */
+    GK_TEST_INTERNET_PROTOCOL,              /* test 2 */
+    GK_TEST_REMOTE_CONFIGURATION,           /* test 3 */
+    GK_TEST_NOT_USER_SECURABLE,             /* test 4: not within the ただし書 exemption */
+    GK_TEST_RULE_SET_SECURITY_REQUIREMENTS, /* the governing rule set has any requirement */
+    GK_TEST__COUNT
+} gk_test;
+
+/* "direct_connection", "data_transmission_facility", "internet_protocol",
+ * "remote_configuration", "not_user_securable", "rule_set_security_requirements". */
+const char *gk_test_name(gk_test test);
+
+typedef struct {
+    gk_test test;
+    const char *name; /* gk_test_name(test) */
+    bool holds;
+    bool decisive;         /* this test's result decided the outcome (see below) */
+    const char *reason_en; /* static text, depends on test and holds */
+    const char *reason_ja;
+} gk_rationale_entry;
+
+#define GK_DETERMINATION_MAX_OBLIGATIONS 4
+
+/* Obligation of not_subject equipment: its manual must say it cannot be connected directly
+ * to a carrier's line (public wireless LAN included) and must go through a router. */
+#define GK_OBLIGATION_MANUAL_NO_DIRECT_CONNECTION "manual_no_direct_connection_statement"
+
+typedef struct {
+    gk_outcome outcome;
+    const gk_rule_set *rule_set; /* the governing rule set (its id is the "rule set version") */
+    /* Ids of the catalogue entries of kind "requirement" that apply, in catalogue order;
+     * empty unless outcome is subject_with_security. */
+    const char *requirements[GK_RULE_SET_MAX_REQUIREMENTS];
+    size_t n_requirements;
+    const char *obligations[GK_DETERMINATION_MAX_OBLIGATIONS];
+    size_t n_obligations;
+    /* Always all GK_TEST__COUNT tests in gk_test order once the facts are complete. */
+    gk_rationale_entry rationale[GK_TEST__COUNT];
+    size_t n_rationale;
+    /* On GK_ERR_VALIDATION: the field paths of every unset fact ("facts.uses_ip"), in order. */
+    const char *missing[GK_FACT__COUNT];
+    size_t n_missing;
+} gk_determination;
+
+/* Determines the outcome under `rule_set` (not NULL).
+ *   not directly connectable               -> not_subject (+ manual obligation); decisive:
+ *                                             direct_connection
+ *   directly connectable and the rule set has no security requirements
+ *                                          -> subject_general_only; decisive: the rule-set test
+ *   directly connectable and a test 1-4 fails
+ *                                          -> subject_general_only; decisive: each failing test
+ *   otherwise                              -> subject_with_security; decisive: all tests (each
+ *                                             one is necessary)
+ * Returns GK_ERR_OK, or GK_ERR_VALIDATION when any fact is unset (out->missing names every
+ * one; the rest of *out is then cleared). An unset fact is refused even when another fact
+ * would decide alone: the determination is recorded with the application, so it is complete.
+ */
+gk_error gk_determination_run(const gk_facts *facts, const gk_rule_set *rule_set,
+                              gk_determination *out);
+
+/* The stateless determination of the API: selects the governing rule set for filing_date and
+ * the optional opt-in (gk_rule_set_select), then runs it. Missing facts are reported first
+ * (GK_ERR_VALIDATION, out->missing filled), then the rule-set errors of gk_rule_set_select. */
+gk_error gk_determination_on(const gk_rule_set *sets, size_t n, const gk_facts *facts,
+                             gk_date filing_date, const char *opt_in_rule_set,
+                             gk_determination *out);
+
+#endif

@@ -1,0 +1,219 @@
+#include "domain/lifecycle.h"
+
+#include <string.h>
+
+#define M GK_LC_ROLE_MANUFACTURER
+#define E GK_LC_ROLE_EXAMINER
+#define R GK_LC_ROLE_REGULATOR
+#define A GK_LC_ROLE_ADMIN
+
+/* The application life cycle. Regulators have no row: they watch and order, they do not
+ * process cases. Admins only (re)assign cases; decisions stay with examiners. */
+static const gk_lifecycle_transition app_table[] = {
+    {GK_LC_DRAFT, GK_LC_EV_EDIT, M, GK_LC_DRAFT},
+    {GK_LC_DRAFT, GK_LC_EV_SUBMIT, M, GK_LC_SUBMITTED},
+    {GK_LC_DRAFT, GK_LC_EV_WITHDRAW, M, GK_LC_WITHDRAWN},
+
+    {GK_LC_SUBMITTED, GK_LC_EV_WITHDRAW, M, GK_LC_WITHDRAWN},
+    {GK_LC_SUBMITTED, GK_LC_EV_ASSIGN, E, GK_LC_IN_REVIEW},
+    {GK_LC_SUBMITTED, GK_LC_EV_ASSIGN, A, GK_LC_IN_REVIEW},
+    {GK_LC_SUBMITTED, GK_LC_EV_START_REVIEW, E, GK_LC_IN_REVIEW},
+
+    {GK_LC_IN_REVIEW, GK_LC_EV_WITHDRAW, M, GK_LC_WITHDRAWN},
+    {GK_LC_IN_REVIEW, GK_LC_EV_ASSIGN, E, GK_LC_IN_REVIEW},
+    {GK_LC_IN_REVIEW, GK_LC_EV_ASSIGN, A, GK_LC_IN_REVIEW},
+    {GK_LC_IN_REVIEW, GK_LC_EV_REQUEST_INFO, E, GK_LC_INFO_REQUESTED},
+    {GK_LC_IN_REVIEW, GK_LC_EV_PROPOSE, E, GK_LC_PROPOSED},
+
+    {GK_LC_INFO_REQUESTED, GK_LC_EV_WITHDRAW, M, GK_LC_WITHDRAWN},
+    {GK_LC_INFO_REQUESTED, GK_LC_EV_RESPOND, M, GK_LC_IN_REVIEW},
+    {GK_LC_INFO_REQUESTED, GK_LC_EV_ASSIGN, E, GK_LC_INFO_REQUESTED},
+    {GK_LC_INFO_REQUESTED, GK_LC_EV_ASSIGN, A, GK_LC_INFO_REQUESTED},
+
+    {GK_LC_PROPOSED, GK_LC_EV_WITHDRAW, M, GK_LC_WITHDRAWN},
+    {GK_LC_PROPOSED, GK_LC_EV_APPROVE_GRANT, E, GK_LC_GRANTED},
+    {GK_LC_PROPOSED, GK_LC_EV_APPROVE_REJECT, E, GK_LC_REJECTED},
+    {GK_LC_PROPOSED, GK_LC_EV_RETURN, E, GK_LC_IN_REVIEW},
+};
+
+/* The certificate life cycle: the certification body's examiners act on market surveillance,
+ * regulators order, admins correct; the holder cannot suspend or revoke. */
+static const gk_lifecycle_cert_transition cert_table[] = {
+    {GK_LC_CERT_GRANTED, GK_LC_CERT_EV_SUSPEND, E, GK_LC_CERT_SUSPENDED},
+    {GK_LC_CERT_GRANTED, GK_LC_CERT_EV_SUSPEND, R, GK_LC_CERT_SUSPENDED},
+    {GK_LC_CERT_GRANTED, GK_LC_CERT_EV_SUSPEND, A, GK_LC_CERT_SUSPENDED},
+    {GK_LC_CERT_SUSPENDED, GK_LC_CERT_EV_REINSTATE, E, GK_LC_CERT_GRANTED},
+    {GK_LC_CERT_SUSPENDED, GK_LC_CERT_EV_REINSTATE, R, GK_LC_CERT_GRANTED},
+    {GK_LC_CERT_SUSPENDED, GK_LC_CERT_EV_REINSTATE, A, GK_LC_CERT_GRANTED},
+    {GK_LC_CERT_GRANTED, GK_LC_CERT_EV_REVOKE, E, GK_LC_CERT_REVOKED},
+    {GK_LC_CERT_GRANTED, GK_LC_CERT_EV_REVOKE, R, GK_LC_CERT_REVOKED},
+    {GK_LC_CERT_GRANTED, GK_LC_CERT_EV_REVOKE, A, GK_LC_CERT_REVOKED},
+    {GK_LC_CERT_SUSPENDED, GK_LC_CERT_EV_REVOKE, E, GK_LC_CERT_REVOKED},
+    {GK_LC_CERT_SUSPENDED, GK_LC_CERT_EV_REVOKE, R, GK_LC_CERT_REVOKED},
+    {GK_LC_CERT_SUSPENDED, GK_LC_CERT_EV_REVOKE, A, GK_LC_CERT_REVOKED},
+};
+
+#undef M
+#undef E
+#undef R
+#undef A
+
+#define COUNT(a) (sizeof(a) / sizeof((a)[0]))
+
+const gk_lifecycle_transition *gk_lifecycle_table(size_t *n)
+{
+    *n = COUNT(app_table);
+    return app_table;
+}
+
+const gk_lifecycle_cert_transition *gk_lifecycle_cert_table(size_t *n)
+{
+    *n = COUNT(cert_table);
+    return cert_table;
+}
+
+gk_error gk_lifecycle_next(gk_lifecycle_state from, gk_lifecycle_event event,
+                           gk_lifecycle_role role, gk_lifecycle_state *to)
+{
+    bool role_may = false;
+    for (size_t i = 0; i < COUNT(app_table); i++) {
+        const gk_lifecycle_transition *t = &app_table[i];
+        if (t->event != event || t->role != role) continue;
+        role_may = true;
+        if (t->from == from) {
+            *to = t->to;
+            return GK_ERR_OK;
+        }
+    }
+    return role_may ? GK_ERR_CONFLICT : GK_ERR_FORBIDDEN;
+}
+
+gk_error gk_lifecycle_cert_next(gk_lifecycle_cert_state from, gk_lifecycle_cert_event event,
+                                gk_lifecycle_role role, gk_lifecycle_cert_state *to)
+{
+    bool role_may = false;
+    for (size_t i = 0; i < COUNT(cert_table); i++) {
+        const gk_lifecycle_cert_transition *t = &cert_table[i];
+        if (t->event != event || t->role != role) continue;
+        role_may = true;
+        if (t->from == from) {
+            *to = t->to;
+            return GK_ERR_OK;
+        }
+    }
+    return role_may ? GK_ERR_CONFLICT : GK_ERR_FORBIDDEN;
+}
+
+bool gk_lifecycle_is_final(gk_lifecycle_state state)
+{
+    for (size_t i = 0; i < COUNT(app_table); i++)
+        if (app_table[i].from == state) return false;
+    return true;
+}
+
+gk_error gk_lifecycle_review_allowed(const char *proposer_id, const char *reviewer_id)
+{
+    if (!proposer_id || !reviewer_id || !*proposer_id || !*reviewer_id) return GK_ERR_FORBIDDEN;
+    return strcmp(proposer_id, reviewer_id) == 0 ? GK_ERR_FORBIDDEN : GK_ERR_OK;
+}
+
+/* ---- names -------------------------------------------------------------------------- */
+
+static const char *const role_names[GK_LC_ROLE__COUNT] = {
+    [GK_LC_ROLE_MANUFACTURER] = "manufacturer",
+    [GK_LC_ROLE_EXAMINER] = "examiner",
+    [GK_LC_ROLE_REGULATOR] = "regulator",
+    [GK_LC_ROLE_ADMIN] = "admin",
+};
+
+static const char *const state_names[GK_LC_STATE__COUNT] = {
+    [GK_LC_DRAFT] = "draft",         [GK_LC_SUBMITTED] = "submitted",
+    [GK_LC_IN_REVIEW] = "in_review", [GK_LC_INFO_REQUESTED] = "info_requested",
+    [GK_LC_PROPOSED] = "proposed",   [GK_LC_GRANTED] = "granted",
+    [GK_LC_REJECTED] = "rejected",   [GK_LC_WITHDRAWN] = "withdrawn",
+};
+
+static const char *const event_names[GK_LC_EVENT__COUNT] = {
+    [GK_LC_EV_EDIT] = "edit",
+    [GK_LC_EV_SUBMIT] = "submit",
+    [GK_LC_EV_WITHDRAW] = "withdraw",
+    [GK_LC_EV_ASSIGN] = "assign",
+    [GK_LC_EV_START_REVIEW] = "start_review",
+    [GK_LC_EV_REQUEST_INFO] = "request_info",
+    [GK_LC_EV_RESPOND] = "respond",
+    [GK_LC_EV_PROPOSE] = "propose",
+    [GK_LC_EV_APPROVE_GRANT] = "approve_grant",
+    [GK_LC_EV_APPROVE_REJECT] = "approve_reject",
+    [GK_LC_EV_RETURN] = "return",
+};
+
+static const char *const cert_state_names[GK_LC_CERT_STATE__COUNT] = {
+    [GK_LC_CERT_GRANTED] = "granted",
+    [GK_LC_CERT_SUSPENDED] = "suspended",
+    [GK_LC_CERT_REVOKED] = "revoked",
+};
+
+static const char *const cert_event_names[GK_LC_CERT_EVENT__COUNT] = {
+    [GK_LC_CERT_EV_SUSPEND] = "suspend",
+    [GK_LC_CERT_EV_REINSTATE] = "reinstate",
+    [GK_LC_CERT_EV_REVOKE] = "revoke",
+};
+
+static const char *name_of(const char *const *names, int count, int value)
+{
+    return value >= 0 && value < count ? names[value] : "unknown";
+}
+
+static bool index_of(const char *const *names, int count, const char *name, int *out)
+{
+    for (int i = 0; name && i < count; i++) {
+        if (strcmp(names[i], name) == 0) {
+            *out = i;
+            return true;
+        }
+    }
+    return false;
+}
+
+const char *gk_lifecycle_role_name(gk_lifecycle_role v)
+{
+    return name_of(role_names, GK_LC_ROLE__COUNT, (int)v);
+}
+
+const char *gk_lifecycle_state_name(gk_lifecycle_state v)
+{
+    return name_of(state_names, GK_LC_STATE__COUNT, (int)v);
+}
+
+const char *gk_lifecycle_event_name(gk_lifecycle_event v)
+{
+    return name_of(event_names, GK_LC_EVENT__COUNT, (int)v);
+}
+
+const char *gk_lifecycle_cert_state_name(gk_lifecycle_cert_state v)
+{
+    return name_of(cert_state_names, GK_LC_CERT_STATE__COUNT, (int)v);
+}
+
+const char *gk_lifecycle_cert_event_name(gk_lifecycle_cert_event v)
+{
+    return name_of(cert_event_names, GK_LC_CERT_EVENT__COUNT, (int)v);
+}
+
+/* The parsers: one helper, typed wrappers (the enums are ints underneath). */
+#define FROM_NAME(fn, type, names, count)                                                          \
+    bool fn(const char *name, type *out)                                                           \
+    {                                                                                              \
+        int i;                                                                                     \
+        if (!index_of(names, count, name, &i)) return false;                                       \
+        *out = (type)i;                                                                            \
+        return true;                                                                               \
+    }
+
+FROM_NAME(gk_lifecycle_role_from_name, gk_lifecycle_role, role_names, GK_LC_ROLE__COUNT)
+FROM_NAME(gk_lifecycle_state_from_name, gk_lifecycle_state, state_names, GK_LC_STATE__COUNT)
+FROM_NAME(gk_lifecycle_event_from_name, gk_lifecycle_event, event_names, GK_LC_EVENT__COUNT)
+FROM_NAME(gk_lifecycle_cert_state_from_name, gk_lifecycle_cert_state, cert_state_names,
+          GK_LC_CERT_STATE__COUNT)
+FROM_NAME(gk_lifecycle_cert_event_from_name, gk_lifecycle_cert_event, cert_event_names,
+          GK_LC_CERT_EVENT__COUNT)
