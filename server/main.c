@@ -2,8 +2,10 @@
  * work is in the modules. */
 #include "api/handlers.h"
 #include "app.h"
+#include "cli/cli.h"
 #include "config.h"
 #include "crypto/password.h"
+#include "crypto/sign.h"
 #include "db/db.h"
 #include "db/migrate.h"
 #include "db/users.h"
@@ -11,6 +13,7 @@
 #include "log.h"
 #include "render/i18n.h"
 #include "render/template.h"
+#include "web/page.h"
 #include "web/static_files.h"
 
 #include <signal.h>
@@ -28,6 +31,8 @@ static const char usage[] =
     "  serve                 run the HTTP server (migrates first unless told not to)\n"
     "  migrate               apply the schema migrations and exit\n"
     "  user create           create a user (the first admin, staff accounts)\n"
+    "  import-certificates   register pre-existing certificates from a CSV\n"
+    "  audit verify          check the audit log's hash chain\n"
     "  version               print the version\n"
     "\n"
     "Run 'giteki COMMAND --help' for a command's flags.\n";
@@ -132,7 +137,19 @@ static void register_statements(void)
     gk_users_register();
     /* rules */
     gk_determinations_register();
-    /* accounts */
+    /* cc registry */
+    gk_cc_certificates_register();
+    gk_accounts_api_register(); /* accounts */
+    /* registry */
+    gk_feed_register();
+    gk_stats_register();
+    gk_registry_pages_register();
+    /* applications */
+    gk_applications_register();
+    /* examination */
+    gk_examination_register();
+    /* certificates */
+    gk_certificates_register();
 }
 
 static int cmd_migrate(int argc, char **argv)
@@ -167,6 +184,9 @@ static int cmd_serve(int argc, char **argv)
     free(dir);
     if (!gk_app.static_files) die("static files", err);
 
+    gk_app.keystore = gk_keystore_open(c->key_dir, &err);
+    if (!gk_app.keystore) die("signing keys", err);
+
     if (c->migrate_on_start) run_migrations(c);
     register_statements();
     if (gk_db_init(c->database_url, c->read_database_url)) die("out of memory", NULL);
@@ -179,6 +199,7 @@ static int cmd_serve(int argc, char **argv)
     pthread_sigmask(SIG_BLOCK, &set, NULL);
     signal(SIGPIPE, SIG_IGN);
 
+    gk_pages_init();
     gk_server *s = gk_server_start(c, &err);
     if (!s) die("cannot start", err);
     gk_log("info", "listening",
@@ -193,6 +214,7 @@ static int cmd_serve(int argc, char **argv)
     gk_templates_free(gk_app.templates);
     gk_messages_free(gk_app.messages);
     gk_static_free(gk_app.static_files);
+    gk_keystore_close(gk_app.keystore);
     gk_config_free(c);
     gk_log("info", "stopped", NULL);
     return 0;
@@ -293,6 +315,10 @@ int main(int argc, char **argv)
     if (!strcmp(cmd, "serve")) return cmd_serve(argc - 2, argv + 2);
     if (!strcmp(cmd, "migrate")) return cmd_migrate(argc - 2, argv + 2);
     if (!strcmp(cmd, "user")) return cmd_user(argc - 2, argv + 2);
+    /* more commands (each in server/cli/<name>.c, declared in cli/cli.h) */
+    if (!strcmp(cmd, "import-cc")) return gk_cli_import_cc(argc - 2, argv + 2);
+    if (!strcmp(cmd, "import-certificates")) return gk_cli_import_certificates(argc - 2, argv + 2);
+    if (!strcmp(cmd, "audit")) return gk_cli_audit(argc - 2, argv + 2);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
         printf("giteki %s\n", GITEKI_VERSION);
         return 0;

@@ -62,7 +62,7 @@ void gk_h_signup_create(gk_request *r)
 static json_t *session_body(gk_request *r)
 {
     const char *csrf = gk_auth_csrf_token(r);
-    return json_pack("{s:o, s:s?, s:s}", "user", gk_auth_user_json(&r->user), "csrf_token",
+    return json_pack("{s:o, s:s*, s:s}", "user", gk_auth_user_json(&r->user), "csrf_token",
                      csrf, "via", r->user.via_cookie ? "cookie" : "token");
 }
 

@@ -1,4 +1,5 @@
-/* Operations endpoints: liveness, readiness (the database answers), Prometheus metrics. */
+/* Operations endpoints: liveness, readiness (the primary answers; the replica's state is
+ * reported but does not decide), Prometheus metrics. */
 #include "api/handlers.h"
 #include "db/db.h"
 #include "http/metrics.h"
@@ -21,17 +22,38 @@ void gk_h_healthz(gk_request *r)
     gk_reply_json(r, 200, json_pack("{s:s}", "status", "ok"));
 }
 
-void gk_h_readyz(gk_request *r)
+static bool ping(PGconn *c)
 {
-    PGconn *c = gk_db_conn();
     PGresult *res = c ? gk_db_exec(c, "health_ping", 0, NULL) : NULL;
     bool ok = res && gk_db_ok(res);
     if (res) PQclear(res);
-    if (!ok) {
+    return ok;
+}
+
+/* The replica, when configured, is pinged through the read path itself: if it went away the
+ * ping is re-run on the primary and the replica is marked unavailable, which is what we
+ * report. While it is marked unavailable it is not retried more often than the read path
+ * retries it (GK_DB_REPLICA_RETRY_SECONDS), whatever the probe rate of the balancer. */
+static const char *replica_status(void)
+{
+    if (gk_db_replica_state() != GK_DB_REPLICA_NOT_CONFIGURED) {
+        PGconn *c = gk_db_read_conn();
+        if (gk_db_is_replica(c)) ping(c);
+    }
+    return gk_db_replica_state_name(gk_db_replica_state());
+}
+
+/* Ready = the primary answers. A replica that is down does not make the instance unready:
+ * reads fall back to the primary, so the instance still serves everything (the body says
+ * "replica": "unavailable" and the metrics count the fallbacks). */
+void gk_h_readyz(gk_request *r)
+{
+    if (!ping(gk_db_conn())) {
         gk_reply_problem(r, GK_ERR_UNAVAILABLE, "The database does not answer", NULL);
         return;
     }
-    gk_reply_json(r, 200, json_pack("{s:s, s:s}", "status", "ready", "database", "ok"));
+    gk_reply_json(r, 200, json_pack("{s:s, s:s, s:s}", "status", "ready", "database", "ok",
+                                    "replica", replica_status()));
 }
 
 void gk_h_metrics(gk_request *r)

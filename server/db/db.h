@@ -26,10 +26,22 @@ void gk_db_shutdown(void);
 /* This thread's connection, connected and prepared; NULL when the database is unreachable
  * (caller answers 503). A broken connection is re-opened at most once a second per thread. */
 PGconn *gk_db_conn(void);
-/* Read-only connection (replica when configured and healthy, else primary). */
+/* Read-only connection: the replica when configured and healthy, else the primary. Only for
+ * pages that may lag the primary by a moment (public search, certificate pages, exports,
+ * feed, stats); whatever a user just wrote is read with gk_db_conn, so nobody's own
+ * application "vanishes" after a submit. */
 PGconn *gk_db_read_conn(void);
 /* Mark this thread's connection broken after a failed query (it is re-opened next time). */
 void gk_db_conn_failed(PGconn *c);
+
+/* A connection of its own for work that spans many event-loop turns (a streamed upload in
+ * one transaction, an export read through a cursor): the worker's own connection must stay
+ * free for the other requests of its thread. At most `max_dedicated` exist at once (the
+ * caller gets NULL beyond, and answers 503). Prepared like the others. read_only picks the
+ * replica when configured. */
+PGconn *gk_db_open_dedicated(bool read_only);
+void gk_db_close_dedicated(PGconn *c);
+void gk_db_set_max_dedicated(unsigned n);
 
 /* Execute a registered statement. Values are text (NULL = SQL NULL). Returns the result
  * (caller PQclear's) or NULL with the connection marked for reconnect when it broke. */
@@ -42,6 +54,26 @@ PGresult *gk_db_exec_bin(PGconn *c, const char *name, int n, const char *const *
 bool gk_db_ok(const PGresult *r); /* COMMAND_OK or TUPLES_OK */
 /* The SQLSTATE of a failed result ("" when none). */
 const char *gk_db_sqlstate(const PGresult *r);
+
+/* Replica health (GITEKI_READ_DATABASE_URL). When the replica cannot be reached (connect
+ * failure, a socket the server closed, a statement finding the server gone while idle), every
+ * thread of this process reads from the primary for GK_DB_REPLICA_RETRY_SECONDS, then tries
+ * the replica again: the server survives the replica going away. A statement that finds the
+ * replica gone outside a transaction is re-run on the primary by gk_db_exec_bin; inside a
+ * transaction it fails as usual (NULL). */
+#define GK_DB_REPLICA_RETRY_SECONDS 5
+typedef enum {
+    GK_DB_REPLICA_NOT_CONFIGURED, /* no GITEKI_READ_DATABASE_URL: reads go to the primary */
+    GK_DB_REPLICA_OK,             /* last use or attempt succeeded (or none failed yet) */
+    GK_DB_REPLICA_UNAVAILABLE,    /* last attempt failed: reads go to the primary */
+} gk_db_replica;
+gk_db_replica gk_db_replica_state(void);
+/* "not_configured", "ok", "unavailable" (static strings, for /readyz). */
+const char *gk_db_replica_state_name(gk_db_replica s);
+/* Whether c is this thread's replica connection (so a probe knows what it reached). */
+bool gk_db_is_replica(const PGconn *c);
+/* Reads served by the primary because the replica was unavailable. */
+unsigned long gk_db_replica_fallbacks(void);
 
 /* Counters for /metrics. */
 unsigned long gk_db_reconnects(void);

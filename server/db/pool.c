@@ -2,6 +2,7 @@
 
 #include "log.h"
 
+#include <poll.h>
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
@@ -18,6 +19,14 @@ static char *primary_conninfo, *read_conninfo;
 static pthread_key_t tls_key;
 static pthread_once_t key_once = PTHREAD_ONCE_INIT;
 static atomic_ulong reconnects, connect_failures;
+
+/* Replica health, shared by every thread: the first thread that finds the replica gone sends
+ * all reads to the primary until replica_retry_at (seconds since the epoch); after that each
+ * thread tries the replica again on its next read. replica_up starts true (nothing failed
+ * yet; /readyz checks for real). */
+static atomic_bool replica_up = true;
+static atomic_llong replica_retry_at;
+static atomic_ulong replica_fallbacks;
 
 typedef struct {
     PGconn *conn;
@@ -148,22 +157,149 @@ PGconn *gk_db_conn(void)
     return slot_get(&t->primary, primary_conninfo);
 }
 
+static void replica_mark_down(void)
+{
+    atomic_store(&replica_retry_at, (long long)time(NULL) + GK_DB_REPLICA_RETRY_SECONDS);
+    if (atomic_exchange(&replica_up, false))
+        gk_log("warn", "read replica unavailable: reading from the primary",
+               json_pack("{s:i}", "retry_after_s", GK_DB_REPLICA_RETRY_SECONDS));
+}
+
+static void replica_mark_up(void)
+{
+    if (!atomic_load_explicit(&replica_up, memory_order_relaxed) &&
+        !atomic_exchange(&replica_up, true))
+        gk_log("info", "read replica available again", NULL);
+}
+
+static bool replica_waiting(void)
+{
+    return (long long)time(NULL) < atomic_load_explicit(&replica_retry_at, memory_order_relaxed);
+}
+
+/* Whether an idle connection still has its server. A server that went away (shut down,
+ * crashed, failed over) leaves the socket readable with an error message or end-of-file,
+ * which PQconsumeInput turns into CONNECTION_BAD: one poll(2), no round trip, so a read
+ * goes to the primary at once instead of failing first. A silent network partition is not
+ * seen here; the statement then fails and gk_db_exec_bin falls back. */
+static bool conn_alive(PGconn *c)
+{
+    if (PQstatus(c) != CONNECTION_OK) return false;
+    if (PQtransactionStatus(c) != PQTRANS_IDLE) return true;
+    struct pollfd p = {.fd = PQsocket(c), .events = POLLIN};
+    if (p.fd < 0) return false;
+    if (poll(&p, 1, 0) <= 0) return true; /* nothing pending (or EINTR: let the query tell) */
+    if (!PQconsumeInput(c)) return false;
+    PGnotify *n;
+    while ((n = PQnotifies(c))) PQfreemem(n);
+    return PQstatus(c) == CONNECTION_OK;
+}
+
+/* This thread's replica connection, or NULL when the replica is (known to be) unavailable. */
+static PGconn *replica_get(thread_conns *t)
+{
+    slot *s = &t->read;
+    if (s->conn && !conn_alive(s->conn)) {
+        PQfinish(s->conn);
+        s->conn = NULL;
+        replica_mark_down();
+    }
+    if (replica_waiting()) return NULL;
+    if (!s->conn) {
+        s->last_attempt = time(NULL);
+        s->conn = open_conn(read_conninfo);
+        if (!s->conn) {
+            replica_mark_down();
+            return NULL;
+        }
+        if (s->was_connected) atomic_fetch_add(&reconnects, 1);
+        s->was_connected = true;
+    }
+    replica_mark_up();
+    return s->conn;
+}
+
 PGconn *gk_db_read_conn(void)
 {
     thread_conns *t = conns();
     if (!t) return NULL;
     if (read_conninfo) {
-        PGconn *c = slot_get(&t->read, read_conninfo);
+        PGconn *c = replica_get(t);
         if (c) return c;
+        atomic_fetch_add(&replica_fallbacks, 1);
     }
     return gk_db_conn();
+}
+
+bool gk_db_is_replica(const PGconn *c)
+{
+    thread_conns *t = c && read_conninfo ? pthread_getspecific(tls_key) : NULL;
+    return t && t->read.conn == c;
+}
+
+gk_db_replica gk_db_replica_state(void)
+{
+    if (!read_conninfo) return GK_DB_REPLICA_NOT_CONFIGURED;
+    return atomic_load(&replica_up) ? GK_DB_REPLICA_OK : GK_DB_REPLICA_UNAVAILABLE;
+}
+
+const char *gk_db_replica_state_name(gk_db_replica s)
+{
+    switch (s) {
+    case GK_DB_REPLICA_OK: return "ok";
+    case GK_DB_REPLICA_UNAVAILABLE: return "unavailable";
+    case GK_DB_REPLICA_NOT_CONFIGURED: break;
+    }
+    return "not_configured";
+}
+
+unsigned long gk_db_replica_fallbacks(void)
+{
+    return atomic_load(&replica_fallbacks);
+}
+
+static atomic_uint dedicated_open;
+static unsigned max_dedicated = 16;
+
+void gk_db_set_max_dedicated(unsigned n)
+{
+    max_dedicated = n ? n : 1;
+}
+
+PGconn *gk_db_open_dedicated(bool read_only)
+{
+    if (atomic_fetch_add(&dedicated_open, 1) >= max_dedicated) {
+        atomic_fetch_sub(&dedicated_open, 1);
+        return NULL;
+    }
+    PGconn *c = NULL;
+    if (read_only && read_conninfo) {
+        if (!replica_waiting()) {
+            c = open_conn(read_conninfo);
+            if (c) replica_mark_up();
+            else replica_mark_down();
+        }
+        if (!c) atomic_fetch_add(&replica_fallbacks, 1);
+    }
+    if (!c && primary_conninfo) c = open_conn(primary_conninfo);
+    if (!c) atomic_fetch_sub(&dedicated_open, 1);
+    return c;
+}
+
+void gk_db_close_dedicated(PGconn *c)
+{
+    if (!c) return;
+    PQfinish(c);
+    atomic_fetch_sub(&dedicated_open, 1);
 }
 
 void gk_db_conn_failed(PGconn *c)
 {
     thread_conns *t = conns();
     if (!t) return;
+    /* Dedicated connections are the caller's to close; only per-thread ones are reset. */
     slot *s = t->primary.conn == c ? &t->primary : t->read.conn == c ? &t->read : NULL;
+    if (s == &t->read) replica_mark_down();
     if (s && s->conn) {
         PQfinish(s->conn);
         s->conn = NULL;
@@ -171,10 +307,47 @@ void gk_db_conn_failed(PGconn *c)
     }
 }
 
+static bool lost(PGconn *c, PGresult *r)
+{
+    if (!r || PQstatus(c) != CONNECTION_OK) return true;
+    if (PQresultStatus(r) != PGRES_FATAL_ERROR) return false;
+    const char *state = gk_db_sqlstate(r);
+    return !strncmp(state, "08", 2) || !strncmp(state, "57P", 3);
+}
+
+/* The replica went away under a statement sent outside a transaction: the statement runs on
+ * the primary instead. The broken replica connection stays in its slot (the caller still holds
+ * the pointer, and a later statement on it comes here too) until the next gk_db_read_conn
+ * replaces it. No reconnect attempt: the replica waits out GK_DB_REPLICA_RETRY_SECONDS. */
+static PGresult *exec_on_primary(const char *name, int n, const char *const *values,
+                                 const int *lengths, const int *formats)
+{
+    replica_mark_down();
+    atomic_fetch_add(&replica_fallbacks, 1);
+    PGconn *p = gk_db_conn();
+    return p ? gk_db_exec_bin(p, name, n, values, lengths, formats) : NULL;
+}
+
 PGresult *gk_db_exec_bin(PGconn *c, const char *name, int n, const char *const *values,
                          const int *lengths, const int *formats)
 {
+    if (PQstatus(c) != CONNECTION_OK && gk_db_is_replica(c))
+        return exec_on_primary(name, n, values, lengths, formats);
+    bool idle = PQtransactionStatus(c) == PQTRANS_IDLE;
     PGresult *r = PQexecPrepared(c, name, n, values, lengths, formats, 0);
+    if (idle && lost(c, r)) {
+        /* The server went away since this connection was last used (a restart). Outside a
+         * transaction nothing is lost by trying once more on a fresh connection; PQreset
+         * keeps the PGconn, so the caller's pointer stays valid. */
+        if (r) PQclear(r);
+        r = NULL;
+        if (gk_db_is_replica(c)) return exec_on_primary(name, n, values, lengths, formats);
+        PQreset(c);
+        if (PQstatus(c) == CONNECTION_OK && prepare_all(c) == 0) {
+            atomic_fetch_add(&reconnects, 1);
+            r = PQexecPrepared(c, name, n, values, lengths, formats, 0);
+        }
+    }
     if (!r || PQstatus(c) != CONNECTION_OK) {
         if (r) PQclear(r);
         gk_db_conn_failed(c);

@@ -90,4 +90,16 @@ void gk_metrics_write(FILE *out)
             "# TYPE giteki_db_transaction_retries_total counter\n"
             "giteki_db_transaction_retries_total %lu\n",
             gk_db_reconnects(), gk_db_connect_failures(), gk_tx_retries());
+    /* Only with a replica configured: an absent series says "no replica", a 0 says "down". */
+    if (gk_db_replica_state() != GK_DB_REPLICA_NOT_CONFIGURED)
+        fprintf(out,
+                "# HELP giteki_db_replica_up Whether the read replica is in use (0: reads go to the"
+                " primary).\n"
+                "# TYPE giteki_db_replica_up gauge\n"
+                "giteki_db_replica_up %d\n"
+                "# HELP giteki_db_replica_fallbacks_total Reads served by the primary because the"
+                " replica was unavailable.\n"
+                "# TYPE giteki_db_replica_fallbacks_total counter\n"
+                "giteki_db_replica_fallbacks_total %lu\n",
+                gk_db_replica_state() == GK_DB_REPLICA_OK, gk_db_replica_fallbacks());
 }

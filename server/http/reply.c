@@ -3,6 +3,7 @@
 #include "log.h"
 
 #include <stdio.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -64,19 +65,62 @@ void gk_reply_json(gk_request *r, unsigned status, json_t *body)
     reply_json_type(r, status, body, "application/json");
 }
 
+/* A JSON string from text that may hold client bytes: invalid UTF-8 sequences become U+FFFD,
+ * so a refusal that quotes the client (a bad Content-Type, say) is still a refusal and never
+ * a 500 (found by tests/fuzz/fuzz_http.c). */
+static json_t *text_json(const char *s)
+{
+    json_t *j = json_string(s);
+    if (j || !s) return j;
+    size_t n = strlen(s);
+    char *out = malloc(n * 3 + 1);
+    if (!out) return NULL;
+    size_t w = 0;
+    for (size_t i = 0; i < n;) {
+        unsigned char c = (unsigned char)s[i];
+        size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
+                                  : (c & 0xF8) == 0xF0 ? 4 : 0;
+        bool ok = len > 0 && i + len <= n;
+        for (size_t k = 1; ok && k < len; k++) ok = ((unsigned char)s[i + k] & 0xC0) == 0x80;
+        if (ok && len > 1) {
+            char tmp[5] = {0};
+            memcpy(tmp, s + i, len);
+            json_t *probe = json_string(tmp); /* rejects overlongs and surrogates */
+            ok = probe != NULL;
+            json_decref(probe);
+        }
+        if (ok) {
+            memcpy(out + w, s + i, len);
+            w += len;
+            i += len;
+        } else {
+            memcpy(out + w, "\xEF\xBF\xBD", 3);
+            w += 3;
+            i++;
+        }
+    }
+    out[w] = 0;
+    j = json_string(out);
+    free(out);
+    return j;
+}
+
 void gk_reply_problem(gk_request *r, gk_error e, const char *detail, json_t *errors)
 {
     unsigned status = gk_error_status(e);
-    json_t *p = json_pack("{s:s, s:s, s:i, s:s, s:s}", "type",
-                          "about:blank", "title", gk_error_title(e, r->lang), "status",
-                          (int)status, "detail", detail ? detail : gk_error_title(e, r->lang),
-                          "code", gk_error_code(e));
+    json_t *p = json_pack("{s:s, s:s, s:i, s:o, s:s}", "type", "about:blank", "title",
+                          gk_error_title(e, r->lang), "status", (int)status, "detail",
+                          text_json(detail ? detail : gk_error_title(e, r->lang)), "code",
+                          gk_error_code(e));
     if (p) {
         /* A type URI per code, resolvable to docs/errors.md on the server. */
         char type[128];
         snprintf(type, sizeof type, "/errors#%s", gk_error_code(e));
         json_object_set_new(p, "type", json_string(type));
         json_object_set_new(p, "errors", errors ? errors : json_array());
+        json_decref(r->error_fields);
+        r->error_fields = json_incref(json_object_get(p, "errors"));
+        r->error_detail = gk_req_strdup(r, json_string_value(json_object_get(p, "detail")));
         json_object_set_new(p, "request_id", json_string(r->request_id));
     } else {
         json_decref(errors);
@@ -90,8 +134,8 @@ void gk_reply_problem(gk_request *r, gk_error e, const char *detail, json_t *err
 void gk_field_error_add(json_t **arr, const char *field, const char *message)
 {
     if (!*arr) *arr = json_array();
-    if (*arr) json_array_append_new(*arr, json_pack("{s:s, s:s}", "field", field, "message",
-                                                    message));
+    if (*arr) json_array_append_new(*arr, json_pack("{s:o, s:o}", "field", text_json(field),
+                                                    "message", text_json(message)));
 }
 
 void gk_reply_field_error(gk_request *r, gk_error e, const char *field, const char *message)

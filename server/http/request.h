@@ -46,6 +46,7 @@ typedef struct gk_request {
     const struct gk_route *route;
     int route_index; /* index in the route table, -1 when unmatched (for metrics) */
     char method[8];
+    size_t uri_len; /* the whole request URI, query included */
     const char *path;
     char *params[GK_MAX_PARAMS]; /* path parameters in pattern order ({id}, ...) */
     char request_id[20];
@@ -57,6 +58,8 @@ typedef struct gk_request {
     char *body;
     size_t body_len, body_cap;
     bool body_too_large, body_started;
+    bool stream_stopped; /* a streamed body's chunk callback refused; answer at the end */
+    bool queued;         /* the reply has been handed to libmicrohttpd */
     json_t *json; /* parsed JSON body (owned) */
     void *form;   /* decoded form fields (http/fields.c), in the arena */
 
@@ -64,6 +67,8 @@ typedef struct gk_request {
     struct MHD_Response *response;
     unsigned status;
     gk_error error; /* for the log line, GK_ERR_OK on success */
+    const char *error_detail; /* the problem's detail and field errors, kept so a browser */
+    json_t *error_fields;     /* can be shown the same refusal as an HTML page (owned) */
 
     /* Handler-owned state for streaming bodies (uploads); freed with state_free. */
     void *state;

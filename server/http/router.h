@@ -6,7 +6,16 @@
 
 #include "http/request.h"
 
+#include <stdbool.h>
+#include <stddef.h>
+
 typedef void (*gk_handler)(gk_request *r);
+/* Streaming bodies (GK_BODY_MULTIPART): called for each chunk as it arrives, after
+ * authentication and authorisation ran on the headers. Return false to refuse the body: the
+ * function has then built the reply (gk_reply_*); the rest of the body is read and dropped
+ * and the reply sent when it ends (libmicrohttpd cannot answer mid-body). Otherwise the
+ * handler is called when the body is complete, to finish (commit) and reply. */
+typedef bool (*gk_chunk_fn)(gk_request *r, const char *data, size_t size);
 
 typedef enum {
     GK_BODY_NONE,     /* no body expected; a body is ignored up to a small cap */
@@ -31,6 +40,7 @@ typedef struct gk_route {
     size_t body_max; /* 0: the configured default for the kind */
     unsigned flags;
     const char *name; /* metrics label, e.g. "determinations.create" */
+    gk_chunk_fn chunk; /* GK_BODY_MULTIPART only: receives the body as it streams */
 } gk_route;
 
 extern const gk_route gk_routes[];

@@ -5,6 +5,9 @@
 #include "api/handlers.h"
 #include "http/router.h"
 
+/* Rows leave out the optional last field (chunk, for streamed uploads): it is NULL. */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
+
 #define ALL GK_ROLES_ALL
 
 const gk_route gk_routes[] = {
@@ -29,7 +32,198 @@ const gk_route gk_routes[] = {
     {"GET", "/determination", gk_h_determination_page, ALL, GK_BODY_NONE, 0,
      GK_ROUTE_DB | GK_ROUTE_PAGE, "page.determination"},
 
+    /* ---- registry: search, exports, feed, stats (api/certificate_search.c, exports.c,
+     * feed.c, stats.c, web/registry.c). Before any "/api/v1/certificates/{number}" row:
+     * the router takes the first match, and "export" would match {number}. ------------ */
+#define STAFF (GK_ROLE_REGULATOR | GK_ROLE_EXAMINER | GK_ROLE_ADMIN)
+    {"GET", "/api/v1/certificates", gk_h_certificates_list, ALL, GK_BODY_NONE, 0, GK_ROUTE_DB,
+     "certificates.list"},
+    {"GET", "/api/v1/certificates/export", gk_h_certificates_export, ALL, GK_BODY_NONE, 0,
+     GK_ROUTE_DB, "certificates.export"},
+    {"GET", "/api/v1/feed.atom", gk_h_feed_atom, ALL, GK_BODY_NONE, 0, GK_ROUTE_DB, "feed.atom"},
+    {"GET", "/api/v1/stats", gk_h_stats, ALL, GK_BODY_NONE, 0, GK_ROUTE_DB, "stats"},
+    {"GET", "/certificates", gk_h_page_certificates, ALL, GK_BODY_NONE, 0,
+     GK_ROUTE_DB | GK_ROUTE_PAGE, "page.certificates"},
+    {"GET", "/certificates/{number}/audit", gk_h_page_certificate_audit, GK_ROLE_REGULATOR,
+     GK_BODY_NONE, 0, GK_ROUTE_DB | GK_ROUTE_PAGE, "page.certificate_audit"},
+    {"GET", "/stats", gk_h_page_stats, ALL, GK_BODY_NONE, 0, GK_ROUTE_DB | GK_ROUTE_PAGE,
+     "page.stats"},
+    {"GET", "/stats/charts/{name}", gk_h_page_stats_chart, ALL, GK_BODY_NONE, 0, GK_ROUTE_DB,
+     "page.stats_chart"},
+#undef STAFF
+
+    /* ---- cc registry: CC Portal import, search (api/cc_certificates.c, web/cc.c) ------- */
+    /* Import caps are 0: the configured upload_max for CSV and multipart bodies. */
+    {"POST", "/api/v1/cc-certificates/import", gk_h_cc_certificates_import,
+     GK_ROLE_EXAMINER | GK_ROLE_ADMIN, GK_BODY_CSV, 0, GK_ROUTE_DB, "cc_certificates.import"},
+    {"GET", "/api/v1/cc-certificates", gk_h_cc_certificates_list, ALL, GK_BODY_NONE, 0,
+     GK_ROUTE_DB, "cc_certificates.list"},
+    {"GET", "/api/v1/cc-certificates/{id}", gk_h_cc_certificates_get, ALL, GK_BODY_NONE, 0,
+     GK_ROUTE_DB, "cc_certificates.get"},
+    {"GET", "/cc-certificates", gk_h_page_cc_list, ALL, GK_BODY_NONE, 0,
+     GK_ROUTE_DB | GK_ROUTE_PAGE, "page.cc_list"},
+    /* before {id}: the first matching row wins */
+    {"GET", "/cc-certificates/import", gk_h_page_cc_import, GK_ROLE_EXAMINER | GK_ROLE_ADMIN,
+     GK_BODY_NONE, 0, GK_ROUTE_DB | GK_ROUTE_PAGE, "page.cc_import"},
+    {"POST", "/cc-certificates/import", gk_h_page_cc_import_post,
+     GK_ROLE_EXAMINER | GK_ROLE_ADMIN, GK_BODY_MULTIPART, 0, GK_ROUTE_DB | GK_ROUTE_PAGE,
+     "page.cc_import.post"},
+    {"GET", "/cc-certificates/{id}", gk_h_page_cc_detail, ALL, GK_BODY_NONE, 0,
+     GK_ROUTE_DB | GK_ROUTE_PAGE, "page.cc_detail"},
+
+    /* ---- applications: cases, documents, info requests, history (api/applications.c,
+     *      api/documents.c, api/info_requests.c, api/history.c, web/applications.c) ----- */
+#define APP_M GK_ROLE_MANUFACTURER
+#define APP_READ (GK_ROLE_MANUFACTURER | GK_ROLE_EXAMINER | GK_ROLE_ADMIN)
+#define APP_UP (GK_ROLE_MANUFACTURER | GK_ROLE_EXAMINER)
+#define APP_DB GK_ROUTE_DB
+#define APP_PAGE (GK_ROUTE_DB | GK_ROUTE_PAGE)
+    {"POST", "/api/v1/applications", gk_h_applications_create, APP_M, GK_BODY_JSON, 0, APP_DB,
+     "applications.create"},
+    {"GET", "/api/v1/applications", gk_h_applications_list, APP_READ, GK_BODY_NONE, 0, APP_DB,
+     "applications.list"},
+    {"GET", "/api/v1/applications/{id}", gk_h_applications_get, APP_READ, GK_BODY_NONE, 0,
+     APP_DB, "applications.get"},
+    {"PATCH", "/api/v1/applications/{id}", gk_h_applications_patch, APP_M, GK_BODY_JSON, 0,
+     APP_DB, "applications.patch"},
+    {"POST", "/api/v1/applications/{id}/submit", gk_h_applications_submit, APP_M,
+     GK_BODY_JSON_OR_FORM, 0, APP_DB, "applications.submit"},
+    {"POST", "/api/v1/applications/{id}/withdraw", gk_h_applications_withdraw, APP_M,
+     GK_BODY_JSON_OR_FORM, 0, APP_DB, "applications.withdraw"},
+    {"GET", "/api/v1/applications/{id}/history", gk_h_applications_history, APP_READ,
+     GK_BODY_NONE, 0, APP_DB, "applications.history"},
+    {"POST", "/api/v1/applications/{id}/documents", gk_h_documents_upload, APP_UP,
+     GK_BODY_MULTIPART, 0, APP_DB, "documents.upload", gk_h_documents_upload_chunk},
+    {"GET", "/api/v1/applications/{id}/documents", gk_h_documents_list, APP_READ, GK_BODY_NONE,
+     0, APP_DB, "documents.list"},
+    {"GET", "/api/v1/applications/{id}/documents/{doc_id}", gk_h_documents_get, APP_READ,
+     GK_BODY_NONE, 0, APP_DB, "documents.get"},
+    {"GET", "/api/v1/applications/{id}/info-requests", gk_h_info_requests_list, APP_READ,
+     GK_BODY_NONE, 0, APP_DB, "info_requests.list"},
+    {"POST", "/api/v1/applications/{id}/info-requests/{rid}/response",
+     gk_h_info_requests_respond, APP_M, GK_BODY_JSON, 0, APP_DB, "info_requests.respond"},
+    /* pages */
+    {"GET", "/applications", gk_h_page_applications, APP_READ, GK_BODY_NONE, 0, APP_PAGE,
+     "page.applications"},
+    {"GET", "/applications/new", gk_h_page_application_new, APP_M, GK_BODY_NONE, 0, APP_PAGE,
+     "page.application_new"},
+    {"POST", "/applications", gk_h_page_application_create, APP_M, GK_BODY_FORM, 0, APP_PAGE,
+     "page.application_create"},
+    {"GET", "/applications/{id}", gk_h_page_application, APP_READ, GK_BODY_NONE, 0, APP_PAGE,
+     "page.application"},
+    {"GET", "/applications/{id}/edit", gk_h_page_application_edit, APP_M, GK_BODY_NONE, 0,
+     APP_PAGE, "page.application_edit"},
+    {"POST", "/applications/{id}", gk_h_page_application_update, APP_M, GK_BODY_FORM, 0,
+     APP_PAGE, "page.application_update"},
+    {"POST", "/applications/{id}/submit", gk_h_page_application_submit, APP_M, GK_BODY_FORM, 0,
+     APP_PAGE, "page.application_submit"},
+    {"POST", "/applications/{id}/withdraw", gk_h_page_application_withdraw, APP_M,
+     GK_BODY_FORM, 0, APP_PAGE, "page.application_withdraw"},
+    {"POST", "/applications/{id}/documents", gk_h_page_application_upload, APP_UP,
+     GK_BODY_MULTIPART, 0, APP_PAGE, "page.application_upload", gk_h_documents_upload_chunk},
+    {"POST", "/applications/{id}/info-requests/{rid}/response", gk_h_page_info_request_respond,
+     APP_M, GK_BODY_FORM, 0, APP_PAGE, "page.info_request_respond"},
+#undef APP_M
+#undef APP_READ
+#undef APP_UP
+#undef APP_DB
+#undef APP_PAGE
+
+    /* ---- examination: queue, assignment, evidence, verdicts, equivalence, proposal,
+     *      review (api/examination.c, web/examination.c) ------------------------------- */
+#define EX GK_ROLE_EXAMINER
+#define EX_ADMIN (GK_ROLE_EXAMINER | GK_ROLE_ADMIN)
+#define EX_READ (GK_ROLE_EXAMINER | GK_ROLE_ADMIN | GK_ROLE_REGULATOR)
+#define EX_DB GK_ROUTE_DB
+#define EX_PAGE (GK_ROUTE_DB | GK_ROUTE_PAGE)
+    {"GET", "/api/v1/examination/queue", gk_h_exam_queue, EX_READ, GK_BODY_NONE, 0, EX_DB,
+     "examination.queue"},
+    {"GET", "/api/v1/applications/{id}/examination", gk_h_exam_case, EX_READ, GK_BODY_NONE, 0,
+     EX_DB, "examination.case"},
+    {"POST", "/api/v1/applications/{id}/assign", gk_h_exam_assign, EX_ADMIN, GK_BODY_JSON, 0,
+     EX_DB, "examination.assign"},
+    {"POST", "/api/v1/applications/{id}/requirements/{req}/evidence", gk_h_exam_evidence, EX,
+     GK_BODY_JSON, 256 * 1024, EX_DB, "examination.evidence"},
+    {"PUT", "/api/v1/applications/{id}/requirements/{req}/verdict", gk_h_exam_verdict, EX,
+     GK_BODY_JSON, 0, EX_DB, "examination.verdict"},
+    {"POST", "/api/v1/applications/{id}/info-requests", gk_h_exam_info_request, EX,
+     GK_BODY_JSON, 0, EX_DB, "examination.info_request"},
+    {"POST", "/api/v1/applications/{id}/equivalence", gk_h_exam_equivalence, EX, GK_BODY_JSON,
+     0, EX_DB, "examination.equivalence"},
+    {"POST", "/api/v1/applications/{id}/proposal", gk_h_exam_proposal, EX, GK_BODY_JSON, 0,
+     EX_DB, "examination.proposal"},
+    {"POST", "/api/v1/applications/{id}/review", gk_h_exam_review, EX, GK_BODY_JSON, 0, EX_DB,
+     "examination.review"},
+    {"GET", "/examination", gk_h_page_exam_queue, EX_READ, GK_BODY_NONE, 0, EX_PAGE,
+     "page.exam_queue"},
+    {"GET", "/examination/{id}", gk_h_page_exam_case, EX_READ, GK_BODY_NONE, 0, EX_PAGE,
+     "page.exam_case"},
+    {"POST", "/examination/{id}/{action}", gk_h_page_exam_post, EX_ADMIN, GK_BODY_FORM,
+     256 * 1024, EX_PAGE, "page.exam_post"},
+#undef EX
+#undef EX_ADMIN
+#undef EX_READ
+#undef EX_DB
+#undef EX_PAGE
+
+    /* ---- certificates: one certificate, signing keys, life cycle, import
+     *      (api/certificates.c, web/certificate.c); after the registry's literal rows ---- */
+#define CERT_STAFF (GK_ROLE_EXAMINER | GK_ROLE_REGULATOR | GK_ROLE_ADMIN)
+    {"GET", "/api/v1/signing-keys", gk_h_signing_keys, ALL, GK_BODY_NONE, 0, 0,
+     "signing_keys.list"},
+    {"POST", "/api/v1/certificates/import", gk_h_certificates_import,
+     GK_ROLE_EXAMINER | GK_ROLE_ADMIN, GK_BODY_CSV, 16 * 1024 * 1024, GK_ROUTE_DB,
+     "certificates.import"},
+    {"GET", "/api/v1/certificates/{number}", gk_h_certificate_get, ALL, GK_BODY_NONE, 0,
+     GK_ROUTE_DB, "certificates.get"},
+    {"POST", "/api/v1/certificates/{number}/suspend", gk_h_certificate_suspend, CERT_STAFF,
+     GK_BODY_JSON, 0, GK_ROUTE_DB, "certificates.suspend"},
+    {"POST", "/api/v1/certificates/{number}/reinstate", gk_h_certificate_reinstate, CERT_STAFF,
+     GK_BODY_JSON, 0, GK_ROUTE_DB, "certificates.reinstate"},
+    {"POST", "/api/v1/certificates/{number}/revoke", gk_h_certificate_revoke, CERT_STAFF,
+     GK_BODY_JSON, 0, GK_ROUTE_DB, "certificates.revoke"},
+    {"GET", "/certificates/{number}", gk_h_page_certificate, ALL, GK_BODY_NONE, 0,
+     GK_ROUTE_DB | GK_ROUTE_PAGE, "page.certificate"},
+#undef CERT_STAFF
+
     /* ---- accounts: signup, session, users, tokens (api/accounts.c, web/account.c) ----- */
+#define USERS GK_ROLES_USERS
+#define ADMIN GK_ROLE_ADMIN
+#define DB GK_ROUTE_DB
+#define PAGE (GK_ROUTE_DB | GK_ROUTE_PAGE)
+    {"POST", "/api/v1/signup", gk_h_signup_create, ALL, GK_BODY_JSON, 0, DB, "signup.create"},
+    {"POST", "/api/v1/session", gk_h_session_create, ALL, GK_BODY_JSON, 0, DB, "session.create"},
+    {"GET", "/api/v1/session", gk_h_session_get, USERS, GK_BODY_NONE, 0, DB, "session.get"},
+    {"DELETE", "/api/v1/session", gk_h_session_delete, USERS, GK_BODY_NONE, 0, DB,
+     "session.delete"},
+    {"POST", "/api/v1/users", gk_h_users_create, ADMIN, GK_BODY_JSON, 0, DB, "users.create"},
+    {"GET", "/api/v1/users", gk_h_users_list, ADMIN, GK_BODY_NONE, 0, DB, "users.list"},
+    {"POST", "/api/v1/tokens", gk_h_tokens_create, USERS, GK_BODY_JSON, 0, DB, "tokens.create"},
+    {"GET", "/api/v1/tokens", gk_h_tokens_list, USERS, GK_BODY_NONE, 0, DB, "tokens.list"},
+    {"DELETE", "/api/v1/tokens/{id}", gk_h_tokens_delete, USERS, GK_BODY_NONE, 0, DB,
+     "tokens.delete"},
+    {"POST", "/api/v1/account/password", gk_h_account_password, USERS, GK_BODY_JSON, 0, DB,
+     "account.password"},
+    {"GET", "/signin", gk_h_page_signin, ALL, GK_BODY_NONE, 0, PAGE, "page.signin"},
+    {"POST", "/signin", gk_h_page_signin_post, ALL, GK_BODY_FORM, 0, PAGE, "page.signin.post"},
+    {"POST", "/signout", gk_h_page_signout, USERS, GK_BODY_FORM, 0, PAGE, "page.signout"},
+    {"GET", "/signup", gk_h_page_signup, ALL, GK_BODY_NONE, 0, PAGE, "page.signup"},
+    {"POST", "/signup", gk_h_page_signup_post, ALL, GK_BODY_FORM, 0, PAGE, "page.signup.post"},
+    {"GET", "/account", gk_h_page_account, USERS, GK_BODY_NONE, 0, PAGE, "page.account"},
+    {"POST", "/account/password", gk_h_page_account_password, USERS, GK_BODY_FORM, 0, PAGE,
+     "page.account.password"},
+    {"POST", "/account/tokens", gk_h_page_account_tokens, USERS, GK_BODY_FORM, 0, PAGE,
+     "page.account.tokens"},
+    {"POST", "/account/tokens/{id}/revoke", gk_h_page_account_token_revoke, USERS,
+     GK_BODY_FORM, 0, PAGE, "page.account.token_revoke"},
+    {"GET", "/admin/users", gk_h_page_admin_users, ADMIN, GK_BODY_NONE, 0, PAGE,
+     "page.admin_users"},
+    {"POST", "/admin/users", gk_h_page_admin_users_post, ADMIN, GK_BODY_FORM, 0, PAGE,
+     "page.admin_users.post"},
+#undef USERS
+#undef ADMIN
+#undef DB
+#undef PAGE
 
 };
 

@@ -23,6 +23,7 @@
 
 gk_authenticate_fn gk_server_authenticate;
 gk_guard_fn gk_server_csrf_guard;
+gk_error_page_fn gk_server_error_page;
 
 void gk_req_arena_free(gk_request *r);
 
@@ -52,8 +53,32 @@ static void add_common_headers(gk_request *r)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
 }
 
+/* A browser (Accept: text/html) refused on a page, or on an unknown path outside the API,
+ * gets the refusal as a page; API clients always get problem+json. */
+static bool wants_html(gk_request *r)
+{
+    if (r->error == GK_ERR_OK || !gk_server_error_page) return false;
+    const char *ct = r->response ? MHD_get_response_header(r->response,
+                                                           MHD_HTTP_HEADER_CONTENT_TYPE)
+                                 : NULL;
+    if (!ct || strncmp(ct, "application/problem+json", 24) != 0) return false;
+    const char *accept = gk_req_header(r, MHD_HTTP_HEADER_ACCEPT);
+    if (!accept || !strstr(accept, "text/html")) return false;
+    if (r->route) return (r->route->flags & GK_ROUTE_PAGE) != 0;
+    return r->path && strncmp(r->path, "/api/", 5) != 0;
+}
+
 static enum MHD_Result queue(gk_request *r)
 {
+    if (wants_html(r)) {
+        if (r->error == GK_ERR_UNAUTHENTICATED && r->route && !strcmp(r->method, "GET")) {
+            /* Sign in first, then come back here. */
+            char *next = gk_req_printf(r, "/signin?next=%s", r->path);
+            if (next) gk_reply_redirect(r, 303, next);
+        } else {
+            gk_server_error_page(r);
+        }
+    }
     if (!r->response) {
         /* A handler that built no reply is our bug; so is running out of memory. */
         if (r->error != GK_ERR_INTERNAL)
@@ -69,6 +94,7 @@ static enum MHD_Result queue(gk_request *r)
         }
     }
     add_common_headers(r);
+    r->queued = true;
     enum MHD_Result ret = MHD_queue_response(r->conn, r->status, r->response);
     MHD_destroy_response(r->response);
     r->response = NULL;
@@ -242,22 +268,45 @@ static bool parse_body(gk_request *r)
     return true;
 }
 
-/* Final call: the whole request is here. */
-static enum MHD_Result dispatch(gk_request *r)
+/* Who is calling, may they call this route, and is the CSRF token right. Returns false
+ * when it built a refusal. Runs on the headers for streamed bodies, else on the full body
+ * (a form's csrf_token field is in the body). */
+static bool admit(gk_request *r)
 {
-    if (!parse_body(r)) return queue(r);
     r->user.role = GK_ROLE_ANON;
     if (gk_server_authenticate) gk_server_authenticate(r);
-    if (r->response) return queue(r); /* authentication refused (e.g. expired token) */
+    if (r->response) return false; /* authentication refused (e.g. expired token) */
     if (!(r->route->roles & r->user.role)) {
-        return fail(r, r->user.role == GK_ROLE_ANON ? GK_ERR_UNAUTHENTICATED : GK_ERR_FORBIDDEN,
-                    NULL);
+        gk_reply_problem(r, r->user.role == GK_ROLE_ANON ? GK_ERR_UNAUTHENTICATED
+                                                         : GK_ERR_FORBIDDEN,
+                         NULL, NULL);
+        return false;
     }
     if (!gk_req_is_safe_method(r) && r->user.via_cookie && gk_server_csrf_guard &&
         gk_server_csrf_guard(r))
+        return false;
+    if ((r->route->flags & GK_ROUTE_DB) && !gk_db_conn()) {
+        gk_reply_problem(r, GK_ERR_UNAVAILABLE, NULL, NULL);
+        return false;
+    }
+    return true;
+}
+
+static bool streamed(const gk_request *r)
+{
+    return r->route && r->route->body == GK_BODY_MULTIPART && r->route->chunk;
+}
+
+/* Final call: the whole request is here. */
+static enum MHD_Result dispatch(gk_request *r)
+{
+    if (streamed(r)) {
+        if (r->stream_stopped && r->response) return queue(r);
+        if (r->body_too_large) return fail(r, GK_ERR_TOO_LARGE, NULL);
+        r->route->handler(r); /* admitted on the headers; the chunks are in its state */
         return queue(r);
-    if ((r->route->flags & GK_ROUTE_DB) && !gk_db_conn())
-        return fail(r, GK_ERR_UNAVAILABLE, NULL);
+    }
+    if (!parse_body(r) || !admit(r)) return queue(r);
     r->route->handler(r);
     return queue(r);
 }
@@ -267,14 +316,9 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
                                       const char *upload_data, size_t *upload_data_size,
                                       void **con_cls)
 {
-    gk_server *s = cls;
     gk_request *r = *con_cls;
-    if (!r) {
-        r = calloc(1, sizeof *r);
-        if (!r) return MHD_NO;
-        *con_cls = r;
-        atomic_fetch_add(&s->inflight, 1);
-        clock_gettime(CLOCK_MONOTONIC, &r->started);
+    if (!r) return MHD_NO; /* out of memory in uri_seen */
+    if (!r->conn) {
         r->conn = conn;
         r->route_index = -1;
         r->lang = "ja";
@@ -282,11 +326,30 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
         snprintf(r->request_id, sizeof r->request_id, "%08x%08lx", request_prefix,
                  atomic_fetch_add(&request_counter, 1) & 0xffffffffUL);
         enum MHD_Result ret = MHD_YES;
+        if (r->uri_len > MAX_URL) {
+            r->lang = gk_lang_choose(NULL, gk_req_cookie(r, "giteki_lang"),
+                                     gk_req_header(r, "Accept-Language"));
+            return fail(r, GK_ERR_URI_TOO_LONG, NULL);
+        }
         if (on_headers(r, url, &ret)) return ret;
+        /* A streamed upload is admitted before its first byte is read. */
+        if (streamed(r) && !admit(r)) return queue(r);
         return MHD_YES; /* answer on the next call: measured much faster (design.md) */
     }
-    if (r->status) {
+    if (r->queued) {
         *upload_data_size = 0; /* already answered; drop whatever else arrives */
+        return MHD_YES;
+    }
+    if (*upload_data_size && streamed(r)) {
+        /* libmicrohttpd cannot queue a reply while a body is arriving, so a refusal from the
+         * chunk callback (reply built, r->stream_stopped) is sent when the body has ended;
+         * meanwhile the rest is read and dropped. */
+        size_t n = *upload_data_size;
+        *upload_data_size = 0;
+        r->body_len += n;
+        if (r->body_len > body_cap(r->route)) r->body_too_large = true;
+        if (!r->body_too_large && !r->stream_stopped && !r->route->chunk(r, upload_data, n))
+            r->stream_stopped = true;
         return MHD_YES;
     }
     if (*upload_data_size) {
@@ -295,6 +358,20 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
         return MHD_YES;
     }
     return dispatch(r);
+}
+
+/* libmicrohttpd shows us the whole request URI (path and query) before the access handler,
+ * which only gets the path: the request context starts here, so the URI length is checked
+ * on all of it. */
+static void *uri_seen(void *cls, const char *uri, struct MHD_Connection *conn)
+{
+    gk_server *s = cls;
+    gk_request *r = calloc(1, sizeof *r);
+    if (!r) return NULL;
+    atomic_fetch_add(&s->inflight, 1);
+    clock_gettime(CLOCK_MONOTONIC, &r->started);
+    r->uri_len = uri ? strlen(uri) : 0;
+    return r;
 }
 
 static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
@@ -322,6 +399,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (r->response) MHD_destroy_response(r->response);
     if (r->state_free) r->state_free(r->state);
     json_decref(r->json);
+    json_decref(r->error_fields);
     free(r->body);
     gk_req_arena_free(r);
     free(r);
@@ -373,7 +451,8 @@ gk_server *gk_server_start(const gk_config *c, char **err)
         MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->conn_limit, MHD_OPTION_CONNECTION_TIMEOUT,
         (unsigned)c->conn_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)64 * 1024,
         MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_URI_LOG_CALLBACK, uri_seen, s,
+        MHD_OPTION_END);
     if (!s->d) {
         if (asprintf(err, "cannot listen on %s:%u (address in use or not permitted)",
                      c->listen_host, c->listen_port) < 0)

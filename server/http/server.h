@@ -23,5 +23,9 @@ typedef void (*gk_authenticate_fn)(gk_request *r);
 typedef bool (*gk_guard_fn)(gk_request *r);
 extern gk_authenticate_fn gk_server_authenticate;
 extern gk_guard_fn gk_server_csrf_guard;
+/* Re-renders a refusal (r->error, error_detail, error_fields) as an HTML page for a browser;
+ * set by web/pages.c. */
+typedef void (*gk_error_page_fn)(gk_request *r);
+extern gk_error_page_fn gk_server_error_page;
 
 #endif

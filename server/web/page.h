@@ -13,6 +13,9 @@ void gk_page_render(gk_request *r, unsigned status, const char *name, json_t *mo
 /* An error page for browsers (status and the catalogue title in the request's language). */
 void gk_page_error(gk_request *r, gk_error e, const char *detail);
 
+/* Install the dispatcher's HTML error-page hook (at start-up). */
+void gk_pages_init(void);
+
 /* Whether the client asked for HTML (a browser), judged from Accept. */
 bool gk_page_wants_html(gk_request *r);
 

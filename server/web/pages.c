@@ -3,6 +3,7 @@
 #include "api/handlers.h"
 #include "app.h"
 #include "http/reply.h"
+#include "http/server.h"
 #include "log.h"
 #include "render/template.h"
 
@@ -78,6 +79,23 @@ void gk_page_error(gk_request *r, gk_error e, const char *detail)
                           detail ? detail : "");
     gk_page_render(r, gk_error_status(e), "error", m);
     r->error = e;
+}
+
+/* The dispatcher's hook: the refusal already built as problem+json, as a page. */
+static void error_page_hook(gk_request *r)
+{
+    gk_error e = r->error;
+    json_t *m = json_pack("{s:i, s:s, s:s, s:s, s:s, s:O?}", "status", (int)gk_error_status(e),
+                          "title", gk_error_title(e, r->lang), "code", gk_error_code(e),
+                          "detail", r->error_detail ? r->error_detail : "", "request_id",
+                          r->request_id, "errors", r->error_fields);
+    gk_page_render(r, gk_error_status(e), "error", m);
+    r->error = e;
+}
+
+void gk_pages_init(void)
+{
+    gk_server_error_page = error_page_hook;
 }
 
 bool gk_page_wants_html(gk_request *r)

@@ -14,7 +14,7 @@
 #include <strings.h>
 
 typedef struct {
-    char path[256];
+    char path[1024];
     char method[8];
 } op;
 
@@ -22,7 +22,7 @@ static size_t read_ops(op *ops, size_t max)
 {
     FILE *f = fopen("docs/openapi.yaml", "r");
     assert_non_null(f);
-    char line[256], cur[256] = "";
+    char line[1024], cur[1024] = "";
     bool in_paths = false;
     size_t n = 0;
     while (fgets(line, sizeof line, f)) {

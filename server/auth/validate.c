@@ -1,0 +1,153 @@
+#include "auth/validate.h"
+
+#include "crypto/token.h"
+
+#include <stdio.h>
+#include <string.h>
+#include <strings.h>
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+bool gk_auth_corporate_number_valid(const char *s)
+{
+    if (!s || strlen(s) != 13) return false;
+    for (size_t i = 0; i < 13; i++)
+        if (!is_digit(s[i])) return false;
+    unsigned sum = 0;
+    /* s[1..12] is the base number; n = 1 is its rightmost digit, s[12]. */
+    for (unsigned n = 1; n <= 12; n++) sum += (unsigned)(s[13 - n] - '0') * (n % 2 ? 1u : 2u);
+    return (unsigned)(s[0] - '0') == 9u - sum % 9u;
+}
+
+static bool is_blank_or_control(unsigned char c)
+{
+    return c <= 0x20 || c == 0x7f;
+}
+
+bool gk_auth_email_valid(const char *s)
+{
+    if (!s) return false;
+    size_t n = strlen(s);
+    if (n < 3 || n > 254) return false;
+    const char *at = strchr(s, '@');
+    if (!at || at == s || !at[1] || strchr(at + 1, '@')) return false;
+    for (const unsigned char *p = (const unsigned char *)s; *p; p++)
+        if (is_blank_or_control(*p)) return false;
+    return true;
+}
+
+/* Decodes one UTF-8 sequence; returns its length, 0 when invalid. */
+static size_t utf8_next(const unsigned char *p, unsigned long *cp)
+{
+    if (p[0] < 0x80) {
+        *cp = p[0];
+        return 1;
+    }
+    size_t len = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
+    if (!len || p[0] > 0xf4) return 0;
+    unsigned long v = p[0] & (0xff >> (len + 1));
+    for (size_t i = 1; i < len; i++) {
+        if ((p[i] & 0xc0) != 0x80) return 0;
+        v = v << 6 | (p[i] & 0x3f);
+    }
+    static const unsigned long min[] = {0, 0, 0x80, 0x800, 0x10000};
+    if (v < min[len] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) return 0;
+    *cp = v;
+    return len;
+}
+
+bool gk_auth_label_valid(const char *s)
+{
+    if (!s) return false;
+    size_t count = 0;
+    bool blank = true;
+    for (const unsigned char *p = (const unsigned char *)s; *p;) {
+        unsigned long cp;
+        size_t len = utf8_next(p, &cp);
+        if (!len) return false;
+        if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return false; /* [[:cntrl:]] */
+        if (cp != ' ') blank = false;
+        p += len;
+        if (++count > 300) return false;
+    }
+    return !blank;
+}
+
+static bool is_hex(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+bool gk_auth_uuid_valid(const char *s)
+{
+    if (!s || strlen(s) != 36) return false;
+    for (size_t i = 0; i < 36; i++) {
+        bool dash = i == 8 || i == 13 || i == 18 || i == 23;
+        if (dash ? s[i] != '-' : !is_hex(s[i])) return false;
+    }
+    return true;
+}
+
+bool gk_auth_next_is_safe(const char *next)
+{
+    if (!next || next[0] != '/' || next[1] == '/' || next[1] == '\\') return false;
+    for (const unsigned char *p = (const unsigned char *)next; *p; p++)
+        if (*p < 0x20 || *p == 0x7f || *p == '\\') return false;
+    return strlen(next) <= 2000;
+}
+
+static bool url_char(char c)
+{
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) || c == '-' ||
+           c == '_';
+}
+
+bool gk_auth_token_shape_ok(const char *s)
+{
+    if (!s) return false;
+    size_t i = 0;
+    for (; s[i]; i++)
+        if (i >= GK_TOKEN_LEN || !url_char(s[i])) return false;
+    return i == GK_TOKEN_LEN;
+}
+
+const char *gk_auth_bearer_token(const char *header)
+{
+    if (!header || strncasecmp(header, "Bearer ", 7) != 0) return NULL;
+    const char *t = header + 7;
+    return gk_auth_token_shape_ok(t) ? t : NULL;
+}
+
+bool gk_auth_session_cookie(char *out, size_t out_size, const char *token, bool secure)
+{
+    int n = snprintf(out, out_size, "giteki_session=%s; Path=/; HttpOnly; SameSite=Strict%s%s",
+                     token ? token : "", token ? "" : "; Max-Age=0", secure ? "; Secure" : "");
+    return n > 0 && (size_t)n < out_size;
+}
+
+static const struct {
+    gk_role role;
+    const char *name;
+} roles[] = {
+    {GK_ROLE_MANUFACTURER, "manufacturer"},
+    {GK_ROLE_EXAMINER, "examiner"},
+    {GK_ROLE_REGULATOR, "regulator"},
+    {GK_ROLE_ADMIN, "admin"},
+};
+
+const char *gk_auth_role_name(gk_role role)
+{
+    for (size_t i = 0; i < sizeof roles / sizeof *roles; i++)
+        if (roles[i].role == role) return roles[i].name;
+    return "anonymous";
+}
+
+gk_role gk_auth_role_from_name(const char *name)
+{
+    for (size_t i = 0; name && i < sizeof roles / sizeof *roles; i++)
+        if (!strcmp(roles[i].name, name)) return roles[i].role;
+    return GK_ROLE_ANON;
+}

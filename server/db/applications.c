@@ -1,0 +1,400 @@
+#include "db/applications.h"
+
+#include "db/db.h"
+
+#include <ctype.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+/* The api.md application object, built where the data is. */
+#define VIEW_SQL                                                                               \
+    "SELECT jsonb_build_object("                                                               \
+    " 'id', a.id, 'status', a.status, 'route', a.route, 'organization_id', a.organization_id," \
+    " 'device', jsonb_build_object('model_name', a.model_name, 'type_name', a.type_name,"      \
+    "   'category', a.category_id, 'description', a.description,"                             \
+    "   'facts', jsonb_build_object('directly_connectable', a.directly_connectable,"           \
+    "     'data_transmission_facility', a.data_transmission_facility, 'uses_ip', a.uses_ip,"   \
+    "     'remotely_configurable', a.remotely_configurable,"                                   \
+    "     'user_installable_security_software', a.user_installable_security_software)),"       \
+    " 'declarations', coalesce((SELECT jsonb_object_agg(d.requirement_id,"                     \
+    "     jsonb_strip_nulls(jsonb_build_object('measure', d.measure,"                          \
+    "     'description', d.description))) FROM declarations d WHERE d.application_id = a.id),"  \
+    "     '{}'::jsonb),"                                                                       \
+    " 'cc_certificate_id', a.cc_certificate_id, 'opt_in_rule_set', a.opt_in_rule_set_id,"      \
+    " 'opt_in_reason', a.opt_in_reason, 'filing_date', a.filing_date,"                         \
+    " 'determination', a.determination, 'rule_set', a.rule_set_id,"                           \
+    " 'assigned_examiner_id', a.assigned_examiner_id,"                                         \
+    " 'certificate_number', (SELECT c.number FROM certificates c"                              \
+    "     WHERE c.application_id = a.id),"                                                     \
+    " 'created_by', a.created_by, 'created_at', " TS("a.created_at") ","                      \
+    " 'updated_at', " TS("a.updated_at") ", 'version', a.version)::text"                      \
+    " FROM applications a"
+
+static const gk_stmt stmts[] = {
+    {"app_view", VIEW_SQL " WHERE a.id = $1 AND ($2::uuid IS NULL OR a.organization_id = $2)"},
+    {"app_list",
+     VIEW_SQL " WHERE ($1::uuid IS NULL OR a.organization_id = $1)"
+              " AND ($2::text IS NULL OR a.status = $2)"
+              " AND ($3::uuid IS NULL OR (a.created_at, a.id) < (SELECT created_at, id"
+              "      FROM applications WHERE id = $3))"
+              " ORDER BY a.created_at DESC, a.id DESC LIMIT $4"},
+    {"app_lock",
+     "SELECT id, organization_id, status, route, version, directly_connectable,"
+     " data_transmission_facility, uses_ip, remotely_configurable,"
+     " user_installable_security_software, opt_in_rule_set_id, opt_in_reason IS NOT NULL,"
+     " to_char((now() AT TIME ZONE 'Asia/Tokyo')::date, 'YYYY-MM-DD')"
+     " FROM applications WHERE id = $1 AND ($2::uuid IS NULL OR organization_id = $2)"
+     " FOR UPDATE"},
+    {"app_insert",
+     "INSERT INTO applications (organization_id, route, model_name, type_name, category_id,"
+     " description, directly_connectable, data_transmission_facility, uses_ip,"
+     " remotely_configurable, user_installable_security_software, opt_in_rule_set_id,"
+     " opt_in_reason, cc_certificate_id, created_by)"
+     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id"},
+    {"app_update_draft",
+     "UPDATE applications SET route = $2, model_name = $3, type_name = $4, category_id = $5,"
+     " description = $6, directly_connectable = $7, data_transmission_facility = $8,"
+     " uses_ip = $9, remotely_configurable = $10, user_installable_security_software = $11,"
+     " opt_in_rule_set_id = $12, opt_in_reason = $13, cc_certificate_id = $14"
+     " WHERE id = $1 AND status = 'draft'"},
+    {"app_decl_clear", "DELETE FROM declarations WHERE application_id = $1"},
+    {"app_decl_insert", "INSERT INTO declarations (application_id, requirement_id, measure,"
+                        " description) VALUES ($1, $2, $3, $4)"},
+    {"app_submit",
+     "UPDATE applications SET status = 'submitted', filing_date = $2, rule_set_id = $3,"
+     " determination = $4::jsonb WHERE id = $1 AND status = 'draft'"},
+    {"app_decl_prune",
+     "DELETE FROM declarations d WHERE d.application_id = $1 AND NOT EXISTS (SELECT 1"
+     " FROM requirements q WHERE q.rule_set_id = $2 AND q.id = d.requirement_id"
+     " AND q.kind = 'requirement')"},
+    {"app_set_status", "UPDATE applications SET status = $3 WHERE id = $1 AND status = $2"},
+    {"app_event", "INSERT INTO application_events (application_id, from_status, to_status,"
+                  " actor_id, reason) VALUES ($1, $2, $3, $4, $5)"},
+    {"app_history",
+     "SELECT coalesce(jsonb_agg(jsonb_build_object('from_status', e.from_status,"
+     " 'to_status', e.to_status, 'actor_id', e.actor_id, 'actor_name', u.name,"
+     " 'actor_role', u.role, 'at', " TS("e.at") ", 'reason', e.reason) ORDER BY e.at, e.id),"
+     " '[]'::jsonb)::text"
+     " FROM application_events e LEFT JOIN users u ON u.id = e.actor_id"
+     " WHERE e.application_id = $1"},
+    {"app_doc_kinds", "SELECT coalesce(jsonb_agg(DISTINCT kind), '[]'::jsonb)::text"
+                      " FROM documents WHERE application_id = $1"},
+};
+
+void gk_db_applications_register(void)
+{
+    gk_db_register(stmts, sizeof stmts / sizeof *stmts);
+}
+
+bool gk_db_is_uuid(const char *s)
+{
+    if (!s || strlen(s) != 36) return false;
+    for (int i = 0; i < 36; i++) {
+        if (i == 8 || i == 13 || i == 18 || i == 23) {
+            if (s[i] != '-') return false;
+        } else if (!isxdigit((unsigned char)s[i])) {
+            return false;
+        }
+    }
+    return true;
+}
+
+bool gk_db_app_map_error(const PGresult *res, gk_error *e, const char **field)
+{
+    static const struct {
+        const char *constraint;
+        gk_error e;
+        const char *field;
+    } map[] = {
+        {"applications_category_id_fkey", GK_ERR_VALIDATION, "device.category"},
+        {"applications_cc_certificate_id_fkey", GK_ERR_VALIDATION, "cc_certificate_id"},
+        {"applications_opt_in_rule_set_id_fkey", GK_ERR_RULE_SET_UNKNOWN, "opt_in_rule_set"},
+        {"applications_opt_in_reason", GK_ERR_VALIDATION, "opt_in_reason"},
+        {"applications_opt_in_not_promulgated", GK_ERR_RULE_SET_NOT_PROMULGATED,
+         "opt_in_rule_set"},
+        {"applications_opt_in_older", GK_ERR_RULE_SET_OLDER, "opt_in_rule_set"},
+        {"applications_rule_set_selection", GK_ERR_RULE_SET_UNKNOWN, "opt_in_rule_set"},
+        {"applications_facts_known_when_filed", GK_ERR_VALIDATION, "device.facts"},
+        {"applications_route_check", GK_ERR_VALIDATION, "route"},
+        {"applications_status_transition", GK_ERR_CONFLICT, NULL},
+        {"applications_frozen_after_submit", GK_ERR_CONFLICT, NULL},
+        {"declarations_draft_only", GK_ERR_CONFLICT, NULL},
+        {"declarations_requirement_in_rule_set", GK_ERR_VALIDATION, "declarations"},
+        {"declarations_measure_required", GK_ERR_VALIDATION, "declarations"},
+        {"declarations_measure_in_rule_set", GK_ERR_VALIDATION, "declarations"},
+        {"declarations_requirement_id_format", GK_ERR_VALIDATION, "declarations"},
+        {"documents_locked", GK_ERR_CONFLICT, NULL},
+        {"documents_application_closed", GK_ERR_CONFLICT, NULL},
+        {"documents_uploader", GK_ERR_NOT_FOUND, NULL},
+        {"documents_filename_format", GK_ERR_VALIDATION, "file"},
+        {"documents_kind_check", GK_ERR_VALIDATION, "kind"},
+        {"info_requests_append_only", GK_ERR_CONFLICT, NULL},
+        {"info_requests_responded_by_applicant", GK_ERR_NOT_FOUND, NULL},
+        {"info_request_documents_document_id_application_id_fkey", GK_ERR_VALIDATION,
+         "document_ids"},
+        {"info_request_documents_pkey", GK_ERR_VALIDATION, "document_ids"},
+        {"gk_label_format", GK_ERR_VALIDATION, NULL},
+        {"gk_prose_format", GK_ERR_VALIDATION, NULL},
+    };
+    if (!res) return false;
+    const char *st = gk_db_sqlstate(res);
+    if (strncmp(st, "23", 2) != 0 && strcmp(st, "22P02") != 0 && strcmp(st, "22001") != 0)
+        return false;
+    const char *cons = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+    *e = GK_ERR_VALIDATION;
+    if (field) *field = NULL;
+    for (size_t i = 0; cons && i < sizeof map / sizeof *map; i++)
+        if (!strcmp(cons, map[i].constraint)) {
+            *e = map[i].e;
+            if (field) *field = map[i].field;
+            return true;
+        }
+    return true; /* another input rule: a 422 without a field */
+}
+
+/* Run a statement that may break a schema rule: ABORT with the mapped error then. */
+static gk_tx_status run(PGconn *c, const char *name, int n, const char *const *v,
+                        PGresult **out, gk_error *e, const char **field)
+{
+    PGresult *res = gk_db_exec(c, name, n, v);
+    if (res && !gk_db_ok(res) && e && gk_db_app_map_error(res, e, field)) {
+        PQclear(res);
+        return GK_TX_ABORT;
+    }
+    gk_tx_status s = gk_tx_check(res, name);
+    if (s != GK_TX_OK || !out) {
+        if (res) PQclear(res);
+        return s;
+    }
+    *out = res;
+    return GK_TX_OK;
+}
+
+static const char *tri(gk_tristate t)
+{
+    return t == GK_TRI_TRUE ? "true" : t == GK_TRI_FALSE ? "false" : NULL;
+}
+
+static gk_tristate parse_tri(const PGresult *r, int col)
+{
+    if (PQgetisnull(r, 0, col)) return GK_TRI_UNSET;
+    return PQgetvalue(r, 0, col)[0] == 't' ? GK_TRI_TRUE : GK_TRI_FALSE;
+}
+
+gk_tx_status gk_db_app_lock(PGconn *c, const char *id, const char *org_id, gk_app_row *row)
+{
+    memset(row, 0, sizeof *row);
+    const char *v[] = {id, org_id};
+    PGresult *res = NULL;
+    gk_tx_status s = run(c, "app_lock", 2, v, &res, NULL, NULL);
+    if (s != GK_TX_OK) return s;
+    if (PQntuples(res) == 1) {
+        row->found = true;
+        snprintf(row->id, sizeof row->id, "%s", PQgetvalue(res, 0, 0));
+        snprintf(row->organization_id, sizeof row->organization_id, "%s", PQgetvalue(res, 0, 1));
+        snprintf(row->status, sizeof row->status, "%s", PQgetvalue(res, 0, 2));
+        snprintf(row->route, sizeof row->route, "%s", PQgetvalue(res, 0, 3));
+        row->version = atoi(PQgetvalue(res, 0, 4));
+        for (int f = 0; f < GK_FACT__COUNT; f++) row->facts.v[f] = parse_tri(res, 5 + f);
+        snprintf(row->opt_in_rule_set, sizeof row->opt_in_rule_set, "%s",
+                 PQgetvalue(res, 0, 10));
+        row->has_opt_in_reason = PQgetvalue(res, 0, 11)[0] == 't';
+        if (!gk_date_parse(PQgetvalue(res, 0, 12), &row->today_jst))
+            row->today_jst = gk_date_today_utc();
+    }
+    PQclear(res);
+    return GK_TX_OK;
+}
+
+static gk_tx_status json_result(PGconn *c, const char *name, int n, const char *const *v,
+                                json_t **out)
+{
+    *out = NULL;
+    PGresult *res = NULL;
+    gk_tx_status s = run(c, name, n, v, &res, NULL, NULL);
+    if (s != GK_TX_OK) return s;
+    if (PQntuples(res) >= 1 && !PQgetisnull(res, 0, 0)) {
+        *out = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+        if (!*out) s = GK_TX_HARD;
+    }
+    PQclear(res);
+    return s;
+}
+
+gk_tx_status gk_db_app_view(PGconn *c, const char *id, const char *org_id, json_t **out)
+{
+    const char *v[] = {id, org_id};
+    return json_result(c, "app_view", 2, v, out);
+}
+
+static gk_tx_status write_declarations(PGconn *c, const char *id, const gk_app_input *in,
+                                       gk_error *e, const char **field)
+{
+    const char *v1[] = {id};
+    gk_tx_status s = run(c, "app_decl_clear", 1, v1, NULL, e, field);
+    for (size_t i = 0; s == GK_TX_OK && i < in->n_decl; i++) {
+        const gk_app_declaration *d = &in->decl[i];
+        const char *v[] = {id, d->requirement_id, d->measure, d->description};
+        s = run(c, "app_decl_insert", 4, v, NULL, e, field);
+    }
+    return s;
+}
+
+static gk_tx_status event(PGconn *c, const char *id, const char *from, const char *to,
+                          const char *actor, const char *reason, gk_error *e)
+{
+    const char *v[] = {id, from, to, actor, reason && *reason ? reason : NULL};
+    return run(c, "app_event", 5, v, NULL, e, NULL);
+}
+
+gk_tx_status gk_db_app_insert(PGconn *c, const gk_app_input *in, const char *org_id,
+                              const char *user_id, char id_out[37], gk_error *e,
+                              const char **field)
+{
+    const gk_facts *f = &in->facts;
+    const char *v[] = {org_id,
+                       in->route,
+                       in->model_name,
+                       in->type_name,
+                       in->category,
+                       in->description,
+                       tri(f->v[GK_FACT_DIRECTLY_CONNECTABLE]),
+                       tri(f->v[GK_FACT_DATA_TRANSMISSION_FACILITY]),
+                       tri(f->v[GK_FACT_USES_IP]),
+                       tri(f->v[GK_FACT_REMOTELY_CONFIGURABLE]),
+                       tri(f->v[GK_FACT_USER_INSTALLABLE_SECURITY_SOFTWARE]),
+                       in->opt_in_rule_set,
+                       in->opt_in_reason,
+                       in->cc_certificate_id,
+                       user_id};
+    PGresult *res = NULL;
+    gk_tx_status s = run(c, "app_insert", 15, v, &res, e, field);
+    if (s != GK_TX_OK) return s;
+    snprintf(id_out, 37, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    s = write_declarations(c, id_out, in, e, field);
+    if (s == GK_TX_OK) s = event(c, id_out, NULL, "draft", user_id, NULL, e);
+    return s;
+}
+
+gk_tx_status gk_db_app_update_draft(PGconn *c, const char *id, const gk_app_input *in,
+                                    gk_error *e, const char **field)
+{
+    const gk_facts *f = &in->facts;
+    const char *v[] = {id,
+                       in->route,
+                       in->model_name,
+                       in->type_name,
+                       in->category,
+                       in->description,
+                       tri(f->v[GK_FACT_DIRECTLY_CONNECTABLE]),
+                       tri(f->v[GK_FACT_DATA_TRANSMISSION_FACILITY]),
+                       tri(f->v[GK_FACT_USES_IP]),
+                       tri(f->v[GK_FACT_REMOTELY_CONFIGURABLE]),
+                       tri(f->v[GK_FACT_USER_INSTALLABLE_SECURITY_SOFTWARE]),
+                       in->opt_in_rule_set,
+                       in->opt_in_reason,
+                       in->cc_certificate_id};
+    PGresult *res = NULL;
+    gk_tx_status s = run(c, "app_update_draft", 14, v, &res, e, field);
+    if (s != GK_TX_OK) return s;
+    bool updated = strcmp(PQcmdTuples(res), "1") == 0;
+    PQclear(res);
+    if (!updated) {
+        *e = GK_ERR_CONFLICT;
+        return GK_TX_ABORT;
+    }
+    return write_declarations(c, id, in, e, field);
+}
+
+gk_tx_status gk_db_app_submit(PGconn *c, const char *id, const char *actor_id,
+                              gk_date filing_date, const char *rule_set_id,
+                              const char *determination_json, gk_error *e, const char **field)
+{
+    char fd[GK_DATE_BUF];
+    gk_date_format(filing_date, fd);
+    const char *v[] = {id, fd, rule_set_id, determination_json};
+    PGresult *res = NULL;
+    gk_tx_status s = run(c, "app_submit", 4, v, &res, e, field);
+    if (s != GK_TX_OK) return s;
+    bool updated = strcmp(PQcmdTuples(res), "1") == 0;
+    PQclear(res);
+    if (!updated) {
+        *e = GK_ERR_CONFLICT;
+        return GK_TX_ABORT;
+    }
+    return event(c, id, "draft", "submitted", actor_id, NULL, e);
+}
+
+gk_tx_status gk_db_app_prune_declarations(PGconn *c, const char *id, const char *rule_set_id)
+{
+    const char *v[] = {id, rule_set_id};
+    return run(c, "app_decl_prune", 2, v, NULL, NULL, NULL);
+}
+
+gk_tx_status gk_db_app_transition(PGconn *c, const char *id, const char *from, const char *to,
+                                  const char *actor_id, const char *reason, gk_error *e)
+{
+    const char *v[] = {id, from, to};
+    PGresult *res = NULL;
+    gk_tx_status s = run(c, "app_set_status", 3, v, &res, e, NULL);
+    if (s != GK_TX_OK) return s;
+    bool updated = strcmp(PQcmdTuples(res), "1") == 0;
+    PQclear(res);
+    if (!updated) {
+        *e = GK_ERR_CONFLICT;
+        return GK_TX_ABORT;
+    }
+    return event(c, id, from, to, actor_id, reason, e);
+}
+
+gk_tx_status gk_db_app_list(PGconn *c, const char *org_id, const char *status,
+                            const char *after, int limit, json_t **items, char **next)
+{
+    *items = NULL;
+    *next = NULL;
+    char lim[16];
+    snprintf(lim, sizeof lim, "%d", limit + 1); /* one more tells whether a next page exists */
+    const char *v[] = {org_id, status, after, lim};
+    PGresult *res = NULL;
+    gk_tx_status s = run(c, "app_list", 4, v, &res, NULL, NULL);
+    if (s != GK_TX_OK) return s;
+    json_t *arr = json_array();
+    int n = PQntuples(res);
+    for (int i = 0; arr && i < n && i < limit; i++) {
+        json_t *o = json_loads(PQgetvalue(res, i, 0), 0, NULL);
+        if (!o) {
+            s = GK_TX_HARD;
+            break;
+        }
+        json_array_append_new(arr, o);
+    }
+    if (!arr) s = GK_TX_HARD;
+    if (s == GK_TX_OK && n > limit) {
+        json_t *last = json_array_get(arr, json_array_size(arr) - 1);
+        *next = strdup(json_string_value(json_object_get(last, "id")));
+        if (!*next) s = GK_TX_HARD;
+    }
+    PQclear(res);
+    if (s != GK_TX_OK) {
+        json_decref(arr);
+        return s;
+    }
+    *items = arr;
+    return GK_TX_OK;
+}
+
+gk_tx_status gk_db_app_history(PGconn *c, const char *id, json_t **items)
+{
+    const char *v[] = {id};
+    return json_result(c, "app_history", 1, v, items);
+}
+
+gk_tx_status gk_db_app_document_kinds(PGconn *c, const char *id, json_t **kinds)
+{
+    const char *v[] = {id};
+    return json_result(c, "app_doc_kinds", 1, v, kinds);
+}

@@ -1,0 +1,396 @@
+/* The certificate query builder (see certificate_search.h). */
+#include "db/certificate_search.h"
+
+#include "crypto/base64.h"
+#include "crypto/utf8.h"
+#include "db/db.h"
+#include "http/reply.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *const gk_cert_field_names[GK_CERT_COL__PUBLISHED] = {
+    "number",     "route",         "category",      "manufacturer", "model_name",
+    "type_name",  "granted_on",    "rule_set",      "grandfathered", "basis",
+    "status",     "status_changed_on",
+};
+
+/* Must be the expression of certificates_text_trgm_idx (schema 0011), with the alias c. */
+#define GK_CERT_TEXT_EXPR                                                                      \
+    "(c.manufacturer::text || ' ' || c.model_name::text || ' ' || coalesce(c.type_name::text, ''))"
+
+#define COLUMNS                                                                                \
+    "c.number, c.route, c.category_id, c.manufacturer, c.model_name, c.type_name,"             \
+    " c.granted_on, c.rule_set_id, c.grandfathered, c.basis, c.status, c.status_changed_on,"   \
+    " c.application_id, c.organization_id, c.key_id,"                                          \
+    " to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+static const char *L(const char *lang, const char *en, const char *ja)
+{
+    return lang && !strcmp(lang, "ja") ? ja : en;
+}
+
+static bool one_of(const char *s, const char *const *choices)
+{
+    for (; *choices; choices++)
+        if (!strcmp(s, *choices)) return true;
+    return false;
+}
+
+/* ^[a-z][a-z0-9_]{0,31}$ (device_categories.id) */
+static bool is_category_id(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 1 || n > 32 || s[0] < 'a' || s[0] > 'z') return false;
+    for (size_t i = 1; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '_'))
+            return false;
+    return true;
+}
+
+/* Rule set ids ("pre-2020", "2020-04"): [A-Za-z0-9._-]{1,32} */
+static bool is_rule_set_id(const char *s)
+{
+    size_t n = strlen(s);
+    if (n < 1 || n > 32) return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'a' && s[i] <= 'z') || (s[i] >= 'A' && s[i] <= 'Z') ||
+              (s[i] >= '0' && s[i] <= '9') || s[i] == '.' || s[i] == '_' || s[i] == '-'))
+            return false;
+    return true;
+}
+
+/* Valid UTF-8 without control characters, at most GK_CERT_Q_MAX bytes. */
+static bool is_search_text(const char *s)
+{
+    size_t n = strlen(s);
+    if (n > GK_CERT_Q_MAX) return false;
+    for (size_t i = 0; i < n;) {
+        uint32_t cp;
+        size_t k = gk_crypto_utf8_next((const unsigned char *)s + i, n - i, &cp);
+        if (!k || cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return false;
+        i += k;
+    }
+    return true;
+}
+
+/* Certificate number characters as the cursor carries them. */
+static bool is_number_text(const char *s, size_t n)
+{
+    if (n < 1 || n > 15) return false;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= 'A' && s[i] <= 'Z') || (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+            return false;
+    return true;
+}
+
+static char sort_char(const gk_cert_query *q)
+{
+    return q->sort == GK_CERT_SORT_NUMBER ? 'n' : 'g';
+}
+
+void gk_cert_cursor_make(const gk_cert_query *q, gk_date granted_on, const char *number,
+                         char *buf, size_t size)
+{
+    char date[GK_DATE_BUF], raw[48];
+    gk_date_format(granted_on, date);
+    int n = snprintf(raw, sizeof raw, "%c%c|%s|%s", sort_char(q), q->desc ? 'd' : 'a', date,
+                     number);
+    if (n < 0 || (size_t)n >= sizeof raw || !gk_base64_encode_to(raw, (size_t)n, GK_B64_URL, buf, size))
+        snprintf(buf, size, "%s", "");
+}
+
+/* Decode `after`; false when it is not a cursor of this sort and order. */
+static bool cursor_parse(gk_cert_query *q, const char *s)
+{
+    unsigned char raw[64];
+    size_t n = 0, len = strlen(s);
+    if (len > 80 || !gk_base64_decode(s, len, GK_B64_URL, raw, sizeof raw - 1, &n)) return false;
+    raw[n] = 0;
+    const char *t = (const char *)raw;
+    if (n < 3 + 10 + 2 || t[0] != sort_char(q) || t[1] != (q->desc ? 'd' : 'a') || t[2] != '|' ||
+        t[13] != '|')
+        return false;
+    char date[GK_DATE_BUF];
+    memcpy(date, t + 3, 10);
+    date[10] = 0;
+    if (!gk_date_parse(date, &q->after_granted_on)) return false;
+    const char *num = t + 14;
+    size_t nl = n - 14;
+    if (!is_number_text(num, nl)) return false;
+    memcpy(q->after_number, num, nl);
+    q->after_number[nl] = 0;
+    q->has_after = true;
+    return true;
+}
+
+static const char *opt(gk_cert_getter get, void *ctx, const char *name)
+{
+    const char *v = get(ctx, name);
+    return v && *v ? v : NULL;
+}
+
+int gk_cert_query_parse(gk_cert_query *q, gk_cert_getter get, void *ctx, json_t **errors,
+                        const char *lang)
+{
+    static const char *const statuses[] = {"granted", "suspended", "revoked", NULL};
+    static const char *const bases[] = {"tested", "cc_equivalence", "not_applicable", NULL};
+    memset(q, 0, sizeof *q);
+    q->grandfathered = -1;
+    q->granted_from = q->granted_to = GK_DATE_NONE;
+    q->sort = GK_CERT_SORT_GRANTED_ON;
+    q->desc = true;
+    q->limit = GK_CERT_LIMIT_DEFAULT;
+    int bad = 0;
+#define BAD(field, en, ja)                                                                     \
+    do {                                                                                       \
+        gk_field_error_add(errors, field, L(lang, en, ja));                                    \
+        bad++;                                                                                 \
+    } while (0)
+
+    q->q = opt(get, ctx, "q");
+    if (q->q && !is_search_text(q->q))
+        BAD("q", "At most 200 bytes of text without control characters",
+            "制御文字を含まない200バイト以内の文字列にしてください");
+    q->manufacturer = opt(get, ctx, "manufacturer");
+    if (q->manufacturer && !is_search_text(q->manufacturer))
+        BAD("manufacturer", "At most 200 bytes of text without control characters",
+            "制御文字を含まない200バイト以内の文字列にしてください");
+    q->category = opt(get, ctx, "category");
+    if (q->category && !is_category_id(q->category))
+        BAD("category", "Not a category id (see /api/v1/categories)",
+            "機器の種類のIDではありません（/api/v1/categories を参照）");
+    q->status = opt(get, ctx, "status");
+    if (q->status && !one_of(q->status, statuses))
+        BAD("status", "Must be granted, suspended or revoked",
+            "granted、suspended、revoked のいずれかにしてください");
+    q->rule_set = opt(get, ctx, "rule_set");
+    if (q->rule_set && !is_rule_set_id(q->rule_set))
+        BAD("rule_set", "Not a rule set id (see /api/v1/rule-sets)",
+            "規則のIDではありません（/api/v1/rule-sets を参照）");
+    q->basis = opt(get, ctx, "basis");
+    if (q->basis && !one_of(q->basis, bases))
+        BAD("basis", "Must be tested, cc_equivalence or not_applicable",
+            "tested、cc_equivalence、not_applicable のいずれかにしてください");
+    const char *gf = opt(get, ctx, "grandfathered");
+    if (gf) {
+        if (!strcmp(gf, "true"))
+            q->grandfathered = 1;
+        else if (!strcmp(gf, "false"))
+            q->grandfathered = 0;
+        else
+            BAD("grandfathered", "Must be true or false", "true か false を指定してください");
+    }
+    const char *from = opt(get, ctx, "granted_from"), *to = opt(get, ctx, "granted_to");
+    if (from && !gk_date_parse(from, &q->granted_from)) {
+        q->granted_from = GK_DATE_NONE;
+        BAD("granted_from", "Must be a date YYYY-MM-DD", "日付は YYYY-MM-DD 形式で入力してください");
+    }
+    if (to && !gk_date_parse(to, &q->granted_to)) {
+        q->granted_to = GK_DATE_NONE;
+        BAD("granted_to", "Must be a date YYYY-MM-DD", "日付は YYYY-MM-DD 形式で入力してください");
+    }
+    if (q->granted_from != GK_DATE_NONE && q->granted_to != GK_DATE_NONE &&
+        q->granted_to < q->granted_from)
+        BAD("granted_to", "Must not be before granted_from",
+            "granted_from より前の日付は指定できません");
+    const char *sort = opt(get, ctx, "sort");
+    if (sort) {
+        if (!strcmp(sort, "granted_on"))
+            q->sort = GK_CERT_SORT_GRANTED_ON;
+        else if (!strcmp(sort, "number"))
+            q->sort = GK_CERT_SORT_NUMBER;
+        else
+            BAD("sort", "Must be granted_on or number", "granted_on か number を指定してください");
+    }
+    const char *order = opt(get, ctx, "order");
+    if (order) {
+        if (!strcmp(order, "asc"))
+            q->desc = false;
+        else if (!strcmp(order, "desc"))
+            q->desc = true;
+        else
+            BAD("order", "Must be asc or desc", "asc か desc を指定してください");
+    }
+    const char *limit = opt(get, ctx, "limit");
+    if (limit) {
+        char *end;
+        long v = strtol(limit, &end, 10);
+        if (*end || end == limit || v < 1 || v > GK_CERT_LIMIT_MAX || limit[0] == '+' ||
+            limit[0] == ' ')
+            BAD("limit", "Must be a whole number from 1 to 500", "1〜500 の整数にしてください");
+        else
+            q->limit = (int)v;
+    }
+    const char *after = opt(get, ctx, "after");
+    if (after && !cursor_parse(q, after))
+        BAD("after", "Not a cursor of this list (take `next` of the previous page, same sort)",
+            "この一覧のカーソルではありません（同じ並び順の前ページの next を使ってください）");
+#undef BAD
+    return bad;
+}
+
+bool gk_cert_like_pattern(const char *text, char *out, size_t size)
+{
+    size_t o = 0;
+    if (size < 3) return false;
+    out[o++] = '%';
+    for (const char *p = text; *p; p++) {
+        if (*p == '%' || *p == '_' || *p == '\\') {
+            if (o + 1 >= size) return false;
+            out[o++] = '\\';
+        }
+        if (o + 1 >= size) return false;
+        out[o++] = *p;
+    }
+    if (o + 2 > size) return false;
+    out[o++] = '%';
+    out[o] = 0;
+    return true;
+}
+
+/* Add a parameter; returns its $number. */
+static int param(gk_cert_sql *s, const char *v)
+{
+    s->values[s->n] = v;
+    return ++s->n;
+}
+
+static int param_store(gk_cert_sql *s, int slot, const char *v)
+{
+    snprintf(s->store[slot], sizeof s->store[slot], "%s", v);
+    return param(s, s->store[slot]);
+}
+
+static void where(gk_cert_sql *s, bool *first, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
+static void where(gk_cert_sql *s, bool *first, const char *fmt, ...)
+{
+    gk_buf_puts(&s->sql, *first ? " WHERE " : " AND ");
+    *first = false;
+    va_list ap;
+    va_start(ap, fmt);
+    gk_buf_vappendf(&s->sql, fmt, ap);
+    va_end(ap);
+}
+
+static void filters(const gk_cert_query *q, gk_cert_sql *s, bool *first)
+{
+    char date[GK_DATE_BUF];
+    if (q->q && gk_cert_like_pattern(q->q, s->store[0], sizeof s->store[0]))
+        where(s, first, GK_CERT_TEXT_EXPR " ILIKE $%d", param(s, s->store[0]));
+    if (q->manufacturer &&
+        gk_cert_like_pattern(q->manufacturer, s->store[1], sizeof s->store[1]))
+        where(s, first, "c.manufacturer::text ILIKE $%d", param(s, s->store[1]));
+    if (q->category) where(s, first, "c.category_id = $%d", param(s, q->category));
+    if (q->status) where(s, first, "c.status = $%d", param(s, q->status));
+    if (q->rule_set) where(s, first, "c.rule_set_id = $%d", param(s, q->rule_set));
+    if (q->basis) where(s, first, "c.basis = $%d", param(s, q->basis));
+    if (q->grandfathered >= 0)
+        where(s, first, "c.grandfathered = $%d::boolean",
+              param(s, q->grandfathered ? "true" : "false"));
+    if (q->granted_from != GK_DATE_NONE)
+        where(s, first, "c.granted_on >= $%d::date",
+              param_store(s, 2, gk_date_format(q->granted_from, date)));
+    if (q->granted_to != GK_DATE_NONE)
+        where(s, first, "c.granted_on <= $%d::date",
+              param_store(s, 3, gk_date_format(q->granted_to, date)));
+}
+
+int gk_cert_sql_build(const gk_cert_query *q, gk_cert_sql_kind kind, gk_cert_sql *s)
+{
+    memset(s, 0, sizeof *s);
+    gk_buf_init(&s->sql);
+    bool first = true;
+    const char *dir = q->desc ? "DESC" : "ASC";
+    if (kind == GK_CERT_SQL_STATS) {
+        /* Columns: grouping (bitmask of GROUPING(): 31 month, 47 category, 55 basis,
+         * 57 rule set + grandfathered, 62 status, 63 total), month, category_id, basis,
+         * rule_set_id, grandfathered, status, count. */
+        gk_buf_puts(&s->sql,
+                    "SELECT GROUPING(to_char(c.granted_on, 'YYYY-MM'), c.category_id, c.basis,"
+                    " c.rule_set_id, c.grandfathered, c.status),"
+                    " to_char(c.granted_on, 'YYYY-MM'), c.category_id, c.basis, c.rule_set_id,"
+                    " c.grandfathered, c.status, count(*) FROM certificates c");
+        filters(q, s, &first);
+        gk_buf_puts(&s->sql,
+                    " GROUP BY GROUPING SETS ((to_char(c.granted_on, 'YYYY-MM')),"
+                    " (c.category_id), (c.basis), (c.rule_set_id, c.grandfathered), (c.status), ())"
+                    " ORDER BY 1, 2, 3, 4, 5, 6, 7");
+    } else {
+        gk_buf_puts(&s->sql, "SELECT " COLUMNS " FROM certificates c");
+        filters(q, s, &first);
+        const char *cmp = q->desc ? "<" : ">";
+        if (kind == GK_CERT_SQL_LIST && q->has_after) {
+            char date[GK_DATE_BUF];
+            int pn = param_store(s, 4, q->after_number);
+            if (q->sort == GK_CERT_SORT_NUMBER) {
+                gk_buf_appendf(&s->sql, "%sc.number %s $%d", first ? " WHERE " : " AND ", cmp,
+                               pn);
+            } else {
+                int pd = param_store(s, 5, gk_date_format(q->after_granted_on, date));
+                gk_buf_appendf(&s->sql, "%s(c.granted_on, c.number) %s ($%d::date, $%d)",
+                               first ? " WHERE " : " AND ", cmp, pd, pn);
+            }
+            first = false;
+        }
+        if (q->sort == GK_CERT_SORT_NUMBER)
+            gk_buf_appendf(&s->sql, " ORDER BY c.number %s", dir);
+        else
+            gk_buf_appendf(&s->sql, " ORDER BY c.granted_on %s, c.number %s", dir, dir);
+        if (kind == GK_CERT_SQL_LIST) gk_buf_appendf(&s->sql, " LIMIT %d", q->limit + 1);
+    }
+    if (s->sql.failed) {
+        gk_buf_free(&s->sql);
+        return -1;
+    }
+    return 0;
+}
+
+static json_t *text_or_null(const PGresult *res, int i, int col)
+{
+    return PQgetisnull(res, i, col) ? json_null() : json_string(PQgetvalue(res, i, col));
+}
+
+json_t *gk_cert_row_json(const PGresult *res, int i, bool staff)
+{
+    json_t *o = json_object();
+    if (!o) return NULL;
+    for (int col = 0; col < GK_CERT_COL__PUBLISHED; col++) {
+        json_t *v = col == GK_CERT_COL_GRANDFATHERED
+                        ? json_boolean(!strcmp(PQgetvalue(res, i, col), "t"))
+                        : text_or_null(res, i, col);
+        if (json_object_set_new(o, gk_cert_field_names[col], v)) goto oom;
+    }
+    if (staff) {
+        if (json_object_set_new(o, "application_id", text_or_null(res, i, GK_CERT_COL_APPLICATION_ID)) ||
+            json_object_set_new(o, "organization_id", text_or_null(res, i, GK_CERT_COL_ORGANIZATION_ID)) ||
+            json_object_set_new(o, "key_id", text_or_null(res, i, GK_CERT_COL_KEY_ID)) ||
+            json_object_set_new(o, "updated_at", text_or_null(res, i, GK_CERT_COL_UPDATED_AT)) ||
+            json_object_set_new(o, "imported", json_boolean(PQgetisnull(res, i, GK_CERT_COL_APPLICATION_ID))))
+            goto oom;
+    }
+    return o;
+oom:
+    json_decref(o);
+    return NULL;
+}
+
+void gk_cert_sql_free(gk_cert_sql *s)
+{
+    gk_buf_free(&s->sql);
+}
+
+PGresult *gk_cert_search_exec(PGconn *c, const gk_cert_sql *s)
+{
+    if (!c) return NULL;
+    PGresult *r = PQexecParams(c, gk_buf_cstr(&s->sql), s->n, NULL, s->values, NULL, NULL, 0);
+    if (!r || PQstatus(c) != CONNECTION_OK) {
+        if (r) PQclear(r);
+        gk_db_conn_failed(c);
+        return NULL;
+    }
+    return r;
+}

@@ -1,0 +1,537 @@
+/* The examination statements (see examination.h). */
+#include "db/examination.h"
+
+#include "db/applications.h"
+#include "db/db.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+#define TODAY_JST "(now() AT TIME ZONE 'Asia/Tokyo')::date"
+
+#define EVIDENCE_JSON(e)                                                                       \
+    "jsonb_build_object('id', " e ".id, 'requirement_id', " e ".requirement_id,"               \
+    " 'obligation', " e ".obligation, 'procedure', " e ".procedure, 'result', " e ".result,"   \
+    " 'recorded_by', " e ".recorded_by, 'recorded_by_name', (SELECT name FROM users"           \
+    "   WHERE id = " e ".recorded_by), 'recorded_at', " TS(e ".recorded_at") ","              \
+    " 'documents', coalesce((SELECT jsonb_agg(jsonb_build_object('id', ed.document_id,"        \
+    "   'sha256', encode(ed.sha256, 'hex'), 'filename', d.filename) ORDER BY d.filename)"      \
+    "   FROM evidence_documents ed JOIN documents d ON d.id = ed.document_id"                  \
+    "   WHERE ed.evidence_id = " e ".id), '[]'::jsonb))"
+
+#define VERDICT_JSON(v)                                                                        \
+    "jsonb_build_object('requirement_id', " v ".requirement_id, 'verdict', " v ".verdict,"     \
+    " 'reason', " v ".reason, 'decided_by', " v ".decided_by, 'decided_at', "                 \
+    TS(v ".decided_at") ")"
+
+static const gk_stmt stmts[] = {
+    {"exam_case",
+     "SELECT coalesce(rule_set_id, ''), coalesce(determination ->> 'outcome', ''),"
+     " coalesce(determination ->> 'outcome' = 'not_subject'"
+     "   OR (determination -> 'obligations') ? 'manual_no_direct_connection_statement', false),"
+     " coalesce(assigned_examiner_id::text, ''), coalesce(cc_certificate_id::text, '')"
+     " FROM applications WHERE id = $1"},
+    {"exam_queue",
+     "SELECT jsonb_build_object('id', a.id, 'status', a.status, 'route', a.route,"
+     " 'model_name', a.model_name, 'type_name', a.type_name, 'category', a.category_id,"
+     " 'organization_id', a.organization_id, 'manufacturer', o.name,"
+     " 'filing_date', a.filing_date, 'rule_set', a.rule_set_id,"
+     " 'outcome', a.determination ->> 'outcome',"
+     " 'assigned_examiner_id', a.assigned_examiner_id, 'assigned_examiner_name', u.name,"
+     " 'age_days', " TODAY_JST " - a.filing_date,"
+     " 'updated_at', " TS("a.updated_at") ")::text"
+     " FROM applications a JOIN organizations o ON o.id = a.organization_id"
+     " LEFT JOIN users u ON u.id = a.assigned_examiner_id"
+     " WHERE (CASE WHEN $1::text IS NULL"
+     "   THEN a.status IN ('submitted', 'in_review', 'info_requested', 'proposed')"
+     "   ELSE a.status = $1 END)"
+     " AND a.filing_date IS NOT NULL"
+     " AND ($2::text IS NULL OR ($2 = 'none' AND a.assigned_examiner_id IS NULL)"
+     "   OR a.assigned_examiner_id::text = $2)"
+     " AND a.filing_date <= " TODAY_JST " - $3::integer"
+     " AND ($4::uuid IS NULL OR (a.filing_date, a.id) > (SELECT filing_date, id"
+     "   FROM applications WHERE id = $4))"
+     " ORDER BY a.filing_date, a.id LIMIT $5"},
+    {"exam_is_examiner",
+     "SELECT 1 FROM users WHERE id = $1 AND role = 'examiner' AND NOT disabled"},
+    {"exam_set_examiner", "UPDATE applications SET assigned_examiner_id = $2 WHERE id = $1"},
+    {"exam_req_kind", "SELECT kind FROM requirements WHERE rule_set_id = $1 AND id = $2"},
+    {"exam_req_ids",
+     "SELECT coalesce(jsonb_agg(id ORDER BY sort_order), '[]'::jsonb)::text FROM requirements"
+     " WHERE rule_set_id = $1 AND kind = 'requirement'"},
+    {"exam_evidence_insert",
+     "INSERT INTO evidence (application_id, requirement_id, obligation, procedure, result,"
+     " recorded_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"},
+    {"exam_evidence_doc",
+     "INSERT INTO evidence_documents (evidence_id, application_id, document_id, sha256)"
+     " SELECT $1, d.application_id, d.id, d.sha256 FROM documents d"
+     " WHERE d.id = $3 AND d.application_id = $2 RETURNING document_id"},
+    {"exam_evidence_get", "SELECT " EVIDENCE_JSON("e") "::text FROM evidence e WHERE e.id = $1"},
+    {"exam_verdict_put",
+     "INSERT INTO verdicts AS v (application_id, requirement_id, verdict, reason, decided_by)"
+     " VALUES ($1, $2, $3, $4, $5)"
+     " ON CONFLICT (application_id, requirement_id) DO UPDATE SET verdict = EXCLUDED.verdict,"
+     " reason = EXCLUDED.reason, decided_by = EXCLUDED.decided_by, decided_at = now()"
+     " RETURNING " VERDICT_JSON("v") "::text"},
+    {"exam_info_request",
+     "INSERT INTO info_requests (application_id, message, asked_by) VALUES ($1, $2, $3)"
+     " RETURNING jsonb_build_object('id', id, 'application_id', application_id,"
+     " 'message', message, 'asked_by', asked_by, 'asked_at', " TS("asked_at") ","
+     " 'response_message', NULL, 'responded_at', NULL)::text"},
+    {"exam_cc_get",
+     "SELECT certified_on::text, coalesce(valid_until::text, ''), status,"
+     " (" TODAY_JST ")::text FROM cc_certificates WHERE id = $1"},
+    {"exam_today", "SELECT (" TODAY_JST ")::text"},
+    {"exam_equivalence",
+     "INSERT INTO equivalence_decisions (application_id, cc_certificate_id, accepted,"
+     " rationale, decided_on, decided_by) VALUES ($1, $2, $3, $4, $5, $6)"
+     " RETURNING jsonb_build_object('id', id, 'cc_certificate_id', cc_certificate_id,"
+     " 'accepted', accepted, 'rationale', rationale, 'decided_on', decided_on,"
+     " 'decided_by', decided_by, 'decided_at', " TS("decided_at") ")::text"},
+    {"exam_equivalence_verdicts",
+     "INSERT INTO verdicts AS v (application_id, requirement_id, verdict, reason, decided_by)"
+     " SELECT $1, r.id, 'met_by_equivalence', $3, $2 FROM applications a"
+     " JOIN requirements r ON r.rule_set_id = a.rule_set_id AND r.kind = 'requirement'"
+     " WHERE a.id = $1"
+     " ON CONFLICT (application_id, requirement_id) DO UPDATE SET verdict = EXCLUDED.verdict,"
+     " reason = EXCLUDED.reason, decided_by = EXCLUDED.decided_by, decided_at = now()"
+     " RETURNING v.requirement_id"},
+    {"exam_equivalence_unset",
+     "DELETE FROM verdicts WHERE application_id = $1 AND verdict = 'met_by_equivalence'"
+     " RETURNING requirement_id"},
+    {"exam_grant_missing",
+     "SELECT coalesce(jsonb_agg(jsonb_build_object('requirement_id', r.id,"
+     " 'verdict', v.verdict) ORDER BY r.sort_order), '[]'::jsonb)::text"
+     " FROM applications a JOIN requirements r ON r.rule_set_id = a.rule_set_id"
+     "   AND r.kind = 'requirement'"
+     " LEFT JOIN verdicts v ON v.application_id = a.id AND v.requirement_id = r.id"
+     " WHERE a.id = $1 AND a.determination ->> 'outcome' = 'subject_with_security'"
+     " AND (v.verdict IS NULL OR v.verdict NOT IN ('pass', 'met_by_equivalence',"
+     "   'not_applicable'))"},
+    {"exam_manual_evidence",
+     "SELECT 1 FROM evidence WHERE application_id = $1"
+     " AND obligation = 'manual_no_direct_connection_statement' LIMIT 1"},
+    {"exam_proposal_add",
+     "INSERT INTO proposals (application_id, decision, reason, proposed_by)"
+     " VALUES ($1, $2, $3, $4)"
+     " RETURNING jsonb_build_object('id', id, 'decision', decision, 'reason', reason,"
+     " 'proposed_by', proposed_by, 'proposed_at', " TS("proposed_at") ")::text"},
+    {"exam_proposal_open",
+     "SELECT id, decision, proposed_by FROM proposals WHERE application_id = $1"
+     " AND reviewed_at IS NULL FOR UPDATE"},
+    {"exam_proposal_review",
+     "UPDATE proposals SET reviewed_by = $2, reviewed_at = greatest(now(), proposed_at),"
+     " approve = $3, comment = $4 WHERE id = $1 AND reviewed_at IS NULL"},
+    {"exam_record",
+     "SELECT jsonb_build_object("
+     " 'requirements', coalesce((SELECT jsonb_agg(jsonb_build_object('id', r.id,"
+     "   'kind', r.kind, 'title_en', r.title_en, 'title_ja', r.title_ja,"
+     "   'declaration', (SELECT jsonb_strip_nulls(jsonb_build_object('measure', d.measure,"
+     "     'description', d.description)) FROM declarations d"
+     "     WHERE d.application_id = a.id AND d.requirement_id = r.id),"
+     "   'verdict', (SELECT " VERDICT_JSON("v") " FROM verdicts v"
+     "     WHERE v.application_id = a.id AND v.requirement_id = r.id),"
+     "   'evidence', coalesce((SELECT jsonb_agg(" EVIDENCE_JSON("e") " ORDER BY e.recorded_at)"
+     "     FROM evidence e WHERE e.application_id = a.id AND e.requirement_id = r.id),"
+     "     '[]'::jsonb)) ORDER BY r.sort_order)"
+     "   FROM requirements r WHERE r.rule_set_id = a.rule_set_id AND r.kind = 'requirement'),"
+     "   '[]'::jsonb),"
+     " 'obligation_evidence', coalesce((SELECT jsonb_agg(" EVIDENCE_JSON("e")
+     "   ORDER BY e.recorded_at) FROM evidence e WHERE e.application_id = a.id"
+     "   AND e.obligation IS NOT NULL), '[]'::jsonb),"
+     " 'equivalence', coalesce((SELECT jsonb_agg(jsonb_build_object('id', q.id,"
+     "   'cc_certificate_id', q.cc_certificate_id, 'cc_name', c.name,"
+     "   'accepted', q.accepted, 'rationale', q.rationale, 'decided_on', q.decided_on,"
+     "   'decided_by', q.decided_by, 'decided_at', " TS("q.decided_at") ") ORDER BY q.id)"
+     "   FROM equivalence_decisions q JOIN cc_certificates c ON c.id = q.cc_certificate_id"
+     "   WHERE q.application_id = a.id), '[]'::jsonb),"
+     " 'proposals', coalesce((SELECT jsonb_agg(jsonb_build_object('id', p.id,"
+     "   'decision', p.decision, 'reason', p.reason, 'proposed_by', p.proposed_by,"
+     "   'proposed_by_name', pu.name, 'proposed_at', " TS("p.proposed_at") ","
+     "   'reviewed_by', p.reviewed_by, 'reviewed_by_name', ru.name,"
+     "   'reviewed_at', " TS("p.reviewed_at") ", 'approve', p.approve,"
+     "   'comment', p.comment) ORDER BY p.id)"
+     "   FROM proposals p JOIN users pu ON pu.id = p.proposed_by"
+     "   LEFT JOIN users ru ON ru.id = p.reviewed_by WHERE p.application_id = a.id),"
+     "   '[]'::jsonb),"
+     " 'info_requests', coalesce((SELECT jsonb_agg(jsonb_build_object('id', i.id,"
+     "   'message', i.message, 'asked_by', i.asked_by, 'asked_at', " TS("i.asked_at") ","
+     "   'response_message', i.response_message, 'responded_by', i.responded_by,"
+     "   'responded_at', " TS("i.responded_at") ") ORDER BY i.asked_at)"
+     "   FROM info_requests i WHERE i.application_id = a.id), '[]'::jsonb)"
+     ")::text FROM applications a WHERE a.id = $1"},
+};
+
+void gk_db_examination_register(void)
+{
+    gk_db_register(stmts, sizeof stmts / sizeof *stmts);
+}
+
+bool gk_db_exam_map_error(const PGresult *res, gk_error *e, const char **field)
+{
+    static const struct {
+        const char *constraint;
+        gk_error e;
+        const char *field;
+    } map[] = {
+        {"evidence_application_not_in_review", GK_ERR_CONFLICT, NULL},
+        {"verdicts_application_not_in_review", GK_ERR_CONFLICT, NULL},
+        {"equivalence_decisions_application_not_in_review", GK_ERR_CONFLICT, NULL},
+        {"proposals_application_not_in_review", GK_ERR_CONFLICT, NULL},
+        {"info_requests_application_not_in_review", GK_ERR_CONFLICT, NULL},
+        {"info_requests_one_open", GK_ERR_CONFLICT, NULL},
+        {"proposals_one_open", GK_ERR_CONFLICT, NULL},
+        {"proposals_application_not_proposed", GK_ERR_CONFLICT, NULL},
+        {"proposals_append_only", GK_ERR_CONFLICT, NULL},
+        {"proposals_four_eyes", GK_ERR_OWN_PROPOSAL, NULL},
+        {"proposals_comment_when_not_approved", GK_ERR_VALIDATION, "comment"},
+        {"evidence_recorded_by_examiner", GK_ERR_FORBIDDEN, NULL},
+        {"verdicts_decided_by_examiner", GK_ERR_FORBIDDEN, NULL},
+        {"equivalence_decisions_decided_by_examiner", GK_ERR_FORBIDDEN, NULL},
+        {"proposals_proposed_by_examiner", GK_ERR_FORBIDDEN, NULL},
+        {"proposals_reviewed_by_examiner", GK_ERR_FORBIDDEN, NULL},
+        {"info_requests_asked_by_examiner", GK_ERR_FORBIDDEN, NULL},
+        {"equivalence_decisions_cc_valid", GK_ERR_CC_NOT_VALID, "cc_certificate_id"},
+        {"equivalence_decisions_cc_certificate_id_fkey", GK_ERR_CC_NOT_VALID,
+         "cc_certificate_id"},
+        {"verdicts_equivalence_accepted", GK_ERR_VALIDATION, "verdict"},
+        {"verdicts_reason_when_not_applicable", GK_ERR_VALIDATION, "reason"},
+        {"verdicts_requirement_in_rule_set", GK_ERR_VALIDATION, "requirement"},
+        {"evidence_documents_document_id_application_id_sha256_fkey", GK_ERR_VALIDATION,
+         "document_ids"},
+        {"evidence_documents_pkey", GK_ERR_VALIDATION, "document_ids"},
+        {"applications_assigned_examiner_role", GK_ERR_VALIDATION, "examiner_id"},
+        {"applications_examiner_when_examined", GK_ERR_VALIDATION, "examiner_id"},
+    };
+    if (!res) return false;
+    const char *st = gk_db_sqlstate(res);
+    if (strncmp(st, "23", 2) != 0 && strcmp(st, "22P02") != 0 && strcmp(st, "22001") != 0)
+        return false;
+    const char *cons = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
+    for (size_t i = 0; cons && i < sizeof map / sizeof *map; i++)
+        if (!strcmp(cons, map[i].constraint)) {
+            *e = map[i].e;
+            if (field) *field = map[i].field;
+            return true;
+        }
+    return gk_db_app_map_error(res, e, field);
+}
+
+/* Run a statement that may break a schema rule: ABORT with the mapped error then. */
+static gk_tx_status run(PGconn *c, const char *name, int n, const char *const *v,
+                        PGresult **out, gk_error *e, const char **field)
+{
+    PGresult *res = gk_db_exec(c, name, n, v);
+    if (res && !gk_db_ok(res) && e && gk_db_exam_map_error(res, e, field)) {
+        PQclear(res);
+        return GK_TX_ABORT;
+    }
+    gk_tx_status s = gk_tx_check(res, name);
+    if (s != GK_TX_OK || !out) {
+        if (res) PQclear(res);
+        return s;
+    }
+    *out = res;
+    return GK_TX_OK;
+}
+
+/* A statement whose first row's first column is JSON text (NULL out when no row). */
+static gk_tx_status run_json(PGconn *c, const char *name, int n, const char *const *v,
+                             json_t **out, gk_error *e, const char **field)
+{
+    *out = NULL;
+    PGresult *res = NULL;
+    gk_tx_status s = run(c, name, n, v, &res, e, field);
+    if (s != GK_TX_OK) return s;
+    if (PQntuples(res) >= 1 && !PQgetisnull(res, 0, 0)) {
+        *out = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
+        if (!*out) s = GK_TX_HARD;
+    }
+    PQclear(res);
+    return s;
+}
+
+static void copy(char *dst, size_t n, const PGresult *r, int row, int col)
+{
+    snprintf(dst, n, "%s", PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
+}
+
+gk_tx_status gk_db_exam_case(PGconn *c, const char *app_id, gk_exam_case_info *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *v[] = {app_id};
+    PGresult *res = NULL;
+    gk_tx_status s = run(c, "exam_case", 1, v, &res, NULL, NULL);
+    if (s != GK_TX_OK) return s;
+    if (PQntuples(res) == 1) {
+        copy(out->rule_set, sizeof out->rule_set, res, 0, 0);
+        copy(out->outcome, sizeof out->outcome, res, 0, 1);
+        out->needs_manual_statement = PQgetvalue(res, 0, 2)[0] == 't';
+        copy(out->assigned, sizeof out->assigned, res, 0, 3);
+        copy(out->cc_certificate_id, sizeof out->cc_certificate_id, res, 0, 4);
+    }
+    PQclear(res);
+    return GK_TX_OK;
+}
+
+gk_tx_status gk_db_exam_queue(PGconn *c, const char *status, const char *assignee,
+                              long min_age_days, const char *after, int limit, json_t **items,
+                              char **next)
+{
+    *items = NULL;
+    *next = NULL;
+    char age[24], lim[16];
+    snprintf(age, sizeof age, "%ld", min_age_days);
+    snprintf(lim, sizeof lim, "%d", limit + 1);
+    const char *v[] = {status, assignee, age, after, lim};
+    PGresult *res = NULL;
+    gk_tx_status s = run(c, "exam_queue", 5, v, &res, NULL, NULL);
+    if (s != GK_TX_OK) return s;
+    json_t *arr = json_array();
+    int n = PQntuples(res);
+    for (int i = 0; arr && i < n && i < limit; i++) {
+        json_t *o = json_loads(PQgetvalue(res, i, 0), 0, NULL);
+        if (!o || json_array_append_new(arr, o)) {
+            s = GK_TX_HARD;
+            break;
+        }
+    }
+    if (!arr) s = GK_TX_HARD;
+    if (s == GK_TX_OK && n > limit) {
+        json_t *last = json_array_get(arr, json_array_size(arr) - 1);
+        *next = strdup(json_string_value(json_object_get(last, "id")));
+        if (!*next) s = GK_TX_HARD;
+    }
+    PQclear(res);
+    if (s != GK_TX_OK) {
+        json_decref(arr);
+        return s;
+    }
+    *items = arr;
+    return GK_TX_OK;
+}
+
+gk_tx_status gk_db_exam_is_examiner(PGconn *c, const char *user_id, bool *ok)
+{
+    *ok = false;
+    const char *v[] = {user_id};
+    PGresult *res = NULL;
+    gk_tx_status s = run(c, "exam_is_examiner", 1, v, &res, NULL, NULL);
+    if (s != GK_TX_OK) return s;
+    *ok = PQntuples(res) == 1;
+    PQclear(res);
+    return GK_TX_OK;
+}
+
+gk_tx_status gk_db_exam_set_examiner(PGconn *c, const char *app_id, const char *examiner_id,
+                                     gk_error *e, const char **field)
+{
+    const char *v[] = {app_id, examiner_id};
+    return run(c, "exam_set_examiner", 2, v, NULL, e, field);
+}
+
+gk_tx_status gk_db_exam_requirement_kind(PGconn *c, const char *rule_set, const char *req,
+                                         char kind[16])
+{
+    kind[0] = 0;
+    const char *v[] = {rule_set, req};
+    PGresult *res = NULL;
+    gk_tx_status s = run(c, "exam_req_kind", 2, v, &res, NULL, NULL);
+    if (s != GK_TX_OK) return s;
+    if (PQntuples(res) == 1) copy(kind, 16, res, 0, 0);
+    PQclear(res);
+    return GK_TX_OK;
+}
+
+gk_tx_status gk_db_exam_requirement_ids(PGconn *c, const char *rule_set, json_t **ids)
+{
+    const char *v[] = {rule_set};
+    return run_json(c, "exam_req_ids", 1, v, ids, NULL, NULL);
+}
+
+gk_tx_status gk_db_exam_evidence_add(PGconn *c, const char *app_id, const char *req_id,
+                                     const char *obligation, const char *procedure,
+                                     const char *result, const char *const *doc_ids,
+                                     size_t n_docs, const char *user_id, json_t **out,
+                                     gk_error *e, const char **field)
+{
+    *out = NULL;
+    const char *v[] = {app_id, req_id, obligation, procedure, result, user_id};
+    PGresult *res = NULL;
+    gk_tx_status s = run(c, "exam_evidence_insert", 6, v, &res, e, field);
+    if (s != GK_TX_OK) return s;
+    char ev_id[37];
+    copy(ev_id, sizeof ev_id, res, 0, 0);
+    PQclear(res);
+    for (size_t i = 0; i < n_docs; i++) {
+        const char *dv[] = {ev_id, app_id, doc_ids[i]};
+        res = NULL;
+        s = run(c, "exam_evidence_doc", 3, dv, &res, e, field);
+        if (s != GK_TX_OK) return s;
+        int rows = PQntuples(res);
+        PQclear(res);
+        if (rows != 1) {
+            *e = GK_ERR_VALIDATION;
+            if (field) *field = "document_ids";
+            return GK_TX_ABORT;
+        }
+    }
+    const char *gv[] = {ev_id};
+    return run_json(c, "exam_evidence_get", 1, gv, out, NULL, NULL);
+}
+
+gk_tx_status gk_db_exam_verdict_put(PGconn *c, const char *app_id, const char *req_id,
+                                    const char *verdict, const char *reason,
+                                    const char *user_id, json_t **out, gk_error *e,
+                                    const char **field)
+{
+    const char *v[] = {app_id, req_id, verdict, reason, user_id};
+    return run_json(c, "exam_verdict_put", 5, v, out, e, field);
+}
+
+gk_tx_status gk_db_exam_info_request_add(PGconn *c, const char *app_id, const char *message,
+                                         const char *user_id, json_t **out, gk_error *e)
+{
+    const char *v[] = {app_id, message, user_id};
+    return run_json(c, "exam_info_request", 3, v, out, e, NULL);
+}
+
+gk_tx_status gk_db_exam_cc_get(PGconn *c, const char *cc_id, gk_exam_cc *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *v[] = {cc_id};
+    PGresult *res = NULL;
+    gk_tx_status s = run(c, "exam_cc_get", 1, v, &res, NULL, NULL);
+    if (s != GK_TX_OK) return s;
+    if (PQntuples(res) == 1) {
+        out->found = true;
+        copy(out->certified_on, sizeof out->certified_on, res, 0, 0);
+        copy(out->valid_until, sizeof out->valid_until, res, 0, 1);
+        copy(out->status, sizeof out->status, res, 0, 2);
+        copy(out->today_jst, sizeof out->today_jst, res, 0, 3);
+    }
+    PQclear(res);
+    if (!out->found) {
+        res = NULL;
+        s = run(c, "exam_today", 0, NULL, &res, NULL, NULL);
+        if (s != GK_TX_OK) return s;
+        copy(out->today_jst, sizeof out->today_jst, res, 0, 0);
+        PQclear(res);
+    }
+    return GK_TX_OK;
+}
+
+/* The first column of every row as a JSON array of strings. */
+static json_t *column_array(const PGresult *res)
+{
+    json_t *a = json_array();
+    for (int i = 0; a && i < PQntuples(res); i++)
+        if (json_array_append_new(a, json_string(PQgetvalue(res, i, 0)))) {
+            json_decref(a);
+            return NULL;
+        }
+    return a;
+}
+
+gk_tx_status gk_db_exam_equivalence_add(PGconn *c, const char *app_id, const char *cc_id,
+                                        bool accepted, const char *rationale,
+                                        const char *decided_on, const char *user_id,
+                                        json_t **out, gk_error *e, const char **field)
+{
+    const char *v[] = {app_id, cc_id, accepted ? "true" : "false", rationale, decided_on,
+                       user_id};
+    gk_tx_status s = run_json(c, "exam_equivalence", 6, v, out, e, field);
+    if (s != GK_TX_OK) return s;
+    PGresult *res = NULL;
+    if (accepted) {
+        const char *vv[] = {app_id, user_id, rationale};
+        s = run(c, "exam_equivalence_verdicts", 3, vv, &res, e, field);
+    } else {
+        const char *vv[] = {app_id};
+        s = run(c, "exam_equivalence_unset", 1, vv, &res, e, field);
+    }
+    if (s != GK_TX_OK) {
+        json_decref(*out);
+        *out = NULL;
+        return s;
+    }
+    json_t *ids = column_array(res);
+    PQclear(res);
+    if (!ids || json_object_set_new(*out, accepted ? "verdicts_set" : "verdicts_removed", ids)) {
+        json_decref(*out);
+        *out = NULL;
+        return GK_TX_HARD;
+    }
+    return GK_TX_OK;
+}
+
+gk_tx_status gk_db_exam_grant_missing(PGconn *c, const char *app_id, const gk_exam_case_info *k,
+                                      json_t **missing)
+{
+    const char *v[] = {app_id};
+    gk_tx_status s = run_json(c, "exam_grant_missing", 1, v, missing, NULL, NULL);
+    if (s != GK_TX_OK) return s;
+    if (!*missing) *missing = json_array();
+    if (!*missing) return GK_TX_HARD;
+    if (k->needs_manual_statement) {
+        PGresult *res = NULL;
+        s = run(c, "exam_manual_evidence", 1, v, &res, NULL, NULL);
+        if (s != GK_TX_OK) return s;
+        bool have = PQntuples(res) == 1;
+        PQclear(res);
+        if (!have)
+            json_array_append_new(
+                *missing, json_pack("{s:s}", "obligation", "manual_no_direct_connection_statement"));
+    }
+    return GK_TX_OK;
+}
+
+gk_tx_status gk_db_exam_proposal_add(PGconn *c, const char *app_id, const char *decision,
+                                     const char *reason, const char *user_id, json_t **out,
+                                     gk_error *e)
+{
+    const char *v[] = {app_id, decision, reason, user_id};
+    return run_json(c, "exam_proposal_add", 4, v, out, e, NULL);
+}
+
+gk_tx_status gk_db_exam_proposal_open(PGconn *c, const char *app_id, gk_exam_proposal *out)
+{
+    memset(out, 0, sizeof *out);
+    const char *v[] = {app_id};
+    PGresult *res = NULL;
+    gk_tx_status s = run(c, "exam_proposal_open", 1, v, &res, NULL, NULL);
+    if (s != GK_TX_OK) return s;
+    if (PQntuples(res) == 1) {
+        out->found = true;
+        copy(out->id, sizeof out->id, res, 0, 0);
+        copy(out->decision, sizeof out->decision, res, 0, 1);
+        copy(out->proposed_by, sizeof out->proposed_by, res, 0, 2);
+    }
+    PQclear(res);
+    return GK_TX_OK;
+}
+
+gk_tx_status gk_db_exam_proposal_review(PGconn *c, const char *proposal_id,
+                                        const char *reviewer_id, bool approve,
+                                        const char *comment, gk_error *e)
+{
+    const char *v[] = {proposal_id, reviewer_id, approve ? "true" : "false", comment};
+    PGresult *res = NULL;
+    gk_tx_status s = run(c, "exam_proposal_review", 4, v, &res, e, NULL);
+    if (s != GK_TX_OK) return s;
+    bool updated = strcmp(PQcmdTuples(res), "1") == 0;
+    PQclear(res);
+    if (!updated) {
+        *e = GK_ERR_CONFLICT;
+        return GK_TX_ABORT;
+    }
+    return GK_TX_OK;
+}
+
+gk_tx_status gk_db_exam_record(PGconn *c, const char *app_id, json_t **out)
+{
+    const char *v[] = {app_id};
+    return run_json(c, "exam_record", 1, v, out, NULL, NULL);
+}

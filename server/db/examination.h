@@ -1,0 +1,123 @@
+/* Examination in PostgreSQL (schema/0008_examination.sql): the examiner queue, assignment,
+ * evidence with the documents' SHA-256, verdicts, information requests, CC equivalence
+ * decisions, proposals and their review.
+ *
+ * Every function runs on the connection it is given, inside the caller's transaction
+ * (db/tx.h), and returns a gk_tx_status: GK_TX_OK; GK_TX_ABORT when a rule of the schema
+ * refused the write (then *e, and *field when given, say which error and which input: see
+ * gk_db_exam_map_error); or SOFT/HARD/UNAVAILABLE from gk_tx_check. JSON results are new
+ * references the caller owns. Ids are UUID text checked by the caller (gk_db_is_uuid).
+ * Status changes go through gk_db_app_transition (db/applications.h). */
+#ifndef GK_DB_EXAMINATION_H
+#define GK_DB_EXAMINATION_H
+
+#include "db/tx.h"
+#include "errors.h"
+
+#include <jansson.h>
+#include <libpq-fe.h>
+#include <stdbool.h>
+
+void gk_db_examination_register(void);
+
+/* Map a failed statement of this module to an error and the input it concerns. False when
+ * the failure is not a rule of the schema (a bug). */
+bool gk_db_exam_map_error(const PGresult *res, gk_error *e, const char **field);
+
+/* What a decision needs to know of the case (read after gk_db_app_lock). */
+typedef struct {
+    char rule_set[64];      /* "" before submission */
+    char outcome[32];       /* determination outcome, "" before submission */
+    bool needs_manual_statement; /* obligation manual_no_direct_connection_statement */
+    char assigned[37];      /* "" when nobody */
+    char cc_certificate_id[37]; /* the one the applicant named, "" when none */
+} gk_exam_case_info;
+
+gk_tx_status gk_db_exam_case(PGconn *c, const char *app_id, gk_exam_case_info *out);
+
+/* The queue: open cases (or one status), oldest filing first. assignee: a user id, "none"
+ * (unassigned) or NULL (anyone). min_age_days: only cases filed at least that many days ago
+ * (0: all). after: the id of the last item of the previous page. */
+gk_tx_status gk_db_exam_queue(PGconn *c, const char *status, const char *assignee,
+                              long min_age_days, const char *after, int limit, json_t **items,
+                              char **next);
+
+/* True in *ok when user_id is an enabled examiner. */
+gk_tx_status gk_db_exam_is_examiner(PGconn *c, const char *user_id, bool *ok);
+
+/* Sets the assigned examiner (the status change, if any, is the caller's). */
+gk_tx_status gk_db_exam_set_examiner(PGconn *c, const char *app_id, const char *examiner_id,
+                                     gk_error *e, const char **field);
+
+/* Requirement kind in the rule set: *kind "requirement", "equivalence" or "" (unknown). */
+gk_tx_status gk_db_exam_requirement_kind(PGconn *c, const char *rule_set, const char *req,
+                                         char kind[16]);
+
+/* The ids of the rule set's requirements of kind "requirement", in catalogue order. */
+gk_tx_status gk_db_exam_requirement_ids(PGconn *c, const char *rule_set, json_t **ids);
+
+/* An evidence item on a requirement (req_id) or an obligation (obligation); exactly one is
+ * non-NULL. Documents are linked with their SHA-256 as stored; an id that is not a document
+ * of the application is GK_TX_ABORT with GK_ERR_VALIDATION on "document_ids". *out: the
+ * evidence object. */
+gk_tx_status gk_db_exam_evidence_add(PGconn *c, const char *app_id, const char *req_id,
+                                     const char *obligation, const char *procedure,
+                                     const char *result, const char *const *doc_ids,
+                                     size_t n_docs, const char *user_id, json_t **out,
+                                     gk_error *e, const char **field);
+
+/* Insert or replace the verdict on a requirement; *out the verdict object. */
+gk_tx_status gk_db_exam_verdict_put(PGconn *c, const char *app_id, const char *req_id,
+                                    const char *verdict, const char *reason,
+                                    const char *user_id, json_t **out, gk_error *e,
+                                    const char **field);
+
+/* The open question, if any: rid[0] == 0 when none. */
+gk_tx_status gk_db_exam_info_request_add(PGconn *c, const char *app_id, const char *message,
+                                         const char *user_id, json_t **out, gk_error *e);
+
+/* A CC certificate's validity facts; *found false when unknown. Dates "" when NULL. */
+typedef struct {
+    bool found;
+    char certified_on[11], valid_until[11], status[16];
+    char today_jst[11]; /* the decision date: today in Japan, by the database's clock */
+} gk_exam_cc;
+gk_tx_status gk_db_exam_cc_get(PGconn *c, const char *cc_id, gk_exam_cc *out);
+
+/* Records the decision; when accepted sets every requirement's verdict to
+ * met_by_equivalence, when refused removes the met_by_equivalence verdicts (they rested on
+ * the equivalence). *out: the decision with "verdicts_set" (requirement ids). */
+gk_tx_status gk_db_exam_equivalence_add(PGconn *c, const char *app_id, const char *cc_id,
+                                        bool accepted, const char *rationale,
+                                        const char *decided_on, const char *user_id,
+                                        json_t **out, gk_error *e, const char **field);
+
+/* Applicable requirements that block a grant: no verdict, or a verdict other than pass,
+ * met_by_equivalence and not_applicable. Array of {"requirement_id","verdict"|null}. Adds
+ * {"obligation": "manual_no_direct_connection_statement"} when that evidence is missing and
+ * needed. */
+gk_tx_status gk_db_exam_grant_missing(PGconn *c, const char *app_id, const gk_exam_case_info *k,
+                                      json_t **missing);
+
+gk_tx_status gk_db_exam_proposal_add(PGconn *c, const char *app_id, const char *decision,
+                                     const char *reason, const char *user_id, json_t **out,
+                                     gk_error *e);
+
+/* The open proposal, locked: found false when there is none. */
+typedef struct {
+    bool found;
+    char id[24], decision[8], proposed_by[37];
+} gk_exam_proposal;
+gk_tx_status gk_db_exam_proposal_open(PGconn *c, const char *app_id, gk_exam_proposal *out);
+
+/* Records the review on the open proposal (first step of a decision). */
+gk_tx_status gk_db_exam_proposal_review(PGconn *c, const char *proposal_id,
+                                        const char *reviewer_id, bool approve,
+                                        const char *comment, gk_error *e);
+
+/* The examination record of a case: {"requirements": [{id, kind, title_en, title_ja,
+ * verdict, evidence: [...]}], "obligation_evidence": [...], "equivalence": [...],
+ * "proposals": [...], "info_requests": [...]}. */
+gk_tx_status gk_db_exam_record(PGconn *c, const char *app_id, json_t **out);
+
+#endif

@@ -1,0 +1,487 @@
+/* The manufacturer's pages: my applications, the guided new-application form, the case page
+ * (status, determination explained, declarations, documents with the upload form, requests
+ * for information with the answer form, history), edit draft, submit, withdraw.
+ *
+ * Same operations as the API (gk_app_op_* in api/applications.c): a form is turned into the
+ * API's request document, so validation is identical. Post/redirect/get: a change that
+ * succeeds answers 303 to the case page with ?done=<what> (the notice); a refused form is
+ * shown again (422) with each message next to its field and what the user typed. The upload
+ * form posts multipart to /applications/{id}/documents?csrf_token=... (the CSRF check of a
+ * streamed body runs on the headers). */
+#include "api/handlers.h"
+#include "api/views.h"
+#include "db/applications.h"
+#include "db/db.h"
+#include "http/fields.h"
+#include "http/reply.h"
+#include "web/page.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static const char *const FACTS[] = {"directly_connectable", "data_transmission_facility",
+                                    "uses_ip", "remotely_configurable",
+                                    "user_installable_security_software"};
+static const char *const CATEGORIES[] = {"router", "gateway", "onu_modem", "camera",
+                                         "recorder", "nas", "set_top_box", "iot_device",
+                                         "telephone", "pc", "smartphone", "other", NULL};
+static const char *const DOC_KINDS[] = {"outline", "test_report", "external_view",
+                                        "connection_diagram", "block_diagram", "manual",
+                                        "conformity_method", "cc_certificate", "evidence",
+                                        "other", NULL};
+
+static void *arena_alloc(void *ctx, size_t n)
+{
+    return gk_req_alloc(ctx, n);
+}
+
+static bool ja(const gk_request *r)
+{
+    return r->lang && !strcmp(r->lang, "ja");
+}
+
+/* "declarations.SR-2.measure" -> "declarations_SR_2_measure" (template keys). */
+/* May run in place (field == out). */
+static void field_key(const char *field, char *out, size_t n)
+{
+    if (field != out) snprintf(out, n, "%s", field);
+    for (char *p = out; *p; p++)
+        if (*p == '.' || *p == '-') *p = '_';
+}
+
+static json_t *errors_by_key(json_t *errors)
+{
+    json_t *m = json_object();
+    size_t i;
+    json_t *e;
+    json_array_foreach(errors, i, e)
+    {
+        const char *f = json_string_value(json_object_get(e, "field"));
+        const char *msg = json_string_value(json_object_get(e, "message"));
+        if (!f || !msg) continue;
+        char key[160];
+        field_key(f, key, sizeof key);
+        if (!json_object_get(m, key)) json_object_set_new(m, key, json_string(msg));
+    }
+    return m;
+}
+
+static const char *err(json_t *errs, const char *key)
+{
+    return json_string_value(json_object_get(errs, key));
+}
+
+/* ---- the form <-> the API document ---- */
+
+static const char *form(gk_request *r, const char *name)
+{
+    const char *v = gk_form_get(r, name);
+    return v && *v ? v : NULL;
+}
+
+static json_t *jstr(const char *s)
+{
+    return s ? json_string(s) : json_null();
+}
+
+/* The newest rule set with security requirements: the catalogue the form asks about. */
+static const gk_rule_set *form_rule_set(const gk_rule_catalog *cat, size_t *index)
+{
+    for (size_t i = cat->n; i-- > 0;)
+        if (gk_rule_set_has_security_requirements(&cat->sets[i])) {
+            *index = i;
+            return &cat->sets[i];
+        }
+    return NULL;
+}
+
+static json_t *form_to_doc(gk_request *r, const gk_rule_catalog *cat)
+{
+    json_t *facts = json_object();
+    for (size_t i = 0; i < 5; i++) {
+        const char *v = form(r, FACTS[i]);
+        json_object_set_new(facts, FACTS[i],
+                            !v ? json_null() : json_boolean(!strcmp(v, "true")));
+    }
+    json_t *decl = json_object();
+    size_t idx;
+    const gk_rule_set *rs = form_rule_set(cat, &idx);
+    for (size_t i = 0; rs && i < rs->n_requirements; i++) {
+        const gk_requirement *q = &rs->requirements[i];
+        if (q->kind != GK_REQ_KIND_REQUIREMENT) continue;
+        char dn[80], mn[80];
+        snprintf(dn, sizeof dn, "decl_%s_description", q->id);
+        snprintf(mn, sizeof mn, "decl_%s_measure", q->id);
+        const char *d = form(r, dn), *m = form(r, mn);
+        if (!d && !m) continue;
+        json_t *o = json_pack("{s:o}", "description", jstr(d));
+        if (m) json_object_set_new(o, "measure", json_string(m));
+        json_object_set_new(decl, q->id, o);
+    }
+    const char *opt = form(r, "opt_in_rule_set");
+    return json_pack("{s:o, s:{s:o, s:o, s:o, s:o, s:o}, s:o, s:o, s:o, s:o}", "route",
+                     jstr(form(r, "route")), "device", "model_name",
+                     jstr(form(r, "model_name")), "type_name", jstr(form(r, "type_name")),
+                     "category", jstr(form(r, "category")), "description",
+                     jstr(form(r, "description")), "facts", facts, "declarations", decl,
+                     "cc_certificate_id", jstr(form(r, "cc_certificate_id")), "opt_in_rule_set",
+                     jstr(opt), "opt_in_reason", jstr(opt ? form(r, "opt_in_reason") : NULL));
+}
+
+static const char *str_or(json_t *o, const char *path)
+{
+    return json_string_value(gk_json_path(o, path));
+}
+
+/* The form's model from an application document (stored or as typed) and field errors. */
+static json_t *form_model(gk_request *r, const gk_rule_catalog *cat, json_t *doc, json_t *errs)
+{
+    json_t *m = json_object();
+    json_t *e = errors_by_key(errs);
+    json_object_set_new(m, "values",
+                        json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "model_name",
+                                  str_or(doc, "device.model_name"), "type_name",
+                                  str_or(doc, "device.type_name"), "description",
+                                  str_or(doc, "device.description"), "cc_certificate_id",
+                                  str_or(doc, "cc_certificate_id"), "opt_in_reason",
+                                  str_or(doc, "opt_in_reason"), "route", str_or(doc, "route"),
+                                  "category", str_or(doc, "category")));
+    const char *route = str_or(doc, "route");
+    json_t *routes = json_array();
+    static const char *const ROUTES[] = {"conformity", "design"};
+    for (size_t i = 0; i < 2; i++)
+        json_array_append_new(routes, json_pack("{s:s, s:b}", "id", ROUTES[i], "checked",
+                                                route && !strcmp(route, ROUTES[i])));
+    json_object_set_new(m, "routes", routes);
+    const char *cat_id = str_or(doc, "device.category");
+    json_t *cats = json_array();
+    for (size_t i = 0; CATEGORIES[i]; i++)
+        json_array_append_new(cats, json_pack("{s:s, s:b}", "id", CATEGORIES[i], "selected",
+                                              cat_id && !strcmp(cat_id, CATEGORIES[i])));
+    json_object_set_new(m, "categories", cats);
+    json_t *qs = json_array();
+    for (size_t i = 0; i < 5; i++) {
+        json_t *v = gk_json_path(gk_json_path(doc, "device.facts"), FACTS[i]);
+        char key[80];
+        snprintf(key, sizeof key, "device_facts_%s", FACTS[i]);
+        json_array_append_new(qs, json_pack("{s:s, s:b, s:b, s:s?}", "name", FACTS[i], "yes",
+                                            json_is_true(v), "no", json_is_false(v), "error",
+                                            err(e, key)));
+    }
+    json_object_set_new(m, "questions", qs);
+    json_t *reqs = json_array();
+    size_t idx = 0;
+    const gk_rule_set *rs = form_rule_set(cat, &idx);
+    json_t *decls = json_object_get(doc, "declarations");
+    for (size_t i = 0; rs && i < rs->n_requirements; i++) {
+        const gk_requirement *q = &rs->requirements[i];
+        if (q->kind != GK_REQ_KIND_REQUIREMENT) continue;
+        json_t *d = json_object_get(decls, q->id);
+        const char *chosen = str_or(d, "measure");
+        json_t *measures = json_array();
+        const gk_requirement_text *t = &cat->texts[idx].requirement_texts[i];
+        for (size_t k = 0; k < q->n_measures; k++)
+            json_array_append_new(
+                measures, json_pack("{s:s, s:s, s:b}", "id", q->measures[k], "title",
+                                    ja(r) ? t->measure_titles_ja[k] : t->measure_titles_en[k],
+                                    "checked", chosen && !strcmp(chosen, q->measures[k])));
+        char k1[80], k2[80], k3[80];
+        snprintf(k1, sizeof k1, "declarations_%s", q->id);
+        snprintf(k2, sizeof k2, "declarations_%s_description", q->id);
+        snprintf(k3, sizeof k3, "declarations_%s_measure", q->id);
+        field_key(k1, k1, sizeof k1);
+        field_key(k2, k2, sizeof k2);
+        field_key(k3, k3, sizeof k3);
+        json_array_append_new(
+            reqs, json_pack("{s:s, s:s, s:s?, s:o, s:s?, s:s?}", "id", q->id, "title",
+                            ja(r) ? q->title_ja : q->title_en, "description",
+                            str_or(d, "description"), "measures", measures, "error",
+                            err(e, k1) ? err(e, k1) : err(e, k2), "measure_error", err(e, k3)));
+    }
+    json_object_set_new(m, "requirements", reqs);
+    const char *opt = str_or(doc, "opt_in_rule_set");
+    json_t *sets = json_array();
+    for (size_t i = 0; i < cat->n; i++)
+        json_array_append_new(sets, json_pack("{s:s, s:s, s:b}", "id", cat->sets[i].id, "title",
+                                              ja(r) ? cat->sets[i].title_ja
+                                                    : cat->sets[i].title_en,
+                                              "selected", opt && !strcmp(opt, cat->sets[i].id)));
+    json_object_set_new(m, "rule_sets", sets);
+    json_object_set_new(m, "errors", e);
+    json_object_set_new(m, "has_errors", json_boolean(json_array_size(errs) > 0));
+    json_object_set_new(m, "error_list", errs ? json_incref(errs) : json_array());
+    return m;
+}
+
+/* ---- list ---- */
+
+void gk_h_page_applications(gk_request *r)
+{
+    json_t *items = NULL;
+    char *next = NULL;
+    PGconn *c = gk_db_conn();
+    const char *after = gk_req_query(r, "after");
+    if (after && !gk_db_is_uuid(after)) after = NULL;
+    gk_tx_status s = c ? gk_db_app_list(c, gk_app_org_filter(r), NULL, after, 50, &items, &next)
+                       : GK_TX_UNAVAILABLE;
+    if (s != GK_TX_OK) {
+        gk_page_error(r, s == GK_TX_UNAVAILABLE ? GK_ERR_UNAVAILABLE : GK_ERR_INTERNAL, NULL);
+        return;
+    }
+    json_t *m = json_pack("{s:o, s:s?, s:b, s:{s:s}}", "items", items, "next", next,
+                          "can_create", r->user.role == GK_ROLE_MANUFACTURER, "nav",
+                          "applications", "page");
+    free(next);
+    gk_page_render(r, 200, "app_list", m);
+}
+
+/* ---- new / create / edit / update ---- */
+
+static bool catalog(gk_request *r, gk_rule_catalog *cat)
+{
+    gk_error e = gk_rule_sets_load(gk_db_conn(), arena_alloc, r, cat);
+    if (e != GK_ERR_OK) gk_page_error(r, e, NULL);
+    return e == GK_ERR_OK;
+}
+
+static void render_form(gk_request *r, unsigned status, const gk_rule_catalog *cat,
+                        json_t *doc, json_t *errs, const char *id, const char *version)
+{
+    json_t *m = form_model(r, cat, doc, errs);
+    json_object_set_new(m, "action", json_string(id ? gk_req_printf(r, "/applications/%s", id)
+                                                    : "/applications"));
+    if (id) json_object_set_new(m, "id", json_string(id));
+    if (version) json_object_set_new(m, "version", json_string(version));
+    json_object_set_new(m, "editing", json_boolean(id != NULL));
+    gk_page_render(r, status, "app_form", m);
+}
+
+void gk_h_page_application_new(gk_request *r)
+{
+    gk_rule_catalog cat;
+    if (!catalog(r, &cat)) return;
+    json_t *doc = json_object();
+    render_form(r, 200, &cat, doc, NULL, NULL, NULL);
+    json_decref(doc);
+}
+
+static void after_change(gk_request *r, gk_app_outcome *o, const char *done)
+{
+    const char *id = json_string_value(json_object_get(o->view, "id"));
+    gk_reply_redirect(r, 303, gk_req_printf(r, "/applications/%s?done=%s", id, done));
+}
+
+void gk_h_page_application_create(gk_request *r)
+{
+    gk_rule_catalog cat;
+    if (!catalog(r, &cat)) return;
+    json_t *doc = form_to_doc(r, &cat);
+    gk_app_outcome o;
+    gk_app_op_create(r, doc, &o);
+    if (o.err == GK_ERR_OK && !o.replayed) {
+        after_change(r, &o, "created");
+    } else if (o.err == GK_ERR_VALIDATION || o.errors) {
+        r->error = o.err;
+        render_form(r, 422, &cat, doc, o.errors, NULL, NULL);
+    } else {
+        gk_page_error(r, o.err, o.detail);
+    }
+    json_decref(doc);
+    gk_app_outcome_clear(&o);
+}
+
+void gk_h_page_application_edit(gk_request *r)
+{
+    gk_rule_catalog cat;
+    if (!catalog(r, &cat)) return;
+    gk_error e;
+    json_t *app = gk_app_load(r, r->params[0], false, &e);
+    if (!app) {
+        gk_page_error(r, e, NULL);
+        return;
+    }
+    if (strcmp(str_or(app, "status"), "draft")) {
+        gk_reply_redirect(r, 303, gk_req_printf(r, "/applications/%s", r->params[0]));
+        json_decref(app);
+        return;
+    }
+    char *version = gk_req_printf(
+        r, "%lld", (long long)json_integer_value(json_object_get(app, "version")));
+    render_form(r, 200, &cat, app, NULL, r->params[0], version);
+    json_decref(app);
+}
+
+void gk_h_page_application_update(gk_request *r)
+{
+    gk_rule_catalog cat;
+    if (!catalog(r, &cat)) return;
+    json_t *doc = form_to_doc(r, &cat);
+    const char *version = form(r, "version");
+    char *if_match = version ? gk_req_printf(r, "\"%s\"", version) : NULL;
+    gk_app_outcome o;
+    gk_app_op_update(r, r->params[0], doc, if_match, &o);
+    if (o.err == GK_ERR_OK) {
+        after_change(r, &o, "saved");
+    } else if (o.err == GK_ERR_VALIDATION || o.err == GK_ERR_PRECONDITION_FAILED) {
+        r->error = o.err;
+        if (o.err == GK_ERR_PRECONDITION_FAILED)
+            gk_field_error_add(&o.errors, "version",
+                               ja(r) ? "他の人がこの下書きを変更しました。内容を確認してもう一度保存してください"
+                                     : "Someone changed this draft meanwhile: check and save again");
+        render_form(r, o.err == GK_ERR_PRECONDITION_FAILED ? 412 : 422, &cat, doc, o.errors,
+                    r->params[0], version);
+    } else {
+        gk_page_error(r, o.err, o.detail);
+    }
+    json_decref(doc);
+    gk_app_outcome_clear(&o);
+}
+
+/* ---- the case page ---- */
+
+static const char *const REQUIRED_CONFORMITY[] = {"outline", "test_report", "external_view",
+                                                  "connection_diagram", "block_diagram",
+                                                  "manual", NULL};
+
+static void render_case(gk_request *r, unsigned status, json_t *errors, const char *problem)
+{
+    gk_error e;
+    json_t *app = gk_app_load(r, r->params[0], true, &e);
+    if (!app) {
+        json_decref(errors);
+        gk_page_error(r, e, NULL);
+        return;
+    }
+    const char *st = str_or(app, "status");
+    bool manufacturer = r->user.role == GK_ROLE_MANUFACTURER;
+    bool draft = !strcmp(st, "draft");
+    bool open = strcmp(st, "granted") && strcmp(st, "rejected") && strcmp(st, "withdrawn");
+    json_t *m = json_object();
+    json_object_set_new(m, "app", app);
+    json_object_set_new(m, "nav", json_pack("{s:s}", "applications", "page"));
+    json_object_set_new(m, "is_draft", json_boolean(draft));
+    json_object_set_new(m, "can_edit", json_boolean(manufacturer && draft));
+    json_object_set_new(m, "can_withdraw", json_boolean(manufacturer && open));
+    json_object_set_new(m, "can_upload",
+                        json_boolean(manufacturer ? draft || !strcmp(st, "info_requested")
+                                                  : !strcmp(st, "in_review") ||
+                                                        !strcmp(st, "info_requested")));
+    /* Facts as yes/no per question, declarations as a list. */
+    json_t *facts = json_array();
+    for (size_t i = 0; i < 5; i++) {
+        json_t *v = gk_json_path(gk_json_path(app, "device.facts"), FACTS[i]);
+        json_array_append_new(facts, json_pack("{s:s, s:s}", "name", FACTS[i], "answer",
+                                               json_is_true(v)    ? "yes"
+                                               : json_is_false(v) ? "no"
+                                                                  : "unanswered"));
+    }
+    json_object_set_new(m, "facts", facts);
+    json_t *decl = json_array();
+    const char *k;
+    json_t *v;
+    json_object_foreach(json_object_get(app, "declarations"), k, v)
+    json_array_append_new(decl, json_pack("{s:s, s:s?, s:s?}", "id", k, "measure",
+                                          str_or(v, "measure"), "description",
+                                          str_or(v, "description")));
+    json_object_set_new(m, "declarations", decl);
+    /* Which required documents are still missing (drafts). */
+    json_t *missing = json_array();
+    json_t *docs = json_object_get(app, "documents");
+    const char *route = str_or(app, "route");
+    for (size_t i = 0; draft && i < 7; i++) {
+        const char *kind = i < 6 ? REQUIRED_CONFORMITY[i] : "conformity_method";
+        if (i == 6 && strcmp(route, "design")) continue;
+        bool have = false;
+        size_t j;
+        json_t *d;
+        json_array_foreach(docs, j, d) if (!strcmp(str_or(d, "kind"), kind)) have = true;
+        if (!have) json_array_append_new(missing, json_string(kind));
+    }
+    json_object_set_new(m, "missing_documents", missing);
+    json_t *kinds = json_array();
+    for (size_t i = 0; DOC_KINDS[i]; i++) json_array_append_new(kinds, json_string(DOC_KINDS[i]));
+    json_object_set_new(m, "document_kinds", kinds);
+    json_t *irs = gk_info_requests_of(r->params[0]);
+    json_object_set_new(m, "info_requests", irs);
+    const char *done = gk_req_query(r, "done");
+    static const char *const DONE[] = {"created", "saved", "submitted", "withdrawn",
+                                       "uploaded", "answered", NULL};
+    for (size_t i = 0; done && DONE[i]; i++)
+        if (!strcmp(done, DONE[i])) json_object_set_new(m, "done", json_string(done));
+    if (r->user.csrf_token)
+        json_object_set_new(
+            m, "upload_action",
+            json_string(gk_req_printf(r, "/applications/%s/documents?csrf_token=%s",
+                                      r->params[0], r->user.csrf_token)));
+    if (errors) json_object_set_new(m, "error_list", errors);
+    if (problem) json_object_set_new(m, "problem", json_string(problem));
+    gk_page_render(r, status, "app_case", m);
+}
+
+void gk_h_page_application(gk_request *r)
+{
+    render_case(r, 200, NULL, NULL);
+}
+
+static void case_action(gk_request *r, gk_app_outcome *o, const char *done)
+{
+    if (o->err == GK_ERR_OK) {
+        after_change(r, o, done);
+    } else if (o->err == GK_ERR_NOT_FOUND || o->err == GK_ERR_UNAVAILABLE ||
+               o->err == GK_ERR_INTERNAL) {
+        gk_page_error(r, o->err, o->detail);
+    } else {
+        r->error = o->err;
+        json_t *errs = o->errors;
+        o->errors = NULL;
+        render_case(r, gk_error_status(o->err), errs, gk_error_title(o->err, r->lang));
+    }
+    gk_app_outcome_clear(o);
+}
+
+void gk_h_page_application_submit(gk_request *r)
+{
+    gk_app_outcome o;
+    gk_app_op_submit(r, r->params[0], &o);
+    case_action(r, &o, "submitted");
+}
+
+void gk_h_page_application_withdraw(gk_request *r)
+{
+    gk_app_outcome o;
+    gk_app_op_withdraw(r, r->params[0], form(r, "reason"), &o);
+    case_action(r, &o, "withdrawn");
+}
+
+void gk_h_page_info_request_respond(gk_request *r)
+{
+    gk_app_outcome o;
+    const char *msg = form(r, "message");
+    if (!msg) {
+        memset(&o, 0, sizeof o);
+        o.err = GK_ERR_VALIDATION;
+        gk_field_error_add(&o.errors, "message",
+                           ja(r) ? "回答を入力してください" : "Write your answer");
+    } else {
+        /* Documents answering the question were uploaded with the form above; the answer
+         * links those uploaded since the question was asked. */
+        gk_app_op_respond(r, r->params[0], r->params[1], msg, NULL, &o);
+    }
+    case_action(r, &o, "answered");
+}
+
+void gk_h_page_application_upload(gk_request *r)
+{
+    gk_h_documents_upload(r);
+    if (r->status == 201) {
+        gk_reply_redirect(r, 303, gk_req_printf(r, "/applications/%s?done=uploaded",
+                                                r->params[0]));
+        return;
+    }
+    gk_error e = r->error == GK_ERR_OK ? GK_ERR_INTERNAL : r->error;
+    if (e == GK_ERR_NOT_FOUND || e == GK_ERR_UNAVAILABLE || e == GK_ERR_INTERNAL) {
+        gk_page_error(r, e, NULL);
+        return;
+    }
+    render_case(r, gk_error_status(e), NULL, gk_error_title(e, r->lang));
+}
