@@ -31,6 +31,7 @@ static const char usage[] =
     "  serve                 run the HTTP server (migrates first unless told not to)\n"
     "  migrate               apply the schema migrations and exit\n"
     "  user create           create a user (the first admin, staff accounts)\n"
+    "  import-cc FILE        import the CC Portal's certified-products CSV (--archived)\n"
     "  import-certificates   register pre-existing certificates from a CSV\n"
     "  audit verify          check the audit log's hash chain\n"
     "  version               print the version\n"

@@ -386,11 +386,6 @@ void gk_cert_sql_free(gk_cert_sql *s)
 PGresult *gk_cert_search_exec(PGconn *c, const gk_cert_sql *s)
 {
     if (!c) return NULL;
-    PGresult *r = PQexecParams(c, gk_buf_cstr(&s->sql), s->n, NULL, s->values, NULL, NULL, 0);
-    if (!r || PQstatus(c) != CONNECTION_OK) {
-        if (r) PQclear(r);
-        gk_db_conn_failed(c);
-        return NULL;
-    }
-    return r;
+    /* Same reconnect-and-retry and replica fallback as the prepared statements. */
+    return gk_db_exec_sql(c, gk_buf_cstr(&s->sql), s->n, s->values);
 }

@@ -50,6 +50,12 @@ PGresult *gk_db_exec(PGconn *c, const char *name, int n, const char *const *valu
 PGresult *gk_db_exec_bin(PGconn *c, const char *name, int n, const char *const *values,
                          const int *lengths, const int *formats);
 
+/* A statement that cannot be prepared in advance (SQL assembled from a fixed set of fragments,
+ * e.g. the registry search): PQexecParams with text parameters, with the same contract as
+ * gk_db_exec (NULL when the connection broke) and the same replica fallback. Never put input
+ * into sql; pass it as values. */
+PGresult *gk_db_exec_sql(PGconn *c, const char *sql, int n, const char *const *values);
+
 /* Result status helpers. */
 bool gk_db_ok(const PGresult *r); /* COMMAND_OK or TUPLES_OK */
 /* The SQLSTATE of a failed result ("" when none). */

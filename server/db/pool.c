@@ -28,10 +28,14 @@ static atomic_bool replica_up = true;
 static atomic_llong replica_retry_at;
 static atomic_ulong replica_fallbacks;
 
+/* A thread's connection. The PGconn, once made, lives until the thread exits: after a
+ * failure it is marked broken and re-opened in place (PQreset), so a pointer a handler still
+ * holds never dangles. */
 typedef struct {
     PGconn *conn;
     time_t last_attempt;
     bool was_connected;
+    bool broken;
 } slot;
 
 typedef struct {
@@ -134,19 +138,24 @@ static thread_conns *conns(void)
 
 static PGconn *slot_get(slot *s, const char *conninfo)
 {
-    if (s->conn && PQstatus(s->conn) == CONNECTION_OK) return s->conn;
-    if (s->conn) {
-        PQfinish(s->conn);
-        s->conn = NULL;
-    }
+    if (s->conn && !s->broken && PQstatus(s->conn) == CONNECTION_OK) return s->conn;
     time_t now = time(NULL);
     if (s->last_attempt == now) return NULL; /* at most one attempt a second per thread */
     s->last_attempt = now;
-    s->conn = open_conn(conninfo);
-    if (s->conn) {
-        if (s->was_connected) atomic_fetch_add(&reconnects, 1);
-        s->was_connected = true;
+    if (!s->conn) {
+        s->conn = open_conn(conninfo);
+        if (!s->conn) return NULL;
+    } else {
+        PQreset(s->conn);
+        if (PQstatus(s->conn) != CONNECTION_OK || prepare_all(s->conn) != 0) {
+            atomic_fetch_add(&connect_failures, 1);
+            s->broken = true;
+            return NULL;
+        }
     }
+    s->broken = false;
+    if (s->was_connected) atomic_fetch_add(&reconnects, 1);
+    s->was_connected = true;
     return s->conn;
 }
 
@@ -199,19 +208,27 @@ static bool conn_alive(PGconn *c)
 static PGconn *replica_get(thread_conns *t)
 {
     slot *s = &t->read;
-    if (s->conn && !conn_alive(s->conn)) {
-        PQfinish(s->conn);
-        s->conn = NULL;
+    if (s->conn && !s->broken && !conn_alive(s->conn)) {
+        s->broken = true; /* re-opened in place below, once the replica is tried again */
         replica_mark_down();
     }
     if (replica_waiting()) return NULL;
-    if (!s->conn) {
+    if (!s->conn || s->broken) {
         s->last_attempt = time(NULL);
-        s->conn = open_conn(read_conninfo);
+        if (!s->conn) {
+            s->conn = open_conn(read_conninfo);
+        } else {
+            PQreset(s->conn);
+            if (PQstatus(s->conn) != CONNECTION_OK || prepare_all(s->conn) != 0) {
+                replica_mark_down();
+                return NULL;
+            }
+        }
         if (!s->conn) {
             replica_mark_down();
             return NULL;
         }
+        s->broken = false;
         if (s->was_connected) atomic_fetch_add(&reconnects, 1);
         s->was_connected = true;
     }
@@ -301,8 +318,7 @@ void gk_db_conn_failed(PGconn *c)
     slot *s = t->primary.conn == c ? &t->primary : t->read.conn == c ? &t->read : NULL;
     if (s == &t->read) replica_mark_down();
     if (s && s->conn) {
-        PQfinish(s->conn);
-        s->conn = NULL;
+        s->broken = true;    /* re-opened in place by the next gk_db_conn() */
         s->last_attempt = 0; /* the next request may try at once */
     }
 }
@@ -362,6 +378,40 @@ PGresult *gk_db_exec_bin(PGconn *c, const char *name, int n, const char *const *
             gk_db_conn_failed(c);
             return NULL;
         }
+    }
+    return r;
+}
+
+PGresult *gk_db_exec_sql(PGconn *c, const char *sql, int n, const char *const *values)
+{
+    if (!c) return NULL;
+    bool replica = gk_db_is_replica(c);
+    bool idle = PQtransactionStatus(c) == PQTRANS_IDLE;
+    PGresult *r = PQstatus(c) == CONNECTION_OK
+                      ? PQexecParams(c, sql, n, NULL, values, NULL, NULL, 0)
+                      : NULL;
+    if (replica && (idle || PQstatus(c) != CONNECTION_OK) && lost(c, r)) {
+        /* As exec_on_primary, for a statement that is not prepared. */
+        if (r) PQclear(r);
+        replica_mark_down();
+        atomic_fetch_add(&replica_fallbacks, 1);
+        PGconn *p = gk_db_conn();
+        return p ? gk_db_exec_sql(p, sql, n, values) : NULL;
+    }
+    if (!replica && idle && lost(c, r)) {
+        /* As in gk_db_exec_bin: the primary restarted since this connection was last used. */
+        if (r) PQclear(r);
+        r = NULL;
+        PQreset(c);
+        if (PQstatus(c) == CONNECTION_OK && prepare_all(c) == 0) {
+            atomic_fetch_add(&reconnects, 1);
+            r = PQexecParams(c, sql, n, NULL, values, NULL, NULL, 0);
+        }
+    }
+    if (!r || PQstatus(c) != CONNECTION_OK || lost(c, r)) {
+        if (r) PQclear(r);
+        gk_db_conn_failed(c);
+        return NULL;
     }
     return r;
 }
