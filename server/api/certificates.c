@@ -70,8 +70,11 @@ json_t *gk_cert_load(gk_request *r, const char *number, gk_error *e)
         *e = GK_ERR_NOT_FOUND;
         return NULL;
     }
+    /* One statement (the record and its history together), so no transaction around it:
+     * a public read that may go to the replica. */
     view_ctx v = {.number = buf};
-    gk_tx_status s = gk_tx_run(GK_TX_READ_COMMITTED, view_tx, &v);
+    PGconn *c = gk_db_read_conn();
+    gk_tx_status s = c ? view_tx(c, &v) : GK_TX_UNAVAILABLE;
     if (s != GK_TX_OK) {
         json_decref(v.view);
         *e = s == GK_TX_UNAVAILABLE ? GK_ERR_UNAVAILABLE : GK_ERR_INTERNAL;

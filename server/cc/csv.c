@@ -306,8 +306,16 @@ static void appendf(char *buf, size_t cap, const char *fmt, ...)
     if (n + 1 >= cap) return;
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(buf + n, cap - n, fmt, ap);
+    int want = vsnprintf(buf + n, cap - n, fmt, ap);
     va_end(ap);
+    if (want < 0 || (size_t)want < cap - n) return;
+    /* Truncated: never leave half a UTF-8 character at the end (found by fuzz_cc_csv). */
+    size_t end = strlen(buf), i = end;
+    while (i > 0 && end - i < 4 && ((unsigned char)buf[i - 1] & 0xC0) == 0x80) i--;
+    if (i == 0) return;
+    unsigned char lead = (unsigned char)buf[i - 1];
+    size_t len = lead < 0x80 ? 1 : (lead & 0xE0) == 0xC0 ? 2 : (lead & 0xF0) == 0xE0 ? 3 : 4;
+    if (i - 1 + len > end) buf[i - 1] = 0;
 }
 
 /* A column name from the file, shortened at a character boundary for messages. */

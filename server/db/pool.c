@@ -278,6 +278,41 @@ unsigned long gk_db_replica_fallbacks(void)
 static atomic_uint dedicated_open;
 static unsigned max_dedicated = 16;
 
+/* Idle dedicated connections kept for the next upload or export: opening one costs a
+ * connection start-up plus preparing every registered statement (tens of milliseconds, which
+ * dominated each upload, measured by scripts/bench). One pool for the primary, one for the
+ * replica; a connection returns only when it is healthy and outside any transaction. */
+#define DEDICATED_IDLE_MAX 8
+typedef struct {
+    pthread_mutex_t lock;
+    PGconn *idle[DEDICATED_IDLE_MAX];
+    unsigned n;
+} dedicated_pool;
+static dedicated_pool pools[2] = {{PTHREAD_MUTEX_INITIALIZER, {0}, 0},
+                                  {PTHREAD_MUTEX_INITIALIZER, {0}, 0}};
+
+static PGconn *pool_take(dedicated_pool *p)
+{
+    pthread_mutex_lock(&p->lock);
+    PGconn *c = p->n ? p->idle[--p->n] : NULL;
+    pthread_mutex_unlock(&p->lock);
+    if (c && (PQstatus(c) != CONNECTION_OK || !conn_alive(c))) {
+        PQfinish(c); /* went away while idle: open a fresh one instead */
+        c = NULL;
+    }
+    return c;
+}
+
+static bool pool_give(dedicated_pool *p, PGconn *c)
+{
+    if (PQstatus(c) != CONNECTION_OK || PQtransactionStatus(c) != PQTRANS_IDLE) return false;
+    pthread_mutex_lock(&p->lock);
+    bool kept = p->n < DEDICATED_IDLE_MAX;
+    if (kept) p->idle[p->n++] = c;
+    pthread_mutex_unlock(&p->lock);
+    return kept;
+}
+
 void gk_db_set_max_dedicated(unsigned n)
 {
     max_dedicated = n ? n : 1;
@@ -292,13 +327,17 @@ PGconn *gk_db_open_dedicated(bool read_only)
     PGconn *c = NULL;
     if (read_only && read_conninfo) {
         if (!replica_waiting()) {
-            c = open_conn(read_conninfo);
+            c = pool_take(&pools[1]);
+            if (!c) c = open_conn(read_conninfo);
             if (c) replica_mark_up();
             else replica_mark_down();
         }
         if (!c) atomic_fetch_add(&replica_fallbacks, 1);
     }
-    if (!c && primary_conninfo) c = open_conn(primary_conninfo);
+    if (!c && primary_conninfo) {
+        c = pool_take(&pools[0]);
+        if (!c) c = open_conn(primary_conninfo);
+    }
     if (!c) atomic_fetch_sub(&dedicated_open, 1);
     return c;
 }
@@ -306,7 +345,7 @@ PGconn *gk_db_open_dedicated(bool read_only)
 void gk_db_close_dedicated(PGconn *c)
 {
     if (!c) return;
-    PQfinish(c);
+    if (!pool_give(&pools[gk_db_is_replica(c) ? 1 : 0], c)) PQfinish(c);
     atomic_fetch_sub(&dedicated_open, 1);
 }
 

@@ -133,7 +133,9 @@ const gk_route gk_routes[] = {
      *      review (api/examination.c, web/examination.c) ------------------------------- */
 #define EX GK_ROLE_EXAMINER
 #define EX_ADMIN (GK_ROLE_EXAMINER | GK_ROLE_ADMIN)
-#define EX_READ (GK_ROLE_EXAMINER | GK_ROLE_ADMIN | GK_ROLE_REGULATOR)
+/* Cases (with confidential documents) are the certification body's: regulators follow
+ * certificates, their history and audit trail instead (domain.md). */
+#define EX_READ (GK_ROLE_EXAMINER | GK_ROLE_ADMIN)
 #define EX_DB GK_ROUTE_DB
 #define EX_PAGE (GK_ROUTE_DB | GK_ROUTE_PAGE)
     {"GET", "/api/v1/examination/queue", gk_h_exam_queue, EX_READ, GK_BODY_NONE, 0, EX_DB,

@@ -33,6 +33,7 @@ struct gk_server {
 };
 
 static atomic_ulong request_counter;
+static atomic_bool stopping;
 static unsigned request_prefix;
 
 static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'self'; "
@@ -47,6 +48,9 @@ static void add_common_headers(gk_request *r)
     MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
+    /* Once stopping, keep-alive connections are closed after their answer, so no request
+     * arrives on them that the daemon's stop would cut. */
+    if (atomic_load(&stopping)) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     if (!MHD_get_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL))
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
     if (!MHD_get_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE))
@@ -466,6 +470,7 @@ gk_server *gk_server_start(const gk_config *c, char **err)
 void gk_server_stop(gk_server *s, unsigned grace_s)
 {
     if (!s) return;
+    atomic_store(&stopping, true);
     MHD_socket lsock = MHD_quiesce_daemon(s->d); /* stop accepting new connections */
     if (lsock != MHD_INVALID_SOCKET) close(lsock);
     for (unsigned i = 0; i < grace_s * 20 && atomic_load(&s->inflight) > 0; i++)

@@ -23,7 +23,12 @@ static json_t *common_model(gk_request *r, json_t *model)
     } navs[] = {{"/", "home", true},
                 {"/determination", "determination", false},
                 {"/certificates", "certificates", false},
-                {"/signin", "signin", false}};
+                {"/signin", "signin", false},
+                {"/applications", "applications", false},
+                {"/examination", "examination", false},
+                {"/admin/users", "users", false},
+                {"/stats", "stats", false},
+                {"/account", "account", false}};
     if (!json_object_get(model, "nav") && r->path)
         for (size_t i = 0; i < sizeof navs / sizeof *navs; i++)
             if (navs[i].exact ? !strcmp(r->path, navs[i].prefix)

@@ -1,5 +1,6 @@
 /* The API test harness: HTTP client (libcurl), JSON paths, variables, the step runner. */
 #include "harness.h"
+#include "harness_ext.h"
 
 #include <ctype.h>
 #include <curl/curl.h>
@@ -423,6 +424,7 @@ int ht_send(ht_client *c, const char *actor_name, const ht_request *req, ht_resp
     out->body_len = t.body.len;
     out->body = buf_take(&t.body);
     parse_body(a, out);
+    htx_observe(req, out); /* secrets on the wire, searched for in the server log later */
     return out->status > 0 ? 0 : -1;
 }
 

@@ -184,6 +184,8 @@ typedef struct {
     const char *only;         /* NULL, or a pattern (fnmatch) on "group/scenario" or scenario */
     bool verbose;             /* print every step, not only failures */
     bool list;                /* print the scenario names instead of running them */
+    const char *server_log;   /* may be NULL; the server's log, searched for secrets at the
+                               * end (harness_ext.h) */
 } ht_options;
 
 typedef struct {
@@ -205,6 +207,7 @@ extern const ht_group ht_group_cc;
 extern const ht_group ht_group_accounts;
 extern const ht_group ht_group_examination;
 extern const ht_group ht_group_registry;
+extern const ht_group ht_group_authz;
 /* Procedural checks of the registry group (scenarios_registry.c): CSV round trip, XML against
  * docs/certificates.xsd, Atom, stats. Run after the tables; 0 when all pass. */
 int ht_registry_checks(const ht_options *opts);

@@ -1,11 +1,12 @@
 /* api_tests: runs the API scenarios against a running giteki server.
  *
  *   api_tests --base-url http://127.0.0.1:8080 [--database-url CONNINFO] [--only PATTERN]
- *             [--verbose] [--list]
+ *             [--server-log PATH] [--verbose] [--list]
  *
  * Exit status: 0 when every selected scenario passed, 1 when one failed (or none matched, or
  * the server is unreachable), 2 on a usage error. */
 #include "harness.h"
+#include "harness_ext.h"
 
 #include <curl/curl.h>
 #include <stdio.h>
@@ -20,16 +21,19 @@ static const ht_group *const groups[] = {
     &ht_group_accounts,
     &ht_group_examination,
     &ht_group_registry,
+    &ht_group_authz,
 };
 
 static void usage(FILE *to)
 {
     fputs("usage: api_tests --base-url URL [--database-url CONNINFO] [--only PATTERN]\n"
-          "                 [--verbose] [--list]\n"
+          "                 [--server-log PATH] [--verbose] [--list]\n"
           "  --base-url URL       the server, e.g. http://127.0.0.1:8080\n"
           "  --database-url STR   libpq conninfo of the server's database (optional)\n"
           "  --only PATTERN       run the scenarios whose \"group/name\", name or group\n"
           "                       matches PATTERN (shell wildcards), e.g. 'foundation/*'\n"
+          "  --server-log PATH    at the end, fail if a password, token or cookie used by\n"
+          "                       the tests appears in the server's log at PATH\n"
           "  --verbose            print every step, not only failures\n"
           "  --list               print the scenario names and exit\n",
           to);
@@ -44,6 +48,7 @@ static int parse_args(int argc, char **argv, ht_options *o)
         if (strcmp(a, "--base-url") == 0) target = &o->base_url;
         else if (strcmp(a, "--database-url") == 0) target = &o->database_url;
         else if (strcmp(a, "--only") == 0) target = &o->only;
+        else if (strcmp(a, "--server-log") == 0) target = &o->server_log;
         else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) o->verbose = true;
         else if (strcmp(a, "--list") == 0) o->list = true;
         else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
@@ -96,13 +101,21 @@ int main(int argc, char **argv)
         fprintf(stderr, "api_tests: curl_global_init failed\n");
         return 1;
     }
-    ht_totals totals;
-    if (!opts.list && !server_reachable(opts.base_url)) rc = 1;
+    ht_totals totals = {0};
+    bool reachable = opts.list || server_reachable(opts.base_url);
+    if (!reachable) rc = 1;
     else rc = ht_run(&opts, groups, HT_COUNT(groups), &totals);
     /* registry: procedural checks after its tables (CSV, XSD, Atom, stats) */
     if (!opts.list && totals.scenarios_run && (!opts.only || !strncmp(opts.only, "registry", 8)) &&
         ht_registry_checks(&opts))
         rc = 1;
+    /* authz: the route walk and session expiry, also when --only selects no table; then
+     * secrets in the server log */
+    if (reachable) {
+        unsigned before = totals.scenarios_run;
+        if (htx_after_run(&opts, &totals)) rc = 1;
+        else if (!opts.list && before == 0 && totals.scenarios_run > 0) rc = 0;
+    }
     curl_global_cleanup();
     return rc;
 }

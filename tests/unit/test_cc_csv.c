@@ -320,6 +320,31 @@ static void header_mismatch(void **state)
     free(f.data);
 }
 
+/* A header error listing many long Japanese column names is cut to fit its buffer, never in
+ * the middle of a UTF-8 character (found by tests/fuzz/fuzz_cc_csv.c). */
+static void header_error_is_utf8_when_cut(void **state)
+{
+    char csv[8192] = "";
+    for (int i = 0; i < 60; i++)
+        strcat(csv, "\"認定製品の名称（とても長い列名の例です）\",");
+    strcat(csv, "x\r\n");
+    gk_cc_parser *p = gk_cc_parser_new(false, NULL, NULL, NULL);
+    assert_non_null(p);
+    gk_cc_status st = gk_cc_parser_feed(p, csv, strlen(csv));
+    if (st == GK_CC_OK) st = gk_cc_parser_finish(p);
+    assert_int_equal(st, GK_CC_BAD_HEADER);
+    for (int l = 0; l < 2; l++) {
+        const unsigned char *m = (const unsigned char *)gk_cc_parser_error(p, l ? "ja" : "en");
+        assert_non_null(m);
+        for (size_t i = 0; m[i];) { /* every character complete */
+            size_t len = m[i] < 0x80 ? 1 : (m[i] & 0xE0) == 0xC0 ? 2 : (m[i] & 0xF0) == 0xE0 ? 3 : 4;
+            for (size_t k = 1; k < len; k++) assert_int_equal(m[i + k] & 0xC0, 0x80);
+            i += len;
+        }
+    }
+    gk_cc_parser_free(p);
+}
+
 static void header_cases(void **state)
 {
     static const char good[] =
@@ -514,6 +539,7 @@ int main(void)
         cmocka_unit_test(entities),
         cmocka_unit_test(header_mismatch),
         cmocka_unit_test(header_cases),
+        cmocka_unit_test(header_error_is_utf8_when_cut),
         cmocka_unit_test(row_cases),
         cmocka_unit_test(too_long_record_is_rejected_and_the_next_one_read),
         cmocka_unit_test(hash_identifies_the_base_row),

@@ -26,7 +26,7 @@ static void defaults(void **state)
     assert_int_equal(gk_config_load_env(&c, &err), 0);
     assert_string_equal(c.listen_host, "127.0.0.1");
     assert_int_equal(c.listen_port, 8080);
-    assert_int_equal(c.threads, 4);
+    assert_int_equal(c.threads, 8);
     assert_int_equal(c.scrypt_log2n, 17);
     assert_string_equal(c.body_code, "001");
     assert_null(c.database_url);

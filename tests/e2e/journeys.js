@@ -1,0 +1,375 @@
+'use strict';
+// The three journeys of issue 9, written once and run in each language. They are interleaved
+// as they happen in life: the manufacturer files (journey 1), the examiner examines and asks
+// a question (journey 2), the manufacturer answers (journey 1), the examiners grant (journey
+// 2), the regulator finds the certificate and exports the register (journey 3).
+//
+// Each step is { journey, name, run(ctx) }; ctx holds the actors and what earlier steps
+// learnt (the application's address, the certificate number). Everything is found by its
+// label, role or text in the product's message catalogue, never by CSS path.
+
+const { fail } = require('./lib/harness');
+const { minimalPdf } = require('./lib/pdf');
+
+const FACTS = ['directly_connectable', 'data_transmission_facility', 'uses_ip',
+  'remotely_configurable', 'user_installable_security_software'];
+// The answers that make a broadband router subject to the security requirements (SR-1..4).
+const ROUTER_FACTS = { directly_connectable: true, data_transmission_facility: true,
+  uses_ip: true, remotely_configurable: true, user_installable_security_software: false };
+const DOC_KINDS = ['outline', 'test_report', 'external_view', 'connection_diagram',
+  'block_diagram', 'manual', 'conformity_method', 'cc_certificate', 'evidence', 'other'];
+const REQUIREMENTS = ['SR-1', 'SR-2', 'SR-3', 'SR-4'];
+const ADMIN = { email: 'admin@api.test', password: 'admin-passphrase-for-api-tests' };
+const PASSWORD = 'e2e-journey-passphrase-42';
+// The certificate number: "D26-0001001" in lists, "T D26-0001001" (with the mark) on the
+// certificate itself.
+const NUMBER_RE = /T\s*D\d{2}-\d{7}/;
+const PLAIN_NUMBER_RE = /D\d{2}-\d{7}/;
+
+// Answer one yes/no question (a fieldset whose legend is the question).
+async function answer(actor, fact, yes) {
+  const t = actor.t;
+  const group = actor.page.getByRole('group', { name: t(`det.q.${fact}`), exact: true });
+  if (!(await group.count())) fail(`${actor.where()}: no question "${t(`det.q.${fact}`)}" (fieldset with that legend)`);
+  await group.getByLabel(t(yes ? 'det.yes' : 'det.no'), { exact: true }).check();
+}
+
+// The status badge of the case (h1) must read the status's word.
+async function expectStatus(actor, status) {
+  const word = actor.t(`status.${status}`);
+  const h1 = await actor.page.getByRole('heading', { level: 1 }).innerText();
+  if (!h1.includes(word)) fail(`${actor.where()}: expected the status "${word}" (${status}) in the heading; it reads "${h1}"`);
+}
+
+async function expectDone(actor, done) {
+  const url = new URL(actor.page.url());
+  if (url.searchParams.get('done') !== done) {
+    const alert = await actor.page.locator('[role=alert]').allInnerTexts();
+    fail(`${actor.where()}: expected the "${done}" confirmation (?done=${done}); the page says:\n` +
+      `${alert.join('\n') || await actor.mainText()}`);
+  }
+}
+
+// The card (article) of one requirement on the examiner's case page.
+function requirementCard(actor, req) {
+  return actor.page.getByRole('article').filter({
+    has: actor.page.getByRole('heading', { name: new RegExp(`^${req}\\b`) }),
+  });
+}
+
+// Sign in as someone new in this context (the previous person signs out first).
+async function signInFresh(actor, who) {
+  const out = actor.button('nav.signout');
+  if (await out.count()) await actor.clickAndLoad(out);
+  await actor.signIn(who.email, who.password);
+}
+
+function steps() {
+  return [
+    // ---- Journey 1: the manufacturer files -------------------------------------------------
+    {
+      journey: 'manufacturer', name: 'signs up',
+      async run(c) {
+        const m = c.maker;
+        await m.goto('/');
+        await m.shot('manufacturer', '01-home');
+        await m.follow('/signin', 'sign in');
+        await m.clickAndLoad(m.link('signin.signup_link'));
+        await m.field('signup.org_name').fill(c.org);
+        await m.field('signup.org_name_ja').fill(`${c.org} 株式会社`);
+        await m.field('signup.representative').fill(c.lang === 'ja' ? '代表取締役 試験太郎' : 'Taro Shiken, CEO');
+        await m.field('signup.user_name').fill(c.lang === 'ja' ? '申請 花子' : 'Hanako Shinsei');
+        await m.field('field.email').fill(c.makerEmail);
+        await m.field('field.password').fill(PASSWORD);
+        await m.shot('manufacturer', '02-signup', m.button('signup.submit'));
+        await m.clickAndLoad(m.button('signup.submit'));
+        if (m.page.url().includes('/signup')) fail(`sign-up was refused:\n${await m.mainText()}`);
+        if (!(await m.button('nav.signout').count())) fail(`${m.where()}: after sign-up the manufacturer is not signed in (no "${m.t('nav.signout')}")`);
+      },
+    },
+    {
+      journey: 'manufacturer', name: 'answers the determination questions',
+      async run(c) {
+        const m = c.maker;
+        await m.follow('/determination', 'the determination');
+        for (const f of FACTS) await answer(m, f, ROUTER_FACTS[f]);
+        await m.clickAndLoad(m.button('det.submit'));
+        await m.expectText(m.t('det.outcome.subject_with_security'), 'the outcome "subject to the security requirements"');
+        await m.expectText(m.t('det.explain.subject_with_security'), 'the outcome explained in plain language');
+        for (const r of REQUIREMENTS) await m.expectText(m.t(`requirement.${r}`), `requirement ${r} listed`);
+        await m.shot('manufacturer', '03-determination', m.page.getByRole('heading', { level: 2 }).first());
+      },
+    },
+    {
+      journey: 'manufacturer', name: 'files an application through the guided form',
+      async run(c) {
+        const m = c.maker;
+        const t = m.t;
+        await m.follow('/applications', 'my applications');
+        await m.clickAndLoad(m.link('app.new_link'));
+        await m.page.getByLabel(t('app.route_long.design'), { exact: true }).check();
+        await m.field('app.model_name').fill(c.model);
+        await m.field('app.type_name').fill('WR-9000');
+        await m.field('app.category').selectOption({ label: t('app.category.router') });
+        await m.field('app.description').fill(c.lang === 'ja' ? '家庭用ブロードバンドルータ' : 'A home broadband router');
+        for (const f of FACTS) await answer(m, f, ROUTER_FACTS[f]);
+        for (const r of REQUIREMENTS) {
+          const group = m.page.getByRole('group', { name: new RegExp(`^${r}\\b`) });
+          if (!(await group.count())) fail(`${m.where()}: no declaration fieldset for ${r}`);
+          const measures = group.getByRole('radio');
+          if (await measures.count()) await measures.first().check();
+          await group.getByLabel(t('app.declaration_description'), { exact: true })
+            .fill(c.lang === 'ja' ? `${r} を満たす方法の説明` : `How the router meets ${r}`);
+        }
+        await m.shot('manufacturer', '04-application-form', m.page.getByRole('heading', { name: t('app.step_declarations') }));
+        await m.clickAndLoad(m.button('app.save'));
+        await expectDone(m, 'created');
+        await expectStatus(m, 'draft');
+        c.appPath = new URL(m.page.url()).pathname;
+        c.appId = c.appPath.split('/').pop();
+      },
+    },
+    {
+      journey: 'manufacturer', name: 'uploads the required documents',
+      async run(c) {
+        const m = c.maker;
+        const t = m.t;
+        const actions = m.page.getByRole('region', { name: t('app.actions_heading') });
+        const missingText = await actions.innerText().catch(() => '');
+        const missing = DOC_KINDS.filter((k) => missingText.split('\n').map((s) => s.trim()).includes(t(`app.kind.${k}`)));
+        if (!missing.length) fail(`${m.where()}: the draft lists no missing documents under "${t('app.missing_heading')}"`);
+        c.documents = [];
+        for (const kind of missing) {
+          await m.field('app.col_kind').selectOption(kind);
+          await m.field('app.col_confidentiality').fill(kind === 'manual' ? 'public' : 'confidential');
+          const name = `${kind}.pdf`;
+          await m.field('app.file').setInputFiles({ name, mimeType: 'application/pdf', buffer: minimalPdf(`${c.model} ${kind}`) });
+          await m.clickAndLoad(m.button('app.upload'));
+          await expectDone(m, 'uploaded');
+          c.documents.push(name);
+        }
+        const after = await m.page.getByRole('region', { name: t('app.actions_heading') }).innerText();
+        if (after.includes(t('app.missing_heading'))) fail(`${m.where()}: documents still listed as missing after uploading ${missing.join(', ')}:\n${after}`);
+        for (const d of c.documents) await m.expectText(d, `the uploaded ${d} in the documents table`);
+        await m.shot('manufacturer', '05-documents', m.page.getByRole('heading', { name: t('app.documents_heading') }));
+      },
+    },
+    {
+      journey: 'manufacturer', name: 'submits the application',
+      async run(c) {
+        const m = c.maker;
+        await m.clickAndLoad(m.button('app.submit'));
+        await expectDone(m, 'submitted');
+        await expectStatus(m, 'submitted');
+        await m.shot('manufacturer', '06-submitted');
+      },
+    },
+
+    // ---- Journey 2, first half: examiners are made; the examiner examines and asks ----------
+    {
+      journey: 'examiner', name: 'the admin creates two examiners and a regulator',
+      async run(c) {
+        const a = c.admin;
+        await a.signIn(ADMIN.email, ADMIN.password);
+        await a.follow('/admin/users', 'user administration');
+        for (const u of [c.examiner1, c.examiner2, c.regulatorUser]) {
+          await a.field('field.email').fill(u.email);
+          await a.field('signup.user_name').fill(u.name);
+          await a.field('account.role_label').selectOption(u.role);
+          await a.field('field.password').fill(u.password);
+          await a.clickAndLoad(a.button('admin_users.submit'));
+          const err = await a.page.locator('[role=alert]').allInnerTexts();
+          if (err.length) fail(`creating ${u.role} ${u.email} was refused: ${err.join(' / ')}`);
+          await a.expectText(u.email, `${u.email} in the list of users`);
+        }
+        await a.shot('examiner', '01-admin-users', a.page.getByRole('heading', { name: a.t('admin_users.list_heading') }));
+      },
+    },
+    {
+      journey: 'examiner', name: 'takes the case, records evidence and a verdict per requirement',
+      async run(c) {
+        const e = c.ex1;
+        const t = e.t;
+        await e.signIn(c.examiner1.email, c.examiner1.password);
+        await e.follow('/examination', 'the examination queue');
+        await e.expectText(c.model, `the new case ${c.model} in the queue`);
+        await e.shot('examiner', '02-queue', e.page.getByRole('table'));
+        await e.clickAndLoad(e.page.getByRole('link', { name: c.model, exact: true }));
+        await e.clickAndLoad(e.button('exam.assign'));
+        await expectDone(e, 'assign');
+        for (const r of REQUIREMENTS) {
+          let card = requirementCard(e, r);
+          if (!(await card.count())) fail(`${e.where()}: no card for requirement ${r}`);
+          await card.getByLabel(t('exam.procedure'), { exact: true }).fill(
+            e.lang === 'ja' ? `${r}: 試験手順書 3.2 に従い確認` : `${r}: checked per test plan section 3.2`);
+          await card.getByLabel(t('exam.result'), { exact: true }).fill(
+            e.lang === 'ja' ? '要件を満たすことを確認した' : 'The requirement is met');
+          const docs = card.getByRole('checkbox');
+          if (await docs.count()) await docs.first().check();
+          await e.clickAndLoad(card.getByRole('button', { name: t('exam.add_evidence'), exact: true }));
+          await expectDone(e, 'evidence');
+          card = requirementCard(e, r);
+          await card.getByLabel(t('exam.verdict'), { exact: true }).selectOption('pass');
+          await card.getByLabel(t('exam.reason'), { exact: true }).fill(e.lang === 'ja' ? '試験で確認' : 'Verified by test');
+          await e.clickAndLoad(card.getByRole('button', { name: t('exam.set_verdict'), exact: true }));
+          await expectDone(e, 'verdict');
+          const text = await requirementCard(e, r).innerText();
+          if (!text.includes(t('exam.verdict.pass'))) fail(`${e.where()}: ${r} does not show the verdict "${t('exam.verdict.pass')}":\n${text}`);
+        }
+        await e.shot('examiner', '03-evidence-and-verdicts', requirementCard(e, 'SR-4'));
+      },
+    },
+    {
+      journey: 'examiner', name: 'requests information from the applicant',
+      async run(c) {
+        const e = c.ex1;
+        c.question = e.lang === 'ja' ? 'ファームウェア更新の署名鍵の保管方法を説明してください。' : 'How is the firmware signing key stored?';
+        await e.field('exam.info_message').fill(c.question);
+        await e.clickAndLoad(e.button('exam.info_send'));
+        await expectDone(e, 'info-request');
+        await expectStatus(e, 'info_requested');
+        await e.expectText(c.question, 'the question under requests for information');
+        await e.shot('examiner', '04-info-request', e.page.getByRole('heading', { name: e.t('exam.info_heading') }));
+      },
+    },
+
+    // ---- Journey 1, end: the manufacturer answers ------------------------------------------
+    {
+      journey: 'manufacturer', name: 'answers the request for information',
+      async run(c) {
+        const m = c.maker;
+        await m.follow('/applications', 'my applications');
+        await m.clickAndLoad(m.page.getByRole('link', { name: c.model, exact: true }));
+        await expectStatus(m, 'info_requested');
+        await m.expectText(c.question, 'the examiner\'s question');
+        // A supporting document first (the form says: upload documents above first).
+        await m.field('app.col_kind').selectOption('evidence');
+        await m.field('app.file').setInputFiles({ name: 'key-storage.pdf', mimeType: 'application/pdf', buffer: minimalPdf('key storage') });
+        await m.clickAndLoad(m.button('app.upload'));
+        await expectDone(m, 'uploaded');
+        await m.field('app.answer_label').fill(m.lang === 'ja' ? '署名鍵は HSM に保管し、二人の承認で使用します。' : 'The signing key is kept in an HSM and used only with two approvals.');
+        await m.shot('manufacturer', '07-answer', m.page.getByRole('heading', { name: m.t('app.info_requests_heading') }));
+        await m.clickAndLoad(m.button('app.send_answer'));
+        await expectDone(m, 'answered');
+        await expectStatus(m, 'in_review');
+      },
+    },
+
+    // ---- Journey 2, end: proposal, second examiner, certificate ----------------------------
+    {
+      journey: 'examiner', name: 'sees the answer and proposes a grant',
+      async run(c) {
+        const e = c.ex1;
+        await e.goto(`/examination/${c.appId}`);
+        await expectStatus(e, 'in_review');
+        await e.expectText(e.lang === 'ja' ? 'HSM' : 'HSM', 'the applicant\'s answer');
+        await e.page.getByRole('radio', { name: e.t('exam.decision.grant'), exact: true }).check();
+        await e.field('exam.reason_required').fill(e.lang === 'ja' ? 'すべての要件を満たす' : 'Every requirement is met');
+        await e.clickAndLoad(e.button('exam.propose'));
+        await expectDone(e, 'proposal');
+        await expectStatus(e, 'proposed');
+        await e.shot('examiner', '05-proposed', e.page.getByRole('heading', { name: e.t('exam.proposals_heading') }));
+      },
+    },
+    {
+      journey: 'examiner', name: 'a second examiner approves; the certificate verifies',
+      async run(c) {
+        const e = c.ex2;
+        await e.signIn(c.examiner2.email, c.examiner2.password);
+        await e.follow('/examination', 'the examination queue');
+        await e.clickAndLoad(e.page.getByRole('link', { name: c.model, exact: true }));
+        await e.page.getByRole('radio', { name: e.t('exam.approve'), exact: true }).check();
+        await e.field('exam.comment').fill(e.lang === 'ja' ? '確認しました' : 'Checked');
+        await e.shot('examiner', '06-review', e.button('exam.review_submit'));
+        await e.clickAndLoad(e.button('exam.review_submit'));
+        await expectDone(e, 'review');
+        await expectStatus(e, 'granted');
+        const certLink = e.page.getByRole('link', { name: PLAIN_NUMBER_RE });
+        if (!(await certLink.count())) fail(`${e.where()}: the granted case shows no certificate link`);
+        const plain = (await certLink.first().innerText()).trim();
+        await e.clickAndLoad(certLink.first());
+        const shown = e.page.getByText(NUMBER_RE).first();
+        if (!(await shown.count())) fail(`${e.where()}: the certificate page shows no number like "T D26-0001001":\n${await e.mainText()}`);
+        const number = (await shown.innerText()).match(NUMBER_RE)[0];
+        if (!number.endsWith(plain)) fail(`${e.where()}: the certificate page shows ${number}, the case linked ${plain}`);
+        c.certNumber = number;
+        c.certPath = new URL(e.page.url()).pathname;
+        await e.expectText(c.model, 'the model on the certificate');
+        await e.expectText(e.t('cert.verified'), `"${e.t('cert.verified')}" (the signature verifies)`);
+        await e.shot('examiner', '07-certificate');
+      },
+    },
+
+    // ---- Journey 3: the regulator ----------------------------------------------------------
+    {
+      journey: 'regulator', name: 'searches and filters the register',
+      async run(c) {
+        const g = c.reg;
+        const t = g.t;
+        await g.signIn(c.regulatorUser.email, c.regulatorUser.password);
+        await g.follow('/certificates', 'the certificate search');
+        await g.field('registry.field.q').fill(c.model);
+        await g.clickAndLoad(g.button('registry.search.submit'));
+        await g.expectText(c.model, `${c.model} in the results`);
+        await g.field('registry.field.status').selectOption('granted');
+        await g.field('registry.field.category').selectOption('router');
+        await g.clickAndLoad(g.button('registry.search.submit'));
+        const row = g.page.getByRole('row').filter({ hasText: c.model });
+        if ((await row.count()) !== 1) fail(`${g.where()}: expected one row for ${c.model} after filtering, found ${await row.count()}`);
+        const rowText = await row.innerText();
+        if (!rowText.includes(t('registry.status.granted'))) fail(`${g.where()}: the row does not say "${t('registry.status.granted')}": ${rowText}`);
+        await g.shot('regulator', '01-search', g.page.getByRole('table'));
+        c.searchPath = g.where();
+      },
+    },
+    {
+      journey: 'regulator', name: 'opens the certificate and downloads the CSV export',
+      async run(c) {
+        const g = c.reg;
+        const row = g.page.getByRole('row').filter({ hasText: c.model });
+        await g.clickAndLoad(row.getByRole('link', { name: PLAIN_NUMBER_RE }).first());
+        await g.expectText(c.certNumber, `the certificate number ${c.certNumber}`);
+        await g.expectText(g.t('cert.verified'), 'the signature verifies');
+        await g.shot('regulator', '02-certificate');
+        await g.goto(c.searchPath);
+        const link = g.link('registry.export.csv');
+        if (!(await link.count())) fail(`${g.where()}: no "${g.t('registry.export.csv')}" export link for the regulator`);
+        const [download] = await Promise.all([g.page.waitForEvent('download'), link.click()]);
+        const file = await download.path();
+        const bytes = require('fs').readFileSync(file);
+        if (!(bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf)) {
+          fail(`the CSV export does not start with the UTF-8 BOM: first bytes ${bytes.subarray(0, 8).toString('hex')}`);
+        }
+        const text = bytes.subarray(3).toString('utf8');
+        const header = text.split(/\r?\n/)[0].split(',');
+        for (const col of ['number', 'manufacturer', 'model_name', 'status']) {
+          if (!header.includes(col)) fail(`the CSV header lacks "${col}": ${header.join(',')}`);
+        }
+        if (!text.includes(c.model)) fail(`the CSV export does not hold ${c.model}`);
+        if (!/\r\n/.test(text)) fail('the CSV export does not end its lines with CRLF (RFC 4180)');
+        c.csvName = download.suggestedFilename();
+      },
+    },
+    {
+      journey: 'regulator', name: 'reads the statistics; the table reads on a phone',
+      async run(c) {
+        const g = c.reg;
+        await g.goto('/stats');
+        await g.expectText(g.t('registry.stats.heading'), 'the statistics heading');
+        await g.shot('regulator', '03-stats');
+        if (c.lang === 'ja' || c.phoneShotAlways) {
+          // The search results on a 390 px wide phone: the table must scroll inside its own box,
+          // not widen the page.
+          const phone = await c.newActor('phone', c.lang, { width: 390, height: 844 });
+          await phone.signIn(c.regulatorUser.email, c.regulatorUser.password);
+          await phone.goto(c.searchPath);
+          const widths = await phone.page.evaluate(() => ({ doc: document.documentElement.scrollWidth, win: window.innerWidth }));
+          if (widths.doc > widths.win + 1) fail(`${c.searchPath} at 390 px: the page is ${widths.doc} px wide (wider than the screen); tables must scroll in their own box`);
+          await phone.shot('regulator', '04-phone-search', phone.page.getByRole('table'));
+        }
+      },
+    },
+  ];
+}
+
+module.exports = { steps, PASSWORD, ADMIN };
