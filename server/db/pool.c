@@ -36,7 +36,12 @@ typedef struct {
     time_t last_attempt;
     bool was_connected;
     bool broken;
+    unsigned long fail_gen; /* connect_successes when this slot last failed to connect */
 } slot;
+
+/* Successful (re)connections of any thread: once one thread got through after an outage, the
+ * others try again at once instead of waiting out their one-attempt-a-second pause. */
+static atomic_ulong connect_successes;
 
 typedef struct {
     slot primary, read;
@@ -140,8 +145,10 @@ static PGconn *slot_get(slot *s, const char *conninfo)
 {
     if (s->conn && !s->broken && PQstatus(s->conn) == CONNECTION_OK) return s->conn;
     time_t now = time(NULL);
-    if (s->last_attempt == now) return NULL; /* at most one attempt a second per thread */
+    /* At most one attempt a second per thread, unless another thread got through since. */
+    if (s->last_attempt == now && atomic_load(&connect_successes) == s->fail_gen) return NULL;
     s->last_attempt = now;
+    s->fail_gen = atomic_load(&connect_successes);
     if (!s->conn) {
         s->conn = open_conn(conninfo);
         if (!s->conn) return NULL;
@@ -153,6 +160,7 @@ static PGconn *slot_get(slot *s, const char *conninfo)
             return NULL;
         }
     }
+    atomic_fetch_add(&connect_successes, 1);
     s->broken = false;
     if (s->was_connected) atomic_fetch_add(&reconnects, 1);
     s->was_connected = true;
