@@ -7,6 +7,7 @@
 #include "app.h"
 #include "crypto/audit_chain.h"
 #include "crypto/sign.h"
+#include "crypto/token.h"
 #include "db/certificates.h"
 #include "db/db.h"
 #include "db/rule_sets.h"
@@ -49,15 +50,44 @@ static gk_tx_status view_tx(PGconn *c, void *ctx)
     return gk_db_cert_view(c, v->number, &v->view);
 }
 
+/* Signatures this thread has already checked: a certificate's record never changes once
+ * signed, and an Ed25519 verification costs about as much CPU as the rest of the request
+ * (scripts/bench, certificate by number). Keyed by the SHA-256 of key id, payload and
+ * signature together, so a changed payload is checked afresh. */
+#define VERIFIED_CACHE 256
+static _Thread_local struct {
+    unsigned char key[32];
+    bool used, ok;
+} verified_cache[VERIFIED_CACHE];
+
+static bool verify_cached(const char *key, const char *payload, const char *sig)
+{
+    unsigned char h[32];
+    gk_sha256_ctx c = {0};
+    bool hashed = gk_sha256_init(&c) && gk_sha256_update(&c, key, strlen(key) + 1) &&
+                  gk_sha256_update(&c, payload, strlen(payload) + 1) &&
+                  gk_sha256_update(&c, sig, strlen(sig)) && gk_sha256_final(&c, h);
+    if (!hashed) gk_sha256_abort(&c);
+    unsigned slot = hashed ? ((unsigned)h[0] | (unsigned)h[1] << 8) % VERIFIED_CACHE : 0;
+    if (hashed && verified_cache[slot].used && !memcmp(verified_cache[slot].key, h, 32))
+        return verified_cache[slot].ok;
+    bool ok = gk_keystore_verify(gk_app.keystore, key, (const unsigned char *)payload,
+                                 strlen(payload), sig);
+    if (hashed) {
+        memcpy(verified_cache[slot].key, h, 32);
+        verified_cache[slot].used = true;
+        verified_cache[slot].ok = ok;
+    }
+    return ok;
+}
+
 /* Adds "verified" (the server checked the signature with the published key) to a view. */
 static void add_verification(json_t *view)
 {
     const char *payload = json_string_value(json_object_get(view, "signed_payload"));
     const char *sig = json_string_value(json_object_get(view, "signature"));
     const char *key = json_string_value(json_object_get(view, "key_id"));
-    bool ok = payload && sig && key && gk_app.keystore &&
-              gk_keystore_verify(gk_app.keystore, key, (const unsigned char *)payload,
-                                 strlen(payload), sig);
+    bool ok = payload && sig && key && gk_app.keystore && verify_cached(key, payload, sig);
     json_object_set_new(view, "verified", payload ? json_boolean(ok) : json_null());
 }
 
