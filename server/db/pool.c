@@ -408,6 +408,7 @@ PGresult *gk_db_exec_bin(PGconn *c, const char *name, int n, const char *const *
         PQreset(c);
         if (PQstatus(c) == CONNECTION_OK && prepare_all(c) == 0) {
             atomic_fetch_add(&reconnects, 1);
+            atomic_fetch_add(&connect_successes, 1); /* other threads may retry now */
             r = PQexecPrepared(c, name, n, values, lengths, formats, 0);
         }
     }
@@ -452,6 +453,7 @@ PGresult *gk_db_exec_sql(PGconn *c, const char *sql, int n, const char *const *v
         PQreset(c);
         if (PQstatus(c) == CONNECTION_OK && prepare_all(c) == 0) {
             atomic_fetch_add(&reconnects, 1);
+            atomic_fetch_add(&connect_successes, 1);
             r = PQexecParams(c, sql, n, NULL, values, NULL, NULL, 0);
         }
     }
