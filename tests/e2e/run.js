@@ -15,7 +15,7 @@
 //   --screenshots   where the PNGs for docs/user-guide.md go (default docs/screenshots;
 //                   "none" takes none)
 //   --artifacts     where a failing step leaves its page (PNG + HTML) (default var/test-logs/e2e)
-//   --strict-nav    a page without a link to where the journey goes next fails (default: warn)
+//   --strict-nav    a page without a link to where the journey goes next fails (the default; --lax-nav warns)
 // Prints one ok/FAIL/skip line per step and ends with "N passed, N failed, N skipped".
 // Exit status 0 only when every step passed.
 
@@ -33,7 +33,7 @@ function parseArgs(argv) {
     only: '',
     screenshots: path.join(ROOT, 'docs', 'screenshots'),
     artifacts: path.join(ROOT, 'var', 'test-logs', 'e2e'),
-    strictNav: false,
+    strictNav: true,
     timeout: 15000,
   };
   for (let i = 2; i < argv.length; i++) {
@@ -50,6 +50,7 @@ function parseArgs(argv) {
       case '--screenshots': o.screenshots = v(); break;
       case '--artifacts': o.artifacts = v(); break;
       case '--strict-nav': o.strictNav = true; break;
+      case '--lax-nav': o.strictNav = false; break;
       case '--timeout': o.timeout = Number(v()); break;
       case '-h': case '--help': usage(); break;
       default: usage(`unknown argument ${a}`);
