@@ -1071,13 +1071,18 @@ static bool run_step(runner *rn, const char *where, size_t idx, size_t n, const 
     return ok;
 }
 
-static bool selected(const ht_options *o, const ht_group *g, const ht_scenario *sc)
+static bool matches(const char *pattern, const ht_group *g, const ht_scenario *sc)
 {
-    if (!o->only) return true;
     char full[256];
     snprintf(full, sizeof full, "%s/%s", g->name, sc->name);
-    return fnmatch(o->only, full, 0) == 0 || fnmatch(o->only, sc->name, 0) == 0 ||
-           fnmatch(o->only, g->name, 0) == 0;
+    return fnmatch(pattern, full, 0) == 0 || fnmatch(pattern, sc->name, 0) == 0 ||
+           fnmatch(pattern, g->name, 0) == 0;
+}
+
+static bool selected(const ht_options *o, const ht_group *g, const ht_scenario *sc)
+{
+    if (o->skip && matches(o->skip, g, sc)) return false;
+    return !o->only || matches(o->only, g, sc);
 }
 
 static void run_scenario(runner *rn, const ht_group *g, const ht_scenario *sc)

@@ -182,6 +182,7 @@ typedef struct {
     const char *base_url;
     const char *database_url; /* may be NULL; for scenarios that need to look into the DB */
     const char *only;         /* NULL, or a pattern (fnmatch) on "group/scenario" or scenario */
+    const char *skip;         /* NULL, or a pattern of scenarios not to run (same matching) */
     bool verbose;             /* print every step, not only failures */
     bool list;                /* print the scenario names instead of running them */
     const char *server_log;   /* may be NULL; the server's log, searched for secrets at the

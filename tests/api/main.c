@@ -27,11 +27,13 @@ static const ht_group *const groups[] = {
 static void usage(FILE *to)
 {
     fputs("usage: api_tests --base-url URL [--database-url CONNINFO] [--only PATTERN]\n"
+          "                 [--skip PATTERN]\n"
           "                 [--server-log PATH] [--verbose] [--list]\n"
           "  --base-url URL       the server, e.g. http://127.0.0.1:8080\n"
           "  --database-url STR   libpq conninfo of the server's database (optional)\n"
           "  --only PATTERN       run the scenarios whose \"group/name\", name or group\n"
           "                       matches PATTERN (shell wildcards), e.g. 'foundation/*'\n"
+          "  --skip PATTERN       do not run the scenarios matching PATTERN (same matching)\n"
           "  --server-log PATH    at the end, fail if a password, token or cookie used by\n"
           "                       the tests appears in the server's log at PATH\n"
           "  --verbose            print every step, not only failures\n"
@@ -48,6 +50,7 @@ static int parse_args(int argc, char **argv, ht_options *o)
         if (strcmp(a, "--base-url") == 0) target = &o->base_url;
         else if (strcmp(a, "--database-url") == 0) target = &o->database_url;
         else if (strcmp(a, "--only") == 0) target = &o->only;
+        else if (strcmp(a, "--skip") == 0) target = &o->skip;
         else if (strcmp(a, "--server-log") == 0) target = &o->server_log;
         else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) o->verbose = true;
         else if (strcmp(a, "--list") == 0) o->list = true;
