@@ -353,7 +353,12 @@ PGconn *gk_db_open_dedicated(bool read_only)
 void gk_db_close_dedicated(PGconn *c)
 {
     if (!c) return;
-    if (!pool_give(&pools[gk_db_is_replica(c) ? 1 : 0], c)) PQfinish(c);
+    /* Which pool: the server says whether it is a standby (in_hot_standby, PostgreSQL 14+);
+     * an export's read-only connection may be the replica's or, after a fallback, the
+     * primary's, and an upload must never be handed a replica's. */
+    const char *standby = PQparameterStatus(c, "in_hot_standby");
+    bool replica = standby && strcmp(standby, "on") == 0;
+    if (!pool_give(&pools[replica ? 1 : 0], c)) PQfinish(c);
     atomic_fetch_sub(&dedicated_open, 1);
 }
 
