@@ -1,6 +1,8 @@
 /* The certificate statements (see certificates.h). */
 #include "db/certificates.h"
 
+#include "crypto/token.h"
+
 #include "crypto/base64.h"
 #include "crypto/canonical_json.h"
 #include "crypto/sign.h"
@@ -271,11 +273,7 @@ gk_tx_status gk_db_cert_view(PGconn *c, const char *number, json_t **out)
             const char *hex = PQgetvalue(res, 0, 2);
             size_t n = strlen(hex) / 2;
             unsigned char raw[128];
-            for (size_t i = 0; i < n && i < sizeof raw; i++) {
-                unsigned b = 0;
-                sscanf(hex + 2 * i, "%2x", &b);
-                raw[i] = (unsigned char)b;
-            }
+            if (!gk_hex_decode(hex, strlen(hex), raw, sizeof raw, &n)) n = 0; /* not ours */
             char *b64 = gk_base64_encode(raw, n < sizeof raw ? n : sizeof raw, GK_B64_URL);
             json_object_set_new(o, "signature", b64 ? json_string(b64) : json_null());
             free(b64);
