@@ -6,7 +6,7 @@
  * dispatcher hands us the whole body (capped at upload_max) and cc/multipart.c finds the
  * parts in place; see multipart.h for why not MHD_PostProcessor. */
 #include "api/handlers.h"
-#include "cc/multipart.h"
+#include "cc/form.h"
 #include "cc/view.h"
 #include "crypto/token.h"
 #include "db/cc.h"
@@ -96,7 +96,7 @@ void gk_h_page_cc_import(gk_request *r)
 }
 
 /* A text part as a short NUL-terminated string (values of radio buttons, the CSRF token). */
-static const char *part_text(gk_request *r, const gk_multipart_part *p)
+static const char *part_text(gk_request *r, const gk_cc_form_part *p)
 {
     if (!p || p->len > 256) return NULL;
     char *s = gk_req_alloc(r, p->len + 1);
@@ -110,10 +110,10 @@ void gk_h_page_cc_import_post(gk_request *r)
 {
     json_t *errs = NULL;
     char boundary[71];
-    gk_multipart_part parts[8];
+    gk_cc_form_part parts[8];
     int n = -1;
-    if (gk_multipart_boundary(gk_req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE), boundary))
-        n = gk_multipart_parse(boundary, r->body ? r->body : "", r->body_len, parts, 8);
+    if (gk_cc_form_boundary(gk_req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE), boundary))
+        n = gk_cc_form_parse(boundary, r->body ? r->body : "", r->body_len, parts, 8);
     if (n < 0) {
         gk_field_error_add(&errs, "file",
                            L(r->lang, "The upload is not a well-formed multipart form",
@@ -124,16 +124,16 @@ void gk_h_page_cc_import_post(gk_request *r)
     /* The CSRF token travels in the form; check it here too, whatever the dispatcher's
      * guard did (it reads urlencoded forms and the header). */
     if (r->user.via_cookie) {
-        const char *tok = part_text(r, gk_multipart_find(parts, n, "csrf_token"));
+        const char *tok = part_text(r, gk_cc_form_find(parts, n, "csrf_token"));
         if (!tok || !r->user.csrf_token || !gk_token_equal(tok, r->user.csrf_token)) {
             gk_page_error(r, GK_ERR_CSRF, NULL);
             return;
         }
     }
     bool archived = false;
-    gk_cc_import_status_read(r, part_text(r, gk_multipart_find(parts, n, "status")), &archived,
+    gk_cc_import_status_read(r, part_text(r, gk_cc_form_find(parts, n, "status")), &archived,
                              &errs);
-    const gk_multipart_part *file = gk_multipart_find(parts, n, "file");
+    const gk_cc_form_part *file = gk_cc_form_find(parts, n, "file");
     if (!file || !file->len) {
         gk_field_error_add(&errs, "file",
                            L(r->lang, "Choose the CSV file to import",

@@ -9,7 +9,7 @@
 
 #include <string.h>
 
-#include "cc/multipart.h"
+#include "cc/form.h"
 
 static void boundaries(void **state)
 {
@@ -31,7 +31,7 @@ static void boundaries(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char b[71];
-        bool ok = gk_multipart_boundary(cases[i].ct, b);
+        bool ok = gk_cc_form_boundary(cases[i].ct, b);
         if (ok != (cases[i].want != NULL)) fail_msg("case %zu: %d", i, ok);
         if (ok) assert_string_equal(b, cases[i].want);
     }
@@ -53,15 +53,15 @@ static const char body[] =
 
 static void parts_found_in_place(void **state)
 {
-    gk_multipart_part parts[4];
-    int n = gk_multipart_parse(B, body, sizeof body - 1, parts, 4);
+    gk_cc_form_part parts[4];
+    int n = gk_cc_form_parse(B, body, sizeof body - 1, parts, 4);
     assert_int_equal(n, 3);
-    const gk_multipart_part *t = gk_multipart_find(parts, n, "csrf_token");
+    const gk_cc_form_part *t = gk_cc_form_find(parts, n, "csrf_token");
     assert_non_null(t);
     assert_int_equal(t->len, 6);
     assert_memory_equal(t->data, "tok123", 6);
     assert_false(t->has_filename);
-    const gk_multipart_part *f = gk_multipart_find(parts, n, "file");
+    const gk_cc_form_part *f = gk_cc_form_find(parts, n, "file");
     assert_non_null(f);
     assert_true(f->has_filename);
     assert_string_equal(f->filename, "certified products.csv");
@@ -69,7 +69,7 @@ static void parts_found_in_place(void **state)
     assert_int_equal(f->len, sizeof want - 1);
     assert_memory_equal(f->data, want, sizeof want - 1);
     assert_true(f->data > body && f->data < body + sizeof body); /* no copy */
-    assert_null(gk_multipart_find(parts, n, "missing"));
+    assert_null(gk_cc_form_find(parts, n, "missing"));
 }
 
 static void malformed_bodies(void **state)
@@ -82,17 +82,17 @@ static void malformed_bodies(void **state)
         "--" B "garbage\r\n\r\nx\r\n--" B "--",
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
-        gk_multipart_part parts[4];
-        if (gk_multipart_parse(B, bad[i], strlen(bad[i]), parts, 4) != -1)
+        gk_cc_form_part parts[4];
+        if (gk_cc_form_parse(B, bad[i], strlen(bad[i]), parts, 4) != -1)
             fail_msg("case %zu accepted", i);
     }
     /* more parts than room */
-    gk_multipart_part one[1];
-    assert_int_equal(gk_multipart_parse(B, body, sizeof body - 1, one, 1), -1);
+    gk_cc_form_part one[1];
+    assert_int_equal(gk_cc_form_parse(B, body, sizeof body - 1, one, 1), -1);
     /* a preamble before the first delimiter and an empty body part are fine */
     static const char pre[] = "preamble\r\n--" B "\r\n\r\n\r\n--" B "--";
-    gk_multipart_part p[2];
-    assert_int_equal(gk_multipart_parse(B, pre, sizeof pre - 1, p, 2), 1);
+    gk_cc_form_part p[2];
+    assert_int_equal(gk_cc_form_parse(B, pre, sizeof pre - 1, p, 2), 1);
     assert_int_equal(p[0].len, 0);
 }
 

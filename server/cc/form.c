@@ -1,5 +1,5 @@
 /* See multipart.h. */
-#include "cc/multipart.h"
+#include "cc/form.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -12,7 +12,7 @@ static bool bchar(char c)
            strchr("'()+_,-./:=? ", c) != NULL;
 }
 
-bool gk_multipart_boundary(const char *ct, char out[71])
+bool gk_cc_form_boundary(const char *ct, char out[71])
 {
     if (!ct || strncasecmp(ct, "multipart/form-data", 19) != 0) return false;
     const char *p = ct + 19;
@@ -68,8 +68,8 @@ static bool disp_param(const char *h, size_t len, const char *param, char *out, 
     return false;
 }
 
-int gk_multipart_parse(const char *boundary, const char *body, size_t len,
-                       gk_multipart_part *parts, size_t max)
+int gk_cc_form_parse(const char *boundary, const char *body, size_t len,
+                       gk_cc_form_part *parts, size_t max)
 {
     char delim[80];
     int dl = snprintf(delim, sizeof delim, "\r\n--%s", boundary);
@@ -96,7 +96,7 @@ int gk_multipart_parse(const char *boundary, const char *body, size_t len,
         else if (!(hend = memmem(p, (size_t)(end - p), "\r\n\r\n", 4)))
             return -1;
         if ((size_t)n == max) return -1;
-        gk_multipart_part *part = &parts[n];
+        gk_cc_form_part *part = &parts[n];
         memset(part, 0, sizeof *part);
         for (const char *h = p; h < hend;) {
             const char *eol = memmem(h, (size_t)(hend - h), "\r\n", 2);
@@ -120,7 +120,7 @@ int gk_multipart_parse(const char *boundary, const char *body, size_t len,
     }
 }
 
-const gk_multipart_part *gk_multipart_find(const gk_multipart_part *parts, int n,
+const gk_cc_form_part *gk_cc_form_find(const gk_cc_form_part *parts, int n,
                                            const char *name)
 {
     for (int i = 0; i < n; i++)
