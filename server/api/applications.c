@@ -802,7 +802,7 @@ json_t *gk_app_load(gk_request *r, const char *id, bool with_children, gk_error 
     json_t *v = NULL;
     gk_tx_status s = gk_db_app_view(c, id, gk_app_org_filter(r), &v);
     if (s != GK_TX_OK) {
-        *e = s == GK_TX_UNAVAILABLE ? GK_ERR_UNAVAILABLE : GK_ERR_INTERNAL;
+        *e = gk_tx_error(s);
         return NULL;
     }
     if (!v) return NULL;
@@ -862,7 +862,7 @@ void gk_h_applications_list(gk_request *r)
                                         after && *after ? after : NULL, (int)limit, &items, &next)
                        : GK_TX_UNAVAILABLE;
     if (s != GK_TX_OK) {
-        gk_reply_problem(r, s == GK_TX_UNAVAILABLE ? GK_ERR_UNAVAILABLE : GK_ERR_INTERNAL, NULL,
+        gk_reply_problem(r, gk_tx_error(s), NULL,
                          NULL);
         return;
     }

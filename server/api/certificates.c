@@ -107,7 +107,7 @@ json_t *gk_cert_load(gk_request *r, const char *number, gk_error *e)
     gk_tx_status s = c ? view_tx(c, &v) : GK_TX_UNAVAILABLE;
     if (s != GK_TX_OK) {
         json_decref(v.view);
-        *e = s == GK_TX_UNAVAILABLE ? GK_ERR_UNAVAILABLE : GK_ERR_INTERNAL;
+        *e = gk_tx_error(s);
         return NULL;
     }
     if (!v.view) {

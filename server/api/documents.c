@@ -21,6 +21,7 @@
 #include "crypto/token.h"
 #include "db/applications.h"
 #include "db/db.h"
+#include "db/tx.h"
 #include "db/documents.h"
 #include "http/idempotency.h"
 #include "http/multipart.h"
@@ -348,7 +349,7 @@ static void commit_reply(gk_request *r, upload *u)
         return;
     }
     if (s != GK_TX_OK) {
-        gk_reply_problem(r, s == GK_TX_UNAVAILABLE ? GK_ERR_UNAVAILABLE : GK_ERR_INTERNAL, NULL,
+        gk_reply_problem(r, gk_tx_error(s), NULL,
                          NULL);
         return;
     }
@@ -425,7 +426,7 @@ void gk_h_documents_list(gk_request *r)
     json_t *items = NULL;
     gk_tx_status s = gk_db_doc_list(gk_db_conn(), r->params[0], &items);
     if (s != GK_TX_OK || !items) {
-        gk_reply_problem(r, s == GK_TX_UNAVAILABLE ? GK_ERR_UNAVAILABLE : GK_ERR_INTERNAL, NULL,
+        gk_reply_problem(r, gk_tx_error(s), NULL,
                          NULL);
         return;
     }
@@ -485,7 +486,7 @@ void gk_h_documents_get(gk_request *r)
                          : GK_TX_OK;
     if (s != GK_TX_OK || !doc) {
         gk_reply_problem(r, s == GK_TX_OK ? GK_ERR_NOT_FOUND
-                            : s == GK_TX_UNAVAILABLE ? GK_ERR_UNAVAILABLE : GK_ERR_INTERNAL,
+                            : gk_tx_error(s),
                          NULL, NULL);
         return;
     }

@@ -621,7 +621,7 @@ void gk_exam_queue(gk_request *r, const char *status, const char *assignee, long
     gk_tx_status s = gk_tx_run(GK_TX_READ_COMMITTED, queue_tx, &q);
     if (s != GK_TX_OK) {
         gk_exam_outcome_clear(o);
-        o->err = s == GK_TX_UNAVAILABLE ? GK_ERR_UNAVAILABLE : GK_ERR_INTERNAL;
+        o->err = gk_tx_error(s);
     }
 }
 

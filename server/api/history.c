@@ -3,6 +3,7 @@
 #include "api/handlers.h"
 #include "db/applications.h"
 #include "db/db.h"
+#include "db/tx.h"
 #include "http/reply.h"
 
 void gk_h_applications_history(gk_request *r)
@@ -17,7 +18,7 @@ void gk_h_applications_history(gk_request *r)
     json_t *items = NULL;
     gk_tx_status s = gk_db_app_history(gk_db_conn(), r->params[0], &items);
     if (s != GK_TX_OK || !items) {
-        gk_reply_problem(r, s == GK_TX_UNAVAILABLE ? GK_ERR_UNAVAILABLE : GK_ERR_INTERNAL, NULL,
+        gk_reply_problem(r, gk_tx_error(s), NULL,
                          NULL);
         return;
     }

@@ -9,6 +9,7 @@
 #include "api/handlers.h"
 #include "db/applications.h"
 #include "db/db.h"
+#include "db/tx.h"
 #include "http/reply.h"
 
 #include <string.h>
@@ -109,7 +110,7 @@ void gk_h_info_requests_list(gk_request *r)
     json_t *items = s == GK_TX_OK ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
     if (res) PQclear(res);
     if (!items) {
-        gk_reply_problem(r, s == GK_TX_UNAVAILABLE ? GK_ERR_UNAVAILABLE : GK_ERR_INTERNAL, NULL,
+        gk_reply_problem(r, gk_tx_error(s), NULL,
                          NULL);
         return;
     }

@@ -82,3 +82,8 @@ gk_tx_status gk_tx_run(gk_tx_isolation iso, gk_tx_fn fn, void *ctx)
         backoff(attempt);
     }
 }
+
+gk_error gk_tx_error(gk_tx_status s)
+{
+    return s == GK_TX_UNAVAILABLE ? GK_ERR_UNAVAILABLE : GK_ERR_INTERNAL;
+}

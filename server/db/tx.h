@@ -5,6 +5,8 @@
 #ifndef GK_DB_TX_H
 #define GK_DB_TX_H
 
+#include "errors.h"
+
 #include <libpq-fe.h>
 
 typedef enum {
@@ -29,5 +31,9 @@ gk_tx_status gk_tx_run(gk_tx_isolation iso, gk_tx_fn fn, void *ctx);
 gk_tx_status gk_tx_check(const PGresult *r, const char *what);
 
 unsigned long gk_tx_retries(void);
+
+/* The error to answer for a transaction that did not commit for a technical reason:
+ * UNAVAILABLE (503) when the database could not be reached, INTERNAL (500) otherwise. */
+gk_error gk_tx_error(gk_tx_status s);
 
 #endif

@@ -12,6 +12,7 @@
 #include "api/views.h"
 #include "db/applications.h"
 #include "db/db.h"
+#include "db/tx.h"
 #include "http/fields.h"
 #include "http/reply.h"
 #include "web/page.h"
@@ -225,7 +226,7 @@ void gk_h_page_applications(gk_request *r)
     gk_tx_status s = c ? gk_db_app_list(c, gk_app_org_filter(r), NULL, after, 50, &items, &next)
                        : GK_TX_UNAVAILABLE;
     if (s != GK_TX_OK) {
-        gk_page_error(r, s == GK_TX_UNAVAILABLE ? GK_ERR_UNAVAILABLE : GK_ERR_INTERNAL, NULL);
+        gk_page_error(r, gk_tx_error(s), NULL);
         return;
     }
     json_t *m = json_pack("{s:o, s:s?, s:b, s:{s:s}}", "items", items, "next", next,
