@@ -328,6 +328,22 @@ static char *etag_of(gk_request *r, json_t *view)
                          (long long)json_integer_value(json_object_get(view, "version")));
 }
 
+/* The start of every change of a case: lock its row (a manufacturer only finds its own
+ * organisation's: another's is 404) and decide the transition from the life-cycle table.
+ * GK_TX_OK with *row and *to set, else the status the transaction returns. */
+static gk_tx_status lock_for(op_ctx *x, PGconn *c, gk_lifecycle_event ev, gk_app_row *row,
+                             gk_lifecycle_state *to)
+{
+    gk_tx_status s = gk_db_app_lock(c, x->id, gk_app_org_filter(x->r), row);
+    if (s != GK_TX_OK) return s;
+    if (!row->found) return fail(x, GK_ERR_NOT_FOUND, NULL, NULL);
+    gk_lifecycle_state st;
+    gk_error e = gk_lifecycle_state_from_name(row->status, &st)
+                     ? gk_lifecycle_next(st, ev, lc_role(x->r), to)
+                     : GK_ERR_CONFLICT;
+    return e == GK_ERR_OK ? GK_TX_OK : fail(x, e, NULL, NULL);
+}
+
 /* Every change of a case appends one entry to the audit chain, in its transaction. */
 static gk_tx_status audit(op_ctx *x, PGconn *c, const char *action, const char *id)
 {
@@ -450,14 +466,10 @@ static gk_tx_status tx_update(PGconn *c, void *p)
     op_ctx *x = p;
     reset(x);
     gk_app_row row;
-    gk_tx_status s = gk_db_app_lock(c, x->id, gk_app_org_filter(x->r), &row);
+    gk_lifecycle_state to;
+    gk_tx_status s = lock_for(x, c, GK_LC_EV_EDIT, &row, &to);
     if (s != GK_TX_OK) return s;
-    if (!row.found) return fail(x, GK_ERR_NOT_FOUND, NULL, NULL);
-    gk_lifecycle_state st, to;
-    gk_error e = gk_lifecycle_state_from_name(row.status, &st)
-                     ? gk_lifecycle_next(st, GK_LC_EV_EDIT, lc_role(x->r), &to)
-                     : GK_ERR_CONFLICT;
-    if (e != GK_ERR_OK) return fail(x, e, NULL, NULL);
+    gk_error e = GK_ERR_OK;
     if (!etag_matches(x->if_match, row.version))
         return fail(x, GK_ERR_PRECONDITION_FAILED, NULL, NULL);
     json_t *cur = NULL;
@@ -539,14 +551,10 @@ static gk_tx_status tx_submit(PGconn *c, void *p)
     gk_request *r = x->r;
     reset(x);
     gk_app_row row;
-    gk_tx_status s = gk_db_app_lock(c, x->id, gk_app_org_filter(r), &row);
+    gk_lifecycle_state to;
+    gk_tx_status s = lock_for(x, c, GK_LC_EV_SUBMIT, &row, &to);
     if (s != GK_TX_OK) return s;
-    if (!row.found) return fail(x, GK_ERR_NOT_FOUND, NULL, NULL);
-    gk_lifecycle_state st, to;
-    gk_error e = gk_lifecycle_state_from_name(row.status, &st)
-                     ? gk_lifecycle_next(st, GK_LC_EV_SUBMIT, lc_role(r), &to)
-                     : GK_ERR_CONFLICT;
-    if (e != GK_ERR_OK) return fail(x, e, NULL, NULL);
+    gk_error e = GK_ERR_OK;
 
     json_t **errs = &x->out->errors;
     gk_error code = GK_ERR_VALIDATION;
@@ -659,14 +667,10 @@ static gk_tx_status tx_withdraw(PGconn *c, void *p)
     op_ctx *x = p;
     reset(x);
     gk_app_row row;
-    gk_tx_status s = gk_db_app_lock(c, x->id, gk_app_org_filter(x->r), &row);
+    gk_lifecycle_state to;
+    gk_tx_status s = lock_for(x, c, GK_LC_EV_WITHDRAW, &row, &to);
     if (s != GK_TX_OK) return s;
-    if (!row.found) return fail(x, GK_ERR_NOT_FOUND, NULL, NULL);
-    gk_lifecycle_state st, to;
-    gk_error e = gk_lifecycle_state_from_name(row.status, &st)
-                     ? gk_lifecycle_next(st, GK_LC_EV_WITHDRAW, lc_role(x->r), &to)
-                     : GK_ERR_CONFLICT;
-    if (e != GK_ERR_OK) return fail(x, e, NULL, NULL);
+    gk_error e = GK_ERR_OK;
     s = gk_db_app_transition(c, x->id, row.status, gk_lifecycle_state_name(to), x->r->user.id,
                              x->reason, &e);
     if (s != GK_TX_OK) return db_abort(x, s, e, "reason");
@@ -698,14 +702,10 @@ static gk_tx_status tx_respond(PGconn *c, void *p)
     op_ctx *x = p;
     reset(x);
     gk_app_row row;
-    gk_tx_status s = gk_db_app_lock(c, x->id, gk_app_org_filter(x->r), &row);
+    gk_lifecycle_state to;
+    gk_tx_status s = lock_for(x, c, GK_LC_EV_RESPOND, &row, &to);
     if (s != GK_TX_OK) return s;
-    if (!row.found) return fail(x, GK_ERR_NOT_FOUND, NULL, NULL);
-    gk_lifecycle_state st, to;
-    gk_error e = gk_lifecycle_state_from_name(row.status, &st)
-                     ? gk_lifecycle_next(st, GK_LC_EV_RESPOND, lc_role(x->r), &to)
-                     : GK_ERR_CONFLICT;
-    if (e != GK_ERR_OK) return fail(x, e, NULL, NULL);
+    gk_error e = GK_ERR_OK;
     const char *field = NULL;
     s = gk_info_request_answer(c, x->r, x->id, x->rid, x->message, x->document_ids, &e, &field);
     if (s != GK_TX_OK) return db_abort(x, s, e, field);
