@@ -383,91 +383,68 @@ static bool lost(PGconn *c, PGresult *r)
     return !strncmp(state, "08", 2) || !strncmp(state, "57P", 3);
 }
 
-/* The replica went away under a statement sent outside a transaction: the statement runs on
- * the primary instead. The broken replica connection stays in its slot (the caller still holds
- * the pointer, and a later statement on it comes here too) until the next gk_db_read_conn
- * replaces it. No reconnect attempt: the replica waits out GK_DB_REPLICA_RETRY_SECONDS. */
-static PGresult *exec_on_primary(const char *name, int n, const char *const *values,
-                                 const int *lengths, const int *formats)
+/* One statement to send: a registered one by name, or SQL text (both with parameters). */
+typedef struct {
+    const char *name, *sql;
+    int n;
+    const char *const *values;
+    const int *lengths, *formats;
+} query;
+
+static PGresult *send_query(PGconn *c, const query *q)
 {
-    replica_mark_down();
-    atomic_fetch_add(&replica_fallbacks, 1);
-    PGconn *p = gk_db_conn();
-    return p ? gk_db_exec_bin(p, name, n, values, lengths, formats) : NULL;
+    return q->name ? PQexecPrepared(c, q->name, q->n, q->values, q->lengths, q->formats, 0)
+                   : PQexecParams(c, q->sql, q->n, NULL, q->values, q->lengths, q->formats, 0);
 }
 
-PGresult *gk_db_exec_bin(PGconn *c, const char *name, int n, const char *const *values,
-                         const int *lengths, const int *formats)
+static PGresult *exec_query(PGconn *c, const query *q)
 {
-    if (PQstatus(c) != CONNECTION_OK && gk_db_is_replica(c))
-        return exec_on_primary(name, n, values, lengths, formats);
+    if (!c) return NULL;
+    bool replica = gk_db_is_replica(c);
     bool idle = PQtransactionStatus(c) == PQTRANS_IDLE;
-    PGresult *r = PQexecPrepared(c, name, n, values, lengths, formats, 0);
-    if (idle && lost(c, r)) {
+    PGresult *r = PQstatus(c) == CONNECTION_OK ? send_query(c, q) : NULL;
+    if (replica && (idle || PQstatus(c) != CONNECTION_OK) && lost(c, r)) {
+        /* The replica went away: the statement runs on the primary instead. The broken
+         * replica connection stays in its slot (the caller still holds the pointer) until
+         * the next gk_db_read_conn replaces it, after GK_DB_REPLICA_RETRY_SECONDS. */
+        if (r) PQclear(r);
+        replica_mark_down();
+        atomic_fetch_add(&replica_fallbacks, 1);
+        return exec_query(gk_db_conn(), q);
+    }
+    if (!replica && idle && lost(c, r)) {
         /* The server went away since this connection was last used (a restart). Outside a
          * transaction nothing is lost by trying once more on a fresh connection; PQreset
          * keeps the PGconn, so the caller's pointer stays valid. */
         if (r) PQclear(r);
         r = NULL;
-        if (gk_db_is_replica(c)) return exec_on_primary(name, n, values, lengths, formats);
         PQreset(c);
         if (PQstatus(c) == CONNECTION_OK && prepare_all(c) == 0) {
             atomic_fetch_add(&reconnects, 1);
             atomic_fetch_add(&connect_successes, 1); /* other threads may retry now */
-            r = PQexecPrepared(c, name, n, values, lengths, formats, 0);
+            r = send_query(c, q);
         }
     }
-    if (!r || PQstatus(c) != CONNECTION_OK) {
+    if (!r || PQstatus(c) != CONNECTION_OK || lost(c, r)) {
+        /* Class 08 (connection) and 57P (admin shutdown): the server went away. */
         if (r) PQclear(r);
         gk_db_conn_failed(c);
         return NULL;
-    }
-    ExecStatusType st = PQresultStatus(r);
-    if (st == PGRES_FATAL_ERROR) {
-        const char *state = gk_db_sqlstate(r);
-        /* Class 08 (connection) and 57P (admin shutdown) mean the server went away. */
-        if (!strncmp(state, "08", 2) || !strncmp(state, "57P", 3)) {
-            PQclear(r);
-            gk_db_conn_failed(c);
-            return NULL;
-        }
     }
     return r;
 }
 
+PGresult *gk_db_exec_bin(PGconn *c, const char *name, int n, const char *const *values,
+                         const int *lengths, const int *formats)
+{
+    query q = {name, NULL, n, values, lengths, formats};
+    return exec_query(c, &q);
+}
+
 PGresult *gk_db_exec_sql(PGconn *c, const char *sql, int n, const char *const *values)
 {
-    if (!c) return NULL;
-    bool replica = gk_db_is_replica(c);
-    bool idle = PQtransactionStatus(c) == PQTRANS_IDLE;
-    PGresult *r = PQstatus(c) == CONNECTION_OK
-                      ? PQexecParams(c, sql, n, NULL, values, NULL, NULL, 0)
-                      : NULL;
-    if (replica && (idle || PQstatus(c) != CONNECTION_OK) && lost(c, r)) {
-        /* As exec_on_primary, for a statement that is not prepared. */
-        if (r) PQclear(r);
-        replica_mark_down();
-        atomic_fetch_add(&replica_fallbacks, 1);
-        PGconn *p = gk_db_conn();
-        return p ? gk_db_exec_sql(p, sql, n, values) : NULL;
-    }
-    if (!replica && idle && lost(c, r)) {
-        /* As in gk_db_exec_bin: the primary restarted since this connection was last used. */
-        if (r) PQclear(r);
-        r = NULL;
-        PQreset(c);
-        if (PQstatus(c) == CONNECTION_OK && prepare_all(c) == 0) {
-            atomic_fetch_add(&reconnects, 1);
-            atomic_fetch_add(&connect_successes, 1);
-            r = PQexecParams(c, sql, n, NULL, values, NULL, NULL, 0);
-        }
-    }
-    if (!r || PQstatus(c) != CONNECTION_OK || lost(c, r)) {
-        if (r) PQclear(r);
-        gk_db_conn_failed(c);
-        return NULL;
-    }
-    return r;
+    query q = {NULL, sql, n, values, NULL, NULL};
+    return exec_query(c, &q);
 }
 
 PGresult *gk_db_exec(PGconn *c, const char *name, int n, const char *const *values)
