@@ -11,7 +11,8 @@ export GITEKI_ROOT
 
 # Debian 12 packages the build, the unit/db/api tests and the benchmark need.
 GITEKI_PACKAGES=(build-essential cmake pkg-config libmicrohttpd-dev libpq-dev libjansson-dev
-    libxml2-dev libxml2-utils libssl-dev libcmocka-dev libcurl4-openssl-dev postgresql-15
+    libxml2-dev libxml2-utils libssl-dev libcmocka-dev libcurl4-openssl-dev libutf8proc-dev
+    clang-format postgresql-15
     postgresql-client-15 wrk clang libclang-rt-14-dev curl ca-certificates python3)
 # The end-to-end browser tests (tests/e2e, issue 9) add these, installed when GITEKI_E2E=1
 # (scripts/test sets it unless told GITEKI_E2E=0): Debian's chromium (playwright-core drives it;

@@ -1,6 +1,6 @@
 /* giteki: one binary, several subcommands. Everything here is start-up and shutdown; the
  * work is in the modules. */
-#include "api/handlers.h"
+#include "http/handlers.h"
 #include "app.h"
 #include "cli/cli.h"
 #include "config.h"

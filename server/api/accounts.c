@@ -1,7 +1,7 @@
 /* The accounts API: signup, session (sign in, who am I, sign out), users (admin), API
  * tokens, password change. The work is in auth/ (shared with the pages); this file maps
  * results to HTTP. */
-#include "api/handlers.h"
+#include "http/handlers.h"
 
 #include "auth/auth.h"
 #include "auth/ops.h"

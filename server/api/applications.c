@@ -3,7 +3,7 @@
  * required documents), withdraw. The operations (gk_app_op_*) are shared with the pages
  * (web/applications.c): each is ONE transaction, and every status change goes through
  * gk_lifecycle_next and gk_db_app_transition/submit. */
-#include "api/handlers.h"
+#include "http/handlers.h"
 #include "crypto/audit_chain.h"
 #include "api/views.h"
 #include "db/applications.h"

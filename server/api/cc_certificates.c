@@ -1,6 +1,6 @@
 /* The Common Criteria registry API: import of the CC Portal CSV (examiners, admins) and the
  * public search and detail. Thin: read the input, call db/cc and the domain (cc/view), reply. */
-#include "api/handlers.h"
+#include "http/handlers.h"
 #include "cc/view.h"
 #include "db/cc.h"
 #include "db/db.h"

@@ -1,6 +1,6 @@
 /* GET /api/v1/certificates: the regulator's list (public). Filters and keyset pagination from
  * db/certificate_search.h; the public sees the published fields, staff see more. */
-#include "api/handlers.h"
+#include "http/handlers.h"
 #include "api/registry.h"
 #include "db/certificate_search.h"
 #include "db/db.h"

@@ -3,7 +3,7 @@
  * exports, feed and statistics are in api/certificate_search.c. */
 #include "api/certificates.h"
 
-#include "api/handlers.h"
+#include "http/handlers.h"
 #include "app.h"
 #include "crypto/audit_chain.h"
 #include "crypto/sign.h"

@@ -1,5 +1,5 @@
 /* POST /api/v1/determinations (stateless, public) and the rule-set and category lists. */
-#include "api/handlers.h"
+#include "http/handlers.h"
 #include "api/views.h"
 #include "db/db.h"
 #include "db/tx.h"

@@ -16,7 +16,7 @@
  *
  * The Idempotency-Key hash of an upload covers method, path, kind, confidentiality, file
  * name and the file's SHA-256 (not the raw body: its multipart boundary is random per try). */
-#include "api/handlers.h"
+#include "http/handlers.h"
 #include "crypto/audit_chain.h"
 #include "crypto/token.h"
 #include "db/applications.h"

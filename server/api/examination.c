@@ -4,7 +4,7 @@
  * gk_h_* functions at the end are the JSON endpoints. */
 #include "api/examination.h"
 
-#include "api/handlers.h"
+#include "http/handlers.h"
 #include "app.h"
 #include "crypto/audit_chain.h"
 #include "db/applications.h"

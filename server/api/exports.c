@@ -14,7 +14,7 @@
  * null. JSON: an array of the list's items written row by row. XML: libxml2's xmlTextWriter
  * over an xmlOutputBuffer whose write callback appends to the same buffer; the document
  * follows docs/certificates.xsd. */
-#include "api/handlers.h"
+#include "http/handlers.h"
 #include "api/registry.h"
 #include "db/certificate_search.h"
 #include "db/db.h"

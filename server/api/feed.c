@@ -8,7 +8,7 @@
  * unique. Links are relative references (RFC 4287 section 4.2.7 allows IRI references),
  * because the server does not know its public origin and must not trust Host. Reasons of
  * suspensions and revocations go to staff only; the public entry says what happened. */
-#include "api/handlers.h"
+#include "http/handlers.h"
 #include "api/registry.h"
 #include "crypto/base64.h"
 #include "db/db.h"

@@ -1,6 +1,6 @@
 /* Operations endpoints: liveness, readiness (the primary answers; the replica's state is
  * reported but does not decide), Prometheus metrics. */
-#include "api/handlers.h"
+#include "http/handlers.h"
 #include "db/db.h"
 #include "http/metrics.h"
 #include "http/reply.h"

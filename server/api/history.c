@@ -1,6 +1,6 @@
 /* GET /api/v1/applications/{id}/history: every status change of the case, oldest first,
  * with who (id, name, role), when and why (application_events, append-only). */
-#include "api/handlers.h"
+#include "http/handlers.h"
 #include "db/applications.h"
 #include "db/db.h"
 #include "db/tx.h"

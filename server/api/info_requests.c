@@ -6,7 +6,7 @@
  * The examiner's side (asking) belongs to the examination module; its statement order is in
  * db/applications.h: lock, gk_lifecycle_next(REQUEST_INFO), INSERT info_requests, then
  * gk_db_app_transition(in_review -> info_requested, reason = the question). */
-#include "api/handlers.h"
+#include "http/handlers.h"
 #include "db/applications.h"
 #include "db/db.h"
 #include "db/tx.h"

@@ -4,7 +4,7 @@
  * applications decided here (imported certificates have no application; the date filters
  * apply to the decision date). The counts come from one GROUPING SETS scan built by
  * db/certificate_search.c, so they always add up to what the list shows. */
-#include "api/handlers.h"
+#include "http/handlers.h"
 #include "api/registry.h"
 #include "db/db.h"
 #include "http/reply.h"

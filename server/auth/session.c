@@ -49,7 +49,7 @@ const char *gk_auth_csrf_token(gk_request *r)
 json_t *gk_auth_user_json(const gk_principal *u)
 {
     return json_pack("{s:s?, s:s?, s:s?, s:s, s:s?}", "id", u->id, "email", u->email, "name",
-                     u->name, "role", gk_auth_role_name(u->role), "organization_id",
+                     u->name, "role", gk_role_name(u->role), "organization_id",
                      u->organization_id);
 }
 
@@ -66,7 +66,7 @@ static bool fill_user(gk_request *r, PGresult *res, int c0)
     r->user.id = gk_req_strdup(r, PQgetvalue(res, 0, c0));
     r->user.email = gk_req_strdup(r, PQgetvalue(res, 0, c0 + 1));
     r->user.name = gk_req_strdup(r, PQgetvalue(res, 0, c0 + 2));
-    r->user.role = gk_auth_role_from_name(PQgetvalue(res, 0, c0 + 3));
+    r->user.role = gk_role_parse(PQgetvalue(res, 0, c0 + 3));
     r->user.organization_id =
         PQgetisnull(res, 0, c0 + 4) ? NULL : gk_req_strdup(r, PQgetvalue(res, 0, c0 + 4));
     bool ok = r->user.id && r->user.email && r->user.name && r->user.role != GK_ROLE_ANON;
@@ -362,7 +362,7 @@ gk_error gk_auth_sign_in(gk_request *r, const char *email, const char *password,
     char *id = gk_req_strdup(r, PQgetvalue(res, 0, 0));
     char *em = gk_req_strdup(r, PQgetvalue(res, 0, 1));
     char *nm = gk_req_strdup(r, PQgetvalue(res, 0, 2));
-    gk_role role = gk_auth_role_from_name(PQgetvalue(res, 0, 3));
+    gk_role role = gk_role_parse(PQgetvalue(res, 0, 3));
     char *org = PQgetisnull(res, 0, 4) ? NULL : gk_req_strdup(r, PQgetvalue(res, 0, 4));
     PQclear(res);
     if (!id || !em || !nm || role == GK_ROLE_ANON) return GK_ERR_INTERNAL;

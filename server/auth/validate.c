@@ -138,14 +138,14 @@ static const struct {
     {GK_ROLE_ADMIN, "admin"},
 };
 
-const char *gk_auth_role_name(gk_role role)
+const char *gk_role_name(gk_role role)
 {
     for (size_t i = 0; i < sizeof roles / sizeof *roles; i++)
         if (roles[i].role == role) return roles[i].name;
     return "anonymous";
 }
 
-gk_role gk_auth_role_from_name(const char *name)
+gk_role gk_role_parse(const char *name)
 {
     for (size_t i = 0; name && i < sizeof roles / sizeof *roles; i++)
         if (!strcmp(roles[i].name, name)) return roles[i].role;

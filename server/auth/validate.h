@@ -42,8 +42,5 @@ bool gk_auth_token_shape_ok(const char *s);
  * (empty value, Max-Age=0). Returns false when out is too small. */
 bool gk_auth_session_cookie(char *out, size_t out_size, const char *token, bool secure);
 
-/* Role names of the API ("manufacturer", ...) and back (GK_ROLE_ANON for anything else). */
-const char *gk_auth_role_name(gk_role role);
-gk_role gk_auth_role_from_name(const char *name);
 
 #endif

@@ -6,7 +6,7 @@
  * rows). Nothing else grows with the input. */
 #include "cc/csv.h"
 
-#include "crypto/utf8.h"
+#include "util/utf8.h"
 #include "domain/cc_recognition.h"
 
 #include <openssl/evp.h>
@@ -149,7 +149,7 @@ static bool valid_utf8(const unsigned char *s, size_t len)
             continue;
         }
         uint32_t cp;
-        size_t n = gk_crypto_utf8_next(s + i, len - i, &cp);
+        size_t n = gk_utf8_next(s + i, len - i, &cp);
         if (!n) return false;
         i += n;
     }

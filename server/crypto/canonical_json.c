@@ -1,6 +1,6 @@
 #include "crypto/canonical_json.h"
 
-#include "crypto/utf8.h"
+#include "util/utf8.h"
 
 #include <math.h>
 #include <stdbool.h>
@@ -56,7 +56,7 @@ static void put_string(buffer *b, const char *s, size_t len)
         char uesc[7];
         if (c >= 0x80) {
             uint32_t cp;
-            size_t n = gk_crypto_utf8_next(u + i, len - i, &cp);
+            size_t n = gk_utf8_next(u + i, len - i, &cp);
             if (n == 0) {
                 b->failed = true;
                 return;
@@ -138,7 +138,7 @@ static long next_unit(const unsigned char *s, size_t len, size_t *i, uint32_t *p
     }
     if (*i >= len) return -1;
     uint32_t cp;
-    size_t n = gk_crypto_utf8_next(s + *i, len - *i, &cp);
+    size_t n = gk_utf8_next(s + *i, len - *i, &cp);
     if (n == 0) /* names are validated before sorting; keep the order total anyway */
         return s[(*i)++];
     *i += n;
@@ -171,7 +171,7 @@ static bool valid_utf8(const char *s, size_t len)
 {
     uint32_t cp;
     for (size_t i = 0; i < len;) {
-        size_t n = gk_crypto_utf8_next((const unsigned char *)s + i, len - i, &cp);
+        size_t n = gk_utf8_next((const unsigned char *)s + i, len - i, &cp);
         if (n == 0) return false;
         i += n;
     }

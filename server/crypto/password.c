@@ -1,7 +1,7 @@
 #include "crypto/password.h"
 
 #include "crypto/base64.h"
-#include "crypto/utf8.h"
+#include "util/utf8.h"
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -263,7 +263,7 @@ const char *gk_password_policy_check(const char *pw)
     size_t code_points = 0;
     for (size_t i = 0; i < len;) {
         uint32_t cp;
-        size_t n = gk_crypto_utf8_next(s + i, len - i, &cp);
+        size_t n = gk_utf8_next(s + i, len - i, &cp);
         if (n == 0) return "password.not_utf8";
         i += n;
         code_points++;

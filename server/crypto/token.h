@@ -7,6 +7,8 @@
 #define GK_CRYPTO_TOKEN_H
 
 #include <stdbool.h>
+#include "util/hex.h" /* gk_hex_encode/decode: their old home */
+
 #include <stddef.h>
 
 #define GK_TOKEN_BYTES 32
@@ -24,14 +26,6 @@ bool gk_token_hash(const char *token, unsigned char out[GK_SHA256_LEN]);
  * depends on the lengths only, never on where the contents differ. NULL equals nothing. */
 bool gk_token_equal(const char *a, const char *b);
 
-/* Lower-case hex of len bytes into out (out_size >= 2*len+1, NUL-terminated). False when out
- * is too small. */
-bool gk_hex_encode(const unsigned char *in, size_t len, char *out, size_t out_size);
-
-/* Strict hex decoding (either case, even length, nothing else) of in_len characters into out.
- * Stores the byte count in *out_len. False for malformed input or when out is too small. */
-bool gk_hex_decode(const char *in, size_t in_len, unsigned char *out, size_t out_size,
-                   size_t *out_len);
 
 /* One-shot SHA-256. False on OpenSSL failure. */
 bool gk_sha256(const void *data, size_t len, unsigned char out[GK_SHA256_LEN]);

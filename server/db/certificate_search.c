@@ -2,7 +2,7 @@
 #include "db/certificate_search.h"
 
 #include "crypto/base64.h"
-#include "crypto/utf8.h"
+#include "util/utf8.h"
 #include "db/db.h"
 #include "http/reply.h"
 
@@ -69,7 +69,7 @@ static bool is_search_text(const char *s)
     if (n > GK_CERT_Q_MAX) return false;
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        size_t k = gk_crypto_utf8_next((const unsigned char *)s + i, n - i, &cp);
+        size_t k = gk_utf8_next((const unsigned char *)s + i, n - i, &cp);
         if (!k || cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return false;
         i += k;
     }

@@ -1,8 +1,14 @@
 #include "http/fields.h"
 
+#include "app.h"
+#include "render/i18n.h"
+#include "util/hex.h"
+#include "util/utf8.h"
+
 #include "http/reply.h"
 
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -16,13 +22,6 @@ typedef struct {
     size_t n;
 } form_data;
 
-static int hexval(char c)
-{
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
 
 /* Decode one urlencoded component in place ("+" is a space). Returns false on a bad escape
  * or an embedded NUL. */
@@ -33,7 +32,7 @@ static bool url_decode(char *s)
         if (*p == '+') {
             *w++ = ' ';
         } else if (*p == '%') {
-            int h = hexval(p[1]), l = h >= 0 ? hexval(p[2]) : -1;
+            int h = gk_hex_digit(p[1]), l = h >= 0 ? gk_hex_digit(p[2]) : -1;
             if (h < 0 || l < 0 || (h == 0 && l == 0)) return false;
             *w++ = (char)(h * 16 + l);
             p += 2;
@@ -105,34 +104,20 @@ json_t *gk_json_path(json_t *root, const char *path)
     return cur;
 }
 
-static bool utf8_valid(const char *s)
+/* Field messages come from the catalogue (templates/messages/<lang>/fields.json). */
+static const char *msg(gk_request *r, const char *key)
 {
-    const unsigned char *p = (const unsigned char *)s;
-    while (*p) {
-        unsigned c = *p;
-        int n = c < 0x80 ? 0 : (c & 0xE0) == 0xC0 ? 1 : (c & 0xF0) == 0xE0 ? 2
-                                : (c & 0xF8) == 0xF0 ? 3 : -1;
-        if (n < 0 || (n == 1 && c < 0xC2) || (c == 0xF4 && p[1] > 0x8F) || c > 0xF4) return false;
-        if (n == 2 && ((c == 0xE0 && p[1] < 0xA0) || (c == 0xED && p[1] > 0x9F))) return false;
-        if (n == 3 && c == 0xF0 && p[1] < 0x90) return false;
-        p++;
-        for (int i = 0; i < n; i++, p++)
-            if ((*p & 0xC0) != 0x80) return false;
-    }
-    return true;
+    return gk_messages_get(gk_app.messages, r->lang, key);
 }
 
-static const char *msg(gk_request *r, const char *en, const char *ja)
-{
-    return r->lang && strcmp(r->lang, "ja") == 0 ? ja : en;
-}
-
-int gk_fields_read(gk_request *r, const gk_field *spec, size_t n, json_t **errors)
+int gk_fields_read_into(gk_request *r, const gk_field *spec, size_t n, void *base,
+                        json_t **errors)
 {
     bool form = r->json == NULL && gk_req_is_form(r);
     int bad = 0;
     for (size_t i = 0; i < n; i++) {
         const gk_field *f = &spec[i];
+        void *out = base ? (char *)base + (uintptr_t)f->out : f->out;
         const char *text = NULL;
         json_t *j = NULL;
         if (form) {
@@ -145,8 +130,8 @@ int gk_fields_read(gk_request *r, const gk_field *spec, size_t n, json_t **error
         bool present = form ? text != NULL : j != NULL;
         const char *err = NULL;
         if (!present) {
-            if (f->required) err = msg(r, "This field is required", "この項目は必須です");
-            if (f->type == GK_F_BOOL) *(int *)f->out = -1;
+            if (f->required) err = msg(r, "field.required");
+            if (f->type == GK_F_BOOL) *(int *)out = -1;
         } else {
             switch (f->type) {
             case GK_F_STRING:
@@ -154,42 +139,42 @@ int gk_fields_read(gk_request *r, const gk_field *spec, size_t n, json_t **error
                 const char *s = form ? text : json_is_string(j) ? json_string_value(j) : NULL;
                 size_t max = f->max_len ? f->max_len : 1000;
                 if (!s)
-                    err = msg(r, "Must be a string", "文字列で入力してください");
-                else if (!utf8_valid(s))
-                    err = msg(r, "Must be valid UTF-8 text", "正しいUTF-8の文字列ではありません");
+                    err = msg(r, "field.not_string");
+                else if (!gk_utf8_valid_str(s))
+                    err = msg(r, "field.not_utf8");
                 else if (strlen(s) > max)
-                    err = msg(r, "Too long", "長すぎます");
+                    err = msg(r, "field.too_long");
                 else if (f->required && !*s)
-                    err = msg(r, "This field is required", "この項目は必須です");
+                    err = msg(r, "field.required");
                 else if (f->type == GK_F_ENUM) {
                     bool ok = false;
                     for (const char *const *c = f->choices; c && *c; c++) ok |= !strcmp(*c, s);
-                    if (!ok) err = msg(r, "Not one of the allowed values", "選択肢にない値です");
+                    if (!ok) err = msg(r, "field.not_a_choice");
                 }
-                if (!err) *(const char **)f->out = s;
+                if (!err) *(const char **)out = s;
                 break;
             }
             case GK_F_BOOL:
                 if (form) {
                     if (!strcmp(text, "true") || !strcmp(text, "on") || !strcmp(text, "1"))
-                        *(int *)f->out = 1;
+                        *(int *)out = 1;
                     else if (!strcmp(text, "false") || !strcmp(text, "0"))
-                        *(int *)f->out = 0;
+                        *(int *)out = 0;
                     else
-                        err = msg(r, "Must be true or false", "true か false を指定してください");
+                        err = msg(r, "field.not_bool");
                 } else if (json_is_boolean(j)) {
-                    *(int *)f->out = json_is_true(j) ? 1 : 0;
+                    *(int *)out = json_is_true(j) ? 1 : 0;
                 } else {
-                    err = msg(r, "Must be true or false", "true か false を指定してください");
+                    err = msg(r, "field.not_bool");
                 }
                 break;
             case GK_F_DATE: {
                 const char *s = form ? text : json_is_string(j) ? json_string_value(j) : NULL;
                 gk_date d;
                 if (!s || !gk_date_parse(s, &d))
-                    err = msg(r, "Must be a date YYYY-MM-DD", "日付は YYYY-MM-DD 形式で入力してください");
+                    err = msg(r, "field.not_date");
                 else
-                    *(gk_date *)f->out = d;
+                    *(gk_date *)out = d;
                 break;
             }
             case GK_F_INT: {
@@ -205,9 +190,9 @@ int gk_fields_read(gk_request *r, const gk_field *spec, size_t n, json_t **error
                     ok = true;
                 }
                 if (ok)
-                    *(long long *)f->out = v;
+                    *(long long *)out = v;
                 else
-                    err = msg(r, "Must be an integer", "整数で入力してください");
+                    err = msg(r, "field.not_int");
                 break;
             }
             }
@@ -218,4 +203,9 @@ int gk_fields_read(gk_request *r, const gk_field *spec, size_t n, json_t **error
         }
     }
     return bad;
+}
+
+int gk_fields_read(gk_request *r, const gk_field *spec, size_t n, json_t **errors)
+{
+    return gk_fields_read_into(r, spec, n, NULL, errors);
 }

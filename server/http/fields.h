@@ -10,6 +10,7 @@
 
 #include <jansson.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 typedef enum {
     GK_F_STRING, /* out: const char ** (borrowed from the body; lives with the request) */
@@ -25,14 +26,22 @@ typedef struct {
     bool required;
     size_t max_len;              /* strings: max bytes (0 = 1000); must be valid UTF-8 */
     const char *const *choices;  /* GK_F_ENUM */
-    void *out;
+    void *out;     /* where the value goes; read with gk_fields_read_into, the offset of a
+                      member of the input struct instead (GK_AT) */
     bool nullable; /* JSON null accepted as absent */
 } gk_field;
+
+/* `out` of a static spec entry: member m of the input struct T (gk_fields_read_into). */
+#define GK_AT(T, m) ((void *)offsetof(T, m))
 
 /* Read the fields from r->json (JSON) or the form body. Appends errors to *errors (created
  * when needed) and returns the number of bad fields (0 = all good). Messages are in the
  * request's language. */
 int gk_fields_read(gk_request *r, const gk_field *spec, size_t n, json_t **errors);
+/* The same for a static spec whose entries say where in `base` (a service's input struct)
+ * each value goes (`out` = GK_AT(T, member)). One spec per operation serves the JSON API and the HTML form. */
+int gk_fields_read_into(gk_request *r, const gk_field *spec, size_t n, void *base,
+                        json_t **errors);
 
 /* Form bodies (application/x-www-form-urlencoded): the decoded value of a field, or NULL.
  * Decoding happens once per request; values live with the request. */

@@ -7,59 +7,33 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* A bump allocator in blocks; freed all at once with the request. */
-struct arena_block {
-    arena_block *next;
-    size_t used, cap;
-    max_align_t data[];
-};
-
 void *gk_req_alloc(gk_request *r, size_t n)
 {
-    n = (n + sizeof(max_align_t) - 1) / sizeof(max_align_t) * sizeof(max_align_t);
-    arena_block *b = r->arena;
-    if (!b || b->cap - b->used < n) {
-        size_t cap = n > 4096 ? n : 4096;
-        arena_block *nb = malloc(sizeof *nb + cap);
-        if (!nb) return NULL;
-        nb->next = b;
-        nb->used = 0;
-        nb->cap = cap;
-        r->arena = b = nb;
-    }
-    void *p = (char *)b->data + b->used;
-    b->used += n;
-    return p;
+    return gk_arena_alloc(&r->arena, n);
 }
 
 void gk_req_arena_free(gk_request *r)
 {
-    for (arena_block *b = r->arena, *n; b; b = n) {
-        n = b->next;
-        free(b);
-    }
-    r->arena = NULL;
+    gk_arena_free(&r->arena);
 }
 
 char *gk_req_strdup(gk_request *r, const char *s)
 {
-    if (!s) return NULL;
-    size_t n = strlen(s) + 1;
-    char *d = gk_req_alloc(r, n);
-    if (d) memcpy(d, s, n);
-    return d;
+    return gk_arena_strdup(&r->arena, s);
 }
 
 char *gk_req_printf(gk_request *r, const char *fmt, ...)
 {
-    va_list ap, ap2;
+    va_list ap;
     va_start(ap, fmt);
-    va_copy(ap2, ap);
+    char *s = NULL;
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
-    char *s = n >= 0 ? gk_req_alloc(r, (size_t)n + 1) : NULL;
-    if (s) vsnprintf(s, (size_t)n + 1, fmt, ap2);
-    va_end(ap2);
+    if (n >= 0 && (s = gk_req_alloc(r, (size_t)n + 1))) {
+        va_start(ap, fmt);
+        vsnprintf(s, (size_t)n + 1, fmt, ap);
+        va_end(ap);
+    }
     return s;
 }
 

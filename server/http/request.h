@@ -4,7 +4,9 @@
 #ifndef GK_HTTP_REQUEST_H
 #define GK_HTTP_REQUEST_H
 
+#include "auth/principal.h"
 #include "errors.h"
+#include "util/arena.h"
 
 #include <jansson.h>
 #include <microhttpd.h>
@@ -16,30 +18,7 @@ struct gk_route;
 
 #define GK_MAX_PARAMS 4
 
-typedef enum {
-    GK_ROLE_ANON = 1 << 0, /* nobody signed in */
-    GK_ROLE_MANUFACTURER = 1 << 1,
-    GK_ROLE_EXAMINER = 1 << 2,
-    GK_ROLE_REGULATOR = 1 << 3,
-    GK_ROLE_ADMIN = 1 << 4,
-} gk_role;
-#define GK_ROLES_USERS                                                                         \
-    (GK_ROLE_MANUFACTURER | GK_ROLE_EXAMINER | GK_ROLE_REGULATOR | GK_ROLE_ADMIN)
-#define GK_ROLES_ALL (GK_ROLE_ANON | GK_ROLES_USERS)
 
-/* The signed-in principal, filled by authentication (NULL fields when anonymous). */
-typedef struct {
-    char *id;
-    char *organization_id; /* manufacturers only */
-    char *email, *name;
-    gk_role role; /* GK_ROLE_ANON when nobody is signed in */
-    char *session_id;
-    char *csrf_token; /* cookie sessions: the token forms must carry (web/page.c puts it in
-                         every page's model as "csrf_token") */
-    bool via_cookie; /* cookie sessions need CSRF tokens on unsafe requests */
-} gk_principal;
-
-typedef struct arena_block arena_block;
 
 typedef struct gk_request {
     struct MHD_Connection *conn;
@@ -74,7 +53,7 @@ typedef struct gk_request {
     void *state;
     void (*state_free)(void *);
 
-    arena_block *arena;
+    gk_arena arena;
 } gk_request;
 
 /* Scratch memory freed with the request; NULL on out of memory. */

@@ -2,7 +2,7 @@
  * route is decided here (roles); the authorisation test walks this table. HEAD is served by
  * every GET route. Add a route: add its row here, its handler in api/ or web/, its
  * description in docs/openapi.yaml and its row in the authorisation test. */
-#include "api/handlers.h"
+#include "http/handlers.h"
 #include "http/router.h"
 
 /* Rows leave out the optional last field (chunk, for streamed uploads): it is NULL. */

@@ -1,5 +1,6 @@
 #include "render/i18n.h"
 
+#include <dirent.h>
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -61,6 +62,54 @@ static json_t *load_catalogue(const char *path, char **err)
     return cat;
 }
 
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+static int json_file(const struct dirent *d)
+{
+    size_t n = strlen(d->d_name);
+    return d->d_name[0] != '.' && n > 5 && !strcmp(d->d_name + n - 5, ".json");
+}
+
+/* Each area of the server keeps its messages in a file of its own, `<dir>/<lang>/<area>.json`
+ * (so that two changes to two areas never touch the same file); they join the main
+ * catalogue `<dir>/<lang>.json`. A key defined twice, in any two files, stops the start. */
+static int merge_area_catalogues(json_t *cat, const char *dir, const char *lang, char **err)
+{
+    char *sub = NULL;
+    if (asprintf(&sub, "%s/%s", dir, lang) < 0) return -1;
+    struct dirent **names = NULL;
+    int n = scandir(sub, &names, json_file, by_name);
+    int rc = 0;
+    for (int i = 0; i < n; i++) {
+        char *path = NULL;
+        if (rc == 0 && asprintf(&path, "%s/%s", sub, names[i]->d_name) >= 0) {
+            json_t *area = load_catalogue(path, err);
+            const char *key;
+            json_t *val;
+            if (!area) rc = -1;
+            json_object_foreach(area, key, val)
+            {
+                if (rc == 0 && json_object_get(cat, key)) {
+                    set_err(err, "%s: message \"%s\" is defined twice", path, key);
+                    rc = -1;
+                }
+            }
+            if (rc == 0) json_object_update(cat, area);
+            json_decref(area);
+        } else if (rc == 0) {
+            rc = -1;
+        }
+        free(path);
+        free(names[i]);
+    }
+    free(names);
+    free(sub);
+    return rc; /* a missing folder is fine: n < 0 */
+}
+
 /* The first "{name}" placeholder of `a` that `b` lacks, as a length; 0 if none. */
 static size_t missing_placeholder(const char *a, const char *b, const char **at)
 {
@@ -118,7 +167,7 @@ gk_messages *gk_messages_load(const char *dir, char **err)
             goto oom;
         }
         m->cat[i] = load_catalogue(paths[i], err);
-        if (!m->cat[i]) goto fail;
+        if (!m->cat[i] || merge_area_catalogues(m->cat[i], dir, lang_names[i], err)) goto fail;
     }
     if (check_same_keys(m->cat[LANG_JA], paths[LANG_JA], m->cat[LANG_EN], paths[LANG_EN], err) ||
         check_same_keys(m->cat[LANG_EN], paths[LANG_EN], m->cat[LANG_JA], paths[LANG_JA], err))

@@ -3,7 +3,7 @@
  * again with each message next to its field (aria-describedby, role=alert) and the values
  * typed so far, never a password. A page shown again is an ordinary 200 page for the
  * browser (the JSON API carries the 4xx statuses); r->error still records why. */
-#include "api/handlers.h"
+#include "http/handlers.h"
 
 #include "auth/auth.h"
 #include "auth/ops.h"
@@ -215,7 +215,7 @@ static void render_account(gk_request *r, unsigned status, json_t *m)
     json_decref(tokens);
     json_object_set_new(m, "account",
                         json_pack("{s:s?, s:s?, s:s}", "name", r->user.name, "email",
-                                  r->user.email, "role", gk_auth_role_name(r->user.role)));
+                                  r->user.email, "role", gk_role_name(r->user.role)));
     gk_page_render(r, status, "account", m);
 }
 

@@ -8,7 +8,7 @@
  * shown again (422) with each message next to its field and what the user typed. The upload
  * form posts multipart to /applications/{id}/documents?csrf_token=... (the CSRF check of a
  * streamed body runs on the headers). */
-#include "api/handlers.h"
+#include "http/handlers.h"
 #include "api/views.h"
 #include "db/applications.h"
 #include "db/db.h"

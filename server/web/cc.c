@@ -5,7 +5,7 @@
  * The upload posts multipart/form-data (a browser cannot post text/csv from a form). The
  * dispatcher hands us the whole body (capped at upload_max) and cc/multipart.c finds the
  * parts in place; see multipart.h for why not MHD_PostProcessor. */
-#include "api/handlers.h"
+#include "http/handlers.h"
 #include "cc/form.h"
 #include "cc/view.h"
 #include "crypto/token.h"

@@ -3,7 +3,7 @@
  * says so, and the page shows how anyone can check it without our code (the published key,
  * the signed payload, openssl). */
 #include "api/certificates.h"
-#include "api/handlers.h"
+#include "http/handlers.h"
 #include "app.h"
 #include "crypto/sign.h"
 #include "web/page.h"

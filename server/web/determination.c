@@ -2,7 +2,7 @@
  * with its reasons. A GET form: the determination changes nothing, so the result can be
  * bookmarked and shared, and no CSRF token is needed. Same input reading and the same view
  * as POST /api/v1/determinations. */
-#include "api/handlers.h"
+#include "http/handlers.h"
 #include "api/views.h"
 #include "db/db.h"
 #include "http/reply.h"

@@ -4,7 +4,7 @@
  * case page with ?done=<action>; a refused form re-renders the case with the errors next to
  * that form's fields (status 409/422/403 as the API would answer). */
 #include "api/examination.h"
-#include "api/handlers.h"
+#include "http/handlers.h"
 #include "db/applications.h"
 #include "http/fields.h"
 #include "http/reply.h"

@@ -1,6 +1,6 @@
 #include "web/page.h"
 
-#include "api/handlers.h"
+#include "http/handlers.h"
 #include "app.h"
 #include "http/reply.h"
 #include "http/server.h"

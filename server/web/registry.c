@@ -4,7 +4,7 @@
  * audit trail of one certificate (/certificates/{number}/audit). GET forms only: searching
  * changes nothing, so a result can be bookmarked and no CSRF token is needed. The pages
  * render the same view models as the API (api/registry.h). */
-#include "api/handlers.h"
+#include "http/handlers.h"
 #include "api/registry.h"
 #include "app.h"
 #include "render/i18n.h"

@@ -1,6 +1,6 @@
 #include "web/static_files.h"
 
-#include "api/handlers.h"
+#include "http/handlers.h"
 #include "app.h"
 #include "http/reply.h"
 

@@ -12,7 +12,7 @@
 #include "fuzz_common.h"
 
 #include "cc/csv.h"
-#include "crypto/utf8.h"
+#include "util/utf8.h"
 
 #include <stdbool.h>
 
@@ -39,7 +39,7 @@ static void check_text(const char *s)
     size_t n = strlen(s);
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        size_t k = gk_crypto_utf8_next((const unsigned char *)s + i, n - i, &cp);
+        size_t k = gk_utf8_next((const unsigned char *)s + i, n - i, &cp);
         FZ_CHECK(k > 0);
         i += k;
     }

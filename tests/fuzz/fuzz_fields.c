@@ -11,7 +11,7 @@
  * parse back; decoded form values never outgrow the body. */
 #include "fuzz_common.h"
 
-#include "crypto/utf8.h"
+#include "util/utf8.h"
 #include "http/fields.h"
 #include "http/request.h"
 
@@ -61,7 +61,7 @@ static bool utf8_ok(const char *s)
     size_t len = strlen(s);
     for (size_t i = 0; i < len;) {
         uint32_t cp;
-        size_t n = gk_crypto_utf8_next((const unsigned char *)s + i, len - i, &cp);
+        size_t n = gk_utf8_next((const unsigned char *)s + i, len - i, &cp);
         if (!n) return false;
         i += n;
     }

@@ -18,7 +18,7 @@
  * quoted ASCII name; after the first failure every later call fails and the error stays. */
 #include "fuzz_common.h"
 
-#include "crypto/utf8.h"
+#include "util/utf8.h"
 #include "http/multipart.h"
 
 #include <stdbool.h>
@@ -51,7 +51,7 @@ static void check_name(const char *s)
     FZ_CHECK(s[0] != ' ' && s[0] != '.' && s[n - 1] != ' ' && s[n - 1] != '.');
     for (size_t i = 0; i < n;) {
         uint32_t cp;
-        size_t k = gk_crypto_utf8_next((const unsigned char *)s + i, n - i, &cp);
+        size_t k = gk_utf8_next((const unsigned char *)s + i, n - i, &cp);
         FZ_CHECK(k > 0);
         FZ_CHECK(cp >= 0x20 && cp != 0x7f && cp != '/' && cp != '\\');
         i += k;

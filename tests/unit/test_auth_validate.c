@@ -191,13 +191,13 @@ static void test_roles(void **state)
 {
     static const char *names[] = {"manufacturer", "examiner", "regulator", "admin"};
     for (size_t i = 0; i < 4; i++) {
-        gk_role r = gk_auth_role_from_name(names[i]);
+        gk_role r = gk_role_parse(names[i]);
         assert_int_not_equal(r, GK_ROLE_ANON);
-        assert_string_equal(gk_auth_role_name(r), names[i]);
+        assert_string_equal(gk_role_name(r), names[i]);
     }
-    assert_int_equal(gk_auth_role_from_name("Admin"), GK_ROLE_ANON);
-    assert_int_equal(gk_auth_role_from_name("root"), GK_ROLE_ANON);
-    assert_int_equal(gk_auth_role_from_name(NULL), GK_ROLE_ANON);
+    assert_int_equal(gk_role_parse("Admin"), GK_ROLE_ANON);
+    assert_int_equal(gk_role_parse("root"), GK_ROLE_ANON);
+    assert_int_equal(gk_role_parse(NULL), GK_ROLE_ANON);
 }
 
 int main(void)

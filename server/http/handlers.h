@@ -1,8 +1,8 @@
 /* Every request handler, named gk_h_<resource>_<action>, listed in the route table
  * (http/routes.c). Handlers are thin: parse, authorise the object, call the domain and the
  * database, render. Each module's gk_*_register() adds its prepared statements. */
-#ifndef GK_API_HANDLERS_H
-#define GK_API_HANDLERS_H
+#ifndef GK_HTTP_HANDLERS_H
+#define GK_HTTP_HANDLERS_H
 
 #include "http/request.h"
 
