@@ -142,9 +142,7 @@ static void register_statements(void)
     gk_cc_certificates_register();
     gk_accounts_api_register(); /* accounts */
     /* registry */
-    gk_feed_register();
-    gk_stats_register();
-    gk_registry_pages_register();
+    gk_registry_register();
     /* applications */
     gk_applications_register();
     /* examination */

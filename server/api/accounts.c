@@ -1,15 +1,14 @@
 /* The accounts API: signup, session (sign in, who am I, sign out), users (admin), API
- * tokens, password change. The work is in auth/ (shared with the pages); this file maps
- * results to HTTP. */
+ * tokens, password change. The work is in service/accounts.h (shared with the pages); this
+ * file reads the fields and maps outcomes to HTTP. */
 #include "http/handlers.h"
 
 #include "auth/auth.h"
-#include "auth/ops.h"
-#include "auth/validate.h"
-#include "crypto/password.h"
 #include "db/accounts.h"
 #include "http/fields.h"
 #include "http/reply.h"
+#include "http/service_call.h"
+#include "service/accounts.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -21,21 +20,13 @@ void gk_accounts_api_register(void)
     gk_auth_init();
 }
 
-/* Reply with the outcome of an operation: `out` (stolen) with `status`, or the problem. */
-static void finish(gk_request *r, gk_error e, unsigned status, json_t *out, json_t *errors)
+/* Reply with an outcome; a refusal naming one field says so in its detail too. */
+static void finish(gk_request *r, unsigned status, gk_outcome *out)
 {
-    if (e == GK_ERR_OK) {
-        json_decref(errors);
-        gk_reply_json(r, status, out);
-        return;
-    }
-    json_decref(out);
-    const char *detail = NULL;
-    if (errors && json_array_size(errors) == 1)
-        detail = json_string_value(json_object_get(json_array_get(errors, 0), "message"));
-    detail = gk_req_strdup(r, detail);
-    gk_reply_problem(r, e, detail, errors);
-    r->error = e;
+    if (out->err != GK_ERR_OK && !out->detail && json_array_size(out->errors) == 1)
+        out->detail = gk_req_strdup(
+            r, json_string_value(json_object_get(json_array_get(out->errors, 0), "message")));
+    gk_reply_outcome(r, status, out);
 }
 
 static void no_content(gk_request *r)
@@ -43,10 +34,10 @@ static void no_content(gk_request *r)
     gk_reply_bytes(r, 204, NULL, "", 0);
 }
 
-static void throttled(gk_request *r, long retry_after)
+static void throttled(gk_request *r, long retry_after, gk_outcome *out)
 {
+    gk_outcome_clear(out);
     gk_reply_problem(r, GK_ERR_THROTTLED, NULL, NULL);
-    r->error = GK_ERR_THROTTLED;
     char v[24];
     snprintf(v, sizeof v, "%ld", retry_after > 0 ? retry_after : 1);
     gk_reply_header(r, MHD_HTTP_HEADER_RETRY_AFTER, v);
@@ -54,9 +45,12 @@ static void throttled(gk_request *r, long retry_after)
 
 void gk_h_signup_create(gk_request *r)
 {
-    json_t *out = NULL, *errors = NULL;
-    gk_error e = gk_acct_signup(r, &out, &errors);
-    finish(r, e, 201, out, errors);
+    gk_call call = gk_call_of(r);
+    gk_outcome out = {0};
+    gk_signup_input in = {0};
+    gk_fields_read_into(r, gk_signup_fields, GK_SPEC_N(gk_signup_fields), &in, &out.errors);
+    gk_svc_accounts_signup(&call, &in, &out);
+    finish(r, 201, &out);
 }
 
 static json_t *session_body(gk_request *r)
@@ -68,26 +62,24 @@ static json_t *session_body(gk_request *r)
 
 void gk_h_session_create(gk_request *r)
 {
-    const char *email = NULL, *password = NULL;
-    const gk_field spec[] = {
-        {"email", GK_F_STRING, true, 254, NULL, &email, false},
-        {"password", GK_F_STRING, true, GK_PASSWORD_MAX_BYTES + 1, NULL, &password, false},
-    };
-    json_t *errors = NULL;
-    if (gk_fields_read(r, spec, 2, &errors)) {
-        finish(r, GK_ERR_VALIDATION, 0, NULL, errors);
-        return;
-    }
+    gk_call call = gk_call_of(r);
+    gk_outcome out = {0};
+    gk_signin_input in = {0};
+    gk_session_grant g;
     long retry_after = 0;
-    gk_error e = gk_auth_sign_in(r, email, password, &retry_after);
-    if (e == GK_ERR_THROTTLED) {
-        throttled(r, retry_after);
+    gk_fields_read_into(r, gk_signin_fields, GK_SPEC_N(gk_signin_fields), &in, &out.errors);
+    gk_svc_accounts_sign_in(&call, &in, &g, &retry_after, &out);
+    if (out.err == GK_ERR_THROTTLED) {
+        throttled(r, retry_after, &out);
         return;
     }
-    if (e != GK_ERR_OK) {
-        finish(r, e, 0, NULL, NULL);
+    if (out.err == GK_ERR_OK && gk_auth_session_install(r, &g) != GK_ERR_OK)
+        gk_fail(&out, &call, GK_ERR_INTERNAL, NULL, NULL);
+    if (out.err != GK_ERR_OK) {
+        finish(r, 200, &out);
         return;
     }
+    gk_outcome_clear(&out);
     gk_reply_json(r, 200, session_body(r));
     gk_auth_add_session_cookie(r);
 }
@@ -99,72 +91,73 @@ void gk_h_session_get(gk_request *r)
 
 void gk_h_session_delete(gk_request *r)
 {
-    gk_error e = gk_auth_sign_out(r);
-    if (e != GK_ERR_OK) {
-        finish(r, e, 0, NULL, NULL);
+    gk_call call = gk_call_of(r);
+    gk_outcome out = {0};
+    gk_svc_accounts_sign_out(&call, &out);
+    if (out.err != GK_ERR_OK) {
+        finish(r, 200, &out);
         return;
     }
+    gk_auth_session_end(r);
     no_content(r);
     gk_auth_add_clear_cookie(r);
 }
 
 void gk_h_users_create(gk_request *r)
 {
-    json_t *out = NULL, *errors = NULL;
-    gk_error e = gk_acct_user_create(r, &out, &errors);
-    finish(r, e, 201, out, errors);
-}
-
-/* ?limit= (default 50, 1..500); false after replying 400. */
-static bool read_limit(gk_request *r, long *limit)
-{
-    const char *s = gk_req_query(r, "limit");
-    *limit = 50;
-    if (!s) return true;
-    char *end = NULL;
-    long v = strtol(s, &end, 10);
-    if (!*s || *end || v < 1 || v > 500) {
-        gk_reply_problem(r, GK_ERR_BAD_QUERY, "limit must be an integer from 1 to 500", NULL);
-        r->error = GK_ERR_BAD_QUERY;
-        return false;
-    }
-    *limit = v;
-    return true;
+    gk_call call = gk_call_of(r);
+    gk_outcome out = {0};
+    gk_user_input in = {0};
+    gk_fields_read_into(r, gk_user_fields, GK_SPEC_N(gk_user_fields), &in, &out.errors);
+    gk_svc_accounts_user_create(&call, &in, &out);
+    finish(r, 201, &out);
 }
 
 void gk_h_users_list(gk_request *r)
 {
-    long limit;
-    if (!read_limit(r, &limit)) return;
-    json_t *out = NULL;
-    gk_error e = gk_acct_users_list(r, gk_req_query(r, "after"), limit, &out);
-    if (e == GK_ERR_BAD_QUERY) {
-        gk_reply_problem(r, e, "after must be a cursor from a previous page", NULL);
-        r->error = e;
-        return;
+    gk_call call = gk_call_of(r);
+    gk_outcome out = {0};
+    const char *s = gk_req_query(r, "limit");
+    long limit = 50;
+    if (s) { /* 1..500 */
+        char *end = NULL;
+        limit = strtol(s, &end, 10);
+        if (!*s || *end || limit < 1 || limit > 500) {
+            gk_fail(&out, &call, GK_ERR_BAD_QUERY, NULL, NULL);
+            out.detail = gk_call_msg(&call, "accounts.bad_limit");
+            finish(r, 200, &out);
+            return;
+        }
     }
-    finish(r, e, 200, out, NULL);
+    gk_svc_accounts_users_list(&call, gk_req_query(r, "after"), limit, &out);
+    finish(r, 200, &out);
 }
 
 void gk_h_tokens_create(gk_request *r)
 {
-    json_t *out = NULL, *errors = NULL;
-    gk_error e = gk_acct_token_create(r, &out, &errors);
-    finish(r, e, 201, out, errors);
+    gk_call call = gk_call_of(r);
+    gk_outcome out = {0};
+    gk_token_input in = GK_TOKEN_INPUT_INIT;
+    gk_fields_read_into(r, gk_token_fields, GK_SPEC_N(gk_token_fields), &in, &out.errors);
+    gk_svc_accounts_token_create(&call, &in, &out);
+    finish(r, 201, &out);
 }
 
 void gk_h_tokens_list(gk_request *r)
 {
-    json_t *out = NULL;
-    gk_error e = gk_acct_tokens_list(r, &out);
-    finish(r, e, 200, out, NULL);
+    gk_call call = gk_call_of(r);
+    gk_outcome out = {0};
+    gk_svc_accounts_tokens_list(&call, &out);
+    finish(r, 200, &out);
 }
 
 void gk_h_tokens_delete(gk_request *r)
 {
-    gk_error e = gk_acct_token_revoke(r, r->params[0]);
-    if (e != GK_ERR_OK) {
-        finish(r, e, 0, NULL, NULL);
+    gk_call call = gk_call_of(r);
+    gk_outcome out = {0};
+    gk_svc_accounts_token_revoke(&call, r->params[0], &out);
+    if (out.err != GK_ERR_OK) {
+        finish(r, 200, &out);
         return;
     }
     no_content(r);
@@ -172,27 +165,18 @@ void gk_h_tokens_delete(gk_request *r)
 
 void gk_h_account_password(gk_request *r)
 {
-    const char *current = NULL, *new_pw = NULL;
-    const gk_field spec[] = {
-        {"current_password", GK_F_STRING, true, GK_PASSWORD_MAX_BYTES + 1, NULL, &current,
-         false},
-        {"new_password", GK_F_STRING, true, GK_PASSWORD_MAX_BYTES + 1, NULL, &new_pw, false},
-    };
-    json_t *errors = NULL;
-    if (gk_fields_read(r, spec, 2, &errors)) {
-        finish(r, GK_ERR_VALIDATION, 0, NULL, errors);
-        return;
-    }
-    const char *field = NULL, *key = NULL;
+    gk_call call = gk_call_of(r);
+    gk_outcome out = {0};
+    gk_password_input in = {0};
     long retry_after = 0;
-    gk_error e = gk_auth_change_password(r, current, new_pw, &field, &key, &retry_after);
-    if (e == GK_ERR_THROTTLED) {
-        throttled(r, retry_after);
+    gk_fields_read_into(r, gk_password_fields, GK_SPEC_N(gk_password_fields), &in, &out.errors);
+    gk_svc_accounts_password_change(&call, &in, &retry_after, &out);
+    if (out.err == GK_ERR_THROTTLED) {
+        throttled(r, retry_after, &out);
         return;
     }
-    if (e == GK_ERR_VALIDATION) gk_field_error_add(&errors, field, gk_acct_msg(r, key));
-    if (e != GK_ERR_OK) {
-        finish(r, e, 0, NULL, errors);
+    if (out.err != GK_ERR_OK) {
+        finish(r, 200, &out);
         return;
     }
     no_content(r);

@@ -50,11 +50,9 @@ gk_error gk_cc_list_view(gk_request *r, const struct gk_cc_query *q, json_t **ou
 gk_error gk_cc_import_body(gk_request *r, const char *data, size_t len, bool archived,
                            json_t **result, json_t **errs);
 
-/* ---- registry: certificate search, exports, feed, stats (api/certificate_search.c,
- * api/exports.c, api/feed.c, api/stats.c, web/registry.c) ---- */
-void gk_feed_register(void);
-void gk_stats_register(void);
-void gk_registry_pages_register(void);
+/* ---- registry: certificate search, stats, exports, feed (api/certificate_search.c,
+ * api/exports.c, api/feed.c, web/registry.c; the work is in service/registry.h) ---- */
+void gk_registry_register(void); /* the registry's statements */
 void gk_h_certificates_list(gk_request *r);
 void gk_h_certificates_export(gk_request *r);
 void gk_h_feed_atom(gk_request *r);

@@ -6,11 +6,11 @@
 #include "http/handlers.h"
 
 #include "auth/auth.h"
-#include "auth/ops.h"
 #include "auth/validate.h"
-#include "crypto/password.h"
 #include "http/fields.h"
 #include "http/reply.h"
+#include "http/service_call.h"
+#include "service/accounts.h"
 #include "web/page.h"
 
 #include <stdio.h>
@@ -85,6 +85,15 @@ static void set_error(gk_request *r, json_t *m, gk_error e)
     r->error = e;
 }
 
+/* Field errors and the error title of a refused outcome into the model (clears it). */
+static void refused(gk_request *r, json_t *m, gk_outcome *out)
+{
+    add_errors(m, out->errors);
+    out->errors = NULL;
+    set_error(r, m, out->err);
+    gk_outcome_clear(out);
+}
+
 static bool fatal(gk_request *r, gk_error e)
 {
     if (e != GK_ERR_UNAVAILABLE && e != GK_ERR_INTERNAL) return false;
@@ -114,22 +123,18 @@ void gk_h_page_signin_post(gk_request *r)
     if (!m) return;
     static const char *const kept[] = {"email", NULL};
     keep_values(r, m, kept);
-    const char *email = NULL, *password = NULL;
-    const gk_field spec[] = {
-        {"email", GK_F_STRING, true, 254, NULL, &email, false},
-        {"password", GK_F_STRING, true, GK_PASSWORD_MAX_BYTES + 1, NULL, &password, false},
-    };
-    json_t *errors = NULL;
-    if (gk_fields_read(r, spec, 2, &errors)) {
-        add_errors(m, errors);
-        set_error(r, m, GK_ERR_VALIDATION);
-        render_signin(r, 200, m);
-        return;
-    }
+    gk_call call = gk_call_of(r);
+    gk_outcome out = {0};
+    gk_signin_input in = {0};
+    gk_session_grant g;
     long retry_after = 0;
-    gk_error e = gk_auth_sign_in(r, email, password, &retry_after);
+    gk_fields_read_into(r, gk_signin_fields, GK_SPEC_N(gk_signin_fields), &in, &out.errors);
+    gk_svc_accounts_sign_in(&call, &in, &g, &retry_after, &out);
+    gk_error e = out.err;
+    if (e == GK_ERR_OK) e = gk_auth_session_install(r, &g);
     if (e == GK_ERR_OK) {
         json_decref(m);
+        gk_outcome_clear(&out);
         const char *next = gk_form_get(r, "next");
         gk_reply_redirect(r, 303, gk_auth_next_is_safe(next) ? next : "/");
         gk_auth_add_session_cookie(r);
@@ -137,9 +142,10 @@ void gk_h_page_signin_post(gk_request *r)
     }
     if (fatal(r, e)) {
         json_decref(m);
+        gk_outcome_clear(&out);
         return;
     }
-    set_error(r, m, e);
+    refused(r, m, &out);
     render_signin(r, 200, m);
     if (e == GK_ERR_THROTTLED) {
         char v[24];
@@ -150,8 +156,13 @@ void gk_h_page_signin_post(gk_request *r)
 
 void gk_h_page_signout(gk_request *r)
 {
-    gk_error e = gk_auth_sign_out(r);
+    gk_call call = gk_call_of(r);
+    gk_outcome out = {0};
+    gk_svc_accounts_sign_out(&call, &out);
+    gk_error e = out.err;
+    gk_outcome_clear(&out);
     if (fatal(r, e)) return;
+    gk_auth_session_end(r);
     gk_reply_redirect(r, 303, "/");
     gk_auth_add_clear_cookie(r);
 }
@@ -166,29 +177,38 @@ void gk_h_page_signup(gk_request *r)
 
 void gk_h_page_signup_post(gk_request *r)
 {
-    json_t *out = NULL, *errors = NULL;
-    gk_error e = gk_acct_signup(r, &out, &errors);
-    if (e == GK_ERR_OK) {
-        json_t *u = json_object_get(out, "user");
-        const char *id = json_string_value(json_object_get(u, "id"));
-        const char *email = json_string_value(json_object_get(u, "email"));
-        const char *name = json_string_value(json_object_get(u, "name"));
-        const char *org = json_string_value(json_object_get(u, "organization_id"));
-        e = gk_auth_session_begin(r, id, email, name, GK_ROLE_MANUFACTURER, org);
-        json_decref(out);
+    gk_call call = gk_call_of(r);
+    gk_outcome out = {0};
+    gk_signup_input in = {0};
+    gk_fields_read_into(r, gk_signup_fields, GK_SPEC_N(gk_signup_fields), &in, &out.errors);
+    gk_svc_accounts_signup(&call, &in, &out);
+    if (out.err == GK_ERR_OK) {
+        json_t *u = json_object_get(out.view, "user");
+        gk_principal who = {
+            .id = gk_req_strdup(r, json_string_value(json_object_get(u, "id"))),
+            .email = gk_req_strdup(r, json_string_value(json_object_get(u, "email"))),
+            .name = gk_req_strdup(r, json_string_value(json_object_get(u, "name"))),
+            .organization_id =
+                gk_req_strdup(r, json_string_value(json_object_get(u, "organization_id"))),
+            .role = GK_ROLE_MANUFACTURER};
+        gk_outcome_clear(&out);
+        gk_session_grant g;
+        gk_svc_accounts_session_start(&call, &who, &g, &out);
+        gk_error e = out.err;
+        gk_outcome_clear(&out);
+        if (e == GK_ERR_OK) e = gk_auth_session_install(r, &g);
         if (fatal(r, e)) return;
         gk_reply_redirect(r, 303, "/account");
         gk_auth_add_session_cookie(r);
         return;
     }
-    json_decref(out);
-    if (fatal(r, e)) {
-        json_decref(errors);
+    if (fatal(r, out.err)) {
+        gk_outcome_clear(&out);
         return;
     }
     json_t *m = base_model(r, NULL);
     if (!m) {
-        json_decref(errors);
+        gk_outcome_clear(&out);
         return;
     }
     static const char *const kept[] = {"organization.name",           "organization.name_ja",
@@ -196,8 +216,7 @@ void gk_h_page_signup_post(gk_request *r)
                                        "organization.representative", "user.email",
                                        "user.name",                   NULL};
     keep_values(r, m, kept);
-    add_errors(m, errors);
-    set_error(r, m, e);
+    refused(r, m, &out);
     gk_page_render(r, 200, "signup", m);
 }
 
@@ -205,14 +224,16 @@ void gk_h_page_signup_post(gk_request *r)
 
 static void render_account(gk_request *r, unsigned status, json_t *m)
 {
-    json_t *tokens = NULL;
-    gk_error e = gk_acct_tokens_list(r, &tokens);
-    if (fatal(r, e)) {
+    gk_call call = gk_call_of(r);
+    gk_outcome tokens = {0};
+    gk_svc_accounts_tokens_list(&call, &tokens);
+    if (fatal(r, tokens.err)) {
         json_decref(m);
+        gk_outcome_clear(&tokens);
         return;
     }
-    json_object_set(m, "tokens", json_object_get(tokens, "items"));
-    json_decref(tokens);
+    json_object_set(m, "tokens", json_object_get(tokens.view, "items"));
+    gk_outcome_clear(&tokens);
     json_object_set_new(m, "account",
                         json_pack("{s:s?, s:s?, s:s}", "name", r->user.name, "email",
                                   r->user.email, "role", gk_role_name(r->user.role)));
@@ -223,7 +244,9 @@ void gk_h_page_account(gk_request *r)
 {
     json_t *m = base_model(r, NULL);
     if (!m) return;
-    if (gk_req_query(r, "revoked")) json_object_set_new(m, "notice", json_string(gk_acct_msg(r, "account.token_revoked")));
+    gk_call call = gk_call_of(r);
+    if (gk_req_query(r, "revoked"))
+        json_object_set_new(m, "notice", json_string(gk_call_msg(&call, "account.token_revoked")));
     render_account(r, 200, m);
 }
 
@@ -231,30 +254,24 @@ void gk_h_page_account_password(gk_request *r)
 {
     json_t *m = base_model(r, NULL);
     if (!m) return;
-    const char *current = gk_form_get(r, "current_password");
-    const char *new_pw = gk_form_get(r, "new_password");
-    json_t *errors = NULL;
-    gk_error e = GK_ERR_VALIDATION;
-    const char *field = NULL, *key = NULL;
+    gk_call call = gk_call_of(r);
+    gk_outcome out = {0};
+    gk_password_input in = {0};
     long retry_after = 0;
-    if (!current || !*current) gk_field_error_add(&errors, "current_password", gk_acct_msg(r, "field.required"));
-    if (!new_pw || !*new_pw) gk_field_error_add(&errors, "new_password", gk_acct_msg(r, "field.required"));
-    if (!errors) {
-        e = gk_auth_change_password(r, current, new_pw, &field, &key, &retry_after);
-        if (e == GK_ERR_VALIDATION) gk_field_error_add(&errors, field, gk_acct_msg(r, key));
-    }
-    if (fatal(r, e)) {
+    gk_fields_read_into(r, gk_password_fields, GK_SPEC_N(gk_password_fields), &in, &out.errors);
+    gk_svc_accounts_password_change(&call, &in, &retry_after, &out);
+    if (fatal(r, out.err)) {
         json_decref(m);
-        json_decref(errors);
+        gk_outcome_clear(&out);
         return;
     }
-    if (e == GK_ERR_OK) {
-        json_object_set_new(m, "notice", json_string(gk_acct_msg(r, "account.password_changed")));
+    if (out.err == GK_ERR_OK) {
+        gk_outcome_clear(&out);
+        json_object_set_new(m, "notice", json_string(gk_call_msg(&call, "account.password_changed")));
         render_account(r, 200, m);
         return;
     }
-    add_errors(m, errors);
-    set_error(r, m, e);
+    refused(r, m, &out);
     render_account(r, 200, m);
 }
 
@@ -262,30 +279,36 @@ void gk_h_page_account_tokens(gk_request *r)
 {
     json_t *m = base_model(r, NULL);
     if (!m) return;
-    json_t *out = NULL, *errors = NULL;
-    gk_error e = gk_acct_token_create(r, &out, &errors);
-    if (fatal(r, e)) {
+    gk_call call = gk_call_of(r);
+    gk_outcome out = {0};
+    gk_token_input in = GK_TOKEN_INPUT_INIT;
+    gk_fields_read_into(r, gk_token_fields, GK_SPEC_N(gk_token_fields), &in, &out.errors);
+    gk_svc_accounts_token_create(&call, &in, &out);
+    if (fatal(r, out.err)) {
         json_decref(m);
-        json_decref(errors);
+        gk_outcome_clear(&out);
         return;
     }
-    if (e == GK_ERR_OK) {
+    if (out.err == GK_ERR_OK) {
         /* The only time the token is shown: rendered here, not after a redirect. */
-        json_object_set_new(m, "new_token", out);
+        json_object_set(m, "new_token", out.view);
+        gk_outcome_clear(&out);
         render_account(r, 200, m);
         return;
     }
     static const char *const kept[] = {"name", "expires_on", NULL};
     keep_values(r, m, kept);
-    add_errors(m, errors);
-    set_error(r, m, e);
+    refused(r, m, &out);
     render_account(r, 200, m);
 }
 
 void gk_h_page_account_token_revoke(gk_request *r)
 {
-    gk_error e = gk_acct_token_revoke(r, r->params[0]);
-    if (fatal(r, e)) return;
+    gk_call call = gk_call_of(r);
+    gk_outcome out = {0};
+    gk_svc_accounts_token_revoke(&call, r->params[0], &out);
+    gk_error e = out.err;
+    gk_outcome_clear(&out);
     if (e != GK_ERR_OK) {
         gk_page_error(r, e, NULL);
         return;
@@ -297,14 +320,16 @@ void gk_h_page_account_token_revoke(gk_request *r)
 
 static void render_admin_users(gk_request *r, unsigned status, json_t *m)
 {
-    json_t *list = NULL;
-    gk_error e = gk_acct_users_list(r, NULL, 500, &list);
-    if (fatal(r, e)) {
+    gk_call call = gk_call_of(r);
+    gk_outcome list = {0};
+    gk_svc_accounts_users_list(&call, NULL, 500, &list);
+    if (fatal(r, list.err)) {
         json_decref(m);
+        gk_outcome_clear(&list);
         return;
     }
-    json_object_set(m, "users", json_object_get(list, "items"));
-    json_decref(list);
+    json_object_set(m, "users", json_object_get(list.view, "items"));
+    gk_outcome_clear(&list);
     gk_page_render(r, status, "admin_users", m);
 }
 
@@ -318,16 +343,20 @@ void gk_h_page_admin_users_post(gk_request *r)
 {
     json_t *m = base_model(r, NULL);
     if (!m) return;
-    json_t *out = NULL, *errors = NULL;
-    gk_error e = gk_acct_user_create(r, &out, &errors);
-    if (fatal(r, e)) {
+    gk_call call = gk_call_of(r);
+    gk_outcome out = {0};
+    gk_user_input in = {0};
+    gk_fields_read_into(r, gk_user_fields, GK_SPEC_N(gk_user_fields), &in, &out.errors);
+    gk_svc_accounts_user_create(&call, &in, &out);
+    if (fatal(r, out.err)) {
         json_decref(m);
-        json_decref(errors);
+        gk_outcome_clear(&out);
         return;
     }
-    if (e == GK_ERR_OK) {
-        json_object_set_new(m, "notice", json_string(gk_acct_msg(r, "admin_users.created")));
-        json_object_set_new(m, "created", out);
+    if (out.err == GK_ERR_OK) {
+        json_object_set_new(m, "notice", json_string(gk_call_msg(&call, "admin_users.created")));
+        json_object_set(m, "created", out.view);
+        gk_outcome_clear(&out);
         render_admin_users(r, 200, m);
         return;
     }
@@ -335,7 +364,6 @@ void gk_h_page_admin_users_post(gk_request *r)
     keep_values(r, m, kept);
     const char *role = gk_form_get(r, "role");
     if (role) json_object_set_new(obj(m, "selected"), role, json_true());
-    add_errors(m, errors);
-    set_error(r, m, e);
+    refused(r, m, &out);
     render_admin_users(r, 200, m);
 }

@@ -1,0 +1,357 @@
+/* The registry's reads (see registry.h). */
+#include "db/registry.h"
+
+#include "db/db.h"
+#include "log.h"
+#include "render/buf.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define FEED_COLUMNS                                                                           \
+    "SELECT e.id, e.certificate_number, e.event, e.reason, e.order_reference,"                 \
+    " to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"                     \
+    " to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'),"                       \
+    " c.manufacturer, c.model_name, c.type_name, c.category_id"                                \
+    " FROM certificate_events e JOIN certificates c ON c.number = e.certificate_number"
+
+static const gk_stmt stmts[] = {
+    {"registry_feed_first", FEED_COLUMNS " ORDER BY e.at DESC, e.id DESC LIMIT $1"},
+    {"registry_feed_after",
+     FEED_COLUMNS " WHERE (e.at, e.id) < (($2::timestamp) AT TIME ZONE 'UTC', $3::bigint)"
+                  " ORDER BY e.at DESC, e.id DESC LIMIT $1"},
+    {"registry_decision_median",
+     "SELECT count(*), percentile_cont(0.5) WITHIN GROUP"
+     " (ORDER BY (e.at AT TIME ZONE 'UTC')::date - a.filing_date)"
+     " FROM application_events e JOIN applications a ON a.id = e.application_id"
+     " WHERE e.to_status IN ('granted', 'rejected') AND a.filing_date IS NOT NULL"
+     " AND ($1::date IS NULL OR (e.at AT TIME ZONE 'UTC')::date >= $1::date)"
+     " AND ($2::date IS NULL OR (e.at AT TIME ZONE 'UTC')::date <= $2::date)"},
+    {"registry_categories",
+     "SELECT id, title_en, title_ja FROM device_categories ORDER BY sort_order, id"},
+    {"registry_cert_exists", "SELECT number, application_id, manufacturer, model_name,"
+                             " type_name, status FROM certificates WHERE number = $1"},
+    {"registry_cert_events",
+     "SELECT e.id, e.event, e.reason, e.order_reference,"
+     " to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS \"UTC\"'), u.name, u.email"
+     " FROM certificate_events e LEFT JOIN users u ON u.id = e.actor_id"
+     " WHERE e.certificate_number = $1 ORDER BY e.at, e.id"},
+    {"registry_cert_audit",
+     "SELECT l.seq, to_char(l.at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS \"UTC\"'), l.actor,"
+     " l.action, l.object, l.detail::text"
+     " FROM audit_log l WHERE l.object = 'certificate:' || $1"
+     " OR l.object = (SELECT 'application:' || c.application_id FROM certificates c"
+     "                WHERE c.number = $1 AND c.application_id IS NOT NULL)"
+     " ORDER BY l.seq"},
+};
+
+/* The export's cursor statements run on the export's own connection, inside its transaction. */
+#define EXPORT_BEGIN "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
+#define EXPORT_DECLARE "DECLARE gk_export NO SCROLL CURSOR FOR "
+#define EXPORT_FETCH "FETCH 500 FROM gk_export" /* GK_REGISTRY_EXPORT_BATCH */
+#define EXPORT_COMMIT "COMMIT"
+
+void gk_registry_db_register(void)
+{
+    gk_db_register(stmts, sizeof stmts / sizeof *stmts);
+}
+
+/* NULL: unreachable. A failed statement is logged as a bug and cleared. */
+static gk_error check(PGresult **res, const char *what)
+{
+    if (!*res) return GK_ERR_UNAVAILABLE;
+    if (gk_db_ok(*res)) return GK_ERR_OK;
+    gk_log("bug", what, json_pack("{s:s}", "error", PQresultErrorMessage(*res)));
+    PQclear(*res);
+    *res = NULL;
+    return GK_ERR_INTERNAL;
+}
+
+static const char *opt(const PGresult *res, int i, int col)
+{
+    return PQgetisnull(res, i, col) ? NULL : PQgetvalue(res, i, col);
+}
+
+/* Rows of a LIST/EXPORT result, at most `max`, as API items. */
+static json_t *cert_rows(const PGresult *res, int max, bool staff)
+{
+    int n = PQntuples(res);
+    if (n > max) n = max;
+    json_t *items = json_array();
+    for (int i = 0; items && i < n; i++) {
+        json_t *row = gk_cert_row_json(res, i, staff);
+        if (!row || json_array_append_new(items, row)) {
+            json_decref(items);
+            items = NULL;
+        }
+    }
+    return items;
+}
+
+gk_error gk_registry_db_page(const gk_cert_query *q, bool staff, json_t **items, char *next,
+                             size_t next_size)
+{
+    *items = NULL;
+    if (next_size) next[0] = '\0';
+    gk_cert_sql s;
+    if (gk_cert_sql_build(q, GK_CERT_SQL_LIST, &s)) return GK_ERR_INTERNAL;
+    PGresult *res = gk_cert_search_exec(gk_db_read_conn(), &s);
+    gk_cert_sql_free(&s);
+    gk_error e = check(&res, "certificate search failed");
+    if (e != GK_ERR_OK) return e;
+    int n = PQntuples(res), shown = n > q->limit ? q->limit : n;
+    *items = cert_rows(res, shown, staff);
+    if (*items && n > q->limit) {
+        gk_date d;
+        if (gk_date_parse(PQgetvalue(res, shown - 1, GK_CERT_COL_GRANTED_ON), &d))
+            gk_cert_cursor_make(q, d, PQgetvalue(res, shown - 1, GK_CERT_COL_NUMBER), next,
+                                next_size);
+    }
+    PQclear(res);
+    return *items ? GK_ERR_OK : GK_ERR_INTERNAL;
+}
+
+static json_t *count_item(const char *key, const char *value, long long n)
+{
+    return json_pack("{s:s, s:I}", key, value, "count", (json_int_t)n);
+}
+
+gk_error gk_registry_db_stats(const gk_cert_query *q, json_t **out)
+{
+    *out = NULL;
+    gk_cert_sql s;
+    if (gk_cert_sql_build(q, GK_CERT_SQL_STATS, &s)) return GK_ERR_INTERNAL;
+    PGconn *c = gk_db_read_conn();
+    PGresult *res = gk_cert_search_exec(c, &s);
+    gk_cert_sql_free(&s);
+    gk_error e = check(&res, "stats query failed");
+    if (e != GK_ERR_OK) return e;
+    json_t *month = json_array(), *cat = json_array(), *basis = json_array(),
+           *rules = json_array(), *status = json_array();
+    long long total = 0;
+    for (int i = 0; i < PQntuples(res); i++) {
+        int g = atoi(PQgetvalue(res, i, 0));
+        long long n = atoll(PQgetvalue(res, i, 7));
+        switch (g) { /* the GROUPING() bitmask of each grouping set (certificate_search.c) */
+        case 31: json_array_append_new(month, count_item("month", PQgetvalue(res, i, 1), n)); break;
+        case 47: json_array_append_new(cat, count_item("category", PQgetvalue(res, i, 2), n)); break;
+        case 55: json_array_append_new(basis, count_item("basis", PQgetvalue(res, i, 3), n)); break;
+        case 57:
+            json_array_append_new(rules, json_pack("{s:s, s:b, s:I}", "rule_set",
+                                                   PQgetvalue(res, i, 4), "grandfathered",
+                                                   !strcmp(PQgetvalue(res, i, 5), "t"),
+                                                   "count", (json_int_t)n));
+            break;
+        case 62: json_array_append_new(status, count_item("status", PQgetvalue(res, i, 6), n)); break;
+        case 63: total = n; break;
+        default: break;
+        }
+    }
+    PQclear(res);
+
+    char from[GK_DATE_BUF], to[GK_DATE_BUF];
+    const char *v[] = {q->granted_from != GK_DATE_NONE ? gk_date_format(q->granted_from, from) : NULL,
+                       q->granted_to != GK_DATE_NONE ? gk_date_format(q->granted_to, to) : NULL};
+    PGresult *m = gk_db_exec(c, "registry_decision_median", 2, v);
+    e = check(&m, "median query failed");
+    if (e != GK_ERR_OK) {
+        json_decref(month), json_decref(cat), json_decref(basis), json_decref(rules),
+            json_decref(status);
+        return e;
+    }
+    json_t *median = PQgetisnull(m, 0, 1) ? json_null() : json_real(atof(PQgetvalue(m, 0, 1)));
+    json_t *decisions = json_pack("{s:I, s:o}", "count", (json_int_t)atoll(PQgetvalue(m, 0, 0)),
+                                  "median_days_to_decision", median);
+    PQclear(m);
+    *out = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o}", "total", (json_int_t)total,
+                     "by_month", month, "by_category", cat, "by_basis", basis, "by_rule_set",
+                     rules, "by_status", status, "decisions", decisions);
+    return *out ? GK_ERR_OK : GK_ERR_INTERNAL;
+}
+
+gk_error gk_registry_db_feed(int limit, const char *after_at, const char *after_id,
+                             json_t **rows)
+{
+    *rows = NULL;
+    char lim[16];
+    snprintf(lim, sizeof lim, "%d", limit);
+    PGresult *res;
+    if (after_at && after_id) {
+        const char *v[] = {lim, after_at, after_id};
+        res = gk_db_exec(gk_db_read_conn(), "registry_feed_after", 3, v);
+    } else {
+        const char *v[] = {lim};
+        res = gk_db_exec(gk_db_read_conn(), "registry_feed_first", 1, v);
+    }
+    gk_error e = check(&res, "feed query failed");
+    if (e != GK_ERR_OK) return e;
+    json_t *a = json_array();
+    for (int i = 0; a && i < PQntuples(res); i++) {
+        json_t *row = json_pack(
+            "{s:s, s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:s?, s:s}", "id",
+            PQgetvalue(res, i, 0), "number", PQgetvalue(res, i, 1), "event",
+            PQgetvalue(res, i, 2), "reason", opt(res, i, 3), "order_reference", opt(res, i, 4),
+            "updated", PQgetvalue(res, i, 5), "at_us", PQgetvalue(res, i, 6), "manufacturer",
+            PQgetvalue(res, i, 7), "model_name", PQgetvalue(res, i, 8), "type_name",
+            opt(res, i, 9), "category", PQgetvalue(res, i, 10));
+        if (!row || json_array_append_new(a, row)) {
+            json_decref(a);
+            a = NULL;
+        }
+    }
+    PQclear(res);
+    *rows = a;
+    return a ? GK_ERR_OK : GK_ERR_INTERNAL;
+}
+
+gk_error gk_registry_db_categories(json_t **rows)
+{
+    *rows = NULL;
+    PGresult *res = gk_db_exec(gk_db_read_conn(), "registry_categories", 0, NULL);
+    gk_error e = check(&res, "categories query failed");
+    if (e != GK_ERR_OK) return e;
+    json_t *a = json_array();
+    for (int i = 0; a && i < PQntuples(res); i++)
+        json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "id", PQgetvalue(res, i, 0),
+                                           "title_en", PQgetvalue(res, i, 1), "title_ja",
+                                           PQgetvalue(res, i, 2)));
+    PQclear(res);
+    *rows = a;
+    return a ? GK_ERR_OK : GK_ERR_INTERNAL;
+}
+
+gk_error gk_registry_db_cert_audit(const char *number, json_t **out)
+{
+    *out = NULL;
+    const char *v[] = {number};
+    PGconn *c = gk_db_read_conn();
+    PGresult *cert = gk_db_exec(c, "registry_cert_exists", 1, v);
+    gk_error e = check(&cert, "certificate lookup failed");
+    if (e != GK_ERR_OK) return e;
+    if (PQntuples(cert) == 0) {
+        PQclear(cert);
+        return GK_ERR_NOT_FOUND;
+    }
+    json_t *model = json_pack("{s:s, s:s?, s:s, s:s, s:s?, s:s}", "number", PQgetvalue(cert, 0, 0),
+                              "application_id", opt(cert, 0, 1), "manufacturer",
+                              PQgetvalue(cert, 0, 2), "model_name", PQgetvalue(cert, 0, 3),
+                              "type_name", opt(cert, 0, 4), "status", PQgetvalue(cert, 0, 5));
+    PQclear(cert);
+    PGresult *ev = gk_db_exec(c, "registry_cert_events", 1, v);
+    e = check(&ev, "certificate events query failed");
+    PGresult *au = NULL;
+    if (e == GK_ERR_OK) {
+        au = gk_db_exec(c, "registry_cert_audit", 1, v);
+        e = check(&au, "certificate audit query failed");
+    }
+    if (e != GK_ERR_OK || !model) {
+        if (ev) PQclear(ev);
+        if (au) PQclear(au);
+        json_decref(model);
+        return GK_ERR_INTERNAL; /* the certificate was read: the database is there */
+    }
+    json_t *events = json_array(), *audit = json_array();
+    for (int i = 0; i < PQntuples(ev); i++)
+        json_array_append_new(
+            events, json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s?, s:s?}", "id", PQgetvalue(ev, i, 0),
+                              "event", PQgetvalue(ev, i, 1), "reason", opt(ev, i, 2),
+                              "order_reference", opt(ev, i, 3), "at", PQgetvalue(ev, i, 4),
+                              "actor_name", opt(ev, i, 5), "actor_email", opt(ev, i, 6)));
+    for (int i = 0; i < PQntuples(au); i++)
+        json_array_append_new(
+            audit, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s}", "seq", PQgetvalue(au, i, 0),
+                             "at", PQgetvalue(au, i, 1), "actor", PQgetvalue(au, i, 2), "action",
+                             PQgetvalue(au, i, 3), "object", opt(au, i, 4), "detail",
+                             PQgetvalue(au, i, 5)));
+    PQclear(ev);
+    PQclear(au);
+    json_object_set_new(model, "events", events);
+    json_object_set_new(model, "audit", audit);
+    *out = model;
+    return GK_ERR_OK;
+}
+
+/* ---- export cursor ----------------------------------------------------------------------- */
+
+struct gk_registry_export {
+    PGconn *conn;
+    bool done;
+};
+
+gk_registry_export *gk_registry_export_open(const gk_cert_query *q, gk_error *err)
+{
+    *err = GK_ERR_INTERNAL;
+    gk_registry_export *x = calloc(1, sizeof *x);
+    if (!x) return NULL;
+    x->conn = gk_db_open_dedicated(true);
+    if (!x->conn) {
+        free(x);
+        *err = GK_ERR_UNAVAILABLE;
+        return NULL;
+    }
+    gk_cert_sql s;
+    if (gk_cert_sql_build(q, GK_CERT_SQL_EXPORT, &s)) {
+        gk_registry_export_close(x);
+        return NULL;
+    }
+    gk_buf decl = GK_BUF_INIT;
+    gk_buf_puts(&decl, EXPORT_DECLARE);
+    gk_buf_puts(&decl, gk_buf_cstr(&s.sql));
+    bool ok = false;
+    PGresult *r = PQexec(x->conn, EXPORT_BEGIN);
+    if (r && PQresultStatus(r) == PGRES_COMMAND_OK && !decl.failed) {
+        PQclear(r);
+        r = PQexecParams(x->conn, gk_buf_cstr(&decl), s.n, NULL, s.values, NULL, NULL, 0);
+        ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+    }
+    if (!ok)
+        gk_log("error", "export cursor failed",
+               json_pack("{s:s}", "error",
+                         r ? PQresultErrorMessage(r) : PQerrorMessage(x->conn)));
+    if (r) PQclear(r);
+    gk_buf_free(&decl);
+    gk_cert_sql_free(&s);
+    if (!ok) {
+        gk_registry_export_close(x);
+        return NULL;
+    }
+    *err = GK_ERR_OK;
+    return x;
+}
+
+gk_error gk_registry_export_fetch(gk_registry_export *x, bool staff, json_t **rows, bool *last)
+{
+    *rows = NULL;
+    *last = true;
+    if (x->done) {
+        *rows = json_array();
+        return *rows ? GK_ERR_OK : GK_ERR_INTERNAL;
+    }
+    PGresult *res = PQexec(x->conn, EXPORT_FETCH);
+    if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
+        gk_log("error", "export fetch failed",
+               json_pack("{s:s}", "error", res ? PQresultErrorMessage(res) : "no result"));
+        if (res) PQclear(res);
+        return GK_ERR_INTERNAL;
+    }
+    int n = PQntuples(res);
+    *rows = cert_rows(res, n, staff);
+    PQclear(res);
+    if (!*rows) return GK_ERR_INTERNAL;
+    if (n < GK_REGISTRY_EXPORT_BATCH) {
+        PGresult *end = PQexec(x->conn, EXPORT_COMMIT);
+        if (end) PQclear(end);
+        x->done = true;
+    } else {
+        *last = false;
+    }
+    return GK_ERR_OK;
+}
+
+void gk_registry_export_close(gk_registry_export *x)
+{
+    if (!x) return;
+    gk_db_close_dedicated(x->conn); /* ends the transaction with the connection */
+    free(x);
+}

@@ -1,0 +1,733 @@
+/* Accounts (see accounts.h). */
+#include "service/accounts.h"
+
+#include "app.h"
+#include "auth/throttle.h"
+#include "auth/validate.h"
+#include "crypto/audit_chain.h"
+#include "crypto/password.h"
+#include "db/accounts.h"
+#include "db/db.h"
+#include "db/users.h"
+#include "log.h"
+#include "util/hex.h"
+
+#include <arpa/inet.h>
+#include <openssl/rand.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define LABEL_BYTES 1200 /* 300 code points of up to 4 bytes; the label check counts them */
+#define PASSWORD_BYTES (GK_PASSWORD_MAX_BYTES + 1)
+
+const gk_field gk_signup_fields[7] = {
+    {"organization.name", GK_F_STRING, true, LABEL_BYTES, NULL, GK_AT(gk_signup_input, org_name), false},
+    {"organization.name_ja", GK_F_STRING, false, LABEL_BYTES, NULL, GK_AT(gk_signup_input, org_name_ja), true},
+    {"organization.corporate_number", GK_F_STRING, false, 64, NULL,
+     GK_AT(gk_signup_input, corporate_number), true},
+    {"organization.representative", GK_F_STRING, true, LABEL_BYTES, NULL,
+     GK_AT(gk_signup_input, representative), false},
+    {"user.email", GK_F_STRING, true, 254, NULL, GK_AT(gk_signup_input, email), false},
+    {"user.password", GK_F_STRING, true, PASSWORD_BYTES, NULL, GK_AT(gk_signup_input, password), false},
+    {"user.name", GK_F_STRING, true, LABEL_BYTES, NULL, GK_AT(gk_signup_input, name), false},
+};
+
+const gk_field gk_signin_fields[2] = {
+    {"email", GK_F_STRING, true, 254, NULL, GK_AT(gk_signin_input, email), false},
+    {"password", GK_F_STRING, true, PASSWORD_BYTES, NULL, GK_AT(gk_signin_input, password), false},
+};
+
+const gk_field gk_password_fields[2] = {
+    {"current_password", GK_F_STRING, true, PASSWORD_BYTES, NULL,
+     GK_AT(gk_password_input, current_password), false},
+    {"new_password", GK_F_STRING, true, PASSWORD_BYTES, NULL,
+     GK_AT(gk_password_input, new_password), false},
+};
+
+static const char *const roles[] = {"manufacturer", "examiner", "regulator", "admin", NULL};
+const gk_field gk_user_fields[5] = {
+    {"email", GK_F_STRING, true, 254, NULL, GK_AT(gk_user_input, email), false},
+    {"password", GK_F_STRING, true, PASSWORD_BYTES, NULL, GK_AT(gk_user_input, password), false},
+    {"name", GK_F_STRING, true, LABEL_BYTES, NULL, GK_AT(gk_user_input, name), false},
+    {"role", GK_F_ENUM, true, 0, roles, GK_AT(gk_user_input, role), false},
+    {"organization_id", GK_F_STRING, false, 64, NULL, GK_AT(gk_user_input, organization_id), true},
+};
+
+const gk_field gk_token_fields[2] = {
+    {"name", GK_F_STRING, true, LABEL_BYTES, NULL, GK_AT(gk_token_input, name), false},
+    {"expires_on", GK_F_DATE, false, 0, NULL, GK_AT(gk_token_input, expires_on), true},
+};
+
+/* Optional form fields arrive as "" when left empty: treat as absent. */
+static const char *opt(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
+static void check_label(gk_outcome *out, const gk_call *call, const char *field, const char *v)
+{
+    if (v && !gk_auth_label_valid(v)) gk_field_err(out, call, field, "field.label_invalid");
+}
+
+static void check_email(gk_outcome *out, const gk_call *call, const char *field, const char *v)
+{
+    if (v && !gk_auth_email_valid(v)) gk_field_err(out, call, field, "field.email_invalid");
+}
+
+static void check_password(gk_outcome *out, const gk_call *call, const char *field,
+                           const char *v)
+{
+    const char *policy = v ? gk_password_policy_check(v) : NULL;
+    if (policy) gk_field_err(out, call, field, policy);
+}
+
+/* The field errors collected so far (the adapter's and the checks') fail the operation. */
+static bool invalid(gk_outcome *out)
+{
+    if (!out->errors || !json_array_size(out->errors)) return false;
+    out->err = GK_ERR_VALIDATION;
+    out->status = gk_error_status(out->err);
+    return true;
+}
+
+static char *hash_password(const char *pw)
+{
+    char *h = NULL;
+    return gk_password_hash(pw, &h) ? h : NULL;
+}
+
+static void fail(gk_outcome *out, const gk_call *call, gk_error e)
+{
+    gk_fail(out, call, e, NULL, NULL);
+}
+
+/* ---- sign-up --------------------------------------------------------------------------- */
+
+typedef struct {
+    const gk_signup_input *in;
+    const char *org_name_ja, *corporate_number, *hash;
+    char org_id[64];
+    char *user_id;
+    gk_error error;
+    const char *field;
+} signup_ctx;
+
+static gk_tx_status signup_tx(PGconn *c, void *vctx)
+{
+    signup_ctx *ctx = vctx;
+    free(ctx->user_id);
+    ctx->user_id = NULL;
+    const char *v[] = {ctx->in->org_name, ctx->org_name_ja, ctx->corporate_number,
+                       ctx->in->representative};
+    PGresult *res = gk_db_exec(c, GK_SQL_ORG_INSERT, 4, v);
+    if (res && !gk_db_ok(res) && !strcmp(gk_db_sqlstate(res), "23505")) {
+        PQclear(res);
+        ctx->error = GK_ERR_ALREADY_EXISTS;
+        ctx->field = "organization.corporate_number";
+        return GK_TX_ABORT;
+    }
+    gk_tx_status st = gk_tx_check(res, "org_insert");
+    if (st == GK_TX_OK) snprintf(ctx->org_id, sizeof ctx->org_id, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    if (st != GK_TX_OK) return st;
+    const char *field = NULL;
+    gk_error e = gk_users_insert(c, ctx->in->email, ctx->in->name, "manufacturer", ctx->org_id,
+                                 ctx->hash, &ctx->user_id, &field);
+    if (e == GK_ERR_UNAVAILABLE) return GK_TX_UNAVAILABLE;
+    if (e != GK_ERR_OK) {
+        ctx->error = e;
+        ctx->field = e == GK_ERR_ALREADY_EXISTS ? "user.email" : "user";
+        return e == GK_ERR_INTERNAL ? GK_TX_HARD : GK_TX_ABORT;
+    }
+    char object[96];
+    snprintf(object, sizeof object, "organization:%s", ctx->org_id);
+    json_t *detail = json_pack("{s:s}", "user_id", ctx->user_id);
+    st = detail ? gk_audit_append(c, ctx->user_id, "account.signup", object, detail) : GK_TX_HARD;
+    json_decref(detail);
+    return st;
+}
+
+void gk_svc_accounts_signup(const gk_call *call, const gk_signup_input *in, gk_outcome *out)
+{
+    signup_ctx ctx = {.in = in, .error = GK_ERR_OK};
+    ctx.org_name_ja = opt(in->org_name_ja);
+    ctx.corporate_number = opt(in->corporate_number);
+    check_label(out, call, "organization.name", in->org_name);
+    check_label(out, call, "organization.name_ja", ctx.org_name_ja);
+    check_label(out, call, "organization.representative", in->representative);
+    check_label(out, call, "user.name", in->name);
+    check_email(out, call, "user.email", in->email);
+    check_password(out, call, "user.password", in->password);
+    if (ctx.corporate_number && !gk_auth_corporate_number_valid(ctx.corporate_number))
+        gk_field_err(out, call, "organization.corporate_number", "field.corporate_number_invalid");
+    if (invalid(out)) return;
+
+    char *hash = hash_password(in->password);
+    if (!hash) {
+        fail(out, call, GK_ERR_INTERNAL);
+        return;
+    }
+    ctx.hash = hash;
+    gk_tx_status st = gk_tx_run(GK_TX_READ_COMMITTED, signup_tx, &ctx);
+    free(hash);
+    if (st == GK_TX_ABORT) {
+        gk_fail(out, call, ctx.error, ctx.field,
+                ctx.error == GK_ERR_ALREADY_EXISTS
+                    ? (!strcmp(ctx.field, "user.email") ? "field.email_taken"
+                                                        : "field.corporate_number_taken")
+                    : "field.invalid");
+    } else if (st != GK_TX_OK) {
+        gk_outcome_finish(out, st);
+    } else {
+        out->view = json_pack(
+            "{s:{s:s, s:s, s:s?, s:s?, s:s}, s:{s:s, s:s, s:s, s:s, s:s}}", "organization",
+            "id", ctx.org_id, "name", in->org_name, "name_ja", ctx.org_name_ja,
+            "corporate_number", ctx.corporate_number, "representative", in->representative,
+            "user", "id", ctx.user_id, "email", in->email, "name", in->name, "role",
+            "manufacturer", "organization_id", ctx.org_id);
+        if (!out->view) fail(out, call, GK_ERR_INTERNAL);
+    }
+    free(ctx.user_id);
+}
+
+/* ---- sessions -------------------------------------------------------------------------- */
+
+static bool hex_of_token_hash(const char *token, char hex[2 * GK_SHA256_LEN + 1])
+{
+    unsigned char h[GK_SHA256_LEN];
+    return gk_token_hash(token, h) && gk_hex_encode(h, sizeof h, hex, 2 * GK_SHA256_LEN + 1);
+}
+
+static const char *inet_or_null(const char *addr)
+{
+    unsigned char buf[sizeof(struct in6_addr)];
+    if (addr && (inet_pton(AF_INET, addr, buf) == 1 || inet_pton(AF_INET6, addr, buf) == 1))
+        return addr;
+    return NULL;
+}
+
+/* The caller's cookie session, or NULL (Bearer callers and anonymous ones have none). */
+static const char *own_session(const gk_call *call)
+{
+    return call->user.via_cookie ? call->user.session_id : NULL;
+}
+
+typedef struct {
+    const char *old_session, *user_id, *token_hash, *secret_hex, *addr, *reset_key;
+    char idle[24], absolute[24];
+    char id[24];
+} session_ctx;
+
+/* End the old session, store the new one and forget the account's failed sign-ins: the
+ * session swap is one change (a planted cookie is never carried into a signed-in session). */
+static gk_tx_status session_tx(PGconn *c, void *vctx)
+{
+    session_ctx *s = vctx;
+    PGresult *res;
+    gk_tx_status st;
+    if (s->old_session) {
+        const char *v[] = {s->old_session};
+        res = gk_db_exec(c, GK_SQL_SESSION_DELETE, 1, v);
+        st = gk_tx_check(res, "session_delete");
+        PQclear(res);
+        if (st != GK_TX_OK) return st;
+    }
+    const char *v[] = {s->token_hash, s->user_id, s->secret_hex, s->idle, s->absolute, s->addr};
+    res = gk_db_exec(c, GK_SQL_SESSION_INSERT, 6, v);
+    st = gk_tx_check(res, "session_insert");
+    if (st == GK_TX_OK && PQntuples(res) != 1) st = GK_TX_HARD;
+    if (st == GK_TX_OK) snprintf(s->id, sizeof s->id, "%s", PQgetvalue(res, 0, 0));
+    PQclear(res);
+    if (st != GK_TX_OK || !s->reset_key) return st;
+    res = gk_db_exec(c, GK_SQL_THROTTLE_RESET, 1, &s->reset_key);
+    st = gk_tx_check(res, "throttle_reset");
+    PQclear(res);
+    return st;
+}
+
+static void start_session(const gk_call *call, const gk_principal *who, const char *reset_key,
+                          gk_session_grant *g, gk_outcome *out)
+{
+    memset(g, 0, sizeof *g);
+    session_ctx s = {.old_session = own_session(call),
+                     .user_id = who->id,
+                     .addr = inet_or_null(call->client_addr),
+                     .reset_key = reset_key};
+    char hex[2 * GK_SHA256_LEN + 1], secret_hex[65];
+    if (!gk_token_new(g->token) || !hex_of_token_hash(g->token, hex) ||
+        RAND_bytes(g->csrf_secret, sizeof g->csrf_secret) != 1 ||
+        !gk_hex_encode(g->csrf_secret, sizeof g->csrf_secret, secret_hex, sizeof secret_hex)) {
+        fail(out, call, GK_ERR_INTERNAL);
+        return;
+    }
+    s.token_hash = hex;
+    s.secret_hex = secret_hex;
+    snprintf(s.idle, sizeof s.idle, "%u", gk_app.config.session_idle_s);
+    snprintf(s.absolute, sizeof s.absolute, "%u", gk_app.config.session_absolute_s);
+    gk_tx_status st = gk_tx_run(GK_TX_READ_COMMITTED, session_tx, &s);
+    if (st != GK_TX_OK) {
+        gk_outcome_finish(out, st);
+        return;
+    }
+    snprintf(g->id, sizeof g->id, "%s", s.id);
+    gk_arena *a = call->arena;
+    g->user = (gk_principal){.id = gk_arena_strdup(a, who->id),
+                             .email = gk_arena_strdup(a, who->email),
+                             .name = gk_arena_strdup(a, who->name),
+                             .organization_id = gk_arena_strdup(a, who->organization_id),
+                             .role = who->role,
+                             .via_cookie = true};
+    if (!g->user.id || !g->user.email || !g->user.name) fail(out, call, GK_ERR_INTERNAL);
+}
+
+void gk_svc_accounts_session_start(const gk_call *call, const gk_principal *who,
+                                   gk_session_grant *g, gk_outcome *out)
+{
+    start_session(call, who, NULL, g, out);
+}
+
+void gk_svc_accounts_sign_out(const gk_call *call, gk_outcome *out)
+{
+    const char *sid = own_session(call);
+    if (!sid) return;
+    PGconn *c = gk_db_conn();
+    if (!c) {
+        fail(out, call, GK_ERR_UNAVAILABLE);
+        return;
+    }
+    const char *v[] = {sid};
+    PGresult *res = gk_db_exec(c, GK_SQL_SESSION_DELETE, 1, v);
+    if (!res) {
+        fail(out, call, GK_ERR_UNAVAILABLE);
+        return;
+    }
+    bool ok = gk_db_ok(res);
+    PQclear(res);
+    if (!ok) fail(out, call, GK_ERR_INTERNAL);
+}
+
+typedef struct {
+    char account[300], addr[300];
+    const char *account_key, *addr_key;
+} throttle_keys;
+
+static void keys_for(const gk_call *call, const char *email, throttle_keys *k)
+{
+    k->account_key = gk_throttle_key(k->account, sizeof k->account, "account", email)
+                         ? k->account : NULL;
+    k->addr_key = gk_throttle_key(k->addr, sizeof k->addr, "addr", call->client_addr)
+                      ? k->addr : NULL;
+}
+
+/* A failed sign-in: counted, then refused. */
+static void failed(const gk_call *call, const throttle_keys *k, gk_outcome *out)
+{
+    gk_error e = gk_throttle_record_failure(k->account_key, k->addr_key);
+    fail(out, call, e == GK_ERR_OK ? GK_ERR_BAD_CREDENTIALS : e);
+}
+
+/* Store a stronger hash of a password that just verified. Failure is logged, not fatal:
+ * the old hash still works. */
+static void rehash(PGconn *c, const char *user_id, const char *pw)
+{
+    char *h = hash_password(pw);
+    if (!h) return;
+    const char *v[] = {user_id, h};
+    PGresult *res = gk_db_exec(c, GK_SQL_USER_SET_PASSWORD, 2, v);
+    if (!res || !gk_db_ok(res))
+        gk_log("warn", "password rehash not stored", json_pack("{s:s}", "user_id", user_id));
+    PQclear(res);
+    free(h);
+}
+
+void gk_svc_accounts_sign_in(const gk_call *call, const gk_signin_input *in,
+                             gk_session_grant *g, long *retry_after, gk_outcome *out)
+{
+    *retry_after = 0;
+    memset(g, 0, sizeof *g);
+    if (invalid(out)) return;
+    PGconn *c = gk_db_conn();
+    if (!c) {
+        fail(out, call, GK_ERR_UNAVAILABLE);
+        return;
+    }
+    throttle_keys k;
+    keys_for(call, in->email, &k);
+    gk_error e = gk_throttle_check(c, k.account_key, k.addr_key, retry_after);
+    if (e != GK_ERR_OK) {
+        fail(out, call, e);
+        return;
+    }
+    const char *v[] = {in->email};
+    PGresult *res = gk_db_exec(c, GK_SQL_USER_BY_EMAIL, 1, v);
+    if (!res) {
+        fail(out, call, GK_ERR_UNAVAILABLE);
+        return;
+    }
+    if (!gk_db_ok(res)) {
+        gk_log("error", "user lookup failed", json_pack("{s:s}", "sqlstate", gk_db_sqlstate(res)));
+        PQclear(res);
+        fail(out, call, GK_ERR_INTERNAL);
+        return;
+    }
+    if (PQntuples(res) != 1) {
+        PQclear(res);
+        gk_password_verify_dummy(in->password); /* the same work as for a real account */
+        failed(call, &k, out);
+        return;
+    }
+    bool needs_rehash = false;
+    gk_password_result pr = gk_password_verify(in->password, PQgetvalue(res, 0, 5), &needs_rehash);
+    if (pr == GK_PASSWORD_MALFORMED)
+        gk_log("bug", "stored password hash is malformed",
+               json_pack("{s:s}", "user_id", PQgetvalue(res, 0, 0)));
+    if (pr != GK_PASSWORD_MATCH) {
+        PQclear(res);
+        if (pr == GK_PASSWORD_FAILURE)
+            fail(out, call, GK_ERR_INTERNAL);
+        else
+            failed(call, &k, out);
+        return;
+    }
+    gk_principal who = {.id = gk_arena_strdup(call->arena, PQgetvalue(res, 0, 0)),
+                        .email = gk_arena_strdup(call->arena, PQgetvalue(res, 0, 1)),
+                        .name = gk_arena_strdup(call->arena, PQgetvalue(res, 0, 2)),
+                        .role = gk_role_parse(PQgetvalue(res, 0, 3)),
+                        .organization_id = PQgetisnull(res, 0, 4)
+                                               ? NULL
+                                               : gk_arena_strdup(call->arena, PQgetvalue(res, 0, 4))};
+    PQclear(res);
+    if (!who.id || !who.email || !who.name || who.role == GK_ROLE_ANON) {
+        fail(out, call, GK_ERR_INTERNAL);
+        return;
+    }
+    if (needs_rehash) rehash(c, who.id, in->password);
+    start_session(call, &who, k.account_key, g, out);
+}
+
+/* ---- password change ------------------------------------------------------------------- */
+
+typedef struct {
+    const char *user_id, *hash, *keep_session;
+} password_ctx;
+
+static gk_tx_status password_tx(PGconn *c, void *vctx)
+{
+    password_ctx *p = vctx;
+    const char *sv[] = {p->user_id, p->hash};
+    PGresult *res = gk_db_exec(c, GK_SQL_USER_SET_PASSWORD, 2, sv);
+    gk_tx_status st = gk_tx_check(res, "user_set_password");
+    PQclear(res);
+    if (st != GK_TX_OK) return st;
+    /* Whoever else holds a session of this account (the reason to change it) is out. */
+    const char *dv[] = {p->user_id, p->keep_session};
+    res = gk_db_exec(c, GK_SQL_SESSIONS_DELETE_OTHERS, 2, dv);
+    st = gk_tx_check(res, "sessions_delete_others");
+    PQclear(res);
+    if (st != GK_TX_OK) return st;
+    char object[64];
+    snprintf(object, sizeof object, "user:%s", p->user_id);
+    return gk_audit_append(c, p->user_id, "account.password_change", object, NULL);
+}
+
+void gk_svc_accounts_password_change(const gk_call *call, const gk_password_input *in,
+                                     long *retry_after, gk_outcome *out)
+{
+    *retry_after = 0;
+    if (invalid(out)) return;
+    PGconn *c = gk_db_conn();
+    if (!c) {
+        fail(out, call, GK_ERR_UNAVAILABLE);
+        return;
+    }
+    throttle_keys k;
+    keys_for(call, call->user.email, &k);
+    gk_error e = gk_throttle_check(c, k.account_key, k.addr_key, retry_after);
+    if (e != GK_ERR_OK) {
+        fail(out, call, e);
+        return;
+    }
+    const char *v[] = {call->user.id};
+    PGresult *res = gk_db_exec(c, GK_SQL_USER_PASSWORD, 1, v);
+    if (!res) {
+        fail(out, call, GK_ERR_UNAVAILABLE);
+        return;
+    }
+    if (!gk_db_ok(res) || PQntuples(res) != 1) {
+        PQclear(res);
+        fail(out, call, GK_ERR_INTERNAL);
+        return;
+    }
+    gk_password_result pr = gk_password_verify(in->current_password, PQgetvalue(res, 0, 0), NULL);
+    PQclear(res);
+    if (pr == GK_PASSWORD_FAILURE) {
+        fail(out, call, GK_ERR_INTERNAL);
+        return;
+    }
+    if (pr != GK_PASSWORD_MATCH) {
+        e = gk_throttle_record_failure(k.account_key, k.addr_key);
+        if (e != GK_ERR_OK)
+            fail(out, call, e);
+        else
+            gk_fail(out, call, GK_ERR_VALIDATION, "current_password", "password.wrong");
+        return;
+    }
+    const char *policy = gk_password_policy_check(in->new_password);
+    if (policy) {
+        gk_fail(out, call, GK_ERR_VALIDATION, "new_password", policy);
+        return;
+    }
+    char *h = hash_password(in->new_password);
+    if (!h) {
+        fail(out, call, GK_ERR_INTERNAL);
+        return;
+    }
+    password_ctx p = {.user_id = call->user.id, .hash = h, .keep_session = own_session(call)};
+    gk_tx_status st = gk_tx_run(GK_TX_READ_COMMITTED, password_tx, &p);
+    free(h);
+    gk_outcome_finish(out, st);
+}
+
+/* ---- users (admin) --------------------------------------------------------------------- */
+
+typedef struct {
+    const gk_user_input *in;
+    const char *org, *hash, *actor;
+    char *id;
+    gk_error error;
+    const char *field;
+} user_ctx;
+
+static gk_tx_status user_tx(PGconn *c, void *vctx)
+{
+    user_ctx *u = vctx;
+    free(u->id);
+    u->id = NULL;
+    gk_error e = gk_users_insert(c, u->in->email, u->in->name, u->in->role, u->org, u->hash,
+                                 &u->id, &u->field);
+    if (e == GK_ERR_UNAVAILABLE) return GK_TX_UNAVAILABLE;
+    if (e != GK_ERR_OK) {
+        u->error = e;
+        return e == GK_ERR_INTERNAL ? GK_TX_HARD : GK_TX_ABORT;
+    }
+    char object[64];
+    snprintf(object, sizeof object, "user:%s", u->id);
+    json_t *detail = json_pack("{s:s}", "role", u->in->role);
+    gk_tx_status st = detail ? gk_audit_append(c, u->actor, "user.create", object, detail)
+                             : GK_TX_HARD;
+    json_decref(detail);
+    return st;
+}
+
+void gk_svc_accounts_user_create(const gk_call *call, const gk_user_input *in, gk_outcome *out)
+{
+    const char *org = opt(in->organization_id);
+    check_email(out, call, "email", in->email);
+    check_label(out, call, "name", in->name);
+    check_password(out, call, "password", in->password);
+    if (in->role && !strcmp(in->role, "manufacturer") && !org)
+        gk_field_err(out, call, "organization_id", "field.organization_required");
+    else if (in->role && strcmp(in->role, "manufacturer") && org)
+        gk_field_err(out, call, "organization_id", "field.organization_staff");
+    else if (org && !gk_auth_uuid_valid(org))
+        gk_field_err(out, call, "organization_id", "field.organization_unknown");
+    if (invalid(out)) return;
+    char *hash = hash_password(in->password);
+    if (!hash) {
+        fail(out, call, GK_ERR_INTERNAL);
+        return;
+    }
+    user_ctx u = {.in = in, .org = org, .hash = hash, .actor = call->user.id};
+    gk_tx_status st = gk_tx_run(GK_TX_READ_COMMITTED, user_tx, &u);
+    free(hash);
+    if (st == GK_TX_ABORT) {
+        if (u.error == GK_ERR_ALREADY_EXISTS)
+            gk_fail(out, call, u.error, "email", "field.email_taken");
+        else if (u.error == GK_ERR_VALIDATION)
+            gk_fail(out, call, u.error, u.field ? u.field : "user",
+                    u.field && !strcmp(u.field, "organization_id") ? "field.organization_unknown"
+                                                                   : "field.invalid");
+        else
+            fail(out, call, u.error);
+    } else if (st != GK_TX_OK) {
+        gk_outcome_finish(out, st);
+    } else {
+        out->view = json_pack("{s:s, s:s, s:s, s:s, s:s?}", "id", u.id, "email", in->email,
+                              "name", in->name, "role", in->role, "organization_id", org);
+        if (!out->view) fail(out, call, GK_ERR_INTERNAL);
+    }
+    free(u.id);
+}
+
+void gk_svc_accounts_users_list(const gk_call *call, const char *after, long limit,
+                                gk_outcome *out)
+{
+    if (after && !gk_auth_uuid_valid(after)) {
+        fail(out, call, GK_ERR_BAD_QUERY);
+        out->detail = gk_call_msg(call, "accounts.bad_cursor");
+        return;
+    }
+    PGconn *c = gk_db_conn();
+    if (!c) {
+        fail(out, call, GK_ERR_UNAVAILABLE);
+        return;
+    }
+    char lim[24];
+    snprintf(lim, sizeof lim, "%ld", limit);
+    const char *v[] = {after, lim};
+    PGresult *res = gk_db_exec(c, GK_SQL_USERS_LIST, 2, v);
+    if (!res || !gk_db_ok(res)) {
+        if (res) gk_tx_check(res, "users_list");
+        PQclear(res);
+        fail(out, call, res ? GK_ERR_INTERNAL : GK_ERR_UNAVAILABLE);
+        return;
+    }
+    json_t *items = json_array();
+    int n = PQntuples(res);
+    for (int i = 0; items && i < n; i++) {
+        json_t *u = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:b, s:s}", "id", PQgetvalue(res, i, 0),
+                              "email", PQgetvalue(res, i, 1), "name", PQgetvalue(res, i, 2),
+                              "role", PQgetvalue(res, i, 3), "organization_id",
+                              PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4),
+                              "disabled", PQgetvalue(res, i, 5)[0] == 't', "created_at",
+                              PQgetvalue(res, i, 6));
+        if (!u || json_array_append_new(items, u)) {
+            json_decref(items);
+            items = NULL;
+        }
+    }
+    json_t *next = n == limit && n > 0 ? json_string(PQgetvalue(res, n - 1, 0)) : json_null();
+    PQclear(res);
+    out->view = items ? json_pack("{s:o, s:o}", "items", items, "next", next) : NULL;
+    if (!out->view) {
+        json_decref(next);
+        fail(out, call, GK_ERR_INTERNAL);
+    }
+}
+
+/* ---- API tokens ------------------------------------------------------------------------ */
+
+static gk_date today_utc(void)
+{
+    time_t t = time(NULL);
+    struct tm tm;
+    gk_date d = GK_DATE_NONE;
+    if (gmtime_r(&t, &tm)) gk_date_from_ymd(tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, &d);
+    return d;
+}
+
+typedef struct {
+    const char *values[4];
+    const char *actor;
+    char id[64], created_at[40];
+} token_ctx;
+
+static gk_tx_status token_create_tx(PGconn *c, void *vctx)
+{
+    token_ctx *t = vctx;
+    PGresult *res = gk_db_exec(c, GK_SQL_TOKEN_INSERT, 4, t->values);
+    gk_tx_status st = gk_tx_check(res, "token_insert");
+    if (st == GK_TX_OK && PQntuples(res) != 1) st = GK_TX_HARD;
+    if (st == GK_TX_OK) {
+        snprintf(t->id, sizeof t->id, "%s", PQgetvalue(res, 0, 0));
+        snprintf(t->created_at, sizeof t->created_at, "%s", PQgetvalue(res, 0, 1));
+    }
+    PQclear(res);
+    if (st != GK_TX_OK) return st;
+    char object[96];
+    snprintf(object, sizeof object, "api_token:%s", t->id);
+    return gk_audit_append(c, t->actor, "api_token.create", object, NULL);
+}
+
+void gk_svc_accounts_token_create(const gk_call *call, const gk_token_input *in,
+                                  gk_outcome *out)
+{
+    check_label(out, call, "name", in->name);
+    if (in->expires_on != GK_DATE_NONE && in->expires_on < today_utc())
+        gk_field_err(out, call, "expires_on", "field.date_past");
+    if (invalid(out)) return;
+    char token[GK_TOKEN_LEN + 1], hex[2 * GK_SHA256_LEN + 1];
+    if (!gk_token_new(token) || !hex_of_token_hash(token, hex)) {
+        fail(out, call, GK_ERR_INTERNAL);
+        return;
+    }
+    char date[GK_DATE_BUF];
+    const char *exp = in->expires_on != GK_DATE_NONE ? gk_date_format(in->expires_on, date) : NULL;
+    token_ctx t = {.values = {call->user.id, in->name, hex, exp}, .actor = call->user.id};
+    gk_tx_status st = gk_tx_run(GK_TX_READ_COMMITTED, token_create_tx, &t);
+    if (st != GK_TX_OK) {
+        gk_outcome_finish(out, st);
+        return;
+    }
+    out->view = json_pack("{s:s, s:s, s:s, s:s?, s:s}", "id", t.id, "name", in->name, "token",
+                          token, "expires_on", exp, "created_at", t.created_at);
+    if (!out->view) fail(out, call, GK_ERR_INTERNAL);
+}
+
+void gk_svc_accounts_tokens_list(const gk_call *call, gk_outcome *out)
+{
+    PGconn *c = gk_db_conn();
+    if (!c) {
+        fail(out, call, GK_ERR_UNAVAILABLE);
+        return;
+    }
+    const char *v[] = {call->user.id};
+    PGresult *res = gk_db_exec(c, GK_SQL_TOKENS_LIST, 1, v);
+    if (!res || !gk_db_ok(res)) {
+        if (res) gk_tx_check(res, "tokens_list");
+        PQclear(res);
+        fail(out, call, res ? GK_ERR_INTERNAL : GK_ERR_UNAVAILABLE);
+        return;
+    }
+    json_t *items = json_array();
+    for (int i = 0; items && i < PQntuples(res); i++) {
+        json_t *t = json_pack("{s:s, s:s, s:s, s:s?, s:s?}", "id", PQgetvalue(res, i, 0),
+                              "name", PQgetvalue(res, i, 1), "created_at", PQgetvalue(res, i, 2),
+                              "expires_on", PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3),
+                              "last_used_at",
+                              PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4));
+        if (!t || json_array_append_new(items, t)) {
+            json_decref(items);
+            items = NULL;
+        }
+    }
+    PQclear(res);
+    out->view = items ? json_pack("{s:o, s:n}", "items", items, "next") : NULL;
+    if (!out->view) fail(out, call, GK_ERR_INTERNAL);
+}
+
+typedef struct {
+    const char *id, *owner;
+    bool found;
+} revoke_ctx;
+
+static gk_tx_status token_revoke_tx(PGconn *c, void *vctx)
+{
+    revoke_ctx *rv = vctx;
+    const char *v[] = {rv->id, rv->owner};
+    PGresult *res = gk_db_exec(c, GK_SQL_TOKEN_REVOKE, 2, v);
+    gk_tx_status st = gk_tx_check(res, "token_revoke");
+    rv->found = st == GK_TX_OK && PQntuples(res) == 1;
+    PQclear(res);
+    if (st != GK_TX_OK) return st;
+    if (!rv->found) return GK_TX_ABORT;
+    char object[96];
+    snprintf(object, sizeof object, "api_token:%s", rv->id);
+    return gk_audit_append(c, rv->owner, "api_token.revoke", object, NULL);
+}
+
+void gk_svc_accounts_token_revoke(const gk_call *call, const char *id, gk_outcome *out)
+{
+    if (!gk_auth_uuid_valid(id)) {
+        fail(out, call, GK_ERR_NOT_FOUND);
+        return;
+    }
+    revoke_ctx rv = {.id = id, .owner = call->user.id};
+    gk_tx_status st = gk_tx_run(GK_TX_READ_COMMITTED, token_revoke_tx, &rv);
+    if (st == GK_TX_ABORT && !rv.found)
+        fail(out, call, GK_ERR_NOT_FOUND);
+    else
+        gk_outcome_finish(out, st);
+}

@@ -1,0 +1,96 @@
+/* Accounts: sign-up of a manufacturer, sign-in and sign-out, password change, users (admin)
+ * and API tokens. Shared by the JSON API and the account pages: each operation has one
+ * field spec (gk_fields_read_into) that both read, so both refuse the same input alike.
+ *
+ * The adapter reads the fields into the input and their errors into out->errors; the
+ * operation adds its own checks to the same list (every bad field at once) and fails with
+ * GK_ERR_VALIDATION when the list is not empty. Passwords are hashed outside any
+ * transaction and never kept after the call. Changes of several rows (sign-up, password
+ * change, token revocation, ...) are one transaction with their audit entry. */
+#ifndef GK_SERVICE_ACCOUNTS_H
+#define GK_SERVICE_ACCOUNTS_H
+
+#include "crypto/token.h"
+#include "domain/date.h"
+#include "http/fields.h"
+#include "service/service.h"
+
+#include <stddef.h>
+
+#define GK_SPEC_N(spec) (sizeof spec / sizeof *spec)
+
+/* ---- sign-up: a manufacturer organisation and its first user -------------------------- */
+typedef struct {
+    const char *org_name, *org_name_ja, *corporate_number, *representative;
+    const char *email, *password, *name;
+} gk_signup_input;
+extern const gk_field gk_signup_fields[7];
+/* view {"organization": {...}, "user": {...}}. */
+void gk_svc_accounts_signup(const gk_call *call, const gk_signup_input *in, gk_outcome *out);
+
+/* ---- sessions -------------------------------------------------------------------------- */
+/* A session begun by sign-in or sign-up: what the HTTP side needs for the cookie and the
+ * request's principal (auth.h gk_auth_session_install). Strings in the call's arena. */
+typedef struct {
+    char id[24];
+    char token[GK_TOKEN_LEN + 1]; /* the cookie's value; shown only in this reply */
+    unsigned char csrf_secret[32];
+    gk_principal user;
+} gk_session_grant;
+
+typedef struct {
+    const char *email, *password;
+} gk_signin_input;
+extern const gk_field gk_signin_fields[2];
+/* Throttle check, constant-work verification (a dummy hash for unknown addresses), rehash
+ * when the stored cost is weaker than configured, then a new session (the caller's previous
+ * one ends). GK_ERR_BAD_CREDENTIALS is the same for an unknown address and a wrong
+ * password; GK_ERR_THROTTLED sets *retry_after (seconds). */
+void gk_svc_accounts_sign_in(const gk_call *call, const gk_signin_input *in,
+                             gk_session_grant *g, long *retry_after, gk_outcome *out);
+/* A new session for a user whose identity is already established (after sign-up). */
+void gk_svc_accounts_session_start(const gk_call *call, const gk_principal *who,
+                                   gk_session_grant *g, gk_outcome *out);
+/* End the caller's cookie session (its cookie stops working at once); nothing for a Bearer
+ * caller. */
+void gk_svc_accounts_sign_out(const gk_call *call, gk_outcome *out);
+
+/* ---- password change ------------------------------------------------------------------- */
+typedef struct {
+    const char *current_password, *new_password;
+} gk_password_input;
+extern const gk_field gk_password_fields[2];
+/* A wrong current password is a field error on current_password and is counted against the
+ * account like a failed sign-in (GK_ERR_THROTTLED with *retry_after once locked). Other
+ * sessions of the user end; the caller's stays. */
+void gk_svc_accounts_password_change(const gk_call *call, const gk_password_input *in,
+                                     long *retry_after, gk_outcome *out);
+
+/* ---- users (admin) --------------------------------------------------------------------- */
+typedef struct {
+    const char *email, *password, *name, *role, *organization_id;
+} gk_user_input;
+extern const gk_field gk_user_fields[5];
+/* view: the user. */
+void gk_svc_accounts_user_create(const gk_call *call, const gk_user_input *in, gk_outcome *out);
+/* Users ordered by id after `after` (NULL = from the start), at most `limit` (1..500):
+ * view {"items", "next"}. GK_ERR_BAD_QUERY for a malformed cursor. */
+void gk_svc_accounts_users_list(const gk_call *call, const char *after, long limit,
+                                gk_outcome *out);
+
+/* ---- API tokens of the signed-in user -------------------------------------------------- */
+typedef struct {
+    const char *name;
+    gk_date expires_on; /* GK_DATE_NONE: no expiry */
+} gk_token_input;
+#define GK_TOKEN_INPUT_INIT {.name = NULL, .expires_on = GK_DATE_NONE}
+extern const gk_field gk_token_fields[2];
+/* view {"id", "name", "token", "expires_on", "created_at"}: the token appears only here. */
+void gk_svc_accounts_token_create(const gk_call *call, const gk_token_input *in,
+                                  gk_outcome *out);
+/* The tokens not revoked: view {"items", "next": null}. */
+void gk_svc_accounts_tokens_list(const gk_call *call, gk_outcome *out);
+/* GK_ERR_NOT_FOUND when the id is malformed, unknown, already revoked or someone else's. */
+void gk_svc_accounts_token_revoke(const gk_call *call, const char *id, gk_outcome *out);
+
+#endif
