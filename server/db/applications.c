@@ -106,13 +106,7 @@ bool gk_db_is_uuid(const char *s)
 /* A thin wrapper over the constraint catalogue for callers that run statements themselves. */
 bool gk_db_app_map_error(const PGresult *res, gk_error *e, const char **field)
 {
-    if (!res || gk_db_ok(res)) return false;
-    gk_error err = GK_ERR_OK;
-    const char *f = NULL;
-    if (gk_db_classify(res, "map_error", &err, &f) != GK_TX_ABORT) return false;
-    *e = err;
-    if (field) *field = f;
-    return true;
+    return gk_db_refusal(res, e, field);
 }
 
 static gk_tx_status run(PGconn *c, const char *name, int n, const char *const *v,

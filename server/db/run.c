@@ -38,6 +38,28 @@ static gk_tx_status bug(const char *msg, const char *what, const char *constrain
     return GK_TX_HARD;
 }
 
+bool gk_db_refusal(const PGresult *res, gk_error *e, const char **field)
+{
+    if (!res || gk_db_ok(res)) return false;
+    const char *st = gk_db_sqlstate(res);
+    gk_error err;
+    const char *f = NULL;
+    if (!strncmp(st, "23", 2)) {
+        const gk_db_constraint *k =
+            gk_db_constraint_find(PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME));
+        if (!k || k->kind != GK_DB_CONS_MAPPED) return false;
+        err = k->err;
+        f = k->field;
+    } else if (!strcmp(st, "22P02") || !strcmp(st, "22001")) {
+        err = GK_ERR_VALIDATION;
+    } else {
+        return false;
+    }
+    *e = err;
+    if (field) *field = f;
+    return true;
+}
+
 gk_tx_status gk_db_classify(const PGresult *res, const char *what, gk_error *e,
                             const char **field)
 {
@@ -45,22 +67,16 @@ gk_tx_status gk_db_classify(const PGresult *res, const char *what, gk_error *e,
     if (gk_db_ok(res)) return GK_TX_OK;
     const char *st = gk_db_sqlstate(res);
     if (!strcmp(st, "40001") || !strcmp(st, "40P01")) return GK_TX_SOFT;
+    if (e && gk_db_refusal(res, e, field)) return GK_TX_ABORT;
     if (!strncmp(st, "23", 2)) {
         const char *name = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
-        if (!name) return bug("integrity error without a constraint name", what, NULL, res);
         const gk_db_constraint *k = gk_db_constraint_find(name);
-        if (!k) return bug("constraint not in the catalogue", what, name, res);
-        if (k->kind == GK_DB_CONS_BACKSTOP)
-            return bug("backstop constraint reached the database", what, name, res);
-        if (!e) return bug("constraint refused a statement that expects none", what, name, res);
-        *e = k->err;
-        if (field) *field = k->field;
-        return GK_TX_ABORT;
-    }
-    if (e && (!strcmp(st, "22P02") || !strcmp(st, "22001"))) {
-        *e = GK_ERR_VALIDATION;
-        if (field) *field = NULL;
-        return GK_TX_ABORT;
+        const char *msg = !name ? "integrity error without a constraint name"
+                          : !k  ? "constraint not in the catalogue"
+                          : k->kind == GK_DB_CONS_BACKSTOP
+                              ? "backstop constraint reached the database"
+                              : "constraint refused a statement that expects none";
+        return bug(msg, what, name, res);
     }
     return bug("unexpected database error", what, NULL, res);
 }

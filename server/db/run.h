@@ -47,6 +47,9 @@ gk_tx_status gk_db_run_json(PGconn *c, const char *name, int n, const char *cons
 gk_tx_status gk_db_run_one(PGconn *c, const char *name, int n, const char *const *values,
                            gk_error *e, const char **field);
 
+/* Whether a failed result is a refusal the client can fix (a MAPPED constraint, 22P02,
+ * 22001): then *e and *field (when not NULL) say which. Logs nothing. */
+bool gk_db_refusal(const PGresult *res, gk_error *e, const char **field);
 /* Classify a failed (or NULL) result as described above, logging bugs; `what` names the
  * statement in the log. Never GK_TX_OK for a failed result. The caller still owns res. */
 gk_tx_status gk_db_classify(const PGresult *res, const char *what, gk_error *e,
