@@ -2,19 +2,16 @@
  * reported but does not decide), Prometheus metrics. */
 #include "http/handlers.h"
 #include "db/db.h"
+#include "db/run.h"
 #include "http/metrics.h"
 #include "http/reply.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 
-static const gk_stmt stmts[] = {
-    {"health_ping", "SELECT 1"},
-};
-
 void gk_health_register(void)
 {
-    gk_db_register(stmts, sizeof stmts / sizeof *stmts);
+    gk_db_run_register();
 }
 
 void gk_h_healthz(gk_request *r)
@@ -24,10 +21,7 @@ void gk_h_healthz(gk_request *r)
 
 static bool ping(PGconn *c)
 {
-    PGresult *res = c ? gk_db_exec(c, "health_ping", 0, NULL) : NULL;
-    bool ok = res && gk_db_ok(res);
-    if (res) PQclear(res);
-    return ok;
+    return gk_db_ping(c);
 }
 
 /* The replica, when configured, is pinged through the read path itself: if it went away the

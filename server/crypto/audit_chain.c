@@ -2,55 +2,28 @@
 #include "crypto/audit_chain.h"
 
 #include "crypto/canonical_json.h"
-#include "db/db.h"
+#include "db/audit.h"
+#include "util/hex.h"
 
 #include <openssl/evp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define AT_SQL(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
-#define VERIFY_PAGE 1000
-
-static const gk_stmt stmts[] = {
-    /* The head row lock serialises appenders; under READ COMMITTED the locked row is the
-     * latest head, so the insert always extends it. */
-    {"audit_head", "SELECT seq, encode(hash, 'hex'), " AT_SQL("clock_timestamp()")
-                   " FROM audit_chain_head FOR UPDATE"},
-    {"audit_insert",
-     "INSERT INTO audit_log (seq, at, actor, actor_user_id, action, object, detail, prev_hash,"
-     " hash) VALUES ($1::bigint, $2::timestamptz, $3, $4::uuid, $5, $6, $7::json,"
-     " decode($8, 'hex'), decode($9, 'hex'))"},
-    {"audit_page", "SELECT seq, " AT_SQL("at") ", actor, action, object, detail::text,"
-                   " encode(prev_hash, 'hex'), encode(hash, 'hex')"
-                   " FROM audit_log WHERE seq > $1::bigint ORDER BY seq LIMIT 1000"},
-    {"audit_head_read", "SELECT seq FROM audit_chain_head"},
-};
-
 void gk_audit_register(void)
 {
-    gk_db_register(stmts, sizeof stmts / sizeof *stmts);
+    gk_db_audit_register();
 }
 
 static void to_hex(const unsigned char *b, size_t n, char *out)
 {
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[b[i] >> 4];
-        out[2 * i + 1] = digits[b[i] & 15];
-    }
-    out[2 * n] = 0;
+    gk_hex_encode(b, n, out, 2 * n + 1);
 }
 
 static bool from_hex(const char *s, unsigned char *out, size_t n)
 {
-    if (!s || strlen(s) != 2 * n) return false;
-    for (size_t i = 0; i < n; i++) {
-        unsigned v = 0;
-        if (sscanf(s + 2 * i, "%2x", &v) != 1) return false;
-        out[i] = (unsigned char)v;
-    }
-    return true;
+    size_t len = 0;
+    return s && strlen(s) == 2 * n && gk_hex_decode(s, 2 * n, out, n, &len) && len == n;
 }
 
 /* The object that is hashed; NULL on allocation failure. */
@@ -99,41 +72,29 @@ gk_tx_status gk_audit_append_as(PGconn *c, const char *actor, const char *actor_
                                 const char *action, const char *object,
                                 const json_t *detail)
 {
-    PGresult *res = gk_db_exec(c, "audit_head", 0, NULL);
-    gk_tx_status s = gk_tx_check(res, "audit_head");
-    if (s != GK_TX_OK) {
-        if (res) PQclear(res);
-        return s;
-    }
-    if (PQntuples(res) != 1) {
-        PQclear(res);
-        return GK_TX_HARD;
-    }
-    gk_audit_entry e = {.seq = atoll(PQgetvalue(res, 0, 0)) + 1,
+    long long head = 0;
+    char head_hex[65], at[40];
+    gk_tx_status s = gk_db_audit_head_lock(c, &head, head_hex, at);
+    if (s != GK_TX_OK) return s;
+    gk_audit_entry e = {.seq = head + 1,
+                        .at = at,
                         .actor = actor,
                         .action = action,
                         .object = object,
                         .detail = detail};
-    char at[40];
-    snprintf(at, sizeof at, "%s", PQgetvalue(res, 0, 2));
-    e.at = at;
-    bool ok = from_hex(PQgetvalue(res, 0, 1), e.prev_hash, GK_AUDIT_HASH_LEN);
-    PQclear(res);
-    if (!ok || !gk_audit_hash(&e, e.hash)) return GK_TX_HARD;
+    if (!from_hex(head_hex, e.prev_hash, GK_AUDIT_HASH_LEN) || !gk_audit_hash(&e, e.hash))
+        return GK_TX_HARD;
 
     json_t *d = detail ? (json_t *)detail : json_object();
     char *dtext = d ? gk_canonical_json(d) : NULL;
     if (!detail) json_decref(d);
     if (!dtext) return GK_TX_HARD;
-    char seq[24], prev[2 * GK_AUDIT_HASH_LEN + 1], hash[2 * GK_AUDIT_HASH_LEN + 1];
-    snprintf(seq, sizeof seq, "%lld", e.seq);
+    char prev[2 * GK_AUDIT_HASH_LEN + 1], hash[2 * GK_AUDIT_HASH_LEN + 1];
     to_hex(e.prev_hash, GK_AUDIT_HASH_LEN, prev);
     to_hex(e.hash, GK_AUDIT_HASH_LEN, hash);
-    const char *v[] = {seq, at, actor, actor_user_id, action, object, dtext, prev, hash};
-    res = gk_db_exec(c, "audit_insert", 9, v);
+    s = gk_db_audit_insert(c, e.seq, at, actor, actor_user_id, action, object, dtext, prev,
+                           hash);
     free(dtext);
-    s = gk_tx_check(res, "audit_insert");
-    if (res) PQclear(res);
     return s;
 }
 
@@ -157,39 +118,34 @@ bool gk_audit_verify_db(PGconn *c, long long *checked, long long *first_broken, 
     unsigned char prev[GK_AUDIT_HASH_LEN] = {0};
     long long last_seq = 0;
     for (;;) {
-        char after[24];
-        snprintf(after, sizeof after, "%lld", last_seq);
-        const char *v[] = {after};
-        PGresult *res = gk_db_exec(c, "audit_page", 1, v);
-        if (!res || !gk_db_ok(res)) {
-            if (res) PQclear(res);
-            return false;
-        }
-        int n = PQntuples(res);
-        gk_audit_entry *es = calloc(n ? (size_t)n : 1, sizeof *es);
-        json_t **details = calloc(n ? (size_t)n : 1, sizeof *details);
+        gk_db_audit_page page;
+        if (gk_db_audit_read_page(c, last_seq, &page) != GK_TX_OK) return false;
+        size_t n = page.n;
+        gk_audit_entry *es = calloc(n ? n : 1, sizeof *es);
+        json_t **details = calloc(n ? n : 1, sizeof *details);
         if (!es || !details) {
             free(es);
             free(details);
-            PQclear(res);
+            gk_db_audit_page_free(&page);
             return false;
         }
         long bad = -1;
-        for (int i = 0; i < n; i++) {
+        for (size_t i = 0; i < n; i++) {
+            const gk_db_audit_row *row = &page.rows[i];
             gk_audit_entry *e = &es[i];
-            e->seq = atoll(PQgetvalue(res, i, 0));
-            e->at = PQgetvalue(res, i, 1);
-            e->actor = PQgetvalue(res, i, 2);
-            e->action = PQgetvalue(res, i, 3);
-            e->object = PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4);
-            details[i] = json_loads(PQgetvalue(res, i, 5), 0, NULL);
+            e->seq = row->seq;
+            e->at = row->at;
+            e->actor = row->actor;
+            e->action = row->action;
+            e->object = row->object;
+            details[i] = json_loads(row->detail, 0, NULL);
             e->detail = details[i];
-            if (!details[i] || !from_hex(PQgetvalue(res, i, 6), e->prev_hash, GK_AUDIT_HASH_LEN) ||
-                !from_hex(PQgetvalue(res, i, 7), e->hash, GK_AUDIT_HASH_LEN)) {
-                if (bad < 0) bad = i;
+            if (!details[i] || !from_hex(row->prev_hex, e->prev_hash, GK_AUDIT_HASH_LEN) ||
+                !from_hex(row->hash_hex, e->hash, GK_AUDIT_HASH_LEN)) {
+                if (bad < 0) bad = (long)i;
             }
         }
-        long v_bad = gk_audit_verify_entries(es, (size_t)n, prev);
+        long v_bad = gk_audit_verify_entries(es, n, prev);
         if (v_bad >= 0 && (bad < 0 || v_bad < bad)) bad = v_bad;
         /* The first entry must be seq 1 and follow the previous page without a gap. */
         if (n > 0 && es[0].seq != last_seq + 1 && (bad < 0 || bad > 0)) bad = 0;
@@ -200,25 +156,20 @@ bool gk_audit_verify_db(PGconn *c, long long *checked, long long *first_broken, 
                 snprintf(why, why_len, "entry %lld does not match its hash or its predecessor",
                          es[bad].seq);
         } else if (n > 0) {
-            *checked += n;
+            *checked += (long long)n;
             memcpy(prev, es[n - 1].hash, GK_AUDIT_HASH_LEN);
             last_seq = es[n - 1].seq;
         }
-        for (int i = 0; i < n; i++) json_decref(details[i]);
+        for (size_t i = 0; i < n; i++) json_decref(details[i]);
         free(es);
         free(details);
-        PQclear(res);
+        gk_db_audit_page_free(&page);
         if (bad >= 0) return true;
-        if (n < VERIFY_PAGE) break;
+        if (n < GK_DB_AUDIT_PAGE) break;
     }
     /* The head must be the last entry read: entries removed from the end show here. */
-    PGresult *res = gk_db_exec(c, "audit_head_read", 0, NULL);
-    if (!res || !gk_db_ok(res) || PQntuples(res) != 1) {
-        if (res) PQclear(res);
-        return false;
-    }
-    long long head = atoll(PQgetvalue(res, 0, 0));
-    PQclear(res);
+    long long head = 0;
+    if (gk_db_audit_head_seq(c, &head) != GK_TX_OK) return false;
     if (head != last_seq) {
         *first_broken = last_seq + 1;
         if (why_len)

@@ -1,6 +1,7 @@
 #include "db/applications.h"
 
 #include "db/db.h"
+#include "db/run.h"
 
 #include <ctype.h>
 #include <stdio.h>
@@ -102,75 +103,16 @@ bool gk_db_is_uuid(const char *s)
     return true;
 }
 
+/* A thin wrapper over the constraint catalogue for callers that run statements themselves. */
 bool gk_db_app_map_error(const PGresult *res, gk_error *e, const char **field)
 {
-    static const struct {
-        const char *constraint;
-        gk_error e;
-        const char *field;
-    } map[] = {
-        {"applications_category_id_fkey", GK_ERR_VALIDATION, "device.category"},
-        {"applications_cc_certificate_id_fkey", GK_ERR_VALIDATION, "cc_certificate_id"},
-        {"applications_opt_in_rule_set_id_fkey", GK_ERR_RULE_SET_UNKNOWN, "opt_in_rule_set"},
-        {"applications_opt_in_reason", GK_ERR_VALIDATION, "opt_in_reason"},
-        {"applications_opt_in_not_promulgated", GK_ERR_RULE_SET_NOT_PROMULGATED,
-         "opt_in_rule_set"},
-        {"applications_opt_in_older", GK_ERR_RULE_SET_OLDER, "opt_in_rule_set"},
-        {"applications_rule_set_selection", GK_ERR_RULE_SET_UNKNOWN, "opt_in_rule_set"},
-        {"applications_facts_known_when_filed", GK_ERR_VALIDATION, "device.facts"},
-        {"applications_route_check", GK_ERR_VALIDATION, "route"},
-        {"applications_status_transition", GK_ERR_CONFLICT, NULL},
-        {"applications_frozen_after_submit", GK_ERR_CONFLICT, NULL},
-        {"declarations_draft_only", GK_ERR_CONFLICT, NULL},
-        {"declarations_requirement_in_rule_set", GK_ERR_VALIDATION, "declarations"},
-        {"declarations_measure_required", GK_ERR_VALIDATION, "declarations"},
-        {"declarations_measure_in_rule_set", GK_ERR_VALIDATION, "declarations"},
-        {"declarations_requirement_id_format", GK_ERR_VALIDATION, "declarations"},
-        {"documents_locked", GK_ERR_CONFLICT, NULL},
-        {"documents_application_closed", GK_ERR_CONFLICT, NULL},
-        {"documents_uploader", GK_ERR_NOT_FOUND, NULL},
-        {"documents_filename_format", GK_ERR_VALIDATION, "file"},
-        {"documents_kind_check", GK_ERR_VALIDATION, "kind"},
-        {"info_requests_append_only", GK_ERR_CONFLICT, NULL},
-        {"info_requests_responded_by_applicant", GK_ERR_NOT_FOUND, NULL},
-        {"info_request_documents_document_id_application_id_fkey", GK_ERR_VALIDATION,
-         "document_ids"},
-        {"info_request_documents_pkey", GK_ERR_VALIDATION, "document_ids"},
-        {"gk_label_format", GK_ERR_VALIDATION, NULL},
-        {"gk_prose_format", GK_ERR_VALIDATION, NULL},
-    };
-    if (!res) return false;
-    const char *st = gk_db_sqlstate(res);
-    if (strncmp(st, "23", 2) != 0 && strcmp(st, "22P02") != 0 && strcmp(st, "22001") != 0)
-        return false;
-    const char *cons = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
-    *e = GK_ERR_VALIDATION;
-    if (field) *field = NULL;
-    for (size_t i = 0; cons && i < sizeof map / sizeof *map; i++)
-        if (!strcmp(cons, map[i].constraint)) {
-            *e = map[i].e;
-            if (field) *field = map[i].field;
-            return true;
-        }
-    return true; /* another input rule: a 422 without a field */
+    return gk_db_refusal(res, e, field);
 }
 
-/* Run a statement that may break a schema rule: ABORT with the mapped error then. */
 static gk_tx_status run(PGconn *c, const char *name, int n, const char *const *v,
                         PGresult **out, gk_error *e, const char **field)
 {
-    PGresult *res = gk_db_exec(c, name, n, v);
-    if (res && !gk_db_ok(res) && e && gk_db_app_map_error(res, e, field)) {
-        PQclear(res);
-        return GK_TX_ABORT;
-    }
-    gk_tx_status s = gk_tx_check(res, name);
-    if (s != GK_TX_OK || !out) {
-        if (res) PQclear(res);
-        return s;
-    }
-    *out = res;
-    return GK_TX_OK;
+    return gk_db_run(c, name, n, v, out, e, field);
 }
 
 static const char *tri(gk_tristate t)
@@ -212,16 +154,7 @@ gk_tx_status gk_db_app_lock(PGconn *c, const char *id, const char *org_id, gk_ap
 static gk_tx_status json_result(PGconn *c, const char *name, int n, const char *const *v,
                                 json_t **out)
 {
-    *out = NULL;
-    PGresult *res = NULL;
-    gk_tx_status s = run(c, name, n, v, &res, NULL, NULL);
-    if (s != GK_TX_OK) return s;
-    if (PQntuples(res) >= 1 && !PQgetisnull(res, 0, 0)) {
-        *out = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
-        if (!*out) s = GK_TX_HARD;
-    }
-    PQclear(res);
-    return s;
+    return gk_db_run_json(c, name, n, v, out, NULL, NULL);
 }
 
 gk_tx_status gk_db_app_view(PGconn *c, const char *id, const char *org_id, json_t **out)

@@ -4,7 +4,6 @@
 #include "crypto/base64.h"
 #include "util/utf8.h"
 #include "db/db.h"
-#include "http/reply.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,11 +25,6 @@ const char *const gk_cert_field_names[GK_CERT_COL__PUBLISHED] = {
     " c.granted_on, c.rule_set_id, c.grandfathered, c.basis, c.status, c.status_changed_on,"   \
     " c.application_id, c.organization_id, c.key_id,"                                          \
     " to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
-
-static const char *L(const char *lang, const char *en, const char *ja)
-{
-    return lang && !strcmp(lang, "ja") ? ja : en;
-}
 
 static bool one_of(const char *s, const char *const *choices)
 {
@@ -132,8 +126,8 @@ static const char *opt(gk_cert_getter get, void *ctx, const char *name)
     return v && *v ? v : NULL;
 }
 
-int gk_cert_query_parse(gk_cert_query *q, gk_cert_getter get, void *ctx, json_t **errors,
-                        const char *lang)
+int gk_cert_query_read(gk_cert_query *q, gk_cert_getter get, void *ctx,
+                       gk_cert_query_error *errs, size_t max)
 {
     static const char *const statuses[] = {"granted", "suspended", "revoked", NULL};
     static const char *const bases[] = {"tested", "cc_equivalence", "not_applicable", NULL};
@@ -144,36 +138,30 @@ int gk_cert_query_parse(gk_cert_query *q, gk_cert_getter get, void *ctx, json_t 
     q->desc = true;
     q->limit = GK_CERT_LIMIT_DEFAULT;
     int bad = 0;
-#define BAD(field, en, ja)                                                                     \
+#define BAD(f, k)                                                                              \
     do {                                                                                       \
-        gk_field_error_add(errors, field, L(lang, en, ja));                                    \
+        if ((size_t)bad < max) errs[bad] = (gk_cert_query_error){f, k};                        \
         bad++;                                                                                 \
     } while (0)
 
     q->q = opt(get, ctx, "q");
     if (q->q && !is_search_text(q->q))
-        BAD("q", "At most 200 bytes of text without control characters",
-            "制御文字を含まない200バイト以内の文字列にしてください");
+        BAD("q", "registry.query.text");
     q->manufacturer = opt(get, ctx, "manufacturer");
     if (q->manufacturer && !is_search_text(q->manufacturer))
-        BAD("manufacturer", "At most 200 bytes of text without control characters",
-            "制御文字を含まない200バイト以内の文字列にしてください");
+        BAD("manufacturer", "registry.query.text");
     q->category = opt(get, ctx, "category");
     if (q->category && !is_category_id(q->category))
-        BAD("category", "Not a category id (see /api/v1/categories)",
-            "機器の種類のIDではありません（/api/v1/categories を参照）");
+        BAD("category", "registry.query.category");
     q->status = opt(get, ctx, "status");
     if (q->status && !one_of(q->status, statuses))
-        BAD("status", "Must be granted, suspended or revoked",
-            "granted、suspended、revoked のいずれかにしてください");
+        BAD("status", "registry.query.status");
     q->rule_set = opt(get, ctx, "rule_set");
     if (q->rule_set && !is_rule_set_id(q->rule_set))
-        BAD("rule_set", "Not a rule set id (see /api/v1/rule-sets)",
-            "規則のIDではありません（/api/v1/rule-sets を参照）");
+        BAD("rule_set", "registry.query.rule_set");
     q->basis = opt(get, ctx, "basis");
     if (q->basis && !one_of(q->basis, bases))
-        BAD("basis", "Must be tested, cc_equivalence or not_applicable",
-            "tested、cc_equivalence、not_applicable のいずれかにしてください");
+        BAD("basis", "registry.query.basis");
     const char *gf = opt(get, ctx, "grandfathered");
     if (gf) {
         if (!strcmp(gf, "true"))
@@ -181,21 +169,20 @@ int gk_cert_query_parse(gk_cert_query *q, gk_cert_getter get, void *ctx, json_t 
         else if (!strcmp(gf, "false"))
             q->grandfathered = 0;
         else
-            BAD("grandfathered", "Must be true or false", "true か false を指定してください");
+            BAD("grandfathered", "field.not_bool");
     }
     const char *from = opt(get, ctx, "granted_from"), *to = opt(get, ctx, "granted_to");
     if (from && !gk_date_parse(from, &q->granted_from)) {
         q->granted_from = GK_DATE_NONE;
-        BAD("granted_from", "Must be a date YYYY-MM-DD", "日付は YYYY-MM-DD 形式で入力してください");
+        BAD("granted_from", "field.not_date");
     }
     if (to && !gk_date_parse(to, &q->granted_to)) {
         q->granted_to = GK_DATE_NONE;
-        BAD("granted_to", "Must be a date YYYY-MM-DD", "日付は YYYY-MM-DD 形式で入力してください");
+        BAD("granted_to", "field.not_date");
     }
     if (q->granted_from != GK_DATE_NONE && q->granted_to != GK_DATE_NONE &&
         q->granted_to < q->granted_from)
-        BAD("granted_to", "Must not be before granted_from",
-            "granted_from より前の日付は指定できません");
+        BAD("granted_to", "registry.query.date_order");
     const char *sort = opt(get, ctx, "sort");
     if (sort) {
         if (!strcmp(sort, "granted_on"))
@@ -203,7 +190,7 @@ int gk_cert_query_parse(gk_cert_query *q, gk_cert_getter get, void *ctx, json_t 
         else if (!strcmp(sort, "number"))
             q->sort = GK_CERT_SORT_NUMBER;
         else
-            BAD("sort", "Must be granted_on or number", "granted_on か number を指定してください");
+            BAD("sort", "registry.query.sort");
     }
     const char *order = opt(get, ctx, "order");
     if (order) {
@@ -212,7 +199,7 @@ int gk_cert_query_parse(gk_cert_query *q, gk_cert_getter get, void *ctx, json_t 
         else if (!strcmp(order, "desc"))
             q->desc = true;
         else
-            BAD("order", "Must be asc or desc", "asc か desc を指定してください");
+            BAD("order", "registry.query.order");
     }
     const char *limit = opt(get, ctx, "limit");
     if (limit) {
@@ -220,14 +207,13 @@ int gk_cert_query_parse(gk_cert_query *q, gk_cert_getter get, void *ctx, json_t 
         long v = strtol(limit, &end, 10);
         if (*end || end == limit || v < 1 || v > GK_CERT_LIMIT_MAX || limit[0] == '+' ||
             limit[0] == ' ')
-            BAD("limit", "Must be a whole number from 1 to 500", "1〜500 の整数にしてください");
+            BAD("limit", "registry.query.limit");
         else
             q->limit = (int)v;
     }
     const char *after = opt(get, ctx, "after");
     if (after && !cursor_parse(q, after))
-        BAD("after", "Not a cursor of this list (take `next` of the previous page, same sort)",
-            "この一覧のカーソルではありません（同じ並び順の前ページの next を使ってください）");
+        BAD("after", "registry.query.after");
 #undef BAD
     return bad;
 }

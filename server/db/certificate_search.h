@@ -43,12 +43,23 @@ typedef struct {
     char after_number[16];
 } gk_cert_query;
 
+/* One bad query parameter: its name and the message catalogue key that says why. */
+typedef struct {
+    const char *field, *key;
+} gk_cert_query_error;
+#define GK_CERT_QUERY_ERRORS_MAX 16 /* more than there are parameters */
+
 /* Reads q, manufacturer, category, status, rule_set, basis, grandfathered, granted_from,
  * granted_to, sort, order, limit and after through get(ctx, name) (NULL = absent; an empty
- * value counts as absent, as an empty form field does). Appends {"field","message"} for every
- * bad parameter to *errors (created when needed) and returns how many were bad. Strings stay
- * borrowed from what get() returned. lang picks the message language ("ja"/"en"). */
+ * value counts as absent, as an empty form field does). Stores up to max errors in errs and
+ * returns how many parameters were bad. Strings stay borrowed from what get() returned. */
 typedef const char *(*gk_cert_getter)(void *ctx, const char *name);
+int gk_cert_query_read(gk_cert_query *q, gk_cert_getter get, void *ctx,
+                       gk_cert_query_error *errs, size_t max);
+
+/* gk_cert_query_read with the errors translated into lang and appended to *errors as
+ * {"field","message"} (created when needed). Defined in the service layer
+ * (service/cert_query.c), which owns the message catalogues: db/ writes no messages. */
 int gk_cert_query_parse(gk_cert_query *q, gk_cert_getter get, void *ctx, json_t **errors,
                         const char *lang);
 

@@ -7,6 +7,7 @@
 #include "crypto/canonical_json.h"
 #include "crypto/sign.h"
 #include "db/db.h"
+#include "db/run.h"
 #include "db/examination.h"
 
 #include <stdio.h>
@@ -95,20 +96,7 @@ static void copy(char *dst, size_t n, const PGresult *r, int row, int col)
 static gk_tx_status run(PGconn *c, const char *name, int n, const char *const *v,
                         PGresult **out, gk_error *e)
 {
-    PGresult *res = gk_db_exec(c, name, n, v);
-    if (res && !gk_db_ok(res) && e && gk_db_exam_map_error(res, e, NULL)) {
-        const char *cons = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
-        if (cons && !strcmp(cons, "certificates_status_transition")) *e = GK_ERR_CONFLICT;
-        PQclear(res);
-        return GK_TX_ABORT;
-    }
-    gk_tx_status s = gk_tx_check(res, name);
-    if (s != GK_TX_OK || !out) {
-        if (res) PQclear(res);
-        return s;
-    }
-    *out = res;
-    return GK_TX_OK;
+    return gk_db_run(c, name, n, v, out, e, NULL);
 }
 
 gk_tx_status gk_db_cert_case(PGconn *c, const char *app_id, gk_cert_case *out)

@@ -50,6 +50,20 @@ PGresult *gk_db_exec(PGconn *c, const char *name, int n, const char *const *valu
 PGresult *gk_db_exec_bin(PGconn *c, const char *name, int n, const char *const *values,
                          const int *lengths, const int *formats);
 
+/* One statement to send: a registered one (name) or SQL text (sql, when name is NULL), with
+ * parameters (lengths/formats as for PQexecPrepared; NULL for all-text). */
+typedef struct {
+    const char *name;
+    const char *sql;
+    int n;
+    const char *const *values;
+    const int *lengths, *formats;
+} gk_db_query;
+
+/* Send q with the reconnect and replica rules of gk_db_exec_bin. The statement runner
+ * (db/run.h) is built on this; prefer it, it classifies failures. */
+PGresult *gk_db_exec_q(PGconn *c, const gk_db_query *q);
+
 /* A statement that cannot be prepared in advance (SQL assembled from a fixed set of fragments,
  * e.g. the registry search): PQexecParams with text parameters, with the same contract as
  * gk_db_exec (NULL when the connection broke) and the same replica fallback. Never put input

@@ -3,6 +3,7 @@
 
 #include "db/applications.h"
 #include "db/db.h"
+#include "db/run.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -169,88 +170,22 @@ void gk_db_examination_register(void)
     gk_db_register(stmts, sizeof stmts / sizeof *stmts);
 }
 
+/* A thin wrapper over the constraint catalogue (one for every module). */
 bool gk_db_exam_map_error(const PGresult *res, gk_error *e, const char **field)
 {
-    static const struct {
-        const char *constraint;
-        gk_error e;
-        const char *field;
-    } map[] = {
-        {"evidence_application_not_in_review", GK_ERR_CONFLICT, NULL},
-        {"verdicts_application_not_in_review", GK_ERR_CONFLICT, NULL},
-        {"equivalence_decisions_application_not_in_review", GK_ERR_CONFLICT, NULL},
-        {"proposals_application_not_in_review", GK_ERR_CONFLICT, NULL},
-        {"info_requests_application_not_in_review", GK_ERR_CONFLICT, NULL},
-        {"info_requests_one_open", GK_ERR_CONFLICT, NULL},
-        {"proposals_one_open", GK_ERR_CONFLICT, NULL},
-        {"proposals_application_not_proposed", GK_ERR_CONFLICT, NULL},
-        {"proposals_append_only", GK_ERR_CONFLICT, NULL},
-        {"proposals_four_eyes", GK_ERR_OWN_PROPOSAL, NULL},
-        {"proposals_comment_when_not_approved", GK_ERR_VALIDATION, "comment"},
-        {"evidence_recorded_by_examiner", GK_ERR_FORBIDDEN, NULL},
-        {"verdicts_decided_by_examiner", GK_ERR_FORBIDDEN, NULL},
-        {"equivalence_decisions_decided_by_examiner", GK_ERR_FORBIDDEN, NULL},
-        {"proposals_proposed_by_examiner", GK_ERR_FORBIDDEN, NULL},
-        {"proposals_reviewed_by_examiner", GK_ERR_FORBIDDEN, NULL},
-        {"info_requests_asked_by_examiner", GK_ERR_FORBIDDEN, NULL},
-        {"equivalence_decisions_cc_valid", GK_ERR_CC_NOT_VALID, "cc_certificate_id"},
-        {"equivalence_decisions_cc_certificate_id_fkey", GK_ERR_CC_NOT_VALID,
-         "cc_certificate_id"},
-        {"verdicts_equivalence_accepted", GK_ERR_VALIDATION, "verdict"},
-        {"verdicts_reason_when_not_applicable", GK_ERR_VALIDATION, "reason"},
-        {"verdicts_requirement_in_rule_set", GK_ERR_VALIDATION, "requirement"},
-        {"evidence_documents_document_id_application_id_sha256_fkey", GK_ERR_VALIDATION,
-         "document_ids"},
-        {"evidence_documents_pkey", GK_ERR_VALIDATION, "document_ids"},
-        {"applications_assigned_examiner_role", GK_ERR_VALIDATION, "examiner_id"},
-        {"applications_examiner_when_examined", GK_ERR_VALIDATION, "examiner_id"},
-    };
-    if (!res) return false;
-    const char *st = gk_db_sqlstate(res);
-    if (strncmp(st, "23", 2) != 0 && strcmp(st, "22P02") != 0 && strcmp(st, "22001") != 0)
-        return false;
-    const char *cons = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
-    for (size_t i = 0; cons && i < sizeof map / sizeof *map; i++)
-        if (!strcmp(cons, map[i].constraint)) {
-            *e = map[i].e;
-            if (field) *field = map[i].field;
-            return true;
-        }
     return gk_db_app_map_error(res, e, field);
 }
 
-/* Run a statement that may break a schema rule: ABORT with the mapped error then. */
 static gk_tx_status run(PGconn *c, const char *name, int n, const char *const *v,
                         PGresult **out, gk_error *e, const char **field)
 {
-    PGresult *res = gk_db_exec(c, name, n, v);
-    if (res && !gk_db_ok(res) && e && gk_db_exam_map_error(res, e, field)) {
-        PQclear(res);
-        return GK_TX_ABORT;
-    }
-    gk_tx_status s = gk_tx_check(res, name);
-    if (s != GK_TX_OK || !out) {
-        if (res) PQclear(res);
-        return s;
-    }
-    *out = res;
-    return GK_TX_OK;
+    return gk_db_run(c, name, n, v, out, e, field);
 }
 
-/* A statement whose first row's first column is JSON text (NULL out when no row). */
 static gk_tx_status run_json(PGconn *c, const char *name, int n, const char *const *v,
                              json_t **out, gk_error *e, const char **field)
 {
-    *out = NULL;
-    PGresult *res = NULL;
-    gk_tx_status s = run(c, name, n, v, &res, e, field);
-    if (s != GK_TX_OK) return s;
-    if (PQntuples(res) >= 1 && !PQgetisnull(res, 0, 0)) {
-        *out = json_loads(PQgetvalue(res, 0, 0), 0, NULL);
-        if (!*out) s = GK_TX_HARD;
-    }
-    PQclear(res);
-    return s;
+    return gk_db_run_json(c, name, n, v, out, e, field);
 }
 
 static void copy(char *dst, size_t n, const PGresult *r, int row, int col)

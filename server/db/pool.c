@@ -383,21 +383,13 @@ static bool lost(PGconn *c, PGresult *r)
     return !strncmp(state, "08", 2) || !strncmp(state, "57P", 3);
 }
 
-/* One statement to send: a registered one by name, or SQL text (both with parameters). */
-typedef struct {
-    const char *name, *sql;
-    int n;
-    const char *const *values;
-    const int *lengths, *formats;
-} query;
-
-static PGresult *send_query(PGconn *c, const query *q)
+static PGresult *send_query(PGconn *c, const gk_db_query *q)
 {
     return q->name ? PQexecPrepared(c, q->name, q->n, q->values, q->lengths, q->formats, 0)
                    : PQexecParams(c, q->sql, q->n, NULL, q->values, q->lengths, q->formats, 0);
 }
 
-static PGresult *exec_query(PGconn *c, const query *q)
+static PGresult *exec_query(PGconn *c, const gk_db_query *q)
 {
     if (!c) return NULL;
     bool replica = gk_db_is_replica(c);
@@ -437,14 +429,19 @@ static PGresult *exec_query(PGconn *c, const query *q)
 PGresult *gk_db_exec_bin(PGconn *c, const char *name, int n, const char *const *values,
                          const int *lengths, const int *formats)
 {
-    query q = {name, NULL, n, values, lengths, formats};
+    gk_db_query q = {name, NULL, n, values, lengths, formats};
     return exec_query(c, &q);
 }
 
 PGresult *gk_db_exec_sql(PGconn *c, const char *sql, int n, const char *const *values)
 {
-    query q = {NULL, sql, n, values, NULL, NULL};
+    gk_db_query q = {NULL, sql, n, values, NULL, NULL};
     return exec_query(c, &q);
+}
+
+PGresult *gk_db_exec_q(PGconn *c, const gk_db_query *q)
+{
+    return exec_query(c, q);
 }
 
 PGresult *gk_db_exec(PGconn *c, const char *name, int n, const char *const *values)

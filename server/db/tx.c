@@ -1,6 +1,7 @@
 #include "db/tx.h"
 
 #include "db/db.h"
+#include "db/run.h"
 #include "log.h"
 
 #include <stdatomic.h>
@@ -16,14 +17,7 @@ unsigned long gk_tx_retries(void)
 
 gk_tx_status gk_tx_check(const PGresult *r, const char *what)
 {
-    if (!r) return GK_TX_UNAVAILABLE;
-    if (gk_db_ok(r)) return GK_TX_OK;
-    const char *st = gk_db_sqlstate(r);
-    if (!strcmp(st, "40001") || !strcmp(st, "40P01")) return GK_TX_SOFT;
-    gk_log("bug", "unexpected database error",
-           json_pack("{s:s, s:s, s:s}", "what", what ? what : "?", "sqlstate", st, "error",
-                     PQresultErrorMessage(r)));
-    return GK_TX_HARD;
+    return gk_db_classify(r, what, NULL, NULL);
 }
 
 static gk_tx_status simple(PGconn *c, const char *sql)

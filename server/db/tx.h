@@ -27,7 +27,9 @@ typedef gk_tx_status (*gk_tx_fn)(PGconn *c, void *ctx);
 gk_tx_status gk_tx_run(gk_tx_isolation iso, gk_tx_fn fn, void *ctx);
 
 /* Classify a statement's result inside a callback: GK_TX_OK for success, else the status
- * to return from the callback (SOFT, HARD or UNAVAILABLE when r is NULL). Logs HARD errors. */
+ * to return from the callback (SOFT, HARD or UNAVAILABLE when r is NULL). Logs HARD errors
+ * ("bug", naming the constraint when one refused). The same as gk_db_classify (db/run.h)
+ * for a caller that expects no refusal. */
 gk_tx_status gk_tx_check(const PGresult *r, const char *what);
 
 unsigned long gk_tx_retries(void);

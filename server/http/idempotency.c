@@ -1,24 +1,15 @@
 #include "http/idempotency.h"
 
-#include "db/db.h"
+#include "db/idempotency.h"
 #include "http/reply.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-static const gk_stmt stmts[] = {
-    {"idem_get", "SELECT encode(request_hash, 'hex'), response_status, response_content_type,"
-                 " response_location, response_body FROM idempotency_keys"
-                 " WHERE user_id = $1 AND key = $2"},
-    {"idem_put", "INSERT INTO idempotency_keys (user_id, key, request_hash, response_status,"
-                 " response_content_type, response_location, response_body)"
-                 " VALUES ($1, $2, decode($3, 'hex'), $4, 'application/json', $5, $6)"},
-};
-
 void gk_idem_register(void)
 {
-    gk_db_register(stmts, sizeof stmts / sizeof *stmts);
+    gk_db_idem_register();
 }
 
 bool gk_idem_key_valid(const char *key)
@@ -81,30 +72,18 @@ gk_tx_status gk_idem_lookup(PGconn *c, gk_request *r, const gk_idem *k, gk_idem_
     *out = GK_IDEM_NEW;
     memset(resp, 0, sizeof *resp);
     if (!k->key) return GK_TX_OK;
-    const char *v[] = {r->user.id, k->key};
-    PGresult *res = gk_db_exec(c, "idem_get", 2, v);
-    gk_tx_status s = gk_tx_check(res, "idem_get");
-    if (s != GK_TX_OK) {
-        if (res) PQclear(res);
-        return s;
-    }
-    bool found = PQntuples(res) == 1;
-    unsigned char stored[GK_SHA256_LEN];
-    size_t stored_len = 0;
-    if (found) {
-        const char *hex = PQgetvalue(res, 0, 0);
-        if (!gk_hex_decode(hex, strlen(hex), stored, sizeof stored, &stored_len))
-            stored_len = 0;
-    }
-    *out = gk_idem_decide(found, stored, stored_len, k->hash);
+    gk_db_idem_row row;
+    gk_tx_status s = gk_db_idem_get(c, r->user.id, k->key, &row);
+    if (s != GK_TX_OK) return s;
+    *out = gk_idem_decide(row.found, row.hash, row.hash_len, k->hash);
     if (*out == GK_IDEM_REPLAY) {
-        resp->status = (unsigned)atoi(PQgetvalue(res, 0, 1));
-        resp->content_type = gk_req_strdup(r, PQgetvalue(res, 0, 2));
-        resp->location = PQgetisnull(res, 0, 3) ? NULL : gk_req_strdup(r, PQgetvalue(res, 0, 3));
-        resp->body = gk_req_strdup(r, PQgetvalue(res, 0, 4));
+        resp->status = row.status;
+        resp->content_type = gk_req_strdup(r, row.content_type);
+        resp->location = row.location ? gk_req_strdup(r, row.location) : NULL;
+        resp->body = gk_req_strdup(r, row.body);
         if (!resp->content_type || !resp->body) s = GK_TX_HARD;
     }
-    PQclear(res);
+    gk_db_idem_row_free(&row);
     return s;
 }
 
@@ -112,18 +91,7 @@ gk_tx_status gk_idem_store(PGconn *c, gk_request *r, const gk_idem *k, unsigned 
                            const char *location, const char *body)
 {
     if (!k->key) return GK_TX_OK;
-    char hex[2 * GK_SHA256_LEN + 1], st[8];
-    gk_hex_encode(k->hash, GK_SHA256_LEN, hex, sizeof hex);
-    snprintf(st, sizeof st, "%u", status);
-    const char *v[] = {r->user.id, k->key, hex, st, location, body};
-    PGresult *res = gk_db_exec(c, "idem_put", 6, v);
-    if (res && !gk_db_ok(res) && !strcmp(gk_db_sqlstate(res), "23505")) {
-        PQclear(res);
-        return GK_TX_SOFT; /* another request took the key first: retry, then replay */
-    }
-    gk_tx_status s = gk_tx_check(res, "idem_put");
-    if (res) PQclear(res);
-    return s;
+    return gk_db_idem_put(c, r->user.id, k->key, k->hash, status, location, body);
 }
 
 void gk_idem_reply(gk_request *r, const gk_idem_response *resp)
