@@ -146,22 +146,22 @@ int gk_cert_query_read(gk_cert_query *q, gk_cert_getter get, void *ctx,
 
     q->q = opt(get, ctx, "q");
     if (q->q && !is_search_text(q->q))
-        BAD("q", "registry.query.text");
+        BAD("q", "registry.filter.search_text");
     q->manufacturer = opt(get, ctx, "manufacturer");
     if (q->manufacturer && !is_search_text(q->manufacturer))
-        BAD("manufacturer", "registry.query.text");
+        BAD("manufacturer", "registry.filter.search_text");
     q->category = opt(get, ctx, "category");
     if (q->category && !is_category_id(q->category))
-        BAD("category", "registry.query.category");
+        BAD("category", "registry.filter.category");
     q->status = opt(get, ctx, "status");
     if (q->status && !one_of(q->status, statuses))
-        BAD("status", "registry.query.status");
+        BAD("status", "registry.filter.status");
     q->rule_set = opt(get, ctx, "rule_set");
     if (q->rule_set && !is_rule_set_id(q->rule_set))
-        BAD("rule_set", "registry.query.rule_set");
+        BAD("rule_set", "registry.filter.rule_set");
     q->basis = opt(get, ctx, "basis");
     if (q->basis && !one_of(q->basis, bases))
-        BAD("basis", "registry.query.basis");
+        BAD("basis", "registry.filter.basis");
     const char *gf = opt(get, ctx, "grandfathered");
     if (gf) {
         if (!strcmp(gf, "true"))
@@ -182,7 +182,7 @@ int gk_cert_query_read(gk_cert_query *q, gk_cert_getter get, void *ctx,
     }
     if (q->granted_from != GK_DATE_NONE && q->granted_to != GK_DATE_NONE &&
         q->granted_to < q->granted_from)
-        BAD("granted_to", "registry.query.date_order");
+        BAD("granted_to", "registry.filter.date_order");
     const char *sort = opt(get, ctx, "sort");
     if (sort) {
         if (!strcmp(sort, "granted_on"))
@@ -190,7 +190,7 @@ int gk_cert_query_read(gk_cert_query *q, gk_cert_getter get, void *ctx,
         else if (!strcmp(sort, "number"))
             q->sort = GK_CERT_SORT_NUMBER;
         else
-            BAD("sort", "registry.query.sort");
+            BAD("sort", "registry.filter.sort");
     }
     const char *order = opt(get, ctx, "order");
     if (order) {
@@ -199,7 +199,7 @@ int gk_cert_query_read(gk_cert_query *q, gk_cert_getter get, void *ctx,
         else if (!strcmp(order, "desc"))
             q->desc = true;
         else
-            BAD("order", "registry.query.order");
+            BAD("order", "registry.filter.order");
     }
     const char *limit = opt(get, ctx, "limit");
     if (limit) {
@@ -207,13 +207,13 @@ int gk_cert_query_read(gk_cert_query *q, gk_cert_getter get, void *ctx,
         long v = strtol(limit, &end, 10);
         if (*end || end == limit || v < 1 || v > GK_CERT_LIMIT_MAX || limit[0] == '+' ||
             limit[0] == ' ')
-            BAD("limit", "registry.query.limit");
+            BAD("limit", "registry.filter.limit");
         else
             q->limit = (int)v;
     }
     const char *after = opt(get, ctx, "after");
     if (after && !cursor_parse(q, after))
-        BAD("after", "registry.query.after");
+        BAD("after", "registry.filter.after");
 #undef BAD
     return bad;
 }

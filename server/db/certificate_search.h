@@ -57,11 +57,6 @@ typedef const char *(*gk_cert_getter)(void *ctx, const char *name);
 int gk_cert_query_read(gk_cert_query *q, gk_cert_getter get, void *ctx,
                        gk_cert_query_error *errs, size_t max);
 
-/* gk_cert_query_read with the errors translated into lang and appended to *errors as
- * {"field","message"} (created when needed). Defined in the service layer
- * (service/cert_query.c), which owns the message catalogues: db/ writes no messages. */
-int gk_cert_query_parse(gk_cert_query *q, gk_cert_getter get, void *ctx, json_t **errors,
-                        const char *lang);
 
 /* The opaque `next` cursor for a page whose last row has this grant date and number, in the
  * query's sort order (a cursor is refused with another sort). Writes into buf (>= 64 bytes). */

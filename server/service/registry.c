@@ -26,15 +26,13 @@ int gk_svc_registry_query(const gk_call *call, gk_cert_getter get, void *ctx, gk
                           gk_outcome *out)
 {
     json_t *errs = NULL;
-    int bad = gk_cert_query_parse(q, get, ctx, &errs, call->lang);
-    /* Messages may come as catalogue keys (registry.filter.*): written out in the caller's
-     * language here; a text that is no key stays as it is. */
-    size_t i;
-    json_t *e;
-    json_array_foreach(errs, i, e)
-    {
-        const char *m = json_string_value(json_object_get(e, "message"));
-        if (m) json_object_set_new(e, "message", json_string(gk_call_msg(call, m)));
+    gk_cert_query_error qe[GK_CERT_QUERY_ERRORS_MAX];
+    int bad = gk_cert_query_read(q, get, ctx, qe, GK_CERT_QUERY_ERRORS_MAX);
+    for (int i = 0; i < bad && i < GK_CERT_QUERY_ERRORS_MAX; i++) {
+        json_t *e = json_pack("{s:s, s:s}", "field", qe[i].field, "message",
+                              gk_call_msg(call, qe[i].key));
+        if (e && (errs || (errs = json_array()))) json_array_append(errs, e);
+        json_decref(e);
     }
     if (bad) {
         out->err = GK_ERR_BAD_QUERY;
