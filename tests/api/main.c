@@ -22,6 +22,7 @@ static const ht_group *const groups[] = {
     &ht_group_examination,
     &ht_group_registry,
     &ht_group_authz,
+    &ht_group_drafts,
 };
 
 static void usage(FILE *to)
