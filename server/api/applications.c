@@ -19,7 +19,7 @@ void gk_h_applications_create(gk_request *r)
     gk_outcome o = {0};
     gk_http_idem st;
     gk_error e;
-    gk_app_create_in in = {.doc = r->json, .idem = gk_http_idem_of(r, &st, &e)};
+    gk_app_create_in in = {.doc = r->json, .idem = gk_http_idem_of(r, true, &st, &e)};
     if (e != GK_ERR_OK)
         gk_fail(&o, &call, e == GK_ERR_BAD_REQUEST ? e : GK_ERR_INTERNAL,
                 e == GK_ERR_BAD_REQUEST ? "Idempotency-Key" : NULL, "applications.idem_key");

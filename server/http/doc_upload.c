@@ -99,7 +99,7 @@ void gk_http_doc_upload_end(gk_request *r, gk_outcome *out)
     }
     gk_http_idem idem;
     gk_error e = GK_ERR_OK;
-    if (gk_svc_doc_upload_ok(st->u)) in.idem = gk_http_idem_of(r, &idem, &e);
+    if (gk_svc_doc_upload_ok(st->u)) in.idem = gk_http_idem_of(r, false, &idem, &e);
     if (e != GK_ERR_OK)
         gk_fail(out, &call, e == GK_ERR_BAD_REQUEST ? e : GK_ERR_INTERNAL,
                 e == GK_ERR_BAD_REQUEST ? "Idempotency-Key" : NULL, "applications.idem_key");

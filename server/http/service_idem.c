@@ -41,10 +41,16 @@ static gk_tx_status store(PGconn *c, void *ctx, unsigned status, const char *loc
     return gk_idem_store(c, st->r, &st->idem, status, location, body);
 }
 
-const gk_svc_idem *gk_http_idem_of(gk_request *r, gk_http_idem *st, gk_error *e)
+const gk_svc_idem *gk_http_idem_of(gk_request *r, bool body_buffered, gk_http_idem *st,
+                                   gk_error *e)
 {
     memset(st, 0, sizeof *st);
-    *e = gk_idem_from_request(r, &st->idem);
+    if (body_buffered) {
+        *e = gk_idem_from_request(r, &st->idem);
+    } else {
+        st->idem.key = gk_req_header(r, "Idempotency-Key");
+        *e = st->idem.key && !gk_idem_key_valid(st->idem.key) ? GK_ERR_BAD_REQUEST : GK_ERR_OK;
+    }
     if (*e != GK_ERR_OK || !st->idem.key) return NULL;
     st->r = r;
     st->hook = (gk_svc_idem){.lookup = lookup, .store = store, .ctx = st};

@@ -15,8 +15,10 @@ typedef struct {
 } gk_http_idem;
 
 /* The hook for r in *st: NULL when the request has no key, or when the key is malformed
- * (*e = GK_ERR_BAD_REQUEST; else GK_ERR_OK). The request hash covers method, path and body,
- * or what the operation says the request means (its `parts`). */
-const gk_svc_idem *gk_http_idem_of(gk_request *r, gk_http_idem *st, gk_error *e);
+ * (*e = GK_ERR_BAD_REQUEST; else GK_ERR_OK). The request hash covers method, path and the
+ * buffered body (body_buffered), or else what the operation says the request means (its
+ * `parts`: a streamed body is not kept). */
+const gk_svc_idem *gk_http_idem_of(gk_request *r, bool body_buffered, gk_http_idem *st,
+                                   gk_error *e);
 
 #endif
