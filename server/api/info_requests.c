@@ -1,150 +1,31 @@
 /* Requests for information, the manufacturer's side: GET .../info-requests lists the
  * examiner's questions with their answers; POST .../info-requests/{rid}/response answers the
  * open one with text and documents (uploaded before with POST .../documents), and the case
- * goes back to in_review (gk_app_op_respond: one transaction, lifecycle RESPOND).
- *
- * The examiner's side (asking) belongs to the examination module; its statement order is in
- * db/applications.h: lock, gk_lifecycle_next(REQUEST_INFO), INSERT info_requests, then
- * gk_db_app_transition(in_review -> info_requested, reason = the question). */
+ * goes back to in_review (gk_svc_app_respond). The examiner's side belongs to the
+ * examination. */
 #include "http/handlers.h"
-#include "db/applications.h"
-#include "db/db.h"
-#include "db/tx.h"
-#include "http/reply.h"
-
-#include <string.h>
-
-static const gk_stmt stmts[] = {
-    {"ir_list",
-     "SELECT coalesce(jsonb_agg(jsonb_build_object('id', q.id, 'message', q.message,"
-     " 'asked_by', q.asked_by, 'asked_by_name', ua.name,"
-     " 'asked_at', to_char(q.asked_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-     " 'open', q.responded_at IS NULL,"
-     " 'response', CASE WHEN q.responded_at IS NULL THEN NULL ELSE jsonb_build_object("
-     "   'message', q.response_message, 'responded_by', q.responded_by,"
-     "   'responded_at', to_char(q.responded_at AT TIME ZONE 'UTC',"
-     "     'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"
-     "   'document_ids', coalesce((SELECT jsonb_agg(x.document_id ORDER BY x.document_id)"
-     "     FROM info_request_documents x WHERE x.info_request_id = q.id), '[]'::jsonb)) END)"
-     " ORDER BY q.asked_at, q.id), '[]'::jsonb)::text"
-     " FROM info_requests q JOIN users ua ON ua.id = q.asked_by WHERE q.application_id = $1"},
-    {"ir_state", "SELECT responded_at IS NOT NULL FROM info_requests"
-                 " WHERE id = $1 AND application_id = $2 FOR UPDATE"},
-    {"ir_answer", "UPDATE info_requests SET response_message = $3, responded_by = $4,"
-                  " responded_at = greatest(now(), asked_at)"
-                  " WHERE id = $1 AND application_id = $2 AND responded_at IS NULL"},
-    {"ir_doc", "INSERT INTO info_request_documents (info_request_id, application_id,"
-               " document_id) VALUES ($1, $2, $3)"},
-};
-
-void gk_info_requests_register(void)
-{
-    gk_db_register(stmts, sizeof stmts / sizeof *stmts);
-}
-
-static gk_tx_status exec(PGconn *c, const char *name, int n, const char *const *v,
-                         PGresult **out, gk_error *e, const char **field)
-{
-    PGresult *res = gk_db_exec(c, name, n, v);
-    if (res && !gk_db_ok(res) && gk_db_app_map_error(res, e, field)) {
-        PQclear(res);
-        return GK_TX_ABORT;
-    }
-    gk_tx_status s = gk_tx_check(res, name);
-    if (s == GK_TX_OK && out)
-        *out = res;
-    else if (res)
-        PQclear(res);
-    return s;
-}
-
-gk_tx_status gk_info_request_answer(PGconn *c, gk_request *r, const char *app_id,
-                                    const char *rid, const char *message, json_t *document_ids,
-                                    gk_error *e, const char **field)
-{
-    *field = NULL;
-    const char *v[] = {rid, app_id};
-    PGresult *res = NULL;
-    gk_tx_status s = exec(c, "ir_state", 2, v, &res, e, field);
-    if (s != GK_TX_OK) return s;
-    int n = PQntuples(res);
-    bool answered = n == 1 && PQgetvalue(res, 0, 0)[0] == 't';
-    PQclear(res);
-    if (n != 1 || answered) {
-        *e = n != 1 ? GK_ERR_NOT_FOUND : GK_ERR_CONFLICT;
-        return GK_TX_ABORT;
-    }
-    const char *va[] = {rid, app_id, message, r->user.id};
-    s = exec(c, "ir_answer", 4, va, NULL, e, field);
-    if (s == GK_TX_ABORT && !*field) *field = "message";
-    size_t i;
-    json_t *d;
-    json_array_foreach(document_ids, i, d)
-    {
-        if (s != GK_TX_OK) break;
-        const char *doc = json_string_value(d);
-        if (!gk_db_is_uuid(doc)) {
-            *e = GK_ERR_VALIDATION;
-            *field = "document_ids";
-            return GK_TX_ABORT;
-        }
-        const char *vd[] = {rid, app_id, doc};
-        s = exec(c, "ir_doc", 3, vd, NULL, e, field);
-        if (s == GK_TX_ABORT) *field = "document_ids";
-    }
-    return s;
-}
+#include "http/fields.h"
+#include "http/service_call.h"
+#include "service/applications.h"
 
 void gk_h_info_requests_list(gk_request *r)
 {
-    gk_error e;
-    json_t *app = gk_app_load(r, r->params[0], false, &e);
-    if (!app) {
-        gk_reply_problem(r, e, NULL, NULL);
-        return;
-    }
-    json_decref(app);
-    const char *v[] = {r->params[0]};
-    PGresult *res = gk_db_exec(gk_db_conn(), "ir_list", 1, v);
-    gk_tx_status s = gk_tx_check(res, "ir_list");
-    json_t *items = s == GK_TX_OK ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
-    if (res) PQclear(res);
-    if (!items) {
-        gk_reply_problem(r, gk_tx_error(s), NULL,
-                         NULL);
-        return;
-    }
-    gk_reply_json(r, 200, json_pack("{s:o, s:n}", "items", items, "next"));
-}
-
-json_t *gk_info_requests_of(const char *app_id)
-{
-    const char *v[] = {app_id};
-    PGresult *res = gk_db_exec(gk_db_conn(), "ir_list", 1, v);
-    json_t *items = res && gk_db_ok(res) ? json_loads(PQgetvalue(res, 0, 0), 0, NULL) : NULL;
-    if (res) PQclear(res);
-    return items ? items : json_array();
+    gk_call call = gk_call_of(r);
+    gk_outcome o;
+    gk_svc_app_info_requests(&call, r->params[0], &o);
+    gk_reply_outcome(r, 200, &o);
 }
 
 void gk_h_info_requests_respond(gk_request *r)
 {
-    const char *lang = r->lang;
-    bool ja = lang && !strcmp(lang, "ja");
-    json_t *m = json_object_get(r->json, "message");
-    json_t *ids = json_object_get(r->json, "document_ids");
-    json_t *errs = NULL;
-    const char *message = json_string_value(m);
-    if (!message || !*message)
-        gk_field_error_add(&errs, "message", ja ? "回答を入力してください" : "Write your answer");
-    if (ids && !json_is_null(ids) && !json_is_array(ids))
-        gk_field_error_add(&errs, "document_ids",
-                           ja ? "文書IDの配列にしてください" : "Must be an array of document ids");
-    if (errs) {
-        gk_reply_problem(r, GK_ERR_VALIDATION, NULL, errs);
-        return;
-    }
-    gk_app_outcome o;
-    gk_app_op_respond(r, r->params[0], r->params[1], message, json_is_array(ids) ? ids : NULL,
-                      &o);
-    gk_app_reply(r, 200, &o);
+    gk_call call = gk_call_of(r);
+    json_t *ids = r->json ? json_object_get(r->json, "document_ids") : NULL;
+    gk_app_respond_in in = {.id = r->params[0], .rid = r->params[1],
+                            .document_ids = ids && !json_is_null(ids) ? ids : NULL};
+    gk_outcome o = {0};
+    if (gk_fields_read_into(r, gk_app_respond_fields, gk_app_respond_n_fields, &in, &o.errors))
+        gk_fail(&o, &call, GK_ERR_VALIDATION, NULL, NULL);
+    else
+        gk_svc_app_respond(&call, &in, &o);
+    gk_reply_outcome(r, 200, &o);
 }

@@ -38,10 +38,14 @@ static const gk_stmt stmts[] = {
     {"app_view", VIEW_SQL " WHERE a.id = $1 AND ($2::uuid IS NULL OR a.organization_id = $2)"},
     {"app_list",
      VIEW_SQL " WHERE ($1::uuid IS NULL OR a.organization_id = $1)"
+              " AND ($1::uuid IS NOT NULL OR a.status <> 'draft')"
               " AND ($2::text IS NULL OR a.status = $2)"
               " AND ($3::uuid IS NULL OR (a.created_at, a.id) < (SELECT created_at, id"
               "      FROM applications WHERE id = $3))"
               " ORDER BY a.created_at DESC, a.id DESC LIMIT $4"},
+    {"app_categories", "SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'title_en',"
+                       " title_en, 'title_ja', title_ja) ORDER BY sort_order, id), '[]'::jsonb)::text"
+                       " FROM device_categories"},
     {"app_lock",
      "SELECT id, organization_id, status, route, version, directly_connectable,"
      " data_transmission_facility, uses_ip, remotely_configurable,"
@@ -330,4 +334,9 @@ gk_tx_status gk_db_app_document_kinds(PGconn *c, const char *id, json_t **kinds)
 {
     const char *v[] = {id};
     return json_result(c, "app_doc_kinds", 1, v, kinds);
+}
+
+gk_tx_status gk_db_app_categories(PGconn *c, json_t **items)
+{
+    return json_result(c, "app_categories", 0, NULL, items);
 }

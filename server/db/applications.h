@@ -93,7 +93,8 @@ gk_tx_status gk_db_app_transition(PGconn *c, const char *id, const char *from, c
                                   const char *actor_id, const char *reason, gk_error *e);
 
 /* Newest first; `after` is the id of the last item of the previous page (NULL: start).
- * org_id NULL: every organisation. *next is the cursor or NULL (copy owned by caller). */
+ * org_id NULL (staff): every organisation's cases except drafts, which are the applicant's
+ * own until submitted. *next is the cursor or NULL (copy owned by caller). */
 gk_tx_status gk_db_app_list(PGconn *c, const char *org_id, const char *status,
                             const char *after, int limit, json_t **items, char **next);
 
@@ -103,5 +104,9 @@ gk_tx_status gk_db_app_history(PGconn *c, const char *id, json_t **items);
 
 /* The document kinds the application has: a JSON array of distinct kind names. */
 gk_tx_status gk_db_app_document_kinds(PGconn *c, const char *id, json_t **kinds);
+
+/* The device categories (rows of device_categories, in their order): [{id, title_en,
+ * title_ja}]. */
+gk_tx_status gk_db_app_categories(PGconn *c, json_t **items);
 
 #endif

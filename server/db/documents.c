@@ -27,6 +27,10 @@ static const gk_stmt stmts[] = {
     {"doc_get", "SELECT " DOC_JSON "::text FROM documents d"
                 " WHERE d.application_id = $1 AND d.id = $2"},
     {"doc_chunk_get", "SELECT data FROM document_chunks WHERE document_id = $1 AND seq = $2"},
+    {"doc_app_state", "SELECT status FROM applications WHERE id = $1"
+                      " AND ($2::uuid IS NULL OR organization_id = $2)"},
+    {"doc_app_lock", "SELECT status FROM applications WHERE id = $1"
+                     " AND ($2::uuid IS NULL OR organization_id = $2) FOR UPDATE"},
 };
 
 void gk_db_documents_register(void)
@@ -109,4 +113,42 @@ PGresult *gk_db_doc_chunk_get(PGconn *c, const char *id, int seq)
     if (res && gk_db_ok(res)) return res;
     if (res) PQclear(res);
     return NULL;
+}
+
+gk_tx_status gk_db_doc_app_status(PGconn *c, const char *app_id, const char *org_id, bool lock,
+                                  char status[20])
+{
+    status[0] = '\0';
+    const char *name = lock ? "doc_app_lock" : "doc_app_state";
+    const char *v[] = {app_id, org_id};
+    PGresult *res = c ? gk_db_exec(c, name, 2, v) : NULL;
+    gk_tx_status s = c ? gk_tx_check(res, name) : GK_TX_UNAVAILABLE;
+    if (s == GK_TX_OK && PQntuples(res) == 1) snprintf(status, 20, "%s", PQgetvalue(res, 0, 0));
+    if (res) PQclear(res);
+    return s;
+}
+
+/* The upload's own transaction on its dedicated connection (not gk_tx_run: it spans many
+ * event-loop turns). */
+static gk_tx_status plain(PGconn *c, const char *sql)
+{
+    PGresult *res = PQexec(c, sql);
+    gk_tx_status s = gk_tx_check(res, sql);
+    if (res) PQclear(res);
+    return s;
+}
+
+gk_tx_status gk_db_doc_begin(PGconn *c)
+{
+    return plain(c, "BEGIN ISOLATION LEVEL READ COMMITTED");
+}
+
+gk_tx_status gk_db_doc_commit(PGconn *c)
+{
+    return plain(c, "COMMIT");
+}
+
+void gk_db_doc_rollback(PGconn *c)
+{
+    (void)plain(c, "ROLLBACK");
 }

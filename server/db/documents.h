@@ -14,6 +14,7 @@
 
 #include <jansson.h>
 #include <libpq-fe.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 /* Bytes per stored chunk: the most an upload holds in memory at once. */
@@ -51,5 +52,15 @@ gk_tx_status gk_db_doc_get(PGconn *c, const char *application_id, const char *id
 /* Chunk `seq` of a document in binary form (caller PQclear's; 0 rows past the end). NULL
  * when the connection broke. */
 PGresult *gk_db_doc_chunk_get(PGconn *c, const char *id, int seq);
+
+/* The status of the application (status[0] == 0 when there is none, or it is not org_id's:
+ * NULL = any), locked FOR UPDATE when `lock`. c NULL gives GK_TX_UNAVAILABLE. */
+gk_tx_status gk_db_doc_app_status(PGconn *c, const char *app_id, const char *org_id, bool lock,
+                                  char status[20]);
+
+/* An upload's transaction on its dedicated connection. */
+gk_tx_status gk_db_doc_begin(PGconn *c);
+gk_tx_status gk_db_doc_commit(PGconn *c);
+void gk_db_doc_rollback(PGconn *c);
 
 #endif

@@ -115,8 +115,8 @@ void gk_h_page_admin_users(gk_request *r);
 void gk_h_page_admin_users_post(gk_request *r);
 
 /* ---- applications: cases, documents, info-request answers, history (api/applications.c,
- * api/documents.c, api/info_requests.c, api/history.c, web/applications.c) ---- */
-#include "db/tx.h"
+ * api/documents.c, api/info_requests.c, api/history.c, web/applications.c; the operations
+ * are service/applications.h and service/documents.h) ---- */
 void gk_applications_register(void);
 void gk_h_applications_create(gk_request *r);
 void gk_h_applications_list(gk_request *r);
@@ -140,50 +140,7 @@ void gk_h_page_application_update(gk_request *r);
 void gk_h_page_application_submit(gk_request *r);
 void gk_h_page_application_withdraw(gk_request *r);
 void gk_h_page_application_upload(gk_request *r);
+bool gk_h_page_application_upload_chunk(gk_request *r, const char *data, size_t size);
 void gk_h_page_info_request_respond(gk_request *r);
-
-/* The operations behind both the API and the pages. Each runs ONE transaction and fills
- * *out: status (the HTTP status to answer), err (GK_ERR_OK on success) with field errors
- * in `errors` (owned, may be NULL), and `view` (owned: the application object of api.md on
- * success). `doc` is the request document (api.md shape; borrowed). */
-typedef struct {
-    unsigned status;
-    gk_error err;
-    json_t *errors;
-    json_t *view;
-    const char *detail; /* static text or request memory, may be NULL */
-    bool replayed;      /* an Idempotency-Key repeat: `replay` holds the first answer */
-    const char *replay_body, *replay_type, *replay_location;
-} gk_app_outcome;
-void gk_app_outcome_clear(gk_app_outcome *o);
-void gk_app_op_create(gk_request *r, json_t *doc, gk_app_outcome *out);
-/* if_match: the ETag the client read (NULL: 428). */
-void gk_app_op_update(gk_request *r, const char *id, json_t *patch, const char *if_match,
-                      gk_app_outcome *out);
-void gk_app_op_submit(gk_request *r, const char *id, gk_app_outcome *out);
-void gk_app_op_withdraw(gk_request *r, const char *id, const char *reason, gk_app_outcome *out);
-/* Answer the open information request `rid` (document_ids: JSON array or NULL). */
-void gk_app_op_respond(gk_request *r, const char *id, const char *rid, const char *message,
-                       json_t *document_ids, gk_app_outcome *out);
-/* Reply to an API request with an outcome (problem+json on error, view + ETag else). */
-void gk_app_reply(gk_request *r, unsigned ok_status, gk_app_outcome *out);
-/* The application (view) visible to the caller, with its documents, history and
- * information requests when asked; NULL with *e set (GK_ERR_NOT_FOUND ...) otherwise. */
-json_t *gk_app_load(gk_request *r, const char *id, bool with_children, gk_error *e);
-/* Manufacturers see their organisation's cases only; staff all (NULL). */
-const char *gk_app_org_filter(const gk_request *r);
-/* api/info_requests.c: its statements (called by gk_applications_register), and the answer
- * itself inside the caller's transaction, after the application row is locked and before
- * its status changes: records the response on the open request `rid` and links the
- * documents (of the same application). GK_TX_ABORT with *e: GK_ERR_NOT_FOUND (no such
- * request), GK_ERR_CONFLICT (already answered), GK_ERR_VALIDATION (*field: "message",
- * "document_ids"). */
-void gk_info_requests_register(void);
-void gk_documents_register(void);
-/* The information requests of a case for a page (new reference; [] on failure). */
-json_t *gk_info_requests_of(const char *app_id);
-gk_tx_status gk_info_request_answer(PGconn *c, gk_request *r, const char *app_id,
-                                    const char *rid, const char *message, json_t *document_ids,
-                                    gk_error *e, const char **field);
 
 #endif

@@ -120,7 +120,8 @@ const gk_route gk_routes[] = {
     {"POST", "/applications/{id}/withdraw", gk_h_page_application_withdraw, APP_M,
      GK_BODY_FORM, 0, APP_PAGE, "page.application_withdraw"},
     {"POST", "/applications/{id}/documents", gk_h_page_application_upload, APP_UP,
-     GK_BODY_MULTIPART, 0, APP_PAGE, "page.application_upload", gk_h_documents_upload_chunk},
+     GK_BODY_MULTIPART, 0, APP_PAGE, "page.application_upload",
+     gk_h_page_application_upload_chunk},
     {"POST", "/applications/{id}/info-requests/{rid}/response", gk_h_page_info_request_respond,
      APP_M, GK_BODY_FORM, 0, APP_PAGE, "page.info_request_respond"},
 #undef APP_M

@@ -2,40 +2,31 @@
  * (status, determination explained, declarations, documents with the upload form, requests
  * for information with the answer form, history), edit draft, submit, withdraw.
  *
- * Same operations as the API (gk_app_op_* in api/applications.c): a form is turned into the
- * API's request document, so validation is identical. Post/redirect/get: a change that
+ * Same operations as the API (service/applications.h, service/documents.h): a form is turned
+ * into the API's request document, so validation is identical. Post/redirect/get: a change that
  * succeeds answers 303 to the case page with ?done=<what> (the notice); a refused form is
  * shown again (422) with each message next to its field and what the user typed. The upload
  * form posts multipart to /applications/{id}/documents?csrf_token=... (the CSRF check of a
  * streamed body runs on the headers). */
+/* domain/determination.h names its scope enum gk_outcome, like the service outcome: read it
+ * under another name until the domain renames it (issue 14). */
+#define gk_outcome gk_scope_outcome
+#include "domain/determination.h"
+#undef gk_outcome
 #include "http/handlers.h"
-#include "api/views.h"
-#include "db/applications.h"
-#include "db/db.h"
-#include "db/tx.h"
+#include "http/doc_upload.h"
 #include "http/fields.h"
 #include "http/reply.h"
+#include "http/service_call.h"
+#include "service/applications.h"
 #include "web/page.h"
 
 #include <stdio.h>
 #include <string.h>
 
-static const char *const FACTS[] = {"directly_connectable", "data_transmission_facility",
-                                    "uses_ip", "remotely_configurable",
-                                    "user_installable_security_software"};
-static const char *const CATEGORIES[] = {"router", "gateway", "onu_modem", "camera",
-                                         "recorder", "nas", "set_top_box", "iot_device",
-                                         "telephone", "pc", "smartphone", "other", NULL};
-static const char *const DOC_KINDS[] = {"outline", "test_report", "external_view",
-                                        "connection_diagram", "block_diagram", "manual",
-                                        "conformity_method", "cc_certificate", "evidence",
-                                        "other", NULL};
+#define FACTS gk_determination_fact_names
 
-static void *arena_alloc(void *ctx, size_t n)
-{
-    return gk_req_alloc(ctx, n);
-}
-
+/* Texts the database holds in both languages (rule sets, requirements). */
 static bool ja(const gk_request *r)
 {
     return r->lang && !strcmp(r->lang, "ja");
@@ -99,7 +90,7 @@ static const gk_rule_set *form_rule_set(const gk_rule_catalog *cat, size_t *inde
 static json_t *form_to_doc(gk_request *r, const gk_rule_catalog *cat)
 {
     json_t *facts = json_object();
-    for (size_t i = 0; i < 5; i++) {
+    for (size_t i = 0; i < GK_FACT__COUNT; i++) {
         const char *v = form(r, FACTS[i]);
         json_object_set_new(facts, FACTS[i],
                             !v ? json_null() : json_boolean(!strcmp(v, "true")));
@@ -135,7 +126,8 @@ static const char *str_or(json_t *o, const char *path)
 }
 
 /* The form's model from an application document (stored or as typed) and field errors. */
-static json_t *form_model(gk_request *r, const gk_rule_catalog *cat, json_t *doc, json_t *errs)
+static json_t *form_model(gk_request *r, const gk_rule_catalog *cat, json_t *categories,
+                          json_t *doc, json_t *errs)
 {
     json_t *m = json_object();
     json_t *e = errors_by_key(errs);
@@ -156,12 +148,18 @@ static json_t *form_model(gk_request *r, const gk_rule_catalog *cat, json_t *doc
     json_object_set_new(m, "routes", routes);
     const char *cat_id = str_or(doc, "device.category");
     json_t *cats = json_array();
-    for (size_t i = 0; CATEGORIES[i]; i++)
-        json_array_append_new(cats, json_pack("{s:s, s:b}", "id", CATEGORIES[i], "selected",
-                                              cat_id && !strcmp(cat_id, CATEGORIES[i])));
+    size_t ci;
+    json_t *cv;
+    json_array_foreach(categories, ci, cv)
+    {
+        const char *id = json_string_value(json_object_get(cv, "id"));
+        if (id)
+            json_array_append_new(cats, json_pack("{s:s, s:b}", "id", id, "selected",
+                                                  cat_id && !strcmp(cat_id, id)));
+    }
     json_object_set_new(m, "categories", cats);
     json_t *qs = json_array();
-    for (size_t i = 0; i < 5; i++) {
+    for (size_t i = 0; i < GK_FACT__COUNT; i++) {
         json_t *v = gk_json_path(gk_json_path(doc, "device.facts"), FACTS[i]);
         char key[80];
         snprintf(key, sizeof key, "device_facts_%s", FACTS[i]);
@@ -218,37 +216,50 @@ static json_t *form_model(gk_request *r, const gk_rule_catalog *cat, json_t *doc
 
 void gk_h_page_applications(gk_request *r)
 {
-    json_t *items = NULL;
-    char *next = NULL;
-    PGconn *c = gk_db_conn();
-    const char *after = gk_req_query(r, "after");
-    if (after && !gk_db_is_uuid(after)) after = NULL;
-    gk_tx_status s = c ? gk_db_app_list(c, gk_app_org_filter(r), NULL, after, 50, &items, &next)
-                       : GK_TX_UNAVAILABLE;
-    if (s != GK_TX_OK) {
-        gk_page_error(r, gk_tx_error(s), NULL);
+    gk_call call = gk_call_of(r);
+    gk_app_list_in in = {.after = gk_req_query(r, "after")};
+    gk_outcome o;
+    gk_svc_app_list(&call, &in, &o);
+    if (o.err == GK_ERR_BAD_QUERY) { /* a stale cursor: the first page */
+        gk_outcome_clear(&o);
+        in.after = NULL;
+        gk_svc_app_list(&call, &in, &o);
+    }
+    if (o.err != GK_ERR_OK) {
+        gk_page_error(r, o.err, NULL);
+        gk_outcome_clear(&o);
         return;
     }
-    json_t *m = json_pack("{s:o, s:s?, s:b, s:{s:s}}", "items", items, "next", next,
-                          "can_create", r->user.role == GK_ROLE_MANUFACTURER, "nav",
-                          "applications", "page");
-    free(next);
+    json_t *m = o.view;
+    o.view = NULL;
+    json_object_set_new(m, "can_create", json_boolean(r->user.role == GK_ROLE_MANUFACTURER));
+    json_object_set_new(m, "nav", json_pack("{s:s}", "applications", "page"));
+    gk_outcome_clear(&o);
     gk_page_render(r, 200, "app_list", m);
 }
 
 /* ---- new / create / edit / update ---- */
 
-static bool catalog(gk_request *r, gk_rule_catalog *cat)
+/* The form's choices: rule sets and the database's device categories. */
+typedef struct {
+    gk_rule_catalog cat;
+    json_t *categories;
+} choices;
+
+static bool load_choices(gk_request *r, choices *ch)
 {
-    gk_error e = gk_rule_sets_load(gk_db_conn(), arena_alloc, r, cat);
+    gk_call call = gk_call_of(r);
+    gk_error e = gk_svc_app_form_choices(&call, &ch->cat, &ch->categories);
     if (e != GK_ERR_OK) gk_page_error(r, e, NULL);
     return e == GK_ERR_OK;
 }
 
-static void render_form(gk_request *r, unsigned status, const gk_rule_catalog *cat,
-                        json_t *doc, json_t *errs, const char *id, const char *version)
+static void render_form(gk_request *r, unsigned status, choices *ch, json_t *doc, json_t *errs,
+                        const char *id, const char *version)
 {
-    json_t *m = form_model(r, cat, doc, errs);
+    json_t *m = form_model(r, &ch->cat, ch->categories, doc, errs);
+    json_decref(ch->categories);
+    ch->categories = NULL;
     json_object_set_new(m, "action", json_string(id ? gk_req_printf(r, "/applications/%s", id)
                                                     : "/applications"));
     if (id) json_object_set_new(m, "id", json_string(id));
@@ -259,14 +270,14 @@ static void render_form(gk_request *r, unsigned status, const gk_rule_catalog *c
 
 void gk_h_page_application_new(gk_request *r)
 {
-    gk_rule_catalog cat;
-    if (!catalog(r, &cat)) return;
+    choices ch;
+    if (!load_choices(r, &ch)) return;
     json_t *doc = json_object();
-    render_form(r, 200, &cat, doc, NULL, NULL, NULL);
+    render_form(r, 200, &ch, doc, NULL, NULL, NULL);
     json_decref(doc);
 }
 
-static void after_change(gk_request *r, gk_app_outcome *o, const char *done)
+static void after_change(gk_request *r, gk_outcome *o, const char *done)
 {
     const char *id = json_string_value(json_object_get(o->view, "id"));
     gk_reply_redirect(r, 303, gk_req_printf(r, "/applications/%s?done=%s", id, done));
@@ -274,136 +285,94 @@ static void after_change(gk_request *r, gk_app_outcome *o, const char *done)
 
 void gk_h_page_application_create(gk_request *r)
 {
-    gk_rule_catalog cat;
-    if (!catalog(r, &cat)) return;
-    json_t *doc = form_to_doc(r, &cat);
-    gk_app_outcome o;
-    gk_app_op_create(r, doc, &o);
-    if (o.err == GK_ERR_OK && !o.replayed) {
+    choices ch;
+    if (!load_choices(r, &ch)) return;
+    gk_call call = gk_call_of(r);
+    json_t *doc = form_to_doc(r, &ch.cat);
+    gk_app_create_in in = {.doc = doc};
+    gk_outcome o;
+    gk_svc_app_create(&call, &in, &o);
+    if (o.err == GK_ERR_OK) {
         after_change(r, &o, "created");
     } else if (o.err == GK_ERR_VALIDATION || o.errors) {
         r->error = o.err;
-        render_form(r, 422, &cat, doc, o.errors, NULL, NULL);
+        render_form(r, 422, &ch, doc, o.errors, NULL, NULL);
     } else {
         gk_page_error(r, o.err, o.detail);
     }
+    json_decref(ch.categories);
     json_decref(doc);
-    gk_app_outcome_clear(&o);
+    gk_outcome_clear(&o);
 }
 
 void gk_h_page_application_edit(gk_request *r)
 {
-    gk_rule_catalog cat;
-    if (!catalog(r, &cat)) return;
-    gk_error e;
-    json_t *app = gk_app_load(r, r->params[0], false, &e);
-    if (!app) {
-        gk_page_error(r, e, NULL);
+    choices ch;
+    if (!load_choices(r, &ch)) return;
+    gk_call call = gk_call_of(r);
+    gk_outcome o;
+    gk_svc_app_get(&call, r->params[0], &o);
+    if (o.err != GK_ERR_OK) {
+        json_decref(ch.categories);
+        gk_page_error(r, o.err, NULL);
+        gk_outcome_clear(&o);
         return;
     }
-    if (strcmp(str_or(app, "status"), "draft")) {
+    if (strcmp(str_or(o.view, "status"), "draft")) {
+        json_decref(ch.categories);
         gk_reply_redirect(r, 303, gk_req_printf(r, "/applications/%s", r->params[0]));
-        json_decref(app);
-        return;
+    } else {
+        char *version = gk_req_printf(
+            r, "%lld", (long long)json_integer_value(json_object_get(o.view, "version")));
+        render_form(r, 200, &ch, o.view, NULL, r->params[0], version);
     }
-    char *version = gk_req_printf(
-        r, "%lld", (long long)json_integer_value(json_object_get(app, "version")));
-    render_form(r, 200, &cat, app, NULL, r->params[0], version);
-    json_decref(app);
+    gk_outcome_clear(&o);
 }
 
 void gk_h_page_application_update(gk_request *r)
 {
-    gk_rule_catalog cat;
-    if (!catalog(r, &cat)) return;
-    json_t *doc = form_to_doc(r, &cat);
+    choices ch;
+    if (!load_choices(r, &ch)) return;
+    gk_call call = gk_call_of(r);
+    json_t *doc = form_to_doc(r, &ch.cat);
     const char *version = form(r, "version");
-    char *if_match = version ? gk_req_printf(r, "\"%s\"", version) : NULL;
-    gk_app_outcome o;
-    gk_app_op_update(r, r->params[0], doc, if_match, &o);
+    gk_app_update_in in = {.id = r->params[0], .patch = doc,
+                           .if_match = version ? gk_req_printf(r, "\"%s\"", version) : NULL};
+    gk_outcome o;
+    gk_svc_app_update(&call, &in, &o);
     if (o.err == GK_ERR_OK) {
         after_change(r, &o, "saved");
     } else if (o.err == GK_ERR_VALIDATION || o.err == GK_ERR_PRECONDITION_FAILED) {
         r->error = o.err;
         if (o.err == GK_ERR_PRECONDITION_FAILED)
-            gk_field_error_add(&o.errors, "version",
-                               ja(r) ? "他の人がこの下書きを変更しました。内容を確認してもう一度保存してください"
-                                     : "Someone changed this draft meanwhile: check and save again");
-        render_form(r, o.err == GK_ERR_PRECONDITION_FAILED ? 412 : 422, &cat, doc, o.errors,
+            gk_field_err(&o, &call, "version", "applications.draft_changed");
+        render_form(r, o.err == GK_ERR_PRECONDITION_FAILED ? 412 : 422, &ch, doc, o.errors,
                     r->params[0], version);
     } else {
         gk_page_error(r, o.err, o.detail);
     }
+    json_decref(ch.categories);
     json_decref(doc);
-    gk_app_outcome_clear(&o);
+    gk_outcome_clear(&o);
 }
 
 /* ---- the case page ---- */
 
-static const char *const REQUIRED_CONFORMITY[] = {"outline", "test_report", "external_view",
-                                                  "connection_diagram", "block_diagram",
-                                                  "manual", NULL};
-
 static void render_case(gk_request *r, unsigned status, json_t *errors, const char *problem)
 {
-    gk_error e;
-    json_t *app = gk_app_load(r, r->params[0], true, &e);
-    if (!app) {
+    gk_call call = gk_call_of(r);
+    gk_outcome o;
+    gk_svc_app_case(&call, r->params[0], &o);
+    if (o.err != GK_ERR_OK) {
         json_decref(errors);
-        gk_page_error(r, e, NULL);
+        gk_page_error(r, o.err, NULL);
+        gk_outcome_clear(&o);
         return;
     }
-    const char *st = str_or(app, "status");
-    bool manufacturer = r->user.role == GK_ROLE_MANUFACTURER;
-    bool draft = !strcmp(st, "draft");
-    bool open = strcmp(st, "granted") && strcmp(st, "rejected") && strcmp(st, "withdrawn");
-    json_t *m = json_object();
-    json_object_set_new(m, "app", app);
+    json_t *m = o.view;
+    o.view = NULL;
+    gk_outcome_clear(&o);
     json_object_set_new(m, "nav", json_pack("{s:s}", "applications", "page"));
-    json_object_set_new(m, "is_draft", json_boolean(draft));
-    json_object_set_new(m, "can_edit", json_boolean(manufacturer && draft));
-    json_object_set_new(m, "can_withdraw", json_boolean(manufacturer && open));
-    json_object_set_new(m, "can_upload",
-                        json_boolean(manufacturer ? draft || !strcmp(st, "info_requested")
-                                                  : !strcmp(st, "in_review") ||
-                                                        !strcmp(st, "info_requested")));
-    /* Facts as yes/no per question, declarations as a list. */
-    json_t *facts = json_array();
-    for (size_t i = 0; i < 5; i++) {
-        json_t *v = gk_json_path(gk_json_path(app, "device.facts"), FACTS[i]);
-        json_array_append_new(facts, json_pack("{s:s, s:s}", "name", FACTS[i], "answer",
-                                               json_is_true(v)    ? "yes"
-                                               : json_is_false(v) ? "no"
-                                                                  : "unanswered"));
-    }
-    json_object_set_new(m, "facts", facts);
-    json_t *decl = json_array();
-    const char *k;
-    json_t *v;
-    json_object_foreach(json_object_get(app, "declarations"), k, v)
-    json_array_append_new(decl, json_pack("{s:s, s:s?, s:s?}", "id", k, "measure",
-                                          str_or(v, "measure"), "description",
-                                          str_or(v, "description")));
-    json_object_set_new(m, "declarations", decl);
-    /* Which required documents are still missing (drafts). */
-    json_t *missing = json_array();
-    json_t *docs = json_object_get(app, "documents");
-    const char *route = str_or(app, "route");
-    for (size_t i = 0; draft && i < 7; i++) {
-        const char *kind = i < 6 ? REQUIRED_CONFORMITY[i] : "conformity_method";
-        if (i == 6 && strcmp(route, "design")) continue;
-        bool have = false;
-        size_t j;
-        json_t *d;
-        json_array_foreach(docs, j, d) if (!strcmp(str_or(d, "kind"), kind)) have = true;
-        if (!have) json_array_append_new(missing, json_string(kind));
-    }
-    json_object_set_new(m, "missing_documents", missing);
-    json_t *kinds = json_array();
-    for (size_t i = 0; DOC_KINDS[i]; i++) json_array_append_new(kinds, json_string(DOC_KINDS[i]));
-    json_object_set_new(m, "document_kinds", kinds);
-    json_t *irs = gk_info_requests_of(r->params[0]);
-    json_object_set_new(m, "info_requests", irs);
     const char *done = gk_req_query(r, "done");
     static const char *const DONE[] = {"created", "saved", "submitted", "withdrawn",
                                        "uploaded", "answered", NULL};
@@ -424,7 +393,7 @@ void gk_h_page_application(gk_request *r)
     render_case(r, 200, NULL, NULL);
 }
 
-static void case_action(gk_request *r, gk_app_outcome *o, const char *done)
+static void case_action(gk_request *r, gk_outcome *o, const char *done)
 {
     if (o->err == GK_ERR_OK) {
         after_change(r, o, done);
@@ -437,52 +406,64 @@ static void case_action(gk_request *r, gk_app_outcome *o, const char *done)
         o->errors = NULL;
         render_case(r, gk_error_status(o->err), errs, gk_error_title(o->err, r->lang));
     }
-    gk_app_outcome_clear(o);
+    gk_outcome_clear(o);
 }
 
 void gk_h_page_application_submit(gk_request *r)
 {
-    gk_app_outcome o;
-    gk_app_op_submit(r, r->params[0], &o);
+    gk_call call = gk_call_of(r);
+    gk_outcome o;
+    gk_svc_app_submit(&call, r->params[0], &o);
     case_action(r, &o, "submitted");
 }
 
 void gk_h_page_application_withdraw(gk_request *r)
 {
-    gk_app_outcome o;
-    gk_app_op_withdraw(r, r->params[0], form(r, "reason"), &o);
+    gk_call call = gk_call_of(r);
+    gk_app_withdraw_in in = {.id = r->params[0]};
+    gk_outcome o = {0};
+    if (gk_fields_read_into(r, gk_app_withdraw_fields, gk_app_withdraw_n_fields, &in,
+                            &o.errors))
+        gk_fail(&o, &call, GK_ERR_VALIDATION, NULL, NULL);
+    else
+        gk_svc_app_withdraw(&call, &in, &o);
     case_action(r, &o, "withdrawn");
 }
 
 void gk_h_page_info_request_respond(gk_request *r)
 {
-    gk_app_outcome o;
-    const char *msg = form(r, "message");
-    if (!msg) {
-        memset(&o, 0, sizeof o);
-        o.err = GK_ERR_VALIDATION;
-        gk_field_error_add(&o.errors, "message",
-                           ja(r) ? "回答を入力してください" : "Write your answer");
-    } else {
-        /* Documents answering the question were uploaded with the form above; the answer
-         * links those uploaded since the question was asked. */
-        gk_app_op_respond(r, r->params[0], r->params[1], msg, NULL, &o);
-    }
+    gk_call call = gk_call_of(r);
+    /* Documents answering the question were uploaded with the form above; the answer links
+     * those uploaded since the question was asked. */
+    gk_app_respond_in in = {.id = r->params[0], .rid = r->params[1]};
+    gk_outcome o = {0};
+    if (gk_fields_read_into(r, gk_app_respond_fields, gk_app_respond_n_fields, &in, &o.errors))
+        gk_fail(&o, &call, GK_ERR_VALIDATION, NULL, NULL);
+    else
+        gk_svc_app_respond(&call, &in, &o);
     case_action(r, &o, "answered");
+}
+
+bool gk_h_page_application_upload_chunk(gk_request *r, const char *data, size_t size)
+{
+    return gk_http_doc_upload_chunk(r, data, size);
 }
 
 void gk_h_page_application_upload(gk_request *r)
 {
-    gk_h_documents_upload(r);
-    if (r->status == 201) {
+    gk_outcome o;
+    gk_http_doc_upload_end(r, &o);
+    gk_error e = o.err;
+    gk_outcome_clear(&o);
+    if (e == GK_ERR_OK) {
         gk_reply_redirect(r, 303, gk_req_printf(r, "/applications/%s?done=uploaded",
                                                 r->params[0]));
         return;
     }
-    gk_error e = r->error == GK_ERR_OK ? GK_ERR_INTERNAL : r->error;
     if (e == GK_ERR_NOT_FOUND || e == GK_ERR_UNAVAILABLE || e == GK_ERR_INTERNAL) {
         gk_page_error(r, e, NULL);
         return;
     }
+    r->error = e;
     render_case(r, gk_error_status(e), NULL, gk_error_title(e, r->lang));
 }

@@ -209,6 +209,8 @@ extern const ht_group ht_group_accounts;
 extern const ht_group ht_group_examination;
 extern const ht_group ht_group_registry;
 extern const ht_group ht_group_authz;
+extern const ht_group ht_group_drafts;
+extern const ht_group ht_group_applications;
 /* Procedural checks of the registry group (scenarios_registry.c): CSV round trip, XML against
  * docs/certificates.xsd, Atom, stats. Run after the tables; 0 when all pass. */
 int ht_registry_checks(const ht_options *opts);

@@ -22,6 +22,8 @@ static const ht_group *const groups[] = {
     &ht_group_examination,
     &ht_group_registry,
     &ht_group_authz,
+    &ht_group_drafts,
+    &ht_group_applications,
 };
 
 static void usage(FILE *to)
