@@ -19,6 +19,7 @@
 #include "domain/rule_set.h"
 #include "http/fields.h"
 #include "http/reply.h"
+#include "service/cc.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -376,8 +377,7 @@ static gk_tx_status equivalence_fn(PGconn *c, op *x)
     if (x->flag && v != GK_CC_VALID)
         return refuse(x, GK_ERR_CC_NOT_VALID, "cc_certificate_id",
                       gk_req_printf(x->r, "%s (%s)",
-                                    L(x->r, gk_cc_validity_reason_en(v),
-                                      gk_cc_validity_reason_ja(v)),
+                                    gk_cc_validity_text(x->r->lang, v),
                                     cc.today_jst));
     gk_error e = GK_ERR_OK;
     const char *field = NULL;

@@ -71,7 +71,7 @@ struct gk_cc_parser {
     /* header */
     bool have_header;
     int colmap[GK_CC_NCOLUMNS]; /* file position of each canonical column */
-    char err_en[2048], err_ja[2048];
+    gk_cc_header_problem header;
 
     /* the decoded record */
     char *dec;
@@ -91,7 +91,6 @@ struct gk_cc_parser {
     gk_cc_maintenance *out_m; /* GK_CC_MAX_MAINTENANCE, filled on emission */
 
     gk_cc_pp_list pps; /* scratch for parsing a row's PP cell */
-    char reason_en[512], reason_ja[512];
 };
 
 /* ---- small text helpers ------------------------------------------------------------- */
@@ -140,6 +139,8 @@ size_t gk_cc_cp1252_to_utf8(const unsigned char *in, size_t len, char *out)
     return o;
 }
 
+/* The raw record holds a NUL after each field, which gk_utf8_valid refuses: hence this walk
+ * with the shared decoder over the whole record. */
 static bool valid_utf8(const unsigned char *s, size_t len)
 {
     size_t i = 0;
@@ -253,13 +254,6 @@ static char *trim(char *s)
     return s;
 }
 
-static size_t chars(const char *s)
-{
-    size_t n = 0;
-    for (; *s; s++) n += ((unsigned char)*s & 0xC0) != 0x80;
-    return n;
-}
-
 /* Single-line cells (category, assurance level): tabs and line breaks become one space. */
 static void squash_ws(char *s)
 {
@@ -321,11 +315,7 @@ static void appendf(char *buf, size_t cap, const char *fmt, ...)
 /* A column name from the file, shortened at a character boundary for messages. */
 static void short_name(const char *s, char out[64])
 {
-    size_t n = strlen(s);
-    if (n > 60) {
-        n = 60;
-        while (n && ((unsigned char)s[n] & 0xC0) == 0x80) n--;
-    }
+    size_t n = gk_utf8_prefix(s, 60);
     if (!n) {
         snprintf(out, 64, "(empty)");
         return;
@@ -338,56 +328,18 @@ static void short_name(const char *s, char out[64])
 static void reject(gk_cc_parser *p, unsigned long line, const char *code, const char *column)
 {
     if (p->status != GK_CC_OK) return;
-    const char *c = column ? column : "";
-    char *en = p->reason_en, *ja = p->reason_ja;
-    size_t ne = sizeof p->reason_en, nj = sizeof p->reason_ja;
+    gk_cc_reject r = {.line = line, .code = code, .column = column};
     if (!strcmp(code, "field_count")) {
-        snprintf(en, ne, "Expected %d fields, found %zu", GK_CC_NCOLUMNS, p->nfields);
-        snprintf(ja, nj, "項目数が %zu です（%d 項目のはずです）", p->nfields, GK_CC_NCOLUMNS);
-    } else if (!strcmp(code, "unclosed_quote")) {
-        snprintf(en, ne, "A quoted field is not closed before the end of the file");
-        snprintf(ja, nj, "引用符で始まる項目が閉じられないままファイルが終わっています");
-    } else if (!strcmp(code, "text_after_quote")) {
-        snprintf(en, ne, "Text follows a closing quote (a quote inside a field must be doubled)");
-        snprintf(ja, nj, "閉じ引用符の後に文字があります（項目内の引用符は二重にしてください）");
+        r.found = p->nfields;
+        r.limit = GK_CC_NCOLUMNS;
     } else if (!strcmp(code, "too_long")) {
-        snprintf(en, ne, "The record is longer than %d bytes", GK_CC_MAX_RECORD);
-        snprintf(ja, nj, "行が %d バイトを超えています", GK_CC_MAX_RECORD);
-    } else if (!strcmp(code, "nul_byte")) {
-        snprintf(en, ne, "The record contains a NUL byte");
-        snprintf(ja, nj, "行に NUL バイトが含まれています");
-    } else if (!strcmp(code, "required")) {
-        snprintf(en, ne, "%s is empty", c);
-        snprintf(ja, nj, "%s が空です", c);
-    } else if (!strcmp(code, "bad_date")) {
-        snprintf(en, ne, "%s is not a date in the form MM/DD/YYYY", c);
-        snprintf(ja, nj, "%s が MM/DD/YYYY 形式の日付ではありません", c);
-    } else if (!strcmp(code, "bad_scheme")) {
-        snprintf(en, ne, "%s must be a country code of 2 or 3 letters", c);
-        snprintf(ja, nj, "%s は 2〜3 文字の国コードにしてください", c);
-    } else if (!strcmp(code, "bad_text")) {
-        snprintf(en, ne, "%s contains control characters or is too long", c);
-        snprintf(ja, nj, "%s に制御文字が含まれているか、長すぎます", c);
-    } else if (!strcmp(code, "end_before_start")) {
-        snprintf(en, ne, "Archived Date is before Certification Date");
-        snprintf(ja, nj, "Archived Date が Certification Date より前です");
-    } else if (!strcmp(code, "bad_url")) {
-        snprintf(en, ne, "%s must start with http:// or https://", c);
-        snprintf(ja, nj, "%s は http:// か https:// で始まる URL にしてください", c);
+        r.limit = GK_CC_MAX_RECORD;
     } else if (!strcmp(code, "bad_protection_profiles")) {
-        snprintf(en, ne, "%s: more than %d profiles, or a name longer than %d bytes", c,
-                 GK_CC_MAX_PPS, GK_CC_PP_NAME_LEN - 1);
-        snprintf(ja, nj, "%s: プロテクションプロファイルが %d 件を超えているか、名前が %d バイトを超えています",
-                 c, GK_CC_MAX_PPS, GK_CC_PP_NAME_LEN - 1);
-    } else if (!strcmp(code, "maintenance_incomplete")) {
-        snprintf(en, ne, "Maintenance Date and Maintenance Title must be given together");
-        snprintf(ja, nj, "Maintenance Date と Maintenance Title は両方を記入してください");
-    } else { /* too_many_maintenance */
-        snprintf(en, ne, "More than %d maintenance updates for one certificate",
-                 GK_CC_MAX_MAINTENANCE);
-        snprintf(ja, nj, "1 件の認証に対する保守更新が %d 件を超えています", GK_CC_MAX_MAINTENANCE);
+        r.limit = GK_CC_MAX_PPS;
+        r.name_limit = GK_CC_PP_NAME_LEN - 1;
+    } else if (!strcmp(code, "too_many_maintenance")) {
+        r.limit = GK_CC_MAX_MAINTENANCE;
     }
-    gk_cc_reject r = {line, code, column, en, ja};
     if (p->on_reject && p->on_reject(p->ctx, &r)) p->status = GK_CC_STOPPED;
 }
 
@@ -537,22 +489,10 @@ static void header_record(gk_cc_parser *p)
     }
     if (p->nfields > MAXF) appendf(unexpected, sizeof unexpected, "%s...", *unexpected ? ", " : "");
     if (!*missing && !*unexpected && !*dup) return;
-    snprintf(p->err_en, sizeof p->err_en,
-             "Line 1: the header does not match the Common Criteria Portal CSV.");
-    snprintf(p->err_ja, sizeof p->err_ja,
-             "1 行目: ヘッダーが Common Criteria Portal の CSV と一致しません。");
-    if (*missing) {
-        appendf(p->err_en, sizeof p->err_en, " Missing columns: %s.", missing);
-        appendf(p->err_ja, sizeof p->err_ja, "不足している列: %s。", missing);
-    }
-    if (*unexpected) {
-        appendf(p->err_en, sizeof p->err_en, " Unexpected columns: %s.", unexpected);
-        appendf(p->err_ja, sizeof p->err_ja, "想定外の列: %s。", unexpected);
-    }
-    if (*dup) {
-        appendf(p->err_en, sizeof p->err_en, " Repeated columns: %s.", dup);
-        appendf(p->err_ja, sizeof p->err_ja, "重複している列: %s。", dup);
-    }
+    p->header.code = "mismatch";
+    snprintf(p->header.missing, sizeof p->header.missing, "%s", missing);
+    snprintf(p->header.unexpected, sizeof p->header.unexpected, "%s", unexpected);
+    snprintf(p->header.repeated, sizeof p->header.repeated, "%s", dup);
     p->status = GK_CC_BAD_HEADER;
 }
 
@@ -578,12 +518,12 @@ static void data_record(gk_cc_parser *p)
     static const int required[] = {C_CATEGORY, C_NAME, C_MANUFACTURER, C_SCHEME, C_CERT_DATE};
     for (size_t i = 0; i < sizeof required / sizeof *required; i++)
         if (!*v[required[i]]) return reject(p, line, "required", COL(required[i]));
-    if (has_control(v[C_CATEGORY]) || chars(v[C_CATEGORY]) > LABEL_MAX_CHARS)
+    if (has_control(v[C_CATEGORY]) || gk_utf8_chars(v[C_CATEGORY]) > LABEL_MAX_CHARS)
         return reject(p, line, "bad_text", COL(C_CATEGORY));
-    if (chars(v[C_NAME]) > PROSE_MAX_CHARS) return reject(p, line, "bad_text", COL(C_NAME));
-    if (chars(v[C_MANUFACTURER]) > PROSE_MAX_CHARS)
+    if (gk_utf8_chars(v[C_NAME]) > PROSE_MAX_CHARS) return reject(p, line, "bad_text", COL(C_NAME));
+    if (gk_utf8_chars(v[C_MANUFACTURER]) > PROSE_MAX_CHARS)
         return reject(p, line, "bad_text", COL(C_MANUFACTURER));
-    if (chars(v[C_ASSURANCE]) > LABEL_MAX_CHARS || has_control(v[C_ASSURANCE]))
+    if (gk_utf8_chars(v[C_ASSURANCE]) > LABEL_MAX_CHARS || has_control(v[C_ASSURANCE]))
         return reject(p, line, "bad_text", COL(C_ASSURANCE));
     size_t sl = strlen(v[C_SCHEME]);
     if (sl < 2 || sl > 3) return reject(p, line, "bad_scheme", COL(C_SCHEME));
@@ -607,7 +547,7 @@ static void data_record(gk_cc_parser *p)
         return reject(p, line, "maintenance_incomplete", NULL);
     if (has_m && !gk_date_parse_us(v[C_M_DATE], &mdate))
         return reject(p, line, "bad_date", COL(C_M_DATE));
-    if (has_m && chars(v[C_M_TITLE]) > PROSE_MAX_CHARS)
+    if (has_m && gk_utf8_chars(v[C_M_TITLE]) > PROSE_MAX_CHARS)
         return reject(p, line, "bad_text", COL(C_M_TITLE));
 
     bool same = p->grp_open && p->g_cert == cert &&
@@ -789,10 +729,7 @@ gk_cc_status gk_cc_parser_finish(gk_cc_parser *p)
             p->in_record = false;
             if (!p->have_header) {
                 p->have_header = true;
-                snprintf(p->err_en, sizeof p->err_en,
-                         "Line 1: the header has a quoted column that is never closed.");
-                snprintf(p->err_ja, sizeof p->err_ja,
-                         "1 行目: ヘッダーの引用符が閉じられていません。");
+                p->header.code = "unclosed_quote";
                 p->status = GK_CC_BAD_HEADER;
             }
         } else {
@@ -801,11 +738,7 @@ gk_cc_status gk_cc_parser_finish(gk_cc_parser *p)
         }
     }
     if (p->status == GK_CC_OK && !p->have_header) {
-        snprintf(p->err_en, sizeof p->err_en,
-                 "The file is empty: the header line of the Common Criteria Portal CSV is "
-                 "missing.");
-        snprintf(p->err_ja, sizeof p->err_ja,
-                 "ファイルが空です。Common Criteria Portal の CSV のヘッダー行がありません。");
+        p->header.code = "empty";
         p->status = GK_CC_BAD_HEADER;
     }
     if (p->status == GK_CC_OK) emit(p);
@@ -833,10 +766,9 @@ gk_cc_parser *gk_cc_parser_new(bool archived, gk_cc_cert_fn on_cert, gk_cc_rejec
     return p;
 }
 
-const char *gk_cc_parser_error(const gk_cc_parser *p, const char *lang)
+const gk_cc_header_problem *gk_cc_parser_header_problem(const gk_cc_parser *p)
 {
-    if (p->status != GK_CC_BAD_HEADER) return "";
-    return lang && !strcmp(lang, "ja") ? p->err_ja : p->err_en;
+    return p->status == GK_CC_BAD_HEADER && p->header.code ? &p->header : NULL;
 }
 
 unsigned long gk_cc_parser_lines(const gk_cc_parser *p)

@@ -10,7 +10,7 @@
  *    at CRLF, LF or a lone CR; blank lines are skipped; a UTF-8 BOM at the start is skipped.
  *  - The header must name exactly the 14 columns of GK_CC_COLUMNS (any order, any case,
  *    surrounding blanks ignored); otherwise the whole file is refused (GK_CC_BAD_HEADER)
- *    with a message naming the missing and unexpected columns.
+ *    naming the missing and unexpected columns.
  *  - Encoding is decided per record: bytes that are valid UTF-8 are UTF-8, otherwise the
  *    record is windows-1252 and is converted (real 1252 text practically never forms valid
  *    UTF-8 sequences, so whole-1252 files and mixed files both come out right).
@@ -69,15 +69,29 @@ typedef struct {
 } gk_cc_cert;
 
 /* Why a record was rejected: a stable code, the column concerned (a header name, or NULL),
- * and the reason in English and Japanese. Valid during the callback only. */
+ * and the numbers its message needs. No text: the caller renders the message of the code
+ * (message key "cc.csv.reject.<code>" with {column}, {found}, {limit}, {name_limit}).
+ * Valid during the callback only. */
 typedef struct {
     unsigned long line;
     const char *code; /* field_count, unclosed_quote, text_after_quote, too_long, nul_byte,
                          required, bad_date, bad_scheme, bad_text, end_before_start, bad_url,
                          bad_protection_profiles, maintenance_incomplete, too_many_maintenance */
     const char *column;
-    const char *reason_en, *reason_ja;
+    size_t found;      /* field_count: the fields the record has */
+    size_t limit;      /* field_count: GK_CC_NCOLUMNS; too_long: GK_CC_MAX_RECORD;
+                          bad_protection_profiles: GK_CC_MAX_PPS; too_many_maintenance:
+                          GK_CC_MAX_MAINTENANCE; else 0 */
+    size_t name_limit; /* bad_protection_profiles: the longest PP name in bytes; else 0 */
 } gk_cc_reject;
+
+/* Why the whole file was refused (GK_CC_BAD_HEADER), as a code and the column lists its
+ * message names ("cc.csv.header.<code>", plus one sentence per non-empty list). */
+typedef struct {
+    const char *code; /* "empty" (no header line), "unclosed_quote", "mismatch", or NULL */
+    /* For "mismatch": the columns, comma-separated, "" when none. */
+    char missing[1024], unexpected[1024], repeated[512];
+} gk_cc_header_problem;
 
 /* Callbacks return 0 to go on; anything else stops the parse (GK_CC_STOPPED). */
 typedef int (*gk_cc_cert_fn)(void *ctx, const gk_cc_cert *cert);
@@ -105,8 +119,8 @@ gk_cc_status gk_cc_parser_feed(gk_cc_parser *p, const void *data, size_t len);
  * without a header line is GK_CC_BAD_HEADER. */
 gk_cc_status gk_cc_parser_finish(gk_cc_parser *p);
 
-/* The message of GK_CC_BAD_HEADER in "en" or "ja" (the static text "" otherwise). */
-const char *gk_cc_parser_error(const gk_cc_parser *p, const char *lang);
+/* Why the header was refused, once a call returned GK_CC_BAD_HEADER; NULL otherwise. */
+const gk_cc_header_problem *gk_cc_parser_header_problem(const gk_cc_parser *p);
 
 /* Physical lines read so far (for progress reports). */
 unsigned long gk_cc_parser_lines(const gk_cc_parser *p);

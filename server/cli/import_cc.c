@@ -2,10 +2,13 @@
  * (bounded memory whatever its size) in the same single transaction as the API. */
 #include "cli/cli.h"
 
+#include "app.h"
 #include "config.h"
 #include "db/cc.h"
 #include "db/db.h"
 #include "db/migrate.h"
+#include "render/i18n.h"
+#include "service/cc.h"
 
 #include <errno.h>
 #include <stdio.h>
@@ -120,36 +123,63 @@ int gk_cli_import_cc(int argc, char **argv)
         fclose(f);
         return fail(&c, "out of memory", NULL);
     }
+    /* The reasons of rejected lines come from the message catalogues, in English. */
+    char *merr = NULL, *mdir = NULL;
+    if (asprintf(&mdir, "%s/templates/messages", c.data_dir) >= 0) {
+        gk_app.messages = gk_messages_load(mdir, &merr);
+        free(mdir);
+    }
+    if (!gk_app.messages) {
+        fclose(f);
+        gk_db_shutdown();
+        int rc = fail(&c, "cannot load the message catalogues", merr);
+        free(merr);
+        return rc;
+    }
     gk_cc_source src = {file_read, file_rewind, f};
-    gk_cc_report rep;
-    gk_error e = gk_cc_import(&src, archived, "en", &rep);
+    gk_arena arena = {0};
+    gk_call call = {.user = {.role = GK_ROLE_ADMIN}, .lang = "en", .arena = &arena};
+    unsigned long lines = 0;
+    gk_cc_import_in in = {.status = archived ? "archived" : "active", .source = &src,
+                          .lines_read = &lines};
+    gk_outcome out = {0};
+    gk_svc_cc_import(&call, &in, &out);
     fclose(f);
     int rc = 0;
-    if (e == GK_ERR_OK) {
-        printf("imported %lu, updated %lu, unchanged %lu, rejected %lu (%lu lines read)\n",
-               rep.imported, rep.updated, rep.unchanged, rep.rejected_total, rep.lines);
+    if (out.err == GK_ERR_OK) {
+        json_t *v = out.view;
+        json_int_t total = json_integer_value(json_object_get(v, "rejected_total"));
+        json_t *rejected = json_object_get(v, "rejected");
+        printf("imported %lld, updated %lld, unchanged %lld, rejected %lld (%lu lines read)\n",
+               (long long)json_integer_value(json_object_get(v, "imported")),
+               (long long)json_integer_value(json_object_get(v, "updated")),
+               (long long)json_integer_value(json_object_get(v, "unchanged")), (long long)total,
+               lines);
         size_t i;
         json_t *r;
-        json_array_foreach(rep.rejected, i, r)
+        json_array_foreach(rejected, i, r)
         {
             printf("line %lld: %s\n", (long long)json_integer_value(json_object_get(r, "line")),
                    json_string_value(json_object_get(r, "reason")));
         }
-        if (rep.rejected_total > json_array_size(rep.rejected))
-            printf("... and %lu more rejected lines\n",
-                   rep.rejected_total - (unsigned long)json_array_size(rep.rejected));
-        rc = rep.rejected_total ? 2 : 0;
-    } else if (e == GK_ERR_VALIDATION) {
-        fprintf(stderr, "giteki import-cc: nothing imported: %s\n", rep.header_error);
+        if ((size_t)total > json_array_size(rejected))
+            printf("... and %llu more rejected lines\n",
+                   (unsigned long long)((size_t)total - json_array_size(rejected)));
+        rc = total ? 2 : 0;
+    } else if (out.err == GK_ERR_VALIDATION) {
+        fprintf(stderr, "giteki import-cc: nothing imported: %s\n", out.detail ? out.detail : "");
         rc = 1;
-    } else if (e == GK_ERR_BAD_REQUEST) {
+    } else if (out.err == GK_ERR_BAD_REQUEST) {
         fprintf(stderr, "giteki import-cc: nothing imported: cannot read %s\n", path);
         rc = 1;
     } else {
-        fprintf(stderr, "giteki import-cc: nothing imported: %s\n", gk_error_title(e, "en"));
+        fprintf(stderr, "giteki import-cc: nothing imported: %s\n", gk_error_title(out.err, "en"));
         rc = 1;
     }
-    gk_cc_report_free(&rep);
+    gk_outcome_clear(&out);
+    gk_arena_free(&arena);
+    gk_messages_free(gk_app.messages);
+    gk_app.messages = NULL;
     gk_db_shutdown();
     gk_config_free(&c);
     return rc;

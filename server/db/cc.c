@@ -8,6 +8,7 @@
 #include "domain/date.h"
 #include "log.h"
 #include "render/buf.h"
+#include "util/hex.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -110,7 +111,6 @@ gk_cc_source gk_cc_source_mem(gk_cc_mem *m, const char *data, size_t len)
 typedef struct {
     const gk_cc_source *src;
     bool archived;
-    const char *lang;
     gk_cc_report *rep;
     PGconn *conn;
     gk_tx_status st; /* set by a callback that failed */
@@ -138,7 +138,7 @@ static int on_cert(void *vctx, const gk_cc_cert *c)
 {
     import_ctx *x = vctx;
     char hex[65], d1[GK_DATE_BUF], d2[GK_DATE_BUF];
-    for (int i = 0; i < 32; i++) snprintf(hex + 2 * i, 3, "%02x", c->hash[i]);
+    gk_hex_encode(c->hash, sizeof c->hash, hex, sizeof hex);
     gk_date_format(c->certified_on, d1);
     if (c->valid_until != GK_DATE_NONE) gk_date_format(c->valid_until, d2);
     gk_buf_reset(&x->pps);
@@ -222,23 +222,17 @@ static int on_reject(void *vctx, const gk_cc_reject *rj)
 {
     import_ctx *x = vctx;
     x->rep->rejected_total++;
-    if (json_array_size(x->rep->rejected) >= GK_CC_MAX_REJECTED) return 0;
-    const char *reason = x->lang && !strcmp(x->lang, "ja") ? rj->reason_ja : rj->reason_en;
-    json_t *e = json_pack("{s:I, s:s, s:s}", "line", (json_int_t)rj->line, "code", rj->code,
-                          "reason", reason);
-    if (e && rj->column) json_object_set_new(e, "column", json_string(rj->column));
-    if (!e || json_array_append_new(x->rep->rejected, e)) {
-        x->st = GK_TX_HARD;
-        return 1;
-    }
+    if (x->rep->n_rejected >= GK_CC_MAX_REJECTED) return 0;
+    x->rep->rejected[x->rep->n_rejected++] = (gk_cc_rejection){
+        rj->line, rj->code, rj->column, rj->found, rj->limit, rj->name_limit};
     return 0;
 }
 
 static void report_reset(gk_cc_report *rep)
 {
     rep->imported = rep->updated = rep->unchanged = rep->rejected_total = rep->lines = 0;
-    json_array_clear(rep->rejected);
-    rep->header_error[0] = 0;
+    rep->n_rejected = 0;
+    memset(&rep->header, 0, sizeof rep->header);
 }
 
 static gk_tx_status import_tx(PGconn *conn, void *vctx)
@@ -274,9 +268,8 @@ static gk_tx_status import_tx(PGconn *conn, void *vctx)
         if (ps != GK_CC_OK) break;
     }
     x->rep->lines = gk_cc_parser_lines(p);
-    if (ps == GK_CC_BAD_HEADER)
-        snprintf(x->rep->header_error, sizeof x->rep->header_error, "%s",
-                 gk_cc_parser_error(p, x->lang));
+    const gk_cc_header_problem *hp = gk_cc_parser_header_problem(p);
+    if (ps == GK_CC_BAD_HEADER && hp) x->rep->header = *hp;
     gk_cc_parser_free(p);
     if (x->read_failed || ps == GK_CC_BAD_HEADER) return GK_TX_ABORT;
     if (ps == GK_CC_NOMEM) return GK_TX_HARD;
@@ -284,13 +277,12 @@ static gk_tx_status import_tx(PGconn *conn, void *vctx)
     return GK_TX_OK;
 }
 
-gk_error gk_cc_import(const gk_cc_source *src, bool archived, const char *lang,
-                      gk_cc_report *rep)
+gk_error gk_cc_import(const gk_cc_source *src, bool archived, gk_cc_report *rep)
 {
     memset(rep, 0, sizeof *rep);
-    rep->rejected = json_array();
+    rep->rejected = calloc(GK_CC_MAX_REJECTED, sizeof *rep->rejected);
     if (!rep->rejected) return GK_ERR_INTERNAL;
-    import_ctx x = {.src = src, .archived = archived, .lang = lang, .rep = rep};
+    import_ctx x = {.src = src, .archived = archived, .rep = rep};
     gk_tx_status s = gk_tx_run(GK_TX_READ_COMMITTED, import_tx, &x);
     gk_buf *bufs[] = {&x.pps, &x.dates, &x.titles, &x.reports, &x.sts};
     for (size_t i = 0; i < 5; i++) gk_buf_free(bufs[i]);
@@ -308,16 +300,9 @@ gk_error gk_cc_import(const gk_cc_source *src, bool archived, const char *lang,
 
 void gk_cc_report_free(gk_cc_report *rep)
 {
-    json_decref(rep->rejected);
+    free(rep->rejected);
     rep->rejected = NULL;
-}
-
-json_t *gk_cc_report_json(const gk_cc_report *rep)
-{
-    return json_pack("{s:I, s:I, s:I, s:O, s:I}", "imported", (json_int_t)rep->imported,
-                     "updated", (json_int_t)rep->updated, "unchanged",
-                     (json_int_t)rep->unchanged, "rejected", rep->rejected, "rejected_total",
-                     (json_int_t)rep->rejected_total);
+    rep->n_rejected = 0;
 }
 
 /* ---- reads ------------------------------------------------------------------------------ */

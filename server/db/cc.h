@@ -20,6 +20,7 @@
 #ifndef GK_DB_CC_H
 #define GK_DB_CC_H
 
+#include "cc/csv.h"
 #include "errors.h"
 
 #include <jansson.h>
@@ -47,28 +48,32 @@ gk_cc_source gk_cc_source_mem(gk_cc_mem *m, const char *data, size_t len);
 
 #define GK_CC_MAX_REJECTED 1000 /* rejections listed in a report; all are counted */
 
+/* One rejected record, kept as the parser reported it (codes and numbers, no text: the
+ * service renders the reason). code and column point to the parser's static names. */
+typedef struct {
+    unsigned long line;
+    const char *code, *column;
+    size_t found, limit, name_limit;
+} gk_cc_rejection;
+
 typedef struct {
     unsigned long imported, updated, unchanged;
     unsigned long rejected_total;
-    /* [{"line", "code", "column"?, "reason"}] in the language asked for, at most
-     * GK_CC_MAX_REJECTED entries, first lines first. Owned: free with gk_cc_report_free. */
-    json_t *rejected;
+    /* The first GK_CC_MAX_REJECTED rejections, first lines first. Owned: free with
+     * gk_cc_report_free. */
+    gk_cc_rejection *rejected;
+    size_t n_rejected;
     unsigned long lines; /* physical lines read */
-    char header_error[2048]; /* set with GK_ERR_VALIDATION: the header is wrong */
+    gk_cc_header_problem header; /* with GK_ERR_VALIDATION: why the header was refused */
 } gk_cc_report;
 
 /* Import a certified-products (archived=false) or archived-products (archived=true) CSV.
- * lang ("en"/"ja") picks the language of the reasons. Returns GK_ERR_OK (the report is
- * filled; rejected lines do not make the import fail), GK_ERR_VALIDATION (the header is
- * wrong or missing: nothing imported, rep->header_error says why), GK_ERR_BAD_REQUEST
- * (the source could not be read), GK_ERR_UNAVAILABLE (the database), GK_ERR_INTERNAL. */
-gk_error gk_cc_import(const gk_cc_source *src, bool archived, const char *lang,
-                      gk_cc_report *rep);
+ * Returns GK_ERR_OK (the report is filled; rejected lines do not make the import fail),
+ * GK_ERR_VALIDATION (the header is wrong or missing: nothing imported, rep->header says
+ * why), GK_ERR_BAD_REQUEST (the source could not be read), GK_ERR_UNAVAILABLE (the
+ * database), GK_ERR_INTERNAL. */
+gk_error gk_cc_import(const gk_cc_source *src, bool archived, gk_cc_report *rep);
 void gk_cc_report_free(gk_cc_report *rep);
-
-/* The report as the API returns it: {"imported","updated","unchanged","rejected",
- * "rejected_total"}. New reference. */
-json_t *gk_cc_report_json(const gk_cc_report *rep);
 
 /* ---- reading ------------------------------------------------------------------------- */
 

@@ -20,6 +20,10 @@ static const gk_stmt stmts[] = {
      "  LEFT JOIN requirement_measures m"
      "         ON m.rule_set_id = q.rule_set_id AND m.requirement_id = q.id"
      " ORDER BY s.effective_on, s.id, q.sort_order, m.sort_order"},
+    {"categories_all", "SELECT id, title_en, title_ja, class_letters FROM device_categories"
+                       " ORDER BY sort_order, id"},
+    {"category_get", "SELECT id, title_en, title_ja, class_letters FROM device_categories"
+                     " WHERE id = $1"},
 };
 
 void gk_rule_sets_register(void)
@@ -142,4 +146,54 @@ gk_error gk_rule_sets_load(PGconn *c, void *(*alloc)(void *, size_t), void *ctx,
         return GK_ERR_INTERNAL;
     }
     return GK_ERR_OK;
+}
+
+static json_t *category_row(const PGresult *res, int i)
+{
+    return json_pack("{s:s, s:s, s:s, s:s}", "id", PQgetvalue(res, i, 0), "title_en",
+                     PQgetvalue(res, i, 1), "title_ja", PQgetvalue(res, i, 2), "class_letters",
+                     PQgetvalue(res, i, 3));
+}
+
+/* Runs a category statement; NULL with *e set when it failed. */
+static PGresult *categories_exec(PGconn *c, const char *stmt, int n, const char *const *v,
+                                 gk_error *e)
+{
+    PGresult *res = c ? gk_db_exec(c, stmt, n, v) : NULL;
+    if (!res) {
+        *e = GK_ERR_UNAVAILABLE;
+        return NULL;
+    }
+    if (gk_tx_check(res, stmt) != GK_TX_OK) {
+        PQclear(res);
+        *e = GK_ERR_INTERNAL;
+        return NULL;
+    }
+    return res;
+}
+
+gk_error gk_categories_list(PGconn *c, json_t **items)
+{
+    gk_error e = GK_ERR_OK;
+    *items = NULL;
+    PGresult *res = categories_exec(c, "categories_all", 0, NULL, &e);
+    if (!res) return e;
+    json_t *a = json_array();
+    for (int i = 0; a && i < PQntuples(res); i++) json_array_append_new(a, category_row(res, i));
+    PQclear(res);
+    *items = a;
+    return a ? GK_ERR_OK : GK_ERR_INTERNAL;
+}
+
+gk_error gk_category_get(PGconn *c, const char *id, json_t **out)
+{
+    gk_error e = GK_ERR_OK;
+    const char *v[] = {id};
+    *out = NULL;
+    PGresult *res = categories_exec(c, "category_get", 1, v, &e);
+    if (!res) return e;
+    if (PQntuples(res) > 0) *out = category_row(res, 0);
+    e = PQntuples(res) == 0 ? GK_ERR_NOT_FOUND : *out ? GK_ERR_OK : GK_ERR_INTERNAL;
+    PQclear(res);
+    return e;
 }

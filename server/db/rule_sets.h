@@ -7,6 +7,7 @@
 #include "domain/rule_set.h"
 #include "errors.h"
 
+#include <jansson.h>
 #include <libpq-fe.h>
 
 /* What the database holds beyond the domain's view, index-parallel to the arrays. */
@@ -26,6 +27,7 @@ typedef struct {
     size_t n;
 } gk_rule_catalog;
 
+/* Registers the statements of rule sets and device categories. */
 void gk_rule_sets_register(void);
 
 /* Load every rule set, ordered by effective date. Memory comes from alloc(ctx, n) (the
@@ -33,5 +35,11 @@ void gk_rule_sets_register(void);
  * GK_ERR_INTERNAL (also when the loaded data fails gk_rule_set_check: logged as a bug). */
 gk_error gk_rule_sets_load(PGconn *c, void *(*alloc)(void *, size_t), void *ctx,
                            gk_rule_catalog *out);
+
+/* The device categories, in display order: *items = [{id, title_en, title_ja,
+ * class_letters}] (new reference). GK_ERR_UNAVAILABLE / GK_ERR_INTERNAL for the database. */
+gk_error gk_categories_list(PGconn *c, json_t **items);
+/* One category by id, the same object; GK_ERR_NOT_FOUND when there is none. */
+gk_error gk_category_get(PGconn *c, const char *id, json_t **out);
 
 #endif

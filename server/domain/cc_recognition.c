@@ -251,41 +251,19 @@ gk_error gk_cc_pp_list_parse(const char *s, gk_cc_pp_list *out)
 
 /* ---- recognition -------------------------------------------------------------------- */
 
-static const struct {
-    const char *code, *en, *ja;
-} reasons[GK_CC_REASON__COUNT] = {
-    [GK_CC_REASON_CPP] =
-        {"cpp",
-         "Recognised under the CCRA: conformant to a collaborative Protection Profile "
-         "(recognised up to EAL4 + ALC_FLR).",
-         "CCRAにより相互承認される：協調保護プロファイル（cPP）に適合（EAL4+ALC_FLRまで承認）。"},
-    [GK_CC_REASON_EAL1_2] =
-        {"eal1_2", "Recognised under the CCRA: EAL1 or EAL2 (with ALC_FLR where claimed).",
-         "CCRAにより相互承認される：EAL1又はEAL2（ALC_FLRを含む）。"},
-    [GK_CC_REASON_CAPPED_TO_EAL2] =
-        {"capped_to_eal2",
-         "Recognised under the CCRA only up to EAL2 (+ALC_FLR): assurance beyond that without "
-         "a collaborative Protection Profile is recognised only by the issuing scheme.",
-         "CCRAによる相互承認はEAL2（+ALC_FLR）まで：cPPに適合しない上位の保証は認証を発行した"
-         "国の制度でのみ承認される。"},
-    [GK_CC_REASON_NO_EAL_NO_CPP] =
-        {"no_eal_no_cpp",
-         "Not recognised under the CCRA: neither an EAL nor conformance to a collaborative "
-         "Protection Profile is claimed.",
-         "CCRAによる相互承認の対象外：EALの主張もcPPへの適合もない。"},
-    [GK_CC_REASON_UNPARSEABLE] =
-        {"unparseable_assurance_level",
-         "Not recognised: the assurance level or protection profile list could not be read.",
-         "相互承認を判断できない：保証レベル又は保護プロファイルを解釈できない。"},
+static const char *const reason_codes[GK_CC_REASON__COUNT] = {
+    [GK_CC_REASON_CPP] = "cpp",
+    [GK_CC_REASON_EAL1_2] = "eal1_2",
+    [GK_CC_REASON_CAPPED_TO_EAL2] = "capped_to_eal2",
+    [GK_CC_REASON_NO_EAL_NO_CPP] = "no_eal_no_cpp",
+    [GK_CC_REASON_UNPARSEABLE] = "unparseable_assurance_level",
 };
 
 static void set_reason(gk_cc_recognition *out, gk_cc_reason r, bool recognised)
 {
     out->recognised = recognised;
     out->reason = r;
-    out->reason_code = reasons[r].code;
-    out->reason_en = reasons[r].en;
-    out->reason_ja = reasons[r].ja;
+    out->reason_code = reason_codes[r];
 }
 
 static bool has_other_than_flr(const gk_cc_assurance *a)
@@ -344,33 +322,16 @@ gk_error gk_cc_recognise(const char *assurance_cell, const char *pp_cell, gk_cc_
 
 /* ---- validity ----------------------------------------------------------------------- */
 
-static const struct {
-    const char *name, *en, *ja;
-} validity_text[GK_CC_VALIDITY__COUNT] = {
-    [GK_CC_VALID] = {"valid", "The certificate is valid on that date.",
-                     "当該日において認証は有効である。"},
-    [GK_CC_NOT_YET_CERTIFIED] = {"not_yet_certified",
-                                 "The product was not yet certified on that date.",
-                                 "当該日にはまだ認証されていない。"},
-    [GK_CC_ARCHIVED] = {"archived", "The certificate is archived on the Common Criteria Portal.",
-                        "認証はCommon Criteria Portalでアーカイブされている。"},
-    [GK_CC_PAST_END_DATE] = {"past_end_date", "The certificate's validity ended before that date.",
-                             "当該日には認証の有効期間が終了している。"},
+static const char *const validity_names[GK_CC_VALIDITY__COUNT] = {
+    [GK_CC_VALID] = "valid",
+    [GK_CC_NOT_YET_CERTIFIED] = "not_yet_certified",
+    [GK_CC_ARCHIVED] = "archived",
+    [GK_CC_PAST_END_DATE] = "past_end_date",
 };
 
 const char *gk_cc_validity_name(gk_cc_validity v)
 {
-    return (unsigned)v < GK_CC_VALIDITY__COUNT ? validity_text[v].name : "unknown";
-}
-
-const char *gk_cc_validity_reason_en(gk_cc_validity v)
-{
-    return (unsigned)v < GK_CC_VALIDITY__COUNT ? validity_text[v].en : "";
-}
-
-const char *gk_cc_validity_reason_ja(gk_cc_validity v)
-{
-    return (unsigned)v < GK_CC_VALIDITY__COUNT ? validity_text[v].ja : "";
+    return (unsigned)v < GK_CC_VALIDITY__COUNT ? validity_names[v] : "unknown";
 }
 
 gk_date gk_cc_end_date(gk_date certified_on, gk_date valid_until)

@@ -3,7 +3,9 @@
  * (domain.md "Common Criteria equivalence").
  *
  * Everything works on caller-provided structs of fixed size; nothing is allocated, and the
- * results hold copies (never pointers into the input), except reason texts, which are static. */
+ * results hold copies (never pointers into the input), except the static reason codes. The
+ * domain holds no text: reasons are codes the service renders ("cc.ccra_reason.<code>",
+ * "cc.validity_reason.<name>"). */
 #ifndef GK_DOMAIN_CC_RECOGNITION_H
 #define GK_DOMAIN_CC_RECOGNITION_H
 
@@ -75,8 +77,6 @@ typedef struct {
     gk_cc_reason reason;
     const char *reason_code; /* "cpp", "eal1_2", "capped_to_eal2", "no_eal_no_cpp",
                                 "unparseable_assurance_level" */
-    const char *reason_en;   /* static text */
-    const char *reason_ja;
     /* What the CCRA partners recognise, e.g. "EAL2", "EAL2+ALC_FLR.1", "cPP",
      * "cPP, EAL4+ALC_FLR.2"; empty when not recognised. */
     char level[GK_CC_LEVEL_LEN];
@@ -110,8 +110,6 @@ typedef enum {
 
 /* "valid", "not_yet_certified", "archived", "past_end_date". */
 const char *gk_cc_validity_name(gk_cc_validity v);
-const char *gk_cc_validity_reason_en(gk_cc_validity v);
-const char *gk_cc_validity_reason_ja(gk_cc_validity v);
 
 /* Years a certificate stays listed when the portal gives no end date. */
 #define GK_CC_DEFAULT_VALIDITY_YEARS 5

@@ -5,8 +5,8 @@
  * Output: the outcome, the applicable requirement ids, obligations, and the complete
  * rationale (every test evaluated and reported, with the deciding ones flagged).
  *
- * Memory: the result is a plain struct filled in place; every string in it is either static
- * text of this module or points into the rule set passed in (which must outlive the result).
+ * Memory: the result is a plain struct filled in place; every string in it is either a static
+ * name or message key of this module, or points into the rule set passed in (which must outlive the result).
  * Nothing is allocated, so there is nothing to free. */
 #ifndef GK_DOMAIN_DETERMINATION_H
 #define GK_DOMAIN_DETERMINATION_H
@@ -53,12 +53,12 @@ typedef enum {
     GK_OUTCOME_SUBJECT_GENERAL_ONLY,  /* certification needed, Art. 34-10 does not apply */
     GK_OUTCOME_SUBJECT_WITH_SECURITY, /* certification needed and Art. 34-10 applies */
     GK_OUTCOME__COUNT
-} gk_outcome;
+} gk_scope_outcome;
 
 /* "not_subject", "subject_general_only", "subject_with_security". */
-const char *gk_outcome_name(gk_outcome outcome);
-/* Inverse of gk_outcome_name; false when unknown. */
-bool gk_outcome_from_name(const char *name, gk_outcome *out);
+const char *gk_scope_outcome_name(gk_scope_outcome outcome);
+/* Inverse of gk_scope_outcome_name; false when unknown. */
+bool gk_scope_outcome_from_name(const char *name, gk_scope_outcome *out);
 
 /* The tests, in the order the rationale lists them. */
 typedef enum {
@@ -79,9 +79,10 @@ typedef struct {
     gk_test test;
     const char *name; /* gk_test_name(test) */
     bool holds;
-    bool decisive;         /* this test's result decided the outcome (see below) */
-    const char *reason_en; /* static text, depends on test and holds */
-    const char *reason_ja;
+    bool decisive; /* this test's result decided the outcome (see below) */
+    /* The reason as a message key ("determination.reason.<test>.holds" / ".fails"): the
+     * service renders it in the caller's language (the domain holds no text). */
+    const char *reason_key;
 } gk_rationale_entry;
 
 #define GK_DETERMINATION_MAX_OBLIGATIONS 4
@@ -91,7 +92,7 @@ typedef struct {
 #define GK_OBLIGATION_MANUAL_NO_DIRECT_CONNECTION "manual_no_direct_connection_statement"
 
 typedef struct {
-    gk_outcome outcome;
+    gk_scope_outcome outcome;
     const gk_rule_set *rule_set; /* the governing rule set (its id is the "rule set version") */
     /* Ids of the catalogue entries of kind "requirement" that apply, in catalogue order;
      * empty unless outcome is subject_with_security. */

@@ -3,10 +3,10 @@
  * A rule set is the technical standard as in force from one date: its promulgation date, its
  * effective date and its catalogue of security requirements. An amendment of the ordinance is a
  * new rule set row, never new code: every function here works on any array of rule sets, in
- * any order (the server loads them from the database; tests use gk_rule_set_builtin()).
+ * any order (the server loads them from the database; tests build their own).
  *
- * Memory: the structs only borrow strings and arrays. Whoever builds them (the static built-in
- * data, or the database loader with its own arena) owns them and keeps them alive as long as
+ * Memory: the structs only borrow strings and arrays. Whoever builds them (test data, or the
+ * database loader with its own arena) owns them and keeps them alive as long as
  * any result of this module (which points into them) is used. Nothing here allocates. */
 #ifndef GK_DOMAIN_RULE_SET_H
 #define GK_DOMAIN_RULE_SET_H
@@ -54,12 +54,6 @@ typedef enum {
     GK_RULE_SET_IN_FORCE,    /* the one that governs filings made today */
     GK_RULE_SET_SUPERSEDED,  /* an older one; still governs what was filed/granted under it */
 } gk_rule_set_status;
-
-/* The two rule sets the first migration seeds (same ids, dates and catalogue), as static
- * data: "pre-2020" (端末設備等規則 as made in 1985, no security requirements) and "2020-04"
- * (平成31年総務省令第12号: promulgated 2019-03-01, effective 2020-04-01, SR-1..SR-4 + EQ).
- * *n receives the count. The data is immutable and lives for the whole program. */
-const gk_rule_set *gk_rule_set_builtin(size_t *n);
 
 /* Checks that a loaded array is usable: unique non-empty ids, promulgated_on <= effective_on,
  * distinct effective dates (otherwise "the rule set in force" is ambiguous), at most

@@ -18,7 +18,7 @@ void gk_h_static(gk_request *r);
 /* web/pages.c */
 void gk_h_home(gk_request *r);
 
-/* ---- rules (api/determinations.c, web/determination.c) ---- */
+/* ---- rules (api/determinations.c, web/determination.c; service/determinations.h) ---- */
 void gk_determinations_register(void);
 void gk_h_determinations_create(gk_request *r);
 void gk_h_rule_sets_list(gk_request *r);
@@ -27,8 +27,7 @@ void gk_h_categories_list(gk_request *r);
 void gk_h_categories_get(gk_request *r);
 void gk_h_determination_page(gk_request *r);
 
-/* ---- cc registry (api/cc_certificates.c, web/cc.c) ---- */
-#include "domain/date.h"
+/* ---- cc registry (api/cc_certificates.c, web/cc.c; operations in service/cc.h) ---- */
 void gk_cc_certificates_register(void);
 void gk_h_cc_certificates_import(gk_request *r);
 void gk_h_cc_certificates_list(gk_request *r);
@@ -37,18 +36,6 @@ void gk_h_page_cc_list(gk_request *r);
 void gk_h_page_cc_detail(gk_request *r);
 void gk_h_page_cc_import(gk_request *r);
 void gk_h_page_cc_import_post(gk_request *r);
-/* Shared by the API and the pages (api/cc_certificates.c). Each appends field errors to
- * *errs and returns how many it found. */
-struct gk_cc_query;
-int gk_cc_query_read(gk_request *r, struct gk_cc_query *q, json_t **errs); /* q, scheme, ... */
-int gk_cc_on_read(gk_request *r, gk_date *on, json_t **errs);             /* ?on=, today */
-int gk_cc_import_status_read(gk_request *r, const char *value, bool *archived, json_t **errs);
-/* {"items", "next"} with each item viewed on today's date. */
-gk_error gk_cc_list_view(gk_request *r, const struct gk_cc_query *q, json_t **out);
-/* Import CSV bytes: GK_ERR_OK with *result = the report, GK_ERR_VALIDATION with the header
- * error appended to *errs (field "header", line 1), or the database's error. */
-gk_error gk_cc_import_body(gk_request *r, const char *data, size_t len, bool archived,
-                           json_t **result, json_t **errs);
 
 /* ---- registry: certificate search, stats, exports, feed (api/certificate_search.c,
  * api/exports.c, api/feed.c, web/registry.c; the work is in service/registry.h) ---- */

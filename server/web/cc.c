@@ -1,25 +1,19 @@
 /* The CC registry pages: search (GET form, bookmarkable), detail with recognition and
- * validity explained, and the import upload for examiners. Same input readers and the same
- * view model as the API (api/cc_certificates.c).
+ * validity explained, and the import upload for examiners. Same operations and the same view
+ * model as the API (service/cc.h).
  *
  * The upload posts multipart/form-data (a browser cannot post text/csv from a form). The
- * dispatcher hands us the whole body (capped at upload_max) and cc/multipart.c finds the
- * parts in place; see multipart.h for why not MHD_PostProcessor. */
+ * dispatcher hands us the whole body (capped at upload_max) and cc/form.c finds the parts in
+ * place; see cc/form.h for why not MHD_PostProcessor. */
 #include "http/handlers.h"
 #include "cc/form.h"
-#include "cc/view.h"
 #include "crypto/token.h"
-#include "db/cc.h"
-#include "db/db.h"
 #include "http/reply.h"
+#include "http/service_call.h"
+#include "service/cc.h"
 #include "web/page.h"
 
 #include <string.h>
-
-static const char *L(const char *lang, const char *en, const char *ja)
-{
-    return lang && !strcmp(lang, "ja") ? ja : en;
-}
 
 static bool can_import(const gk_request *r)
 {
@@ -28,24 +22,23 @@ static bool can_import(const gk_request *r)
 
 void gk_h_page_cc_list(gk_request *r)
 {
-    json_t *errs = NULL, *model = NULL;
-    gk_cc_query q;
-    int bad = gk_cc_query_read(r, &q, &errs);
-    gk_error e = GK_ERR_OK;
-    if (!bad) {
-        e = gk_cc_list_view(r, &q, &model);
-        if (e == GK_ERR_BAD_QUERY) {
-            gk_field_error_add(&errs, "after",
-                               L(r->lang, "Not a cursor from a previous page",
-                                 "前のページで返されたカーソルではありません"));
-            bad = 1;
-        } else if (e != GK_ERR_OK) {
-            json_decref(errs);
-            gk_page_error(r, e, NULL);
-            return;
-        }
+    gk_call call = gk_call_of(r);
+    gk_cc_list_in in = {.q = gk_req_query(r, "q"),
+                        .scheme = gk_req_query(r, "scheme"),
+                        .status = gk_req_query(r, "status"),
+                        .after = gk_req_query(r, "after"),
+                        .limit = gk_req_query(r, "limit")};
+    gk_outcome out = {0};
+    gk_svc_cc_list(&call, &in, &out);
+    bool bad = out.err == GK_ERR_BAD_QUERY;
+    if (out.err != GK_ERR_OK && !bad) {
+        gk_page_error(r, out.err, NULL);
+        gk_outcome_clear(&out);
+        return;
     }
-    if (!model) model = json_pack("{s:[], s:n}", "items", "next");
+    json_t *model = out.view ? json_incref(out.view) : json_pack("{s:[], s:n}", "items", "next");
+    json_t *errs = out.errors ? json_incref(out.errors) : json_array();
+    gk_outcome_clear(&out);
     const char *status = gk_req_query(r, "status");
     json_object_set_new(
         model, "query",
@@ -53,33 +46,33 @@ void gk_h_page_cc_list(gk_request *r)
                   gk_req_query(r, "scheme") ?: "", "status", status ?: "", "active",
                   status && !strcmp(status, "active"), "archived",
                   status && !strcmp(status, "archived")));
-    json_object_set_new(model, "errors", errs ? errs : json_array());
+    json_object_set_new(model, "errors", errs);
     json_object_set_new(model, "can_import", json_boolean(can_import(r)));
     gk_page_render(r, bad ? 400 : 200, "cc_list", model);
 }
 
 void gk_h_page_cc_detail(gk_request *r)
 {
-    json_t *errs = NULL, *c = NULL;
-    gk_date on;
-    int bad = gk_cc_on_read(r, &on, &errs);
-    gk_error e = gk_cc_get(gk_db_read_conn(), r->params[0], &c);
-    if (e != GK_ERR_OK) {
-        json_decref(errs);
-        gk_page_error(r, e, NULL);
+    gk_call call = gk_call_of(r);
+    gk_outcome out = {0};
+    const char *on_error = NULL;
+    gk_svc_cc_get(&call, r->params[0], gk_req_query(r, "on"), &out);
+    if (out.err == GK_ERR_BAD_QUERY) {
+        /* Show the certificate on today's date, with the error next to the date field. */
+        on_error = json_string_value(json_object_get(json_array_get(out.errors, 0), "message"));
+        on_error = on_error ? gk_req_strdup(r, on_error) : NULL;
+        gk_outcome_clear(&out);
+        gk_svc_cc_get(&call, r->params[0], NULL, &out);
+    }
+    if (out.err != GK_ERR_OK) {
+        gk_page_error(r, out.err, NULL);
+        gk_outcome_clear(&out);
         return;
     }
-    if (!gk_cc_view(c, on, r->lang)) {
-        json_decref(c);
-        json_decref(errs);
-        gk_page_error(r, GK_ERR_INTERNAL, NULL);
-        return;
-    }
-    json_t *model = json_pack("{s:o, s:o}", "cert", c, "on_error",
-                              bad ? json_copy(json_object_get(json_array_get(errs, 0), "message"))
-                                  : json_null());
-    json_decref(errs);
-    gk_page_render(r, bad ? 400 : 200, "cc_detail", model);
+    json_t *model = json_pack("{s:O, s:o}", "cert", out.view, "on_error",
+                              on_error ? json_string(on_error) : json_null());
+    gk_outcome_clear(&out);
+    gk_page_render(r, on_error ? 400 : 200, "cc_detail", model);
 }
 
 static json_t *import_model(bool archived, json_t *errs, json_t *report)
@@ -108,16 +101,15 @@ static const char *part_text(gk_request *r, const gk_cc_form_part *p)
 
 void gk_h_page_cc_import_post(gk_request *r)
 {
-    json_t *errs = NULL;
+    gk_call call = gk_call_of(r);
     char boundary[71];
     gk_cc_form_part parts[8];
     int n = -1;
     if (gk_cc_form_boundary(gk_req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE), boundary))
         n = gk_cc_form_parse(boundary, r->body ? r->body : "", r->body_len, parts, 8);
     if (n < 0) {
-        gk_field_error_add(&errs, "file",
-                           L(r->lang, "The upload is not a well-formed multipart form",
-                             "アップロードされたフォームの形式が正しくありません"));
+        json_t *errs = NULL;
+        gk_field_error_add(&errs, "file", gk_call_msg(&call, "cc.import.error.bad_form"));
         gk_page_render(r, 400, "cc_import", import_model(false, errs, NULL));
         return;
     }
@@ -130,29 +122,26 @@ void gk_h_page_cc_import_post(gk_request *r)
             return;
         }
     }
-    bool archived = false;
-    gk_cc_import_status_read(r, part_text(r, gk_cc_form_find(parts, n, "status")), &archived,
-                             &errs);
+    const char *status = part_text(r, gk_cc_form_find(parts, n, "status"));
     const gk_cc_form_part *file = gk_cc_form_find(parts, n, "file");
-    if (!file || !file->len) {
-        gk_field_error_add(&errs, "file",
-                           L(r->lang, "Choose the CSV file to import",
-                             "取り込む CSV ファイルを選んでください"));
-    }
-    if (errs) {
+    gk_cc_import_in in = {.status = status,
+                          .data = file && file->len ? file->data : NULL,
+                          .len = file ? file->len : 0};
+    gk_outcome out = {0};
+    gk_svc_cc_import(&call, &in, &out);
+    bool archived = status && !strcmp(status, "archived");
+    if (out.err == GK_ERR_VALIDATION || out.err == GK_ERR_BAD_QUERY) {
+        json_t *errs = json_incref(out.errors);
+        gk_outcome_clear(&out);
         gk_page_render(r, 422, "cc_import", import_model(archived, errs, NULL));
         return;
     }
-    json_t *report = NULL;
-    gk_error e = gk_cc_import_body(r, file->data, file->len, archived, &report, &errs);
-    if (e == GK_ERR_VALIDATION) {
-        gk_page_render(r, 422, "cc_import", import_model(archived, errs, NULL));
+    if (out.err != GK_ERR_OK) {
+        gk_page_error(r, out.err, NULL);
+        gk_outcome_clear(&out);
         return;
     }
-    if (e != GK_ERR_OK) {
-        json_decref(errs);
-        gk_page_error(r, e, NULL);
-        return;
-    }
+    json_t *report = json_incref(out.view);
+    gk_outcome_clear(&out);
     gk_page_render(r, 200, "cc_import", import_model(archived, NULL, report));
 }

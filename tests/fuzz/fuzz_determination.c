@@ -1,4 +1,4 @@
-/* JSON body validation of POST /api/v1/determinations: gk_determination_input on the object
+/* JSON body validation of POST /api/v1/determinations: gk_svc_determination_read on the object
  * the dispatcher would have parsed from the input (JSON_REJECT_DUPLICATES, objects only), and
  * on the query/form path (lines "name=value") when the input is not a JSON object.
  *
@@ -7,8 +7,8 @@
  * and parses back, and opt_in is NULL or a non-empty string. */
 #include "fuzz_common.h"
 
-#include "api/views.h"
 #include "domain/date.h"
+#include "service/determinations.h"
 
 #include <jansson.h>
 
@@ -55,24 +55,22 @@ static void check(int bad, json_t *errors, const gk_facts *facts, gk_date filing
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    const char *lang = size & 1 ? "ja" : "en";
-    gk_facts facts;
-    gk_date filing = 0;
-    const char *opt_in = NULL;
+    gk_arena arena = {0};
+    gk_call call = {.lang = size & 1 ? "ja" : "en", .arena = &arena};
+    gk_determination_in in;
     json_t *errors = NULL;
     json_t *body = json_loadb((const char *)data, size, JSON_REJECT_DUPLICATES, NULL);
     if (body && json_is_object(body)) {
-        int bad = gk_determination_input(body, NULL, NULL, &facts, &filing, &opt_in, &errors,
-                                         lang);
-        check(bad, errors, &facts, filing, opt_in, true);
+        int bad = gk_svc_determination_read(&call, body, NULL, NULL, &in, &errors);
+        check(bad, errors, &in.facts, in.filing_date, in.opt_in_rule_set, true);
     } else {
         lines l = {fz_cstr(data, size)};
-        int bad = gk_determination_input(NULL, get_line, &l, &facts, &filing, &opt_in, &errors,
-                                         lang);
-        check(bad, errors, &facts, filing, opt_in, false);
+        int bad = gk_svc_determination_read(&call, NULL, get_line, &l, &in, &errors);
+        check(bad, errors, &in.facts, in.filing_date, in.opt_in_rule_set, false);
         free(l.text);
     }
     json_decref(errors);
     json_decref(body);
+    gk_arena_free(&arena);
     return 0;
 }

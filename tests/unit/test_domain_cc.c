@@ -106,8 +106,7 @@ static void test_cc_recognition_rows(void **state)
             strcmp(r.level, recognition_rows[i].level) != 0)
             fail_msg("row %zu \"%s\": recognised=%d reason=%s level=\"%s\"", i, a, r.recognised,
                      r.reason_code, r.level);
-        assert_true(strlen(r.reason_en) > 10);
-        assert_true(strlen(r.reason_ja) > 10);
+        assert_true((unsigned)r.reason < GK_CC_REASON__COUNT);
     }
 }
 
@@ -297,8 +296,6 @@ static void test_cc_valid_on(void **state)
             gk_cc_valid_on(D(cases[i].certified), until, cases[i].archived, D(cases[i].date));
         if (strcmp(gk_cc_validity_name(v), cases[i].expect) != 0)
             fail_msg("case %zu: %s, expected %s", i, gk_cc_validity_name(v), cases[i].expect);
-        assert_true(strlen(gk_cc_validity_reason_en(v)) > 10);
-        assert_true(strlen(gk_cc_validity_reason_ja(v)) > 10);
     }
     assert_int_equal(gk_cc_end_date(D("2020-01-15"), GK_DATE_NONE), D("2025-01-15"));
     assert_int_equal(gk_cc_end_date(D("2020-01-15"), D("2022-02-02")), D("2022-02-02"));

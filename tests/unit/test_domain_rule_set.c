@@ -14,6 +14,7 @@
 
 #include "domain/determination.h"
 #include "domain/rule_set.h"
+#include "rule_set_fixture.h"
 
 static gk_date D(const char *s)
 {
