@@ -1,11 +1,7 @@
-/* domain/determination.h names its scope enum gk_outcome, like the service outcome: read it
- * under another name until the domain renames it (issue 14). */
-#define gk_outcome gk_scope_outcome
 #include "domain/determination.h"
-#undef gk_outcome
 #include "service/applications.h"
 
-#include "api/views.h"
+#include "service/determinations.h"
 #include "crypto/audit_chain.h"
 #include "db/applications.h"
 #include "db/db.h"

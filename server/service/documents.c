@@ -1,8 +1,4 @@
-/* domain/determination.h names its scope enum gk_outcome, like the service outcome: read it
- * under another name until the domain renames it (issue 14). */
-#define gk_outcome gk_scope_outcome
 #include "domain/determination.h"
-#undef gk_outcome
 #include "service/documents.h"
 
 #include "crypto/audit_chain.h"

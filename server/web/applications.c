@@ -8,11 +8,7 @@
  * shown again (422) with each message next to its field and what the user typed. The upload
  * form posts multipart to /applications/{id}/documents?csrf_token=... (the CSRF check of a
  * streamed body runs on the headers). */
-/* domain/determination.h names its scope enum gk_outcome, like the service outcome: read it
- * under another name until the domain renames it (issue 14). */
-#define gk_outcome gk_scope_outcome
 #include "domain/determination.h"
-#undef gk_outcome
 #include "http/handlers.h"
 #include "http/doc_upload.h"
 #include "http/fields.h"
