@@ -44,7 +44,7 @@ typedef struct {
     int certs;
 } sink;
 
-static void sink_add(sink *s, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void sink_add(sink *s, const char *fmt, ...)
 {
     char buf[4096];
     va_list ap;
@@ -122,7 +122,7 @@ static gk_cc_status parse(const char *data, size_t len, size_t chunk, size_t spl
 static char *report_of(const char *data, size_t len, size_t chunk, size_t split)
 {
     sink s = {0};
-    sink_add(&s, "");
+    sink_add(&s, "%s", ""); /* allocates: out is "" rather than NULL */
     parse(data, len, chunk, split, false, &s);
     return s.out;
 }
@@ -311,7 +311,7 @@ static void header_mismatch(void **state)
 {
     file f = slurp("bad-header.csv");
     sink s = {0};
-    sink_add(&s, "");
+    sink_add(&s, "%s", "");
     assert_int_equal(parse(f.data, f.len, 0, 0, false, &s), GK_CC_BAD_HEADER);
     assert_non_null(strstr(s.out, "Missing columns: Manufacturer, Maintenance Report."));
     assert_non_null(strstr(s.out, "Unexpected columns: Vendor."));
@@ -377,7 +377,7 @@ static void header_cases(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         sink s = {0};
-        sink_add(&s, "");
+        sink_add(&s, "%s", "");
         gk_cc_status st = parse(cases[i].csv, strlen(cases[i].csv), 0, 0, false, &s);
         if (st != cases[i].want) fail_msg("case %zu: status %d, want %d: %s", i, st, cases[i].want, s.out);
         if (cases[i].msg && !strstr(s.out, cases[i].msg))
@@ -494,7 +494,7 @@ static void hash_identifies_the_base_row(void **state)
     char csv[1024];
     snprintf(csv, sizeof csv, "%s%s", HDR, rows[0]);
     sink s = {0};
-    sink_add(&s, "");
+    sink_add(&s, "%s", "");
     parse(csv, strlen(csv), 0, 0, true, &s);
     assert_non_null(strstr(s.out, "|archived|"));
     assert_null(strstr(s.out, hashes[0]));
@@ -505,7 +505,7 @@ static void archived_list(void **state)
 {
     file f = slurp("archived.csv");
     sink s = {0};
-    sink_add(&s, "");
+    sink_add(&s, "%s", "");
     assert_int_equal(parse(f.data, f.len, 0, 0, true, &s), GK_CC_OK);
     assert_has(s.out, "C2|", "|Juniper EX4300 Junos OS 18.2R1|Juniper Networks, Inc.|US|PP Compliant|2018-08-24|2023-08-24|archived|");
     assert_has(s.out, "C3|", "|Windows 10 (Creators Update)|Microsoft Corporation|US|PP Compliant|2017-10-01|2022-09-30|archived|");
@@ -517,7 +517,7 @@ static void a_callback_can_stop_the_parse(void **state)
 {
     file f = slurp("certified.csv");
     sink s = {.stop_after = 1};
-    sink_add(&s, "");
+    sink_add(&s, "%s", "");
     gk_cc_parser *p = gk_cc_parser_new(false, on_cert, on_reject, &s);
     assert_int_equal(gk_cc_parser_feed(p, f.data, f.len), GK_CC_STOPPED);
     assert_int_equal(gk_cc_parser_finish(p), GK_CC_STOPPED);
