@@ -94,16 +94,18 @@ ensure_packages() {
 
 build_jobs() { printf '%s' "${GITEKI_JOBS:-$(nproc 2>/dev/null || echo 2)}"; }
 
-# build: the normal build in build/ (build/giteki, build/api_tests, unit tests).
+# build: the normal build in build/ (build/giteki, build/api_tests, unit tests). The scripts
+# build with warnings as errors (a plain cmake build only warns).
 build() {
-    cmake -S "$GITEKI_ROOT" -B "$GITEKI_ROOT/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo &&
+    cmake -S "$GITEKI_ROOT" -B "$GITEKI_ROOT/build" -DCMAKE_BUILD_TYPE=RelWithDebInfo \
+        -DGITEKI_WERROR=ON &&
         cmake --build "$GITEKI_ROOT/build" -j"$(build_jobs)"
 }
 
 # build_asan: the AddressSanitizer + UndefinedBehaviorSanitizer build in build-asan/.
 build_asan() {
     cmake -S "$GITEKI_ROOT" -B "$GITEKI_ROOT/build-asan" -DCMAKE_BUILD_TYPE=Debug \
-        -DGITEKI_SANITIZE=ON &&
+        -DGITEKI_SANITIZE=ON -DGITEKI_WERROR=ON &&
         cmake --build "$GITEKI_ROOT/build-asan" -j"$(build_jobs)"
 }
 

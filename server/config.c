@@ -30,7 +30,7 @@ const char gk_config_help[] =
     "  GITEKI_SECURE_COOKIES    --secure-cookies 0|1 mark cookies Secure (behind TLS)\n"
     "  GITEKI_MIGRATE_ON_START  --migrate-on-start 0|1 migrate when serve starts, default 1\n";
 
-static char *fmt(const char *f, ...)
+__attribute__((format(printf, 1, 2))) static char *fmt(const char *f, ...)
 {
     va_list ap;
     va_start(ap, f);

@@ -12,7 +12,7 @@
 /* Any constant shared by every giteki instance; "giteki" in ASCII. */
 #define MIGRATE_LOCK_KEY "6769746566"
 
-static char *fmt(const char *f, ...)
+__attribute__((format(printf, 1, 2))) static char *fmt(const char *f, ...)
 {
     va_list ap;
     va_start(ap, f);

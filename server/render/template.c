@@ -1006,7 +1006,7 @@ typedef struct {
 
 static val resolve_loop(const scope *s, const char *p, const char *end)
 {
-    val v = {V_NONE};
+    val v = {.kind = V_NONE};
     if (!s || p >= end || *p != '.') return v;
     p++;
     size_t n = (size_t)(end - p);
@@ -1040,7 +1040,7 @@ static val resolve(const rctx *c, const scope *s, const char *path, size_t len)
     } else if (l1 == 4 && memcmp(p, "loop", 4) == 0) {
         return resolve_loop(s, seg_end, end);
     } else if (l1 == 4 && memcmp(p, "lang", 4) == 0) {
-        return dot ? (val){V_NONE} : (val){V_STR, NULL, 0, c->lang};
+        return dot ? (val){.kind = V_NONE} : (val){V_STR, NULL, 0, c->lang};
     } else if (json_is_object(c->model)) {
         cur = json_object_getn(c->model, p, l1);
     }
@@ -1062,7 +1062,7 @@ static val resolve(const rctx *c, const scope *s, const char *path, size_t len)
             cur = NULL;
         }
     }
-    return cur ? (val){V_JSON, cur, 0, NULL} : (val){V_NONE};
+    return cur ? (val){V_JSON, cur, 0, NULL} : (val){.kind = V_NONE};
 }
 
 /* The text of a scalar; false for nothing (missing, null, arrays, objects). */

@@ -456,9 +456,9 @@ static const caller callers[] = {
 /* What each body kind gets: the smallest body of an acceptable type. */
 static void minimal_body(az_body kind, const char **ctype, const char **body)
 {
+    *ctype = NULL, *body = NULL; /* AZ_B_NONE (and no kind is left without a value) */
     switch (kind) {
     case AZ_B_NONE:
-        *ctype = NULL, *body = NULL;
         return;
     case AZ_B_JSON:
     case AZ_B_JSON_OR_FORM:

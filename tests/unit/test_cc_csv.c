@@ -44,8 +44,7 @@ typedef struct {
     int certs;
 } sink;
 
-static void sink_add(sink *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-static void sink_add(sink *s, const char *fmt, ...)
+__attribute__((format(printf, 2, 3))) static void sink_add(sink *s, const char *fmt, ...)
 {
     char buf[4096];
     va_list ap;
@@ -138,7 +137,7 @@ static gk_cc_status parse(const char *data, size_t len, size_t chunk, size_t spl
 static char *report_of(const char *data, size_t len, size_t chunk, size_t split)
 {
     sink s = {0};
-    sink_add(&s, "%s", "");
+    sink_add(&s, "%s", ""); /* allocates: out is "" rather than NULL */
     parse(data, len, chunk, split, false, &s);
     return s.out;
 }

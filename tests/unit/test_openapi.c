@@ -8,6 +8,7 @@
 
 #include "http/router.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -45,8 +46,8 @@ static size_t read_ops(op *ops, size_t max)
             snprintf(want, sizeof want, "    %s:", methods[m]);
             if (!strncmp(line, want, strlen(want)) && n < max) {
                 snprintf(ops[n].path, sizeof ops[n].path, "%s", cur);
-                for (size_t k = 0; k <= strlen(methods[m]); k++)
-                    ops[n].method[k] = (char)(methods[m][k] >= 'a' ? methods[m][k] - 32 : 0);
+                snprintf(ops[n].method, sizeof ops[n].method, "%s", methods[m]);
+                for (char *c = ops[n].method; *c; c++) *c = (char)toupper((unsigned char)*c);
                 n++;
             }
         }
