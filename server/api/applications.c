@@ -1,4 +1,4 @@
-/* Applications (api.md "Applications"): create, list, get, PATCH a draft (ETag/If-Match),
+/* Applications (docs/openapi.yaml "Applications"): create, list, get, PATCH a draft (ETag/If-Match),
  * submit, withdraw. Adapters of service/applications.h. */
 #include "http/handlers.h"
 #include "http/fields.h"

@@ -5,7 +5,7 @@
  * callbacks, one certificate per group of rows or one rejection per bad record. Memory is
  * bounded by GK_CC_MAX_RECORD and GK_CC_MAX_MAINTENANCE, never by the file size.
  *
- * What the parser understands (domain.md "Common Criteria equivalence"):
+ * What the parser understands (docs/rules.md "Common Criteria equivalence"):
  *  - RFC 4180: fields in double quotes may hold commas, CR/LF and doubled quotes; records end
  *    at CRLF, LF or a lone CR; blank lines are skipped; a UTF-8 BOM at the start is skipped.
  *  - The header must name exactly the 14 columns of GK_CC_COLUMNS (any order, any case,

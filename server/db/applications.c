@@ -10,7 +10,7 @@
 
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
-/* The api.md application object, built where the data is. */
+/* The docs/openapi.yaml application object, built where the data is. */
 #define VIEW_SQL                                                                               \
     "SELECT jsonb_build_object("                                                               \
     " 'id', a.id, 'status', a.status, 'route', a.route, 'organization_id', a.organization_id," \

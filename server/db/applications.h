@@ -1,5 +1,5 @@
 /* Applications in PostgreSQL: the case row, its declarations, its status history
- * (application_events) and the JSON view of api.md built in SQL.
+ * (application_events) and the JSON view of docs/openapi.yaml built in SQL.
  *
  * Every function runs one or a few registered statements on the connection it is given,
  * which is inside the caller's transaction (db/tx.h). They return a gk_tx_status: GK_TX_OK,
@@ -67,7 +67,7 @@ bool gk_db_app_map_error(const PGresult *res, gk_error *e, const char **field);
  * row->found false when there is none (or it is another organisation's). */
 gk_tx_status gk_db_app_lock(PGconn *c, const char *id, const char *org_id, gk_app_row *row);
 
-/* The api.md view (new reference in *out, NULL when not found / not visible to org_id). */
+/* The docs/openapi.yaml view (new reference in *out, NULL when not found / not visible to org_id). */
 gk_tx_status gk_db_app_view(PGconn *c, const char *id, const char *org_id, json_t **out);
 
 /* Insert a draft with its declarations and the creation event; id_out receives the id. */

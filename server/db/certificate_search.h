@@ -1,5 +1,5 @@
 /* The regulator's lists: one query builder behind the certificate list, the exports and the
- * statistics (api.md "Certificates (regulator, public)"), so the three always agree on which
+ * statistics (docs/openapi.yaml "Certificates (regulator, public)"), so the three always agree on which
  * certificates a set of filters selects.
  *
  * Input is read from query parameters into a gk_cert_query (validated: a bad value is an

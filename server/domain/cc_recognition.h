@@ -1,6 +1,6 @@
 /* Common Criteria certificates as listed by the CC Portal: parsing of the "Assurance Level"
  * and "Protection Profile(s)" columns, CCRA (2014) mutual recognition, and validity on a date
- * (domain.md "Common Criteria equivalence").
+ * (docs/rules.md "Common Criteria equivalence").
  *
  * Everything works on caller-provided structs of fixed size; nothing is allocated, and the
  * results hold copies (never pointers into the input), except the static reason codes. The

@@ -1,5 +1,5 @@
 /* Certificate numbers `<class letters><yy>-<nnnn><bbb>` (e.g. "D20-0123001") and the class
- * letters of device categories (domain.md "Certificate numbers and the mark").
+ * letters of device categories (docs/rules.md "Certificate numbers and the mark").
  *
  * The number's parts: 1-3 upper-case class letters (A-Z) for the kind of line, the two-digit
  * year of grant, a four-digit serial 0001-9999 (gap-free per year and body: the DB counter
@@ -69,7 +69,7 @@ typedef struct {
 const gk_class_letters_entry *gk_class_letters_defaults(size_t *n);
 
 /* Looks a category up in `table` (the DB's overrides, may be NULL/0), then in the defaults;
- * a category in neither gets "D" (the data-transmission default, as domain.md says).
+ * a category in neither gets "D" (the data-transmission default, as docs/rules.md says).
  * Returns a string owned by the table or static. */
 const char *gk_class_letters_lookup(const gk_class_letters_entry *table, size_t n,
                                     const char *category);

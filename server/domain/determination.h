@@ -1,5 +1,5 @@
 /* The scope determination: does certification apply, and does Article 34-10 (the IoT
- * security requirements) apply? (domain.md "Scope", 端末設備等規則 第34条の10.)
+ * security requirements) apply? (docs/rules.md "Scope", 端末設備等規則 第34条の10.)
  *
  * Input: five facts about the equipment, each unset/false/true, and the governing rule set.
  * Output: the outcome, the applicable requirement ids, obligations, and the complete

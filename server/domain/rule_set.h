@@ -1,4 +1,4 @@
-/* Rule sets: versions of the technical standard as DATA (domain.md "Transition rules").
+/* Rule sets: versions of the technical standard as DATA (docs/rules.md "Transition rules").
  *
  * A rule set is the technical standard as in force from one date: its promulgation date, its
  * effective date and its catalogue of security requirements. An amendment of the ordinance is a
@@ -69,7 +69,7 @@ const gk_rule_set *gk_rule_set_find(const gk_rule_set *sets, size_t n, const cha
  * NULL when none is effective yet on that date. */
 const gk_rule_set *gk_rule_set_in_force(const gk_rule_set *sets, size_t n, gk_date date);
 
-/* The rule set that governs an application filed on filing_date (domain.md: "judged under the
+/* The rule set that governs an application filed on filing_date (docs/rules.md: "judged under the
  * rule set in force on its filing date ... unless the applicant opts in to the newer rule set
  * early"). opt_in_id NULL = no opt-in.
  *   GK_ERR_OK                        *out set (the in-force set, or the opted-in one)

@@ -1,4 +1,4 @@
-/* Idempotency-Key (api.md): a creating POST that carries the header is recorded with its
+/* Idempotency-Key (docs/openapi.yaml): a creating POST that carries the header is recorded with its
  * response in `idempotency_keys`, in the SAME transaction as the creation, so a repeat of
  * the same key and body replays the first response (status, Location and body) and creates
  * nothing, and a repeat with another body is refused with 422 request.idempotency_mismatch.

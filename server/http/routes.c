@@ -135,7 +135,7 @@ const gk_route gk_routes[] = {
 #define EX GK_ROLE_EXAMINER
 #define EX_ADMIN (GK_ROLE_EXAMINER | GK_ROLE_ADMIN)
 /* Cases (with confidential documents) are the certification body's: regulators follow
- * certificates, their history and audit trail instead (domain.md). */
+ * certificates, their history and audit trail instead (docs/rules.md). */
 #define EX_READ (GK_ROLE_EXAMINER | GK_ROLE_ADMIN)
 #define EX_DB GK_ROUTE_DB
 #define EX_PAGE (GK_ROUTE_DB | GK_ROUTE_PAGE)

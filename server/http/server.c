@@ -338,7 +338,7 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
         if (on_headers(r, url, &ret)) return ret;
         /* A streamed upload is admitted before its first byte is read. */
         if (streamed(r) && !admit(r)) return queue(r);
-        return MHD_YES; /* answer on the next call: measured much faster (design.md) */
+        return MHD_YES; /* answer on the next call: measured much faster (docs/architecture.md) */
     }
     if (r->queued) {
         *upload_data_size = 0; /* already answered; drop whatever else arrives */

@@ -1,4 +1,4 @@
-/* The XHTML template engine (design.md: "Templates are well-formed XHTML parsed by libxml2
+/* The XHTML template engine (docs/architecture.md: "Templates are well-formed XHTML parsed by libxml2
  * at start-up"). templates/README.md documents the directives for template authors.
  *
  * Load: every `*.xhtml` under a folder (recursively) is parsed with libxml2 (no network, no

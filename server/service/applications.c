@@ -171,7 +171,7 @@ static int read_declarations(const gk_call *call, json_t *decl, const gk_rule_ca
     return bad;
 }
 
-/* The api.md document -> gk_app_input, a field error per bad member. Strings are borrowed
+/* The docs/openapi.yaml document -> gk_app_input, a field error per bad member. Strings are borrowed
  * from doc. Returns the number of bad fields. */
 static int read_input(const gk_call *call, json_t *doc, const gk_rule_catalog *cat,
                       gk_app_input *in, gk_outcome *o)

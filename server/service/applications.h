@@ -1,4 +1,4 @@
-/* The applicant's side of a case (api.md "Applications"): file a draft, edit it (If-Match),
+/* The applicant's side of a case (docs/openapi.yaml "Applications"): file a draft, edit it (If-Match),
  * submit, withdraw, answer a request for information; read a case, the list, its history
  * and its questions. The JSON API (api/applications.c, api/info_requests.c, api/history.c)
  * and the pages (web/applications.c) call these and only render.
@@ -7,7 +7,7 @@
  * every case except drafts, which are the applicant's own until submitted (NOT_FOUND, and
  * absent from lists), as in the examination. Every change is ONE transaction with its audit
  * entry, and every status change goes through gk_lifecycle_next. Outcomes carry the
- * application view of api.md, with its ETag (the version). */
+ * application view of docs/openapi.yaml, with its ETag (the version). */
 #ifndef GK_SERVICE_APPLICATIONS_H
 #define GK_SERVICE_APPLICATIONS_H
 
@@ -38,7 +38,7 @@ typedef struct gk_svc_idem {
 
 /* ---- changes ---- */
 
-/* The application document of api.md ({route, device{model_name, type_name, category,
+/* The application document of docs/openapi.yaml ({route, device{model_name, type_name, category,
  * description, facts}, declarations, cc_certificate_id, opt_in_rule_set, opt_in_reason}):
  * nested maps keyed by facts and requirements that depend on the rule sets in the database,
  * so it is read as a whole against them (messages per field) rather than by a field spec.

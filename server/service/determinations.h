@@ -36,7 +36,7 @@ int gk_svc_determination_read(const gk_call *call, json_t *body, gk_text_getter 
                               gk_determination_in *in, json_t **errors);
 
 /* Determine under the rule set that governs the input. On success out->view is the
- * determination object of api.md (gk_view_determination) plus filing_date and
+ * determination object of docs/openapi.yaml (gk_view_determination) plus filing_date and
  * opt_in_rule_set. Refusals:
  * GK_ERR_VALIDATION (a fact unset: one error per fact, message key `missing_key`, NULL for
  * "determination.fact.required"), the rule-set errors of gk_rule_set_select on
@@ -58,7 +58,7 @@ void gk_svc_categories_get(const gk_call *call, const char *id, gk_outcome *out)
 
 /* ---- views shared by the operations that show a determination ---- */
 
-/* The determination object of api.md: outcome, rule_set, requirements, obligations and the
+/* The determination object of docs/openapi.yaml: outcome, rule_set, requirements, obligations and the
  * rationale, each reason rendered from the catalogue in `lang` ("reason") and in both
  * languages ("reason_en", "reason_ja"). New reference. */
 json_t *gk_view_determination(const gk_determination *d, const char *lang);

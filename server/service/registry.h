@@ -28,7 +28,7 @@ int gk_svc_registry_query(const gk_call *call, gk_cert_getter get, void *ctx, gk
 /* One page of the list: view {"items", "next" (cursor or null)}. */
 void gk_svc_registry_list(const gk_call *call, const gk_cert_query *q, gk_outcome *out);
 
-/* The statistics of GET /api/v1/stats for these filters: view as in api.md. */
+/* The statistics of GET /api/v1/stats for these filters: view as in docs/openapi.yaml. */
 void gk_svc_registry_stats(const gk_call *call, const gk_cert_query *q, gk_outcome *out);
 
 /* The categories of the search form, titles in call->lang: view [{"value", "title",

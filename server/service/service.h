@@ -12,7 +12,7 @@
  *   - authorisation of the object (a manufacturer only ever finds its organisation's cases:
  *     another's is GK_ERR_NOT_FOUND, not FORBIDDEN);
  *   - ONE transaction (db/tx.h) for a change, with its audit entry;
- *   - the outcome: err == GK_ERR_OK and `view` (the api.md object), or err with field errors
+ *   - the outcome: err == GK_ERR_OK and `view` (the docs/openapi.yaml object), or err with field errors
  *     whose messages come from the message catalogues in call->lang.
  * Headers of one area: service/<area>.h. This file holds what they share. */
 #ifndef GK_SERVICE_SERVICE_H

@@ -154,7 +154,7 @@ void gk_h_page_certificates(gk_request *r)
         if (next) json_object_set_new(model, "next_url", url_with_filters(r, "/certificates", "after", next, false));
         if (gk_req_query(r, "after"))
             json_object_set_new(model, "first_url", url_with_filters(r, "/certificates", NULL, NULL, false));
-        { /* exports are open to everyone: the published fields only (api.md) */
+        { /* exports are open to everyone: the published fields only (docs/openapi.yaml) */
             json_object_set_new(model, "export_csv", url_with_filters(r, "/api/v1/certificates/export?format=csv", NULL, NULL, false));
             json_object_set_new(model, "export_json", url_with_filters(r, "/api/v1/certificates/export?format=json", NULL, NULL, false));
             json_object_set_new(model, "export_xml", url_with_filters(r, "/api/v1/certificates/export?format=xml", NULL, NULL, false));
