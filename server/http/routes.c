@@ -160,8 +160,20 @@ const gk_route gk_routes[] = {
      "page.exam_queue"},
     {"GET", "/examination/{id}", gk_h_page_exam_case, EX_READ, GK_BODY_NONE, 0, EX_PAGE,
      "page.exam_case"},
-    {"POST", "/examination/{id}/{action}", gk_h_page_exam_post, EX_ADMIN, GK_BODY_FORM,
-     256 * 1024, EX_PAGE, "page.exam_post"},
+    {"POST", "/examination/{id}/assign", gk_h_page_exam_assign, EX_ADMIN, GK_BODY_FORM, 0,
+     EX_PAGE, "page.exam_assign"},
+    {"POST", "/examination/{id}/evidence", gk_h_page_exam_evidence, EX, GK_BODY_FORM,
+     256 * 1024, EX_PAGE, "page.exam_evidence"},
+    {"POST", "/examination/{id}/verdict", gk_h_page_exam_verdict, EX, GK_BODY_FORM, 0, EX_PAGE,
+     "page.exam_verdict"},
+    {"POST", "/examination/{id}/info-request", gk_h_page_exam_info_request, EX, GK_BODY_FORM,
+     0, EX_PAGE, "page.exam_info_request"},
+    {"POST", "/examination/{id}/equivalence", gk_h_page_exam_equivalence, EX, GK_BODY_FORM, 0,
+     EX_PAGE, "page.exam_equivalence"},
+    {"POST", "/examination/{id}/proposal", gk_h_page_exam_proposal, EX, GK_BODY_FORM, 0,
+     EX_PAGE, "page.exam_proposal"},
+    {"POST", "/examination/{id}/review", gk_h_page_exam_review, EX, GK_BODY_FORM, 0, EX_PAGE,
+     "page.exam_review"},
 #undef EX
 #undef EX_ADMIN
 #undef EX_READ
