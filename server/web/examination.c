@@ -65,8 +65,9 @@ void gk_h_page_exam_queue(gk_request *r)
     }
     if (o.err != GK_ERR_OK) {
         json_decref(errors);
+        gk_error e = o.err;
         gk_outcome_clear(&o);
-        gk_page_error(r, o.err, NULL);
+        gk_page_error(r, e, NULL);
         return;
     }
     json_t *m = o.view;
@@ -103,8 +104,9 @@ static void render_case(gk_request *r, const char *id, const char *failed_action
     gk_outcome o;
     gk_svc_exam_case(&call, id, &o);
     if (o.err != GK_ERR_OK) {
+        gk_error e = o.err;
         gk_outcome_clear(&o);
-        gk_page_error(r, o.err, NULL);
+        gk_page_error(r, e, NULL);
         return;
     }
     json_t *m = o.view;
