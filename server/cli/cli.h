@@ -10,7 +10,7 @@
 int gk_cli_import_cc(int argc, char **argv);
 
 /* giteki import-certificates FILE [FLAGS]: register pre-existing certificates from a CSV
- * (api/certificates.h). Exit status: 0 imported, every line accepted; 2 imported, some
+ * (service/certificates.h). Exit status: 0 imported, every line accepted; 2 imported, some
  * lines rejected (listed); 1 nothing imported. */
 int gk_cli_import_certificates(int argc, char **argv);
 

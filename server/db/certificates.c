@@ -9,6 +9,7 @@
 #include "db/db.h"
 #include "db/run.h"
 #include "db/examination.h"
+#include "util/hex.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -127,16 +128,6 @@ gk_tx_status gk_db_cert_case(PGconn *c, const char *app_id, gk_cert_case *out)
     return GK_TX_OK;
 }
 
-static void to_hex(const unsigned char *b, size_t n, char *out)
-{
-    static const char digits[] = "0123456789abcdef";
-    for (size_t i = 0; i < n; i++) {
-        out[2 * i] = digits[b[i] >> 4];
-        out[2 * i + 1] = digits[b[i] & 15];
-    }
-    out[2 * n] = 0;
-}
-
 /* The active key's raw public key as hex (65 bytes). */
 static bool active_public_key_hex(struct gk_keystore *ks, const char *key_id, char hex[65])
 {
@@ -152,8 +143,7 @@ static bool active_public_key_hex(struct gk_keystore *ks, const char *key_id, ch
         size_t len = 0;
         if (b64 && gk_base64_decode(b64, strlen(b64), GK_B64_URL, raw, sizeof raw, &len) &&
             len == GK_SIGN_PUBLIC_KEY_LEN) {
-            to_hex(raw, len, hex);
-            ok = true;
+            ok = gk_hex_encode(raw, len, hex, 65);
         }
     }
     json_decref(keys);
@@ -218,7 +208,7 @@ gk_tx_status gk_db_cert_issue(PGconn *c, struct gk_keystore *ks, const char *app
         free(canon);
         return GK_TX_HARD;
     }
-    to_hex(sig, sig_len, sig_hex);
+    gk_hex_encode(sig, sig_len, sig_hex, sizeof sig_hex);
 
     const char *kr[] = {key_id};
     s = run(c, "cert_key_retire", 1, kr, NULL, e);
@@ -321,9 +311,9 @@ gk_tx_status gk_db_cert_import(PGconn *c, const gk_cert_import_row *row, const c
     if (res && !gk_db_ok(res) && strncmp(gk_db_sqlstate(res), "2", 1) == 0) {
         /* A data or integrity rule refused this row alone. */
         const char *cons = PQresultErrorField(res, PG_DIAG_CONSTRAINT_NAME);
-        *why = cons && strstr(cons, "serial") ? "the serial is already taken in that year"
-               : cons && strstr(cons, "gk_label") ? "a text field is empty or has line breaks"
-                                                  : "the database refused the row";
+        *why = cons && strstr(cons, "serial")     ? "serial_taken"
+               : cons && strstr(cons, "gk_label") ? "label"
+                                                  : "refused";
         PQclear(res);
         return run(c, "cert_sp_rollback", 0, NULL, NULL, NULL);
     }

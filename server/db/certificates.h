@@ -60,7 +60,9 @@ gk_tx_status gk_db_cert_set_status(PGconn *c, const char *number, const char *fr
 
 /* One pre-existing certificate (already validated by the caller). *inserted false when the
  * number is already registered (a re-import adds nothing). A row the schema refuses is
- * rolled back alone (a savepoint) and reported in *why (English). */
+ * rolled back alone (a savepoint) and named in *why: "serial_taken" (the serial of that year
+ * is another certificate's), "label" (a text field is empty or has line breaks), "refused"
+ * (any other rule). */
 typedef struct {
     const char *number, *route, *category, *manufacturer, *model_name, *type_name;
     const char *granted_on; /* YYYY-MM-DD */

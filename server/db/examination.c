@@ -4,6 +4,7 @@
 #include "db/applications.h"
 #include "db/db.h"
 #include "db/run.h"
+#include "domain/examination.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,9 +46,7 @@ static const gk_stmt stmts[] = {
      " 'updated_at', " TS("a.updated_at") ")::text"
      " FROM applications a JOIN organizations o ON o.id = a.organization_id"
      " LEFT JOIN users u ON u.id = a.assigned_examiner_id"
-     " WHERE (CASE WHEN $1::text IS NULL"
-     "   THEN a.status IN ('submitted', 'in_review', 'info_requested', 'proposed')"
-     "   ELSE a.status = $1 END)"
+     " WHERE a.status = ANY($1::text[]) AND a.status <> 'draft'"
      " AND a.filing_date IS NOT NULL"
      " AND ($2::text IS NULL OR ($2 = 'none' AND a.assigned_examiner_id IS NULL)"
      "   OR a.assigned_examiner_id::text = $2)"
@@ -109,8 +108,7 @@ static const gk_stmt stmts[] = {
      "   AND r.kind = 'requirement'"
      " LEFT JOIN verdicts v ON v.application_id = a.id AND v.requirement_id = r.id"
      " WHERE a.id = $1 AND a.determination ->> 'outcome' = 'subject_with_security'"
-     " AND (v.verdict IS NULL OR v.verdict NOT IN ('pass', 'met_by_equivalence',"
-     "   'not_applicable'))"},
+     " AND (v.verdict IS NULL OR NOT v.verdict = ANY($2::text[]))"},
     {"exam_manual_evidence",
      "SELECT 1 FROM evidence WHERE application_id = $1"
      " AND obligation = 'manual_no_direct_connection_statement' LIMIT 1"},
@@ -211,16 +209,38 @@ gk_tx_status gk_db_exam_case(PGconn *c, const char *app_id, gk_exam_case_info *o
     return GK_TX_OK;
 }
 
-gk_tx_status gk_db_exam_queue(PGconn *c, const char *status, const char *assignee,
+/* A text[] literal of NULL-terminated names (identifier-like words: no quoting needed; a
+ * name with anything else is left out). False when it does not fit. */
+static bool text_array(const char *const *names, char *out, size_t cap)
+{
+    size_t o = 0;
+    out[o++] = '{';
+    for (size_t i = 0; names && names[i]; i++) {
+        const char *w = names[i];
+        if (!*w || w[strspn(w, "abcdefghijklmnopqrstuvwxyz0123456789_-")]) continue;
+        size_t l = strlen(w);
+        if (o + l + 3 > cap) return false;
+        if (o > 1) out[o++] = ',';
+        memcpy(out + o, w, l);
+        o += l;
+    }
+    if (o + 2 > cap) return false;
+    out[o++] = '}';
+    out[o] = 0;
+    return true;
+}
+
+gk_tx_status gk_db_exam_queue(PGconn *c, const char *const *statuses, const char *assignee,
                               long min_age_days, const char *after, int limit, json_t **items,
                               char **next)
 {
     *items = NULL;
     *next = NULL;
-    char age[24], lim[16];
+    char age[24], lim[16], states[256];
     snprintf(age, sizeof age, "%ld", min_age_days);
     snprintf(lim, sizeof lim, "%d", limit + 1);
-    const char *v[] = {status, assignee, age, after, lim};
+    if (!text_array(statuses, states, sizeof states)) return GK_TX_HARD;
+    const char *v[] = {states, assignee, age, after, lim};
     PGresult *res = NULL;
     gk_tx_status s = run(c, "exam_queue", 5, v, &res, NULL, NULL);
     if (s != GK_TX_OK) return s;
@@ -403,10 +423,12 @@ gk_tx_status gk_db_exam_equivalence_add(PGconn *c, const char *app_id, const cha
 }
 
 gk_tx_status gk_db_exam_grant_missing(PGconn *c, const char *app_id, const gk_exam_case_info *k,
-                                      json_t **missing)
+                                      const char *const *clearing, json_t **missing)
 {
-    const char *v[] = {app_id};
-    gk_tx_status s = run_json(c, "exam_grant_missing", 1, v, missing, NULL, NULL);
+    char verdicts[256];
+    if (!text_array(clearing, verdicts, sizeof verdicts)) return GK_TX_HARD;
+    const char *v[] = {app_id, verdicts};
+    gk_tx_status s = run_json(c, "exam_grant_missing", 2, v, missing, NULL, NULL);
     if (s != GK_TX_OK) return s;
     if (!*missing) *missing = json_array();
     if (!*missing) return GK_TX_HARD;
@@ -418,7 +440,7 @@ gk_tx_status gk_db_exam_grant_missing(PGconn *c, const char *app_id, const gk_ex
         PQclear(res);
         if (!have)
             json_array_append_new(
-                *missing, json_pack("{s:s}", "obligation", "manual_no_direct_connection_statement"));
+                *missing, json_pack("{s:s}", "obligation", GK_EXAM_OBLIGATION_MANUAL));
     }
     return GK_TX_OK;
 }

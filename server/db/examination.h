@@ -35,10 +35,11 @@ typedef struct {
 
 gk_tx_status gk_db_exam_case(PGconn *c, const char *app_id, gk_exam_case_info *out);
 
-/* The queue: open cases (or one status), oldest filing first. assignee: a user id, "none"
- * (unassigned) or NULL (anyone). min_age_days: only cases filed at least that many days ago
- * (0: all). after: the id of the last item of the previous page. */
-gk_tx_status gk_db_exam_queue(PGconn *c, const char *status, const char *assignee,
+/* The queue: filed cases in one of `statuses` (NULL-terminated; never a draft), oldest
+ * filing first. assignee: a user id, "none" (unassigned) or NULL (anyone). min_age_days:
+ * only cases filed at least that many days ago (0: all). after: the id of the last item of
+ * the previous page. */
+gk_tx_status gk_db_exam_queue(PGconn *c, const char *const *statuses, const char *assignee,
                               long min_age_days, const char *after, int limit, json_t **items,
                               char **next);
 
@@ -92,12 +93,12 @@ gk_tx_status gk_db_exam_equivalence_add(PGconn *c, const char *app_id, const cha
                                         const char *decided_on, const char *user_id,
                                         json_t **out, gk_error *e, const char **field);
 
-/* Applicable requirements that block a grant: no verdict, or a verdict other than pass,
- * met_by_equivalence and not_applicable. Array of {"requirement_id","verdict"|null}. Adds
+/* Applicable requirements that block a grant: no verdict, or a verdict not in `clearing`
+ * (NULL-terminated names). Array of {"requirement_id","verdict"|null}. Adds
  * {"obligation": "manual_no_direct_connection_statement"} when that evidence is missing and
  * needed. */
 gk_tx_status gk_db_exam_grant_missing(PGconn *c, const char *app_id, const gk_exam_case_info *k,
-                                      json_t **missing);
+                                      const char *const *clearing, json_t **missing);
 
 gk_tx_status gk_db_exam_proposal_add(PGconn *c, const char *app_id, const char *decision,
                                      const char *reason, const char *user_id, json_t **out,

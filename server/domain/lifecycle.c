@@ -111,6 +111,38 @@ bool gk_lifecycle_is_final(gk_lifecycle_state state)
     return true;
 }
 
+static const struct {
+    bool staff_visible, in_queue, examinable;
+} state_props[GK_LC_STATE__COUNT] = {
+    [GK_LC_DRAFT] = {false, false, false},
+    [GK_LC_SUBMITTED] = {true, true, false},
+    [GK_LC_IN_REVIEW] = {true, true, true},
+    [GK_LC_INFO_REQUESTED] = {true, true, true},
+    [GK_LC_PROPOSED] = {true, true, false},
+    [GK_LC_GRANTED] = {true, false, false},
+    [GK_LC_REJECTED] = {true, false, false},
+    [GK_LC_WITHDRAWN] = {true, false, false},
+};
+
+/* The same states as state_props' in_queue, by name (a unit test keeps them equal). */
+const char *const gk_lifecycle_queue_states[] = {"submitted", "in_review", "info_requested",
+                                                 "proposed", NULL};
+
+bool gk_lifecycle_staff_visible(gk_lifecycle_state state)
+{
+    return (unsigned)state < GK_LC_STATE__COUNT && state_props[state].staff_visible;
+}
+
+bool gk_lifecycle_in_queue(gk_lifecycle_state state)
+{
+    return (unsigned)state < GK_LC_STATE__COUNT && state_props[state].in_queue;
+}
+
+bool gk_lifecycle_is_examinable(gk_lifecycle_state state)
+{
+    return (unsigned)state < GK_LC_STATE__COUNT && state_props[state].examinable;
+}
+
 gk_error gk_lifecycle_review_allowed(const char *proposer_id, const char *reviewer_id)
 {
     if (!proposer_id || !reviewer_id || !*proposer_id || !*reviewer_id) return GK_ERR_FORBIDDEN;

@@ -1,5 +1,6 @@
-/* Life cycles of applications and certificates as transition TABLES
- * (domain.md "Certificate life cycle"): (from state, event, role) -> to state.
+/* Life cycles of applications and certificates as transition TABLES: (from state, event,
+ * role) -> to state. The schema's transition tables list the same status changes (a unit
+ * test compares them row by row).
  *
  *   application: draft -> submitted -> in_review <-> info_requested -> proposed
  *                -> granted | rejected (approved by a second examiner), proposed -> in_review
@@ -73,6 +74,19 @@ gk_error gk_lifecycle_next(gk_lifecycle_state from, gk_lifecycle_event event,
 
 /* True for granted, rejected, withdrawn: no event leaves them. */
 bool gk_lifecycle_is_final(gk_lifecycle_state state);
+
+/* What a state means outside its transitions, as data (lifecycle.c, state_props):
+ *   visible to staff: a draft is the applicant's own until submitted; examiners and admins
+ *                     neither read nor act on it (it is "not found" to them);
+ *   in the queue:     submitted and not yet decided (the examiner's queue);
+ *   examinable:       examination records (evidence, verdicts, CC equivalence) may be
+ *                     written; frozen once a decision is proposed. */
+bool gk_lifecycle_staff_visible(gk_lifecycle_state state);
+bool gk_lifecycle_in_queue(gk_lifecycle_state state);
+bool gk_lifecycle_is_examinable(gk_lifecycle_state state);
+/* The names of the queue's states in life-cycle order, NULL-terminated (the choices of a
+ * queue filter). */
+extern const char *const gk_lifecycle_queue_states[];
 
 /* Four eyes: the reviewer of a proposal must not be its proposer. GK_ERR_FORBIDDEN when the
  * ids are equal or either is missing, else GK_ERR_OK. */

@@ -63,7 +63,14 @@ void gk_h_exam_proposal(gk_request *r);
 void gk_h_exam_review(gk_request *r);
 void gk_h_page_exam_queue(gk_request *r);
 void gk_h_page_exam_case(gk_request *r);
-void gk_h_page_exam_post(gk_request *r);
+/* One form, one route: /examination/{id}/<action>. */
+void gk_h_page_exam_assign(gk_request *r);
+void gk_h_page_exam_evidence(gk_request *r);
+void gk_h_page_exam_verdict(gk_request *r);
+void gk_h_page_exam_info_request(gk_request *r);
+void gk_h_page_exam_equivalence(gk_request *r);
+void gk_h_page_exam_proposal(gk_request *r);
+void gk_h_page_exam_review(gk_request *r);
 
 /* ---- certificates (api/certificates.c, web/certificate.c) ---- */
 /* Registers the certificate statements. */

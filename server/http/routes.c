@@ -135,10 +135,12 @@ const gk_route gk_routes[] = {
 #define EX GK_ROLE_EXAMINER
 #define EX_ADMIN (GK_ROLE_EXAMINER | GK_ROLE_ADMIN)
 /* Cases (with confidential documents) are the certification body's: regulators follow
- * certificates, their history and audit trail instead (docs/rules.md). */
+ * certificates, their history and audit trail instead. */
 #define EX_READ (GK_ROLE_EXAMINER | GK_ROLE_ADMIN)
 #define EX_DB GK_ROUTE_DB
 #define EX_PAGE (GK_ROUTE_DB | GK_ROUTE_PAGE)
+/* Form fields of prose are up to 20000 bytes, three times that once percent-encoded. */
+#define FORM_MAX (256 * 1024)
     {"GET", "/api/v1/examination/queue", gk_h_exam_queue, EX_READ, GK_BODY_NONE, 0, EX_DB,
      "examination.queue"},
     {"GET", "/api/v1/applications/{id}/examination", gk_h_exam_case, EX_READ, GK_BODY_NONE, 0,
@@ -161,13 +163,26 @@ const gk_route gk_routes[] = {
      "page.exam_queue"},
     {"GET", "/examination/{id}", gk_h_page_exam_case, EX_READ, GK_BODY_NONE, 0, EX_PAGE,
      "page.exam_case"},
-    {"POST", "/examination/{id}/{action}", gk_h_page_exam_post, EX_ADMIN, GK_BODY_FORM,
-     256 * 1024, EX_PAGE, "page.exam_post"},
+    {"POST", "/examination/{id}/assign", gk_h_page_exam_assign, EX_ADMIN, GK_BODY_FORM, FORM_MAX,
+     EX_PAGE, "page.exam_assign"},
+    {"POST", "/examination/{id}/evidence", gk_h_page_exam_evidence, EX, GK_BODY_FORM, FORM_MAX,
+     EX_PAGE, "page.exam_evidence"},
+    {"POST", "/examination/{id}/verdict", gk_h_page_exam_verdict, EX, GK_BODY_FORM, FORM_MAX,
+     EX_PAGE, "page.exam_verdict"},
+    {"POST", "/examination/{id}/info-request", gk_h_page_exam_info_request, EX, GK_BODY_FORM,
+     FORM_MAX, EX_PAGE, "page.exam_info_request"},
+    {"POST", "/examination/{id}/equivalence", gk_h_page_exam_equivalence, EX, GK_BODY_FORM,
+     FORM_MAX, EX_PAGE, "page.exam_equivalence"},
+    {"POST", "/examination/{id}/proposal", gk_h_page_exam_proposal, EX, GK_BODY_FORM, FORM_MAX,
+     EX_PAGE, "page.exam_proposal"},
+    {"POST", "/examination/{id}/review", gk_h_page_exam_review, EX, GK_BODY_FORM, FORM_MAX,
+     EX_PAGE, "page.exam_review"},
 #undef EX
 #undef EX_ADMIN
 #undef EX_READ
 #undef EX_DB
 #undef EX_PAGE
+#undef FORM_MAX
 
     /* ---- certificates: one certificate, signing keys, life cycle, import
      *      (api/certificates.c, web/certificate.c); after the registry's literal rows ---- */

@@ -1,23 +1,21 @@
 /* The examiner pages: the queue (filters as query parameters, bookmarkable) and the case page
- * with every examination form. Forms post to /examination/{id}/{action} and run the same
- * operations as the API (api/examination.h). Post/redirect/get: success answers 303 to the
- * case page with ?done=<action>; a refused form re-renders the case with the errors next to
- * that form's fields (status 409/422/403 as the API would answer). */
-#include "api/examination.h"
-#include "http/handlers.h"
-#include "db/applications.h"
+ * with every examination form. Each form posts to its own route, /examination/{id}/<action>,
+ * and runs the same operation as the API (service/examination.h) with the same field spec.
+ * Post/redirect/get: success answers 303 to the case page with ?done=<action>; a refused
+ * form re-renders the case with the errors next to that form's fields (status 409/422/403 as
+ * the API would answer). */
 #include "http/fields.h"
+#include "http/handlers.h"
 #include "http/reply.h"
+#include "http/service_call.h"
+#include "domain/lifecycle.h"
+#include "service/examination.h"
 #include "web/page.h"
 
 #include <stdlib.h>
 #include <string.h>
 
-static const char *L(gk_request *r, const char *en, const char *ja)
-{
-    return r->lang && !strcmp(r->lang, "ja") ? ja : en;
-}
-
+/* The forms, by the action of their route (?done=<action> names one). */
 static const char *const ACTIONS[] = {"assign",   "evidence", "verdict", "info-request",
                                       "equivalence", "proposal", "review",  NULL};
 
@@ -32,40 +30,44 @@ static bool known_action(const char *a)
 
 void gk_h_page_exam_queue(gk_request *r)
 {
-    static const char *const statuses[] = {"submitted", "in_review", "info_requested",
-                                           "proposed", NULL};
+    gk_call call = gk_call_of(r);
     const char *status = gk_req_query(r, "status");
     const char *assignee = gk_req_query(r, "assignee");
     const char *age = gk_req_query(r, "min_age_days");
     const char *after = gk_req_query(r, "after");
     json_t *errors = NULL;
-    bool ok_status = !status || !*status;
-    for (size_t i = 0; !ok_status && statuses[i]; i++) ok_status = !strcmp(status, statuses[i]);
+    if (status && !*status) status = NULL;
+    bool ok_status = !status;
+    for (const char *const *q = gk_lifecycle_queue_states; !ok_status && *q; q++)
+        ok_status = !strcmp(status, *q);
     if (!ok_status) {
-        gk_field_error_add(&errors, "status", L(r, "unknown status", "不明な状態です"));
+        gk_field_error_add(&errors, "status", gk_call_msg(&call, "examination.queue.unknown_status"));
         status = NULL;
     }
-    if (status && !*status) status = NULL;
-    const char *who = NULL;
-    if (assignee && !strcmp(assignee, "me")) who = r->user.id;
-    else if (assignee && !strcmp(assignee, "none")) who = "none";
-    long min_age = 0;
+    gk_exam_queue_in in = {.status = status, .limit = 50};
+    if (assignee && (!strcmp(assignee, "me") || !strcmp(assignee, "none"))) in.assignee = assignee;
     if (age && *age) {
         char *end = NULL;
-        min_age = strtol(age, &end, 10);
-        if (*end || min_age < 0 || min_age > 36500) {
+        long v = strtol(age, &end, 10);
+        if (*end || v < 0 || v > 36500)
             gk_field_error_add(&errors, "min_age_days",
-                               L(r, "a whole number of days", "日数を整数で入力してください"));
-            min_age = 0;
-        }
+                               gk_call_msg(&call, "examination.queue.days"));
+        else
+            in.min_age_days = v;
     }
-    if (after && !gk_db_is_uuid(after)) after = NULL;
-    gk_exam_outcome o;
-    gk_exam_queue(r, status, who, min_age, after, 50, &o);
+    in.after = after && *after ? after : NULL;
+    gk_outcome o;
+    gk_svc_exam_queue(&call, &in, &o);
+    if (o.err == GK_ERR_BAD_QUERY && in.after) { /* a stale bookmark: the first page */
+        in.after = NULL;
+        gk_outcome_clear(&o);
+        gk_svc_exam_queue(&call, &in, &o);
+    }
     if (o.err != GK_ERR_OK) {
         json_decref(errors);
-        gk_exam_outcome_clear(&o);
-        gk_page_error(r, o.err, NULL);
+        gk_error e = o.err;
+        gk_outcome_clear(&o);
+        gk_page_error(r, e, NULL);
         return;
     }
     json_t *m = o.view;
@@ -73,9 +75,9 @@ void gk_h_page_exam_queue(gk_request *r)
     json_t *q = json_pack("{s:s, s:s, s:s}", "status", status ? status : "", "assignee",
                           assignee ? assignee : "", "min_age_days", age ? age : "");
     json_t *opts = json_array();
-    for (size_t i = 0; statuses[i]; i++)
-        json_array_append_new(opts, json_pack("{s:s, s:b}", "value", statuses[i], "selected",
-                                              status && !strcmp(status, statuses[i])));
+    for (const char *const *st = gk_lifecycle_queue_states; *st; st++)
+        json_array_append_new(opts, json_pack("{s:s, s:b}", "value", *st, "selected",
+                                              status && !strcmp(status, *st)));
     json_object_set_new(q, "statuses", opts);
     json_object_set_new(q, "me", json_boolean(assignee && !strcmp(assignee, "me")));
     json_object_set_new(q, "none", json_boolean(assignee && !strcmp(assignee, "none")));
@@ -87,7 +89,8 @@ void gk_h_page_exam_queue(gk_request *r)
                             json_string(gk_req_printf(r, "/examination?status=%s&assignee=%s"
                                                          "&min_age_days=%ld&after=%s",
                                                       status ? status : "",
-                                                      assignee ? assignee : "", min_age, next)));
+                                                      assignee ? assignee : "",
+                                                      in.min_age_days, next)));
     gk_page_render(r, errors ? 400 : 200, "exam_queue", m);
 }
 
@@ -95,51 +98,22 @@ void gk_h_page_exam_queue(gk_request *r)
 
 /* Renders the case with an optional refused form (action, outcome). */
 static void render_case(gk_request *r, const char *id, const char *failed_action,
-                        gk_exam_outcome *failed)
+                        gk_outcome *failed)
 {
-    gk_exam_outcome o;
-    gk_exam_case(r, id, &o);
+    gk_call call = gk_call_of(r);
+    gk_outcome o;
+    gk_svc_exam_case(&call, id, &o);
     if (o.err != GK_ERR_OK) {
-        gk_exam_outcome_clear(&o);
-        gk_page_error(r, o.err, NULL);
+        gk_error e = o.err;
+        gk_outcome_clear(&o);
+        gk_page_error(r, e, NULL);
         return;
     }
     json_t *m = o.view;
     o.view = NULL;
-    json_t *app = json_object_get(m, "application");
-    const char *status = json_string_value(json_object_get(app, "status"));
-    bool examinable = status && (!strcmp(status, "in_review") || !strcmp(status, "info_requested"));
-    bool examiner = r->user.role == GK_ROLE_EXAMINER;
-    json_t *proposals = json_object_get(json_object_get(m, "examination"), "proposals");
-    json_t *open = NULL;
-    size_t i;
-    json_t *p;
-    json_array_foreach(proposals, i, p)
-    {
-        if (json_is_null(json_object_get(p, "reviewed_at"))) open = p;
-    }
-    const char *proposer = open ? json_string_value(json_object_get(open, "proposed_by")) : NULL;
-    json_object_set_new(m, "can_examine", json_boolean(examiner && examinable));
-    json_object_set_new(m, "can_assign",
-                        json_boolean((examiner || r->user.role == GK_ROLE_ADMIN) && status &&
-                                     (!strcmp(status, "submitted") || examinable)));
-    json_object_set_new(m, "can_request_info",
-                        json_boolean(examiner && status && !strcmp(status, "in_review")));
-    json_object_set_new(m, "can_propose",
-                        json_boolean(examiner && status && !strcmp(status, "in_review")));
-    json_object_set_new(m, "can_equivalence",
-                        json_boolean(examiner && examinable &&
-                                     !strcmp(json_string_value(json_object_get(
-                                                 json_object_get(app, "determination"),
-                                                 "outcome")) ?: "",
-                                             "subject_with_security")));
-    json_object_set_new(m, "open_proposal", open ? json_incref(open) : json_null());
-    json_object_set_new(m, "can_review",
-                        json_boolean(examiner && open && status && !strcmp(status, "proposed") &&
-                                     proposer && r->user.id && strcmp(proposer, r->user.id)));
-    json_object_set_new(m, "own_proposal",
-                        json_boolean(open && proposer && r->user.id &&
-                                     !strcmp(proposer, r->user.id)));
+    json_t *actions = gk_svc_exam_case_actions(&call, m);
+    if (actions) json_object_update(m, actions);
+    json_decref(actions);
     json_object_set_new(m, "me", json_string(r->user.id ? r->user.id : ""));
     const char *done = gk_req_query(r, "done");
     if (done && known_action(done)) json_object_set_new(m, "done", json_string(done));
@@ -171,11 +145,10 @@ void gk_h_page_exam_case(gk_request *r)
 }
 
 /* Document ids ticked on the evidence form: fields named doc_<uuid>. */
-static size_t ticked_documents(gk_request *r, const char **ids, size_t max)
+static void ticked_documents(gk_request *r, gk_exam_evidence_in *in)
 {
-    size_t n = 0;
     const char *s = r->body;
-    while (s && *s && n < max) {
+    while (s && *s && in->n_documents < GK_EXAM_MAX_DOCS) {
         const char *amp = strchr(s, '&');
         size_t len = amp ? (size_t)(amp - s) : strlen(s);
         if (len > 4 + 36 && !strncmp(s, "doc_", 4) && s[4 + 36] == '=') {
@@ -183,92 +156,110 @@ static size_t ticked_documents(gk_request *r, const char **ids, size_t max)
             if (!id) break;
             memcpy(id, s + 4, 36);
             id[36] = 0;
-            if (gk_db_is_uuid(id)) ids[n++] = id;
+            in->document_ids[in->n_documents++] = id; /* the operation checks the ids */
         }
         s = amp ? amp + 1 : NULL;
     }
-    return n;
 }
 
-static const char *form(gk_request *r, const char *name)
+/* Reads the form by the operation's spec into in; false when a field (of this or an earlier
+ * read) is bad, then *o says which. */
+static bool read_form(gk_request *r, const gk_field *spec, size_t n, void *in, gk_outcome *o)
 {
-    const char *v = gk_form_get(r, name);
-    return v && *v ? v : NULL;
+    if (gk_fields_read_into(r, spec, n, in, &o->errors)) o->err = GK_ERR_VALIDATION;
+    return o->err == GK_ERR_OK;
 }
 
-void gk_h_page_exam_post(gk_request *r)
+/* Post/redirect/get on success; the case with the form's errors otherwise. */
+static void finish(gk_request *r, const char *action, gk_outcome *o)
 {
-    const char *id = r->params[0], *action = r->params[1];
-    if (!known_action(action)) {
-        gk_page_error(r, GK_ERR_NOT_FOUND, NULL);
-        return;
-    }
-    gk_exam_outcome o;
-    memset(&o, 0, sizeof o);
-    bool examiner_only = strcmp(action, "assign") != 0;
-    if (examiner_only && r->user.role != GK_ROLE_EXAMINER) {
-        gk_page_error(r, GK_ERR_FORBIDDEN, NULL);
-        return;
-    }
-    const char *missing = NULL;
-    if (!strcmp(action, "assign")) {
-        const char *ex = form(r, "examiner_id");
-        if (!ex) missing = "examiner_id";
-        else gk_exam_assign(r, id, ex, &o);
-    } else if (!strcmp(action, "evidence")) {
-        const char *req = form(r, "requirement"), *proc = form(r, "procedure"),
-                   *res = form(r, "result");
-        const char *docs[64];
-        size_t n = ticked_documents(r, docs, 64);
-        if (!req) missing = "requirement";
-        else if (!proc) missing = "procedure";
-        else if (!res) missing = "result";
-        else gk_exam_evidence(r, id, req, proc, res, docs, n, &o);
-    } else if (!strcmp(action, "verdict")) {
-        const char *req = form(r, "requirement"), *v = form(r, "verdict");
-        static const char *const verdicts[] = {"pass", "fail", "not_applicable",
-                                               "met_by_equivalence", NULL};
-        bool ok = false;
-        for (size_t i = 0; v && verdicts[i]; i++) ok |= !strcmp(v, verdicts[i]);
-        if (!req) missing = "requirement";
-        else if (!ok) missing = "verdict";
-        else gk_exam_verdict(r, id, req, v, form(r, "reason"), &o);
-    } else if (!strcmp(action, "info-request")) {
-        const char *msg = form(r, "message");
-        if (!msg) missing = "message";
-        else gk_exam_info_request(r, id, msg, &o);
-    } else if (!strcmp(action, "equivalence")) {
-        const char *cc = form(r, "cc_certificate_id"), *why = form(r, "rationale"),
-                   *acc = form(r, "accepted");
-        if (!cc) missing = "cc_certificate_id";
-        else if (!why) missing = "rationale";
-        else if (!acc) missing = "accepted";
-        else gk_exam_equivalence(r, id, cc, !strcmp(acc, "true"), why, &o);
-    } else if (!strcmp(action, "proposal")) {
-        const char *d = form(r, "decision"), *why = form(r, "reason");
-        if (!d || (strcmp(d, "grant") && strcmp(d, "reject"))) missing = "decision";
-        else if (!why) missing = "reason";
-        else gk_exam_propose(r, id, d, why, &o);
-    } else {
-        const char *ap = form(r, "approve");
-        if (!ap) missing = "approve";
-        else gk_exam_review(r, id, !strcmp(ap, "true"), form(r, "comment"), &o);
-    }
-    if (missing) {
-        o.err = GK_ERR_VALIDATION;
-        gk_field_error_add(&o.errors, missing, L(r, "required", "入力してください"));
-    }
-    if (o.err == GK_ERR_OK) {
-        gk_exam_outcome_clear(&o);
+    const char *id = r->params[0];
+    if (o->err == GK_ERR_OK) {
+        gk_outcome_clear(o);
         gk_reply_redirect(r, 303, gk_req_printf(r, "/examination/%s?done=%s", id, action));
         return;
     }
-    if (o.err == GK_ERR_NOT_FOUND || o.err == GK_ERR_UNAVAILABLE || o.err == GK_ERR_INTERNAL) {
-        gk_exam_outcome_clear(&o);
-        gk_page_error(r, o.err, NULL);
+    if (o->err == GK_ERR_NOT_FOUND || o->err == GK_ERR_UNAVAILABLE ||
+        o->err == GK_ERR_INTERNAL) {
+        gk_error e = o->err;
+        gk_outcome_clear(o);
+        gk_page_error(r, e, NULL);
         return;
     }
-    r->error = o.err;
-    render_case(r, id, action, &o);
-    gk_exam_outcome_clear(&o);
+    r->error = o->err;
+    render_case(r, id, action, o);
+    gk_outcome_clear(o);
+}
+
+void gk_h_page_exam_assign(gk_request *r)
+{
+    gk_call call = gk_call_of(r);
+    gk_exam_assign_in in = {.app_id = r->params[0]};
+    gk_outcome o = {0};
+    if (read_form(r, gk_exam_assign_fields, gk_exam_assign_fields_n, &in, &o))
+        gk_svc_exam_assign(&call, &in, &o);
+    finish(r, "assign", &o);
+}
+
+void gk_h_page_exam_evidence(gk_request *r)
+{
+    gk_call call = gk_call_of(r);
+    gk_exam_evidence_in in = {.app_id = r->params[0]};
+    gk_outcome o = {0};
+    ticked_documents(r, &in);
+    read_form(r, gk_exam_requirement_fields, gk_exam_requirement_fields_n, &in, &o);
+    if (read_form(r, gk_exam_evidence_fields, gk_exam_evidence_fields_n, &in, &o))
+        gk_svc_exam_record_evidence(&call, &in, &o);
+    finish(r, "evidence", &o);
+}
+
+void gk_h_page_exam_verdict(gk_request *r)
+{
+    gk_call call = gk_call_of(r);
+    gk_exam_verdict_in in = {.app_id = r->params[0]};
+    gk_outcome o = {0};
+    if (read_form(r, gk_exam_requirement_fields, gk_exam_requirement_fields_n, &in, &o) &&
+        read_form(r, gk_exam_verdict_fields, gk_exam_verdict_fields_n, &in, &o))
+        gk_svc_exam_record_verdict(&call, &in, &o);
+    finish(r, "verdict", &o);
+}
+
+void gk_h_page_exam_info_request(gk_request *r)
+{
+    gk_call call = gk_call_of(r);
+    gk_exam_info_in in = {.app_id = r->params[0]};
+    gk_outcome o = {0};
+    if (read_form(r, gk_exam_info_fields, gk_exam_info_fields_n, &in, &o))
+        gk_svc_exam_request_info(&call, &in, &o);
+    finish(r, "info-request", &o);
+}
+
+void gk_h_page_exam_equivalence(gk_request *r)
+{
+    gk_call call = gk_call_of(r);
+    gk_exam_equivalence_in in = {.app_id = r->params[0], .accepted = -1};
+    gk_outcome o = {0};
+    if (read_form(r, gk_exam_equivalence_fields, gk_exam_equivalence_fields_n, &in, &o))
+        gk_svc_exam_equivalence(&call, &in, &o);
+    finish(r, "equivalence", &o);
+}
+
+void gk_h_page_exam_proposal(gk_request *r)
+{
+    gk_call call = gk_call_of(r);
+    gk_exam_propose_in in = {.app_id = r->params[0]};
+    gk_outcome o = {0};
+    if (read_form(r, gk_exam_propose_fields, gk_exam_propose_fields_n, &in, &o))
+        gk_svc_exam_propose(&call, &in, &o);
+    finish(r, "proposal", &o);
+}
+
+void gk_h_page_exam_review(gk_request *r)
+{
+    gk_call call = gk_call_of(r);
+    gk_exam_review_in in = {.app_id = r->params[0], .approve = -1};
+    gk_outcome o = {0};
+    if (read_form(r, gk_exam_review_fields, gk_exam_review_fields_n, &in, &o))
+        gk_svc_exam_review(&call, &in, &o);
+    finish(r, "review", &o);
 }

@@ -159,8 +159,8 @@ static const az_expect az_table[] = {
     {"POST", "/applications/{id}/info-requests/{rid}/response", AZ_MAKER, AZ_B_FORM,
      "/applications/{{none}}/info-requests/{{none}}/response", 0},
 
-    /* ---- examination: examiners examine; admins only assign (rules.md decision 1), and
-     *      the page's per-action check refuses them the rest ------------------------------- */
+    /* ---- examination: examiners examine; admins only assign (rules.md decision 1), in the
+     *      API and on the examiner page's forms alike -------------------------------------- */
     {"GET", "/api/v1/examination/queue", AZ_CB_STAFF, AZ_B_NONE, "/api/v1/examination/queue", 0},
     {"GET", "/api/v1/applications/{id}/examination", AZ_CB_STAFF, AZ_B_NONE,
      "/api/v1/applications/{{app}}/examination", 0},
@@ -180,8 +180,18 @@ static const az_expect az_table[] = {
      "/api/v1/applications/{{none}}/review", 0},
     {"GET", "/examination", AZ_CB_STAFF, AZ_B_NONE, "/examination", 0},
     {"GET", "/examination/{id}", AZ_CB_STAFF, AZ_B_NONE, "/examination/{{app}}", 0},
-    {"POST", "/examination/{id}/{action}", AZ_CB_STAFF, AZ_B_FORM, "/examination/{{none}}/assign",
+    {"POST", "/examination/{id}/assign", AZ_CB_STAFF, AZ_B_FORM, "/examination/{{none}}/assign",
      0},
+    {"POST", "/examination/{id}/evidence", AZ_EXAM, AZ_B_FORM, "/examination/{{none}}/evidence",
+     0},
+    {"POST", "/examination/{id}/verdict", AZ_EXAM, AZ_B_FORM, "/examination/{{none}}/verdict", 0},
+    {"POST", "/examination/{id}/info-request", AZ_EXAM, AZ_B_FORM,
+     "/examination/{{none}}/info-request", 0},
+    {"POST", "/examination/{id}/equivalence", AZ_EXAM, AZ_B_FORM,
+     "/examination/{{none}}/equivalence", 0},
+    {"POST", "/examination/{id}/proposal", AZ_EXAM, AZ_B_FORM, "/examination/{{none}}/proposal",
+     0},
+    {"POST", "/examination/{id}/review", AZ_EXAM, AZ_B_FORM, "/examination/{{none}}/review", 0},
 
     /* ---- accounts: anyone signs up and in; any signed-in user manages their own session,
      *      password and tokens; only admins manage users (api.md "Accounts") -------------- */

@@ -1,17 +1,9 @@
 /* The certificate CSV importer (POST /api/v1/certificates/import, `giteki
- * import-certificates`): its record reader.
- *
- * The reader (next_record) and the header check are `static` inside server/api/certificates.c
- * and run only inside import_tx, the database transaction that also validates and inserts each
- * row: they are not separable from the database without a change to that file. This harness
- * therefore compiles that file into itself (#include of the .c: its public symbols then come
- * from here, so the library's copy of certificates.o is never linked) and fuzzes the pure
- * part: next_record and trim over whole inputs, the way import_tx loops. The row checks that
+ * import-certificates`): its record reader, gk_csv_record_next and gk_csv_trim
+ * (domain/csv_record.h), over whole inputs the way the import loops. The row checks that
  * follow (gk_cert_number_parse, gk_date_parse) are fuzzed by fuzz_cert_number and fuzz_date.
- * Suggestion for the server (not done here): move next_record/trim into a pure module (e.g.
- * server/domain/csv_record.h) so tests and this harness call it without the #include.
  *
- * Input: the CSV, as import_tx sees it (a leading UTF-8 BOM is skipped the same way).
+ * Input: the CSV, as the import sees it (a leading UTF-8 BOM is skipped the same way).
  * Oracles: every call either ends the input (0, position at the end) or consumes at least
  * one byte; line numbers only grow, and the record's start line is the line before it was
  * read; fields (at most NCOLS + 1 kept) are NUL-terminated inside the store, in order, and
@@ -19,7 +11,14 @@
  * at commas (when it fits); trim leaves no blank or tab at either end. */
 #include "fuzz_common.h"
 
-#include "api/certificates.c"
+#include "domain/csv_record.h"
+#include "service/certificates.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define NCOLS GK_CERT_IMPORT_NCOLS
+#define MAX_FIELD GK_CERT_IMPORT_MAX_FIELD
 
 static void check_plain(const char *rec, size_t len, int n, char **f)
 {
@@ -43,7 +42,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     size_t cap = NCOLS * MAX_FIELD;
     char *store = malloc(cap + 64);
     if (!store) abort();
-    memset(store + cap, 0xA5, 64); /* guard bytes: next_record must stay within cap */
+    memset(store + cap, 0xA5, 64); /* guard bytes: the reader must stay within cap */
     size_t pos = 0;
     if (size >= 3 && !memcmp(s, "\xEF\xBB\xBF", 3)) pos = 3;
     unsigned long line = 1, start = 1;
@@ -52,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         FZ_CHECK(guard <= (int)size + 1);
         size_t before = pos;
         unsigned long line_before = line;
-        int n = next_record(s, size, &pos, &line, &start, store, cap, f, NCOLS + 1);
+        int n = gk_csv_record_next(s, size, &pos, &line, &start, store, cap, f, NCOLS + 1);
         for (int i = 0; i < 64; i++) FZ_CHECK((unsigned char)store[cap + i] == 0xA5);
         FZ_CHECK(pos <= size);
         if (n == 0) {
@@ -76,7 +75,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             while (e < size && s[e] != '\n' && s[e] != '\r') e++;
             if (e - b < MAX_FIELD) check_plain(s + b, e - b, n, f);
             for (int i = 0; i < kept; i++) {
-                char *t = trim(f[i]);
+                char *t = gk_csv_trim(f[i]);
                 size_t k = strlen(t);
                 FZ_CHECK(!k || (t[0] != ' ' && t[0] != '\t' && t[k - 1] != ' ' && t[k - 1] != '\t'));
             }

@@ -1,0 +1,61 @@
+/* Certificates: one certificate as the public sees it (with the server's check of its
+ * signature), the published signing keys, the life cycle (suspend, reinstate, revoke: the
+ * certificate life-cycle table of domain/lifecycle.h decides who may, from which status),
+ * and the bulk import of pre-existing certificates shared by the API and the command line.
+ * Each change is ONE transaction with its audit entry. */
+#ifndef GK_SERVICE_CERTIFICATES_H
+#define GK_SERVICE_CERTIFICATES_H
+
+#include "http/fields.h"
+#include "service/service.h"
+
+#include <stddef.h>
+
+/* Registers the certificate statements (at start). */
+void gk_svc_certificates_register(void);
+
+/* The certificate (number as stored, or in the display form "T D20-0123001") with
+ * "verified" (the server checked the signature against its published key) and
+ * "verify_url". GK_ERR_NOT_FOUND for a number that is not one or names nothing. */
+void gk_svc_cert_get(const gk_call *call, const char *number, gk_outcome *out);
+
+/* {items: the published keys, next: null, signature: how to check a signature}. */
+void gk_svc_cert_signing_keys(const gk_call *call, gk_outcome *out);
+/* The published key with this id, or JSON null. New reference. */
+json_t *gk_svc_cert_signing_key(const char *key_id);
+
+typedef struct {
+    const char *number;          /* from the path */
+    const char *reason;          /* required */
+    const char *order_reference; /* optional: the regulator's order */
+} gk_cert_status_in;
+extern const gk_field gk_cert_status_fields[];
+extern const size_t gk_cert_status_fields_n;
+/* On success the view is the certificate after the change (as gk_svc_cert_get). 409 when
+ * the status does not allow it, 403 for a role the table does not name. */
+void gk_svc_cert_suspend(const gk_call *call, const gk_cert_status_in *in, gk_outcome *out);
+void gk_svc_cert_reinstate(const gk_call *call, const gk_cert_status_in *in, gk_outcome *out);
+void gk_svc_cert_revoke(const gk_call *call, const gk_cert_status_in *in, gk_outcome *out);
+
+/* The import. The CSV (UTF-8, optional BOM, RFC 4180 quoting) has the header
+ *   number,route,category,manufacturer,model_name,type_name,granted_on
+ * Each row is validated on its own; a bad row is reported with its line (1 = the header) and
+ * reason (in call->lang) and the others are imported. Every certificate is registered under
+ * the rule set in force on its grant date and marked grandfathered when granted before the
+ * rule set in force today took effect. A number already registered is skipped, so importing
+ * the same file twice adds nothing. The whole file is ONE transaction with one audit entry,
+ * under the caller's user id, or, for a call without one (the command line), under the
+ * principal's name ("cli").
+ * View: {"imported", "unchanged", "rejected": [{"line", "reason"}], "rejected_count"};
+ * GK_ERR_VALIDATION (field "header") when the header is wrong. */
+#define GK_CERT_IMPORT_COLUMNS "number,route,category,manufacturer,model_name,type_name,granted_on"
+#define GK_CERT_IMPORT_NCOLS 7
+#define GK_CERT_IMPORT_MAX_FIELD 1024   /* bytes of one field; a longer one refuses its row */
+#define GK_CERT_IMPORT_MAX_REJECTED 1000 /* rejections listed; more are only counted */
+typedef struct {
+    const char *csv;
+    size_t len;
+} gk_cert_import_in;
+void gk_svc_cert_import(const gk_call *call, const gk_cert_import_in *in, gk_outcome *out);
+
+#endif

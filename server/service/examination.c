@@ -1,0 +1,702 @@
+/* The determination's outcome type is also called gk_outcome: seen here under another
+ * name so that the service's gk_outcome is the one this file means. */
+#define gk_outcome gk_determination_outcome
+#include "db/applications.h"
+#undef gk_outcome
+
+#include "service/examination.h"
+
+#include "app.h"
+#include "crypto/audit_chain.h"
+#include "db/certificates.h"
+#include "db/db.h"
+#include "db/documents.h"
+#include "db/examination.h"
+#include "db/rule_sets.h"
+#include "domain/cc_recognition.h"
+#include "domain/examination.h"
+#include "domain/rule_set.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+#define PROSE 20000 /* bytes of a free-text field */
+
+/* ---- field specs: one per operation, read alike by the API and the pages --------------- */
+
+#define N(a) (sizeof(a) / sizeof *(a))
+#define SPEC(name, ...)                                                                        \
+    const gk_field name[] = {__VA_ARGS__};                                                     \
+    const size_t name##_n = N(name)
+
+SPEC(gk_exam_assign_fields,
+     {"examiner_id", GK_F_STRING, true, 64, NULL, GK_AT(gk_exam_assign_in, examiner_id), false});
+SPEC(gk_exam_evidence_fields,
+     {"procedure", GK_F_STRING, true, PROSE, NULL, GK_AT(gk_exam_evidence_in, procedure), false},
+     {"result", GK_F_STRING, true, PROSE, NULL, GK_AT(gk_exam_evidence_in, result), false});
+SPEC(gk_exam_verdict_fields,
+     {"verdict", GK_F_ENUM, true, 0, gk_exam_verdicts, GK_AT(gk_exam_verdict_in, verdict), false},
+     {"reason", GK_F_STRING, false, PROSE, NULL, GK_AT(gk_exam_verdict_in, reason), true});
+/* Both inputs keep the requirement at the same place (checked below). */
+SPEC(gk_exam_requirement_fields, {"requirement", GK_F_STRING, true, 64, NULL,
+                                  GK_AT(gk_exam_verdict_in, requirement), false});
+_Static_assert(offsetof(gk_exam_verdict_in, requirement) ==
+                   offsetof(gk_exam_evidence_in, requirement),
+               "one requirement field spec for evidence and verdicts");
+SPEC(gk_exam_info_fields,
+     {"message", GK_F_STRING, true, PROSE, NULL, GK_AT(gk_exam_info_in, message), false});
+SPEC(gk_exam_equivalence_fields,
+     {"cc_certificate_id", GK_F_STRING, true, 64, NULL,
+      GK_AT(gk_exam_equivalence_in, cc_certificate_id), false},
+     {"accepted", GK_F_BOOL, true, 0, NULL, GK_AT(gk_exam_equivalence_in, accepted), false},
+     {"rationale", GK_F_STRING, true, PROSE, NULL, GK_AT(gk_exam_equivalence_in, rationale),
+      false});
+SPEC(gk_exam_propose_fields,
+     {"decision", GK_F_ENUM, true, 0, gk_exam_decisions, GK_AT(gk_exam_propose_in, decision),
+      false},
+     {"reason", GK_F_STRING, true, PROSE, NULL, GK_AT(gk_exam_propose_in, reason), false});
+SPEC(gk_exam_review_fields,
+     {"approve", GK_F_BOOL, true, 0, NULL, GK_AT(gk_exam_review_in, approve), false},
+     {"comment", GK_F_STRING, false, PROSE, NULL, GK_AT(gk_exam_review_in, comment), true});
+
+void gk_svc_examination_register(void)
+{
+    gk_db_examination_register();
+    gk_audit_register();
+}
+
+/* ---- the frame of every operation on one case ------------------------------------------- */
+
+typedef struct op op;
+typedef gk_tx_status (*op_fn)(PGconn *c, op *x);
+
+struct op {
+    const gk_call *call;
+    gk_outcome *o;
+    op_fn fn;
+    const char *app_id;
+    const void *in;         /* the operation's input struct */
+    gk_app_row row;         /* the locked application */
+    gk_exam_case_info kase; /* its rule set, outcome, examiner */
+    gk_lifecycle_state state;
+    gk_rule_catalog cat; /* loaded before the transaction when the operation needs it */
+    char number[GK_CERT_NUMBER_BUF];
+};
+
+static const char *nonempty(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
+static void add_field_text(gk_outcome *o, const char *field, const char *text)
+{
+    json_t *e = json_pack("{s:s, s:s}", "field", field, "message", text ? text : "");
+    if (e && (o->errors || (o->errors = json_array()))) json_array_append(o->errors, e);
+    json_decref(e);
+}
+
+/* Refuse: a fresh outcome with e, and a field error (catalogue text msg_key) when field. */
+static gk_tx_status refuse(op *x, gk_error e, const char *field, const char *msg_key)
+{
+    gk_outcome_clear(x->o);
+    return gk_fail(x->o, x->call, e, field, msg_key);
+}
+
+static gk_tx_status refuse_detail(op *x, gk_error e, const char *detail)
+{
+    gk_outcome_clear(x->o);
+    gk_fail(x->o, x->call, e, NULL, NULL);
+    x->o->detail = detail;
+    return GK_TX_ABORT;
+}
+
+static const char *not_now(op *x)
+{
+    return gk_call_msgf(x->call, "examination.not_now", "status", x->row.status, NULL);
+}
+
+/* The life-cycle table decides: *to is the next state. ABORT with 403/409 otherwise. */
+static gk_tx_status decide(op *x, gk_lifecycle_event ev, gk_lifecycle_state *to)
+{
+    gk_error e = gk_lifecycle_next(x->state, ev, gk_call_lc_role(x->call), to);
+    if (e == GK_ERR_OK) return GK_TX_OK;
+    return refuse_detail(x, e, e == GK_ERR_CONFLICT ? not_now(x) : NULL);
+}
+
+static gk_tx_status require_examinable(op *x)
+{
+    if (gk_lifecycle_is_examinable(x->state)) return GK_TX_OK;
+    return refuse_detail(x, GK_ERR_CONFLICT, not_now(x));
+}
+
+/* A write the schema refused (GK_TX_ABORT with e): the error, on its field when known. */
+static gk_tx_status map_db(op *x, gk_tx_status s, gk_error e, const char *field)
+{
+    if (s != GK_TX_ABORT || x->o->err != GK_ERR_OK) return s;
+    return refuse(x, e, field, field ? "examination.refused_by_rule" : NULL);
+}
+
+static gk_tx_status audit(PGconn *c, op *x, const char *action, json_t *detail)
+{
+    char *object = gk_call_printf(x->call, "application:%s", x->app_id);
+    gk_tx_status s = object ? gk_audit_append(c, x->call->user.id, action, object, detail)
+                            : GK_TX_HARD;
+    json_decref(detail);
+    return s;
+}
+
+static gk_tx_status op_tx(PGconn *c, void *ctx)
+{
+    op *x = ctx;
+    gk_outcome_clear(x->o); /* a retried transaction starts clean */
+    gk_tx_status s = gk_db_app_lock(c, x->app_id, NULL, &x->row);
+    if (s != GK_TX_OK) return s;
+    if (!x->row.found || !gk_lifecycle_state_from_name(x->row.status, &x->state) ||
+        !gk_lifecycle_staff_visible(x->state))
+        return refuse(x, GK_ERR_NOT_FOUND, NULL, NULL);
+    s = gk_db_exam_case(c, x->app_id, &x->kase);
+    if (s != GK_TX_OK) return s;
+    return x->fn(c, x);
+}
+
+static void run_op(op *x)
+{
+    if (!gk_db_is_uuid(x->app_id)) {
+        gk_fail(x->o, x->call, GK_ERR_NOT_FOUND, NULL, NULL);
+        return;
+    }
+    gk_outcome_finish(x->o, gk_tx_run(GK_TX_READ_COMMITTED, op_tx, x));
+}
+
+/* Who examines: examiners. Admins only (re)assign, which the life-cycle table says. */
+static bool examiner(const gk_call *call, gk_outcome *o)
+{
+    if (call->user.role == GK_ROLE_EXAMINER) return true;
+    gk_fail(o, call, GK_ERR_FORBIDDEN, NULL, NULL);
+    return false;
+}
+
+static bool case_reader(const gk_call *call, gk_outcome *o)
+{
+    if (call->user.role & (GK_ROLE_EXAMINER | GK_ROLE_ADMIN)) return true;
+    gk_fail(o, call, GK_ERR_FORBIDDEN, NULL, NULL);
+    return false;
+}
+
+static gk_tx_status app_view(PGconn *c, op *x)
+{
+    json_t *v = NULL;
+    gk_tx_status s = gk_db_app_view(c, x->app_id, NULL, &v);
+    if (s != GK_TX_OK) return s;
+    if (!v) return GK_TX_HARD;
+    json_decref(x->o->view);
+    x->o->view = v;
+    return GK_TX_OK;
+}
+
+/* ---- assign -------------------------------------------------------------------------------- */
+
+static gk_tx_status assign_fn(PGconn *c, op *x)
+{
+    const gk_exam_assign_in *in = x->in;
+    gk_lifecycle_state to;
+    gk_tx_status s = decide(x, GK_LC_EV_ASSIGN, &to);
+    if (s != GK_TX_OK) return s;
+    bool ok = false;
+    s = gk_db_exam_is_examiner(c, in->examiner_id, &ok);
+    if (s != GK_TX_OK) return s;
+    if (!ok)
+        return refuse(x, GK_ERR_VALIDATION, "examiner_id", "examination.not_an_examiner");
+    gk_error e = GK_ERR_OK;
+    const char *field = NULL;
+    s = gk_db_exam_set_examiner(c, x->app_id, in->examiner_id, &e, &field);
+    if (s == GK_TX_OK && to != x->state)
+        s = gk_db_app_transition(c, x->app_id, x->row.status, gk_lifecycle_state_name(to),
+                                 x->call->user.id, NULL, &e);
+    if (s != GK_TX_OK) return map_db(x, s, e, field);
+    s = audit(c, x, "application.assign",
+              json_pack("{s:s, s:s, s:s}", "examiner_id", in->examiner_id, "from",
+                        x->row.status, "to", gk_lifecycle_state_name(to)));
+    return s == GK_TX_OK ? app_view(c, x) : s;
+}
+
+void gk_svc_exam_assign(const gk_call *call, const gk_exam_assign_in *in, gk_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!case_reader(call, out)) return;
+    if (!gk_db_is_uuid(in->examiner_id)) {
+        gk_fail(out, call, GK_ERR_VALIDATION, "examiner_id", "examination.not_an_examiner");
+        return;
+    }
+    op x = {.call = call, .o = out, .fn = assign_fn, .app_id = in->app_id, .in = in};
+    run_op(&x);
+}
+
+/* ---- evidence ------------------------------------------------------------------------------ */
+
+/* The requirement must be one of the case's rule set (404 otherwise). */
+static gk_tx_status require_requirement(PGconn *c, op *x, const char *req)
+{
+    char kind[16];
+    gk_tx_status s = gk_db_exam_requirement_kind(c, x->kase.rule_set, req, kind);
+    if (s != GK_TX_OK) return s;
+    if (!strcmp(kind, "requirement")) return GK_TX_OK;
+    return refuse_detail(x, GK_ERR_NOT_FOUND,
+                         gk_call_msg(x->call, "examination.no_such_requirement"));
+}
+
+static gk_tx_status evidence_fn(PGconn *c, op *x)
+{
+    const gk_exam_evidence_in *in = x->in;
+    gk_tx_status s = require_examinable(x);
+    if (s != GK_TX_OK) return s;
+    const char *req = NULL, *obligation = NULL;
+    if (!strcmp(in->requirement, GK_EXAM_OBLIGATION_MANUAL)) {
+        obligation = GK_EXAM_OBLIGATION_MANUAL;
+    } else {
+        s = require_requirement(c, x, in->requirement);
+        if (s != GK_TX_OK) return s;
+        req = in->requirement;
+    }
+    gk_error e = GK_ERR_OK;
+    const char *field = NULL;
+    json_t *ev = NULL;
+    s = gk_db_exam_evidence_add(c, x->app_id, req, obligation, in->procedure, in->result,
+                                in->document_ids, in->n_documents, x->call->user.id, &ev, &e,
+                                &field);
+    if (s != GK_TX_OK) return map_db(x, s, e, field);
+    x->o->view = ev;
+    return audit(c, x, "examination.evidence",
+                 json_pack("{s:s, s:O}", "requirement", in->requirement, "evidence_id",
+                           json_object_get(ev, "id")));
+}
+
+void gk_svc_exam_record_evidence(const gk_call *call, const gk_exam_evidence_in *in,
+                                 gk_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!examiner(call, out)) return;
+    for (size_t i = 0; i < in->n_documents; i++)
+        if (!gk_db_is_uuid(in->document_ids[i])) {
+            gk_fail(out, call, GK_ERR_VALIDATION, "document_ids",
+                    "examination.not_a_case_document");
+            return;
+        }
+    op x = {.call = call, .o = out, .fn = evidence_fn, .app_id = in->app_id, .in = in};
+    run_op(&x);
+}
+
+/* ---- verdict ------------------------------------------------------------------------------- */
+
+static gk_tx_status verdict_fn(PGconn *c, op *x)
+{
+    const gk_exam_verdict_in *in = x->in;
+    gk_tx_status s = require_examinable(x);
+    if (s == GK_TX_OK) s = require_requirement(c, x, in->requirement);
+    if (s != GK_TX_OK) return s;
+    gk_error e = GK_ERR_OK;
+    const char *field = NULL;
+    json_t *v = NULL;
+    s = gk_db_exam_verdict_put(c, x->app_id, in->requirement, in->verdict, nonempty(in->reason),
+                               x->call->user.id, &v, &e, &field);
+    if (s != GK_TX_OK) {
+        const gk_exam_verdict_rule *rule = gk_exam_verdict_rule_of(in->verdict);
+        if (s == GK_TX_ABORT && field && !strcmp(field, "verdict") && rule &&
+            rule->needs_equivalence)
+            return refuse(x, GK_ERR_VALIDATION, "verdict", "examination.needs_equivalence");
+        return map_db(x, s, e, field);
+    }
+    x->o->view = v;
+    return audit(c, x, "examination.verdict",
+                 json_pack("{s:s, s:s}", "requirement", in->requirement, "verdict", in->verdict));
+}
+
+void gk_svc_exam_record_verdict(const gk_call *call, const gk_exam_verdict_in *in,
+                                gk_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!examiner(call, out)) return;
+    const gk_exam_verdict_rule *rule = gk_exam_verdict_rule_of(in->verdict);
+    if (!rule) {
+        gk_fail(out, call, GK_ERR_VALIDATION, "verdict", "field.not_a_choice");
+        return;
+    }
+    if (rule->needs_reason && !nonempty(in->reason)) {
+        gk_fail(out, call, GK_ERR_VALIDATION, "reason", "examination.needs_reason");
+        return;
+    }
+    op x = {.call = call, .o = out, .fn = verdict_fn, .app_id = in->app_id, .in = in};
+    run_op(&x);
+}
+
+/* ---- information request ------------------------------------------------------------------- */
+
+static gk_tx_status info_fn(PGconn *c, op *x)
+{
+    const gk_exam_info_in *in = x->in;
+    gk_lifecycle_state to;
+    gk_tx_status s = decide(x, GK_LC_EV_REQUEST_INFO, &to);
+    if (s != GK_TX_OK) return s;
+    gk_error e = GK_ERR_OK;
+    json_t *q = NULL;
+    s = gk_db_exam_info_request_add(c, x->app_id, in->message, x->call->user.id, &q, &e);
+    if (s == GK_TX_OK)
+        s = gk_db_app_transition(c, x->app_id, x->row.status, gk_lifecycle_state_name(to),
+                                 x->call->user.id, in->message, &e);
+    if (s != GK_TX_OK) {
+        json_decref(q);
+        return map_db(x, s, e, NULL);
+    }
+    json_object_set_new(q, "application_status", json_string(gk_lifecycle_state_name(to)));
+    x->o->view = q;
+    return audit(c, x, "application.request_info",
+                 json_pack("{s:O}", "info_request_id", json_object_get(q, "id")));
+}
+
+void gk_svc_exam_request_info(const gk_call *call, const gk_exam_info_in *in, gk_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!examiner(call, out)) return;
+    op x = {.call = call, .o = out, .fn = info_fn, .app_id = in->app_id, .in = in};
+    run_op(&x);
+}
+
+/* ---- CC equivalence ------------------------------------------------------------------------ */
+
+static gk_tx_status equivalence_fn(PGconn *c, op *x)
+{
+    const gk_exam_equivalence_in *in = x->in;
+    bool accepted = in->accepted == 1;
+    gk_tx_status s = require_examinable(x);
+    if (s != GK_TX_OK) return s;
+    if (strcmp(x->kase.outcome, "subject_with_security") != 0)
+        return refuse_detail(x, GK_ERR_CONFLICT,
+                             gk_call_msg(x->call, "examination.no_security_requirements"));
+    gk_exam_cc cc;
+    s = gk_db_exam_cc_get(c, in->cc_certificate_id, &cc);
+    if (s != GK_TX_OK) return s;
+    if (!cc.found)
+        return refuse(x, accepted ? GK_ERR_CC_NOT_VALID : GK_ERR_VALIDATION,
+                      "cc_certificate_id", "examination.no_such_cc");
+    gk_date today = 0, certified = 0, until = GK_DATE_NONE;
+    gk_date_parse(cc.today_jst, &today);
+    gk_date_parse(cc.certified_on, &certified);
+    if (cc.valid_until[0]) gk_date_parse(cc.valid_until, &until);
+    gk_cc_validity v = gk_cc_valid_on(certified, until, !strcmp(cc.status, "archived"), today);
+    if (accepted && v != GK_CC_VALID) {
+        refuse(x, GK_ERR_CC_NOT_VALID, NULL, NULL);
+        const char *key =
+            gk_call_printf(x->call, "examination.cc_validity.%s", gk_cc_validity_name(v));
+        add_field_text(x->o, "cc_certificate_id",
+                       gk_call_msgf(x->call, key ? key : "", "date", cc.today_jst, NULL));
+        return GK_TX_ABORT;
+    }
+    gk_error e = GK_ERR_OK;
+    const char *field = NULL;
+    json_t *d = NULL;
+    s = gk_db_exam_equivalence_add(c, x->app_id, in->cc_certificate_id, accepted, in->rationale,
+                                   cc.today_jst, x->call->user.id, &d, &e, &field);
+    if (s != GK_TX_OK) return map_db(x, s, e, field);
+    json_object_set_new(d, "validity", json_string(gk_cc_validity_name(v)));
+    x->o->view = d;
+    return audit(c, x, "examination.equivalence",
+                 json_pack("{s:s, s:b, s:s}", "cc_certificate_id", in->cc_certificate_id,
+                           "accepted", accepted, "decided_on", cc.today_jst));
+}
+
+void gk_svc_exam_equivalence(const gk_call *call, const gk_exam_equivalence_in *in,
+                             gk_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!examiner(call, out)) return;
+    if (!gk_db_is_uuid(in->cc_certificate_id)) {
+        gk_fail(out, call, in->accepted == 1 ? GK_ERR_CC_NOT_VALID : GK_ERR_VALIDATION,
+                "cc_certificate_id", "examination.no_such_cc");
+        return;
+    }
+    op x = {.call = call, .o = out, .fn = equivalence_fn, .app_id = in->app_id, .in = in};
+    run_op(&x);
+}
+
+/* ---- proposal ------------------------------------------------------------------------------ */
+
+/* 422 naming every requirement that blocks a grant, or OK. */
+static gk_tx_status check_grantable(PGconn *c, op *x)
+{
+    json_t *missing = NULL;
+    gk_tx_status s =
+        gk_db_exam_grant_missing(c, x->app_id, &x->kase, gk_exam_clearing_verdicts, &missing);
+    if (s != GK_TX_OK) return s;
+    if (json_array_size(missing) == 0) {
+        json_decref(missing);
+        return GK_TX_OK;
+    }
+    refuse(x, GK_ERR_GRANT_REQUIREMENTS_MISSING, NULL, NULL);
+    size_t i;
+    json_t *m;
+    const char *list = "";
+    json_array_foreach(missing, i, m)
+    {
+        const char *req = json_string_value(json_object_get(m, "requirement_id"));
+        const char *verdict = json_string_value(json_object_get(m, "verdict"));
+        if (req) {
+            add_field_text(x->o, gk_call_printf(x->call, "requirements.%s.verdict", req),
+                           verdict ? gk_call_msgf(x->call, "examination.verdict_is", "verdict",
+                                                  verdict, NULL)
+                                   : gk_call_msg(x->call, "examination.no_verdict"));
+        } else {
+            req = GK_EXAM_OBLIGATION_MANUAL;
+            add_field_text(x->o, "obligations." GK_EXAM_OBLIGATION_MANUAL,
+                           gk_call_msg(x->call, "examination.no_manual_evidence"));
+        }
+        list = gk_call_printf(x->call, "%s%s%s", list ? list : "", list && *list ? ", " : "",
+                              req);
+    }
+    json_decref(missing);
+    x->o->detail = gk_call_msgf(x->call, "examination.missing", "list", list, NULL);
+    return GK_TX_ABORT;
+}
+
+static gk_tx_status propose_fn(PGconn *c, op *x)
+{
+    const gk_exam_propose_in *in = x->in;
+    gk_lifecycle_state to;
+    gk_tx_status s = decide(x, GK_LC_EV_PROPOSE, &to);
+    if (s != GK_TX_OK) return s;
+    if (!strcmp(in->decision, GK_EXAM_DECISION_GRANT)) {
+        s = check_grantable(c, x);
+        if (s != GK_TX_OK) return s;
+    }
+    gk_error e = GK_ERR_OK;
+    json_t *p = NULL;
+    s = gk_db_exam_proposal_add(c, x->app_id, in->decision, in->reason, x->call->user.id, &p, &e);
+    if (s == GK_TX_OK)
+        s = gk_db_app_transition(c, x->app_id, x->row.status, gk_lifecycle_state_name(to),
+                                 x->call->user.id, in->reason, &e);
+    if (s == GK_TX_OK)
+        s = audit(c, x, "application.propose",
+                  json_pack("{s:s, s:O}", "decision", in->decision, "proposal_id",
+                            json_object_get(p, "id")));
+    if (s == GK_TX_OK) s = app_view(c, x);
+    if (s != GK_TX_OK) {
+        json_decref(p);
+        return map_db(x, s, e, NULL);
+    }
+    json_object_set_new(x->o->view, "proposal", p);
+    return GK_TX_OK;
+}
+
+void gk_svc_exam_propose(const gk_call *call, const gk_exam_propose_in *in, gk_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!examiner(call, out)) return;
+    op x = {.call = call, .o = out, .fn = propose_fn, .app_id = in->app_id, .in = in};
+    run_op(&x);
+}
+
+/* ---- review (four eyes) -------------------------------------------------------------------- */
+
+static const char *grant_basis(const gk_cert_case *k)
+{
+    if (strcmp(k->outcome, "subject_with_security") != 0) return "not_applicable";
+    return k->equivalence_accepted && k->any_met_by_equivalence ? "cc_equivalence" : "tested";
+}
+
+static gk_tx_status review_fn(PGconn *c, op *x)
+{
+    const gk_exam_review_in *in = x->in;
+    bool approve = in->approve == 1;
+    const char *comment = nonempty(in->comment);
+    if (x->state != GK_LC_PROPOSED) return refuse_detail(x, GK_ERR_CONFLICT, not_now(x));
+    gk_exam_proposal p;
+    gk_tx_status s = gk_db_exam_proposal_open(c, x->app_id, &p);
+    if (s != GK_TX_OK) return s;
+    if (!p.found) return refuse(x, GK_ERR_CONFLICT, NULL, NULL);
+    if (gk_lifecycle_review_allowed(p.proposed_by, x->call->user.id) != GK_ERR_OK)
+        return refuse_detail(x, GK_ERR_OWN_PROPOSAL,
+                             gk_call_msg(x->call, "examination.second_examiner"));
+    bool grant = !strcmp(p.decision, GK_EXAM_DECISION_GRANT);
+    gk_lifecycle_event ev = !approve ? GK_LC_EV_RETURN
+                            : grant  ? GK_LC_EV_APPROVE_GRANT
+                                     : GK_LC_EV_APPROVE_REJECT;
+    gk_lifecycle_state to;
+    s = decide(x, ev, &to);
+    if (s != GK_TX_OK) return s;
+    if (!approve && !comment)
+        return refuse(x, GK_ERR_VALIDATION, "comment", "examination.say_why");
+    if (approve && grant) {
+        s = check_grantable(c, x);
+        if (s != GK_TX_OK) return s;
+    }
+    gk_error e = GK_ERR_OK;
+    /* The schema's order: the review, the serial and certificate, the status. */
+    s = gk_db_exam_proposal_review(c, p.id, x->call->user.id, approve, comment, &e);
+    if (s != GK_TX_OK) return map_db(x, s, e, NULL);
+    x->number[0] = 0;
+    if (approve && grant) {
+        gk_cert_case k;
+        s = gk_db_cert_case(c, x->app_id, &k);
+        if (s != GK_TX_OK) return s;
+        if (!k.found) return GK_TX_HARD;
+        bool grandfathered =
+            gk_rule_set_is_superseded(x->cat.sets, x->cat.n, k.rule_set, k.today_jst);
+        s = gk_db_cert_issue(c, gk_app.keystore, x->app_id, &k, grant_basis(&k), grandfathered,
+                             gk_app.config.body_code, x->call->user.id, x->number, &e);
+        if (s != GK_TX_OK) return map_db(x, s, e, NULL);
+    }
+    s = gk_db_app_transition(c, x->app_id, x->row.status, gk_lifecycle_state_name(to),
+                             x->call->user.id, comment, &e);
+    if (s != GK_TX_OK) return map_db(x, s, e, NULL);
+    json_t *detail = json_pack("{s:b, s:s, s:s}", "approve", approve, "decision", p.decision,
+                               "to", gk_lifecycle_state_name(to));
+    if (detail && x->number[0])
+        json_object_set_new(detail, "certificate_number", json_string(x->number));
+    s = audit(c, x, "application.review", detail);
+    return s == GK_TX_OK ? app_view(c, x) : s;
+}
+
+static void *arena_alloc(void *ctx, size_t n)
+{
+    return gk_arena_alloc(ctx, n);
+}
+
+void gk_svc_exam_review(const gk_call *call, const gk_exam_review_in *in, gk_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!examiner(call, out)) return;
+    op x = {.call = call, .o = out, .fn = review_fn, .app_id = in->app_id, .in = in};
+    if (in->approve == 1) {
+        /* A grant registers the certificate under its rule set, grandfathered or not. */
+        PGconn *c = gk_db_conn();
+        gk_error e = c ? gk_rule_sets_load(c, arena_alloc, call->arena, &x.cat)
+                       : GK_ERR_UNAVAILABLE;
+        if (e != GK_ERR_OK) {
+            gk_fail(out, call, e, NULL, NULL);
+            return;
+        }
+    }
+    run_op(&x);
+}
+
+/* ---- reads --------------------------------------------------------------------------------- */
+
+static gk_tx_status case_fn(PGconn *c, op *x)
+{
+    json_t *app = NULL, *rec = NULL, *hist = NULL, *docs = NULL;
+    gk_tx_status s = gk_db_app_view(c, x->app_id, NULL, &app);
+    if (s == GK_TX_OK) s = gk_db_exam_record(c, x->app_id, &rec);
+    if (s == GK_TX_OK) s = gk_db_app_history(c, x->app_id, &hist);
+    if (s == GK_TX_OK) s = gk_db_doc_list(c, x->app_id, &docs);
+    if (s == GK_TX_OK && (!app || !rec)) s = GK_TX_HARD;
+    if (s == GK_TX_OK) {
+        x->o->view = json_pack("{s:o, s:o, s:o, s:o}", "application", app, "examination", rec,
+                               "history", hist ? hist : json_array(), "documents",
+                               docs ? docs : json_array());
+        return x->o->view ? GK_TX_OK : GK_TX_HARD;
+    }
+    json_decref(app);
+    json_decref(rec);
+    json_decref(hist);
+    json_decref(docs);
+    return s;
+}
+
+void gk_svc_exam_case(const gk_call *call, const char *app_id, gk_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!case_reader(call, out)) return;
+    op x = {.call = call, .o = out, .fn = case_fn, .app_id = app_id};
+    run_op(&x);
+}
+
+static bool may(gk_lifecycle_state st, gk_lifecycle_event ev, gk_lifecycle_role role)
+{
+    gk_lifecycle_state to;
+    return gk_lifecycle_next(st, ev, role, &to) == GK_ERR_OK;
+}
+
+json_t *gk_svc_exam_case_actions(const gk_call *call, const json_t *case_view)
+{
+    json_t *app = json_object_get(case_view, "application");
+    gk_lifecycle_state st = GK_LC_DRAFT;
+    bool known = gk_lifecycle_state_from_name(json_string_value(json_object_get(app, "status")),
+                                              &st) &&
+                 gk_lifecycle_staff_visible(st);
+    gk_lifecycle_role role = gk_call_lc_role(call);
+    bool ex = known && call->user.role == GK_ROLE_EXAMINER;
+    const char *me = call->user.id;
+    json_t *open = NULL, *p;
+    size_t i;
+    json_array_foreach(json_object_get(json_object_get(case_view, "examination"), "proposals"),
+                       i, p)
+    {
+        if (json_is_null(json_object_get(p, "reviewed_at"))) open = p;
+    }
+    const char *proposer = open ? json_string_value(json_object_get(open, "proposed_by")) : NULL;
+    const char *outcome =
+        json_string_value(json_object_get(json_object_get(app, "determination"), "outcome"));
+    bool examinable = known && gk_lifecycle_is_examinable(st);
+    return json_pack(
+        "{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:O}", "can_examine", ex && examinable,
+        "can_assign", known && may(st, GK_LC_EV_ASSIGN, role), "can_request_info",
+        ex && may(st, GK_LC_EV_REQUEST_INFO, role), "can_propose",
+        ex && may(st, GK_LC_EV_PROPOSE, role), "can_equivalence",
+        ex && examinable && outcome && !strcmp(outcome, "subject_with_security"), "can_review",
+        ex && open && may(st, GK_LC_EV_RETURN, role) &&
+            gk_lifecycle_review_allowed(proposer, me) == GK_ERR_OK,
+        "own_proposal", open && proposer && me && !strcmp(proposer, me), "open_proposal",
+        open ? open : json_null());
+}
+
+typedef struct {
+    const gk_exam_queue_in *in;
+    const char *const *statuses;
+    const char *assignee;
+    gk_outcome *o;
+} queue_ctx;
+
+static gk_tx_status queue_tx(PGconn *c, void *ctx)
+{
+    queue_ctx *q = ctx;
+    json_t *items = NULL;
+    char *next = NULL;
+    gk_tx_status s = gk_db_exam_queue(c, q->statuses, q->assignee, q->in->min_age_days,
+                                      q->in->after, q->in->limit, &items, &next);
+    if (s != GK_TX_OK) return s;
+    json_decref(q->o->view);
+    q->o->view = json_pack("{s:o, s:s?}", "items", items, "next", next);
+    free(next);
+    return q->o->view ? GK_TX_OK : GK_TX_HARD;
+}
+
+void gk_svc_exam_queue(const gk_call *call, const gk_exam_queue_in *in, gk_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!case_reader(call, out)) return;
+    const char *one[2] = {in->status, NULL};
+    gk_lifecycle_state st;
+    if (in->status && (!gk_lifecycle_state_from_name(in->status, &st) ||
+                       !gk_lifecycle_in_queue(st))) {
+        gk_fail(out, call, GK_ERR_BAD_QUERY, NULL, NULL);
+        out->detail = gk_call_msg(call, "examination.queue.bad_status");
+        return;
+    }
+    const char *assignee = in->assignee && !strcmp(in->assignee, "me") ? call->user.id
+                                                                        : in->assignee;
+    const char *bad = assignee && strcmp(assignee, "none") && !gk_db_is_uuid(assignee)
+                          ? "examination.queue.bad_assignee"
+                      : in->after && !gk_db_is_uuid(in->after) ? "examination.queue.bad_after"
+                                                                : NULL;
+    if (bad) {
+        gk_fail(out, call, GK_ERR_BAD_QUERY, NULL, NULL);
+        out->detail = gk_call_msg(call, bad);
+        return;
+    }
+    queue_ctx q = {in, in->status ? one : gk_lifecycle_queue_states, assignee, out};
+    gk_tx_status s = gk_tx_run(GK_TX_READ_COMMITTED, queue_tx, &q);
+    if (s != GK_TX_OK) {
+        gk_outcome_clear(out);
+        out->err = gk_tx_error(s);
+        out->status = gk_error_status(out->err);
+    }
+}

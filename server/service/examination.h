@@ -1,0 +1,112 @@
+/* Examination: the examiner's queue, one case's record, assignment, evidence, verdicts,
+ * information requests, CC equivalence, proposals and the four-eyes review that grants
+ * (issuing the certificate) or rejects. Shared by the JSON API and the examiner pages.
+ *
+ * Every change locks the application, decides with the life-cycle table
+ * (domain/lifecycle.h), writes, and appends one audit entry, in ONE transaction. A draft is
+ * the applicant's own: to examiners and admins it does not exist (GK_ERR_NOT_FOUND), in the
+ * queue as in a case. Who may call at all is the route table's; the operations check what
+ * depends on the case (its state, the role's transitions, four eyes). Strings of the inputs
+ * are borrowed from the caller. */
+#ifndef GK_SERVICE_EXAMINATION_H
+#define GK_SERVICE_EXAMINATION_H
+
+#include "http/fields.h"
+#include "service/service.h"
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Registers the examination and audit-log statements (at start). */
+void gk_svc_examination_register(void);
+
+/* Field specs: n entries each; `out` is GK_AT of the input struct. The ids in the path
+ * ({id}, {req}) are set by the adapter. */
+#define GK_EXAM_FIELDS(name) extern const gk_field name[]; extern const size_t name##_n
+
+/* ---- reads ---- */
+
+typedef struct {
+    const char *status;   /* one of gk_lifecycle_queue_states, or NULL: all of them */
+    const char *assignee; /* a user id, "none" (unassigned), "me", or NULL (anyone) */
+    long min_age_days;    /* 0: all */
+    const char *after;    /* the cursor of the previous page, or NULL */
+    int limit;            /* 1..500 */
+} gk_exam_queue_in;
+/* {items, next}; never a draft. */
+void gk_svc_exam_queue(const gk_call *call, const gk_exam_queue_in *in, gk_outcome *out);
+
+/* {application, examination, history, documents} of one case; a draft is not found. */
+void gk_svc_exam_case(const gk_call *call, const char *app_id, gk_outcome *out);
+/* What the caller may do on a case just read by gk_svc_exam_case (its view), from the
+ * life-cycle table: {can_examine, can_assign, can_request_info, can_propose,
+ * can_equivalence, can_review, own_proposal, open_proposal}. New reference. */
+json_t *gk_svc_exam_case_actions(const gk_call *call, const json_t *case_view);
+
+/* ---- changes ---- */
+
+typedef struct {
+    const char *app_id;
+    const char *examiner_id;
+} gk_exam_assign_in;
+GK_EXAM_FIELDS(gk_exam_assign_fields);
+void gk_svc_exam_assign(const gk_call *call, const gk_exam_assign_in *in, gk_outcome *out);
+
+#define GK_EXAM_MAX_DOCS 64
+typedef struct {
+    const char *app_id;
+    const char *requirement; /* a requirement of the case's rule set, or the obligation
+                                GK_EXAM_OBLIGATION_MANUAL */
+    const char *procedure, *result;
+    const char *document_ids[GK_EXAM_MAX_DOCS]; /* documents of the case */
+    size_t n_documents;
+} gk_exam_evidence_in;
+GK_EXAM_FIELDS(gk_exam_evidence_fields);
+void gk_svc_exam_record_evidence(const gk_call *call, const gk_exam_evidence_in *in,
+                                 gk_outcome *out);
+
+typedef struct {
+    const char *app_id, *requirement;
+    const char *verdict; /* domain/examination.h gk_exam_verdicts */
+    const char *reason;  /* NULL or "" when none */
+} gk_exam_verdict_in;
+GK_EXAM_FIELDS(gk_exam_verdict_fields);
+void gk_svc_exam_record_verdict(const gk_call *call, const gk_exam_verdict_in *in,
+                                gk_outcome *out);
+
+/* The examiner pages name the requirement in a form field rather than in the path. */
+GK_EXAM_FIELDS(gk_exam_requirement_fields); /* into gk_exam_evidence_in / _verdict_in */
+
+typedef struct {
+    const char *app_id, *message;
+} gk_exam_info_in;
+GK_EXAM_FIELDS(gk_exam_info_fields);
+void gk_svc_exam_request_info(const gk_call *call, const gk_exam_info_in *in, gk_outcome *out);
+
+typedef struct {
+    const char *app_id, *cc_certificate_id, *rationale;
+    int accepted; /* 1, 0 (-1 absent: refused by the field spec) */
+} gk_exam_equivalence_in;
+GK_EXAM_FIELDS(gk_exam_equivalence_fields);
+void gk_svc_exam_equivalence(const gk_call *call, const gk_exam_equivalence_in *in,
+                             gk_outcome *out);
+
+typedef struct {
+    const char *app_id;
+    const char *decision; /* domain/examination.h gk_exam_decisions */
+    const char *reason;
+} gk_exam_propose_in;
+GK_EXAM_FIELDS(gk_exam_propose_fields);
+void gk_svc_exam_propose(const gk_call *call, const gk_exam_propose_in *in, gk_outcome *out);
+
+typedef struct {
+    const char *app_id;
+    int approve;         /* 1 approve, 0 send back */
+    const char *comment; /* required to send back */
+} gk_exam_review_in;
+GK_EXAM_FIELDS(gk_exam_review_fields);
+void gk_svc_exam_review(const gk_call *call, const gk_exam_review_in *in, gk_outcome *out);
+
+#undef GK_EXAM_FIELDS
+
+#endif
