@@ -1,10 +1,6 @@
-/* The determination's outcome type is also called gk_outcome: seen here under another
- * name so that the service's gk_outcome is the one this file means. */
-#define gk_outcome gk_determination_outcome
-#include "db/applications.h"
-#undef gk_outcome
-
 #include "service/examination.h"
+
+#include "db/applications.h"
 
 #include "app.h"
 #include "crypto/audit_chain.h"
