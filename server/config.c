@@ -1,8 +1,9 @@
 #include "config.h"
 
+#include "util/str.h"
+
 #include <errno.h>
 #include <limits.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,16 +30,6 @@ const char gk_config_help[] =
     "  GITEKI_TRUSTED_PROXY     --trusted-proxy IP   proxy whose X-Forwarded-* is trusted\n"
     "  GITEKI_SECURE_COOKIES    --secure-cookies 0|1 mark cookies Secure (behind TLS)\n"
     "  GITEKI_MIGRATE_ON_START  --migrate-on-start 0|1 migrate when serve starts, default 1\n";
-
-__attribute__((format(printf, 1, 2))) static char *fmt(const char *f, ...)
-{
-    va_list ap;
-    va_start(ap, f);
-    char *s = NULL;
-    if (vasprintf(&s, f, ap) < 0) s = NULL;
-    va_end(ap);
-    return s;
-}
 
 static int set_str(char **dst, const char *v)
 {
@@ -153,7 +144,7 @@ static int apply(gk_config *c, const setting *s, const char *origin, const char 
         break;
     }
     if (bad) {
-        *err = fmt("%s: \"%s\" is not valid; expected %s", origin, v, s->expect);
+        *err = gk_strfmt("%s: \"%s\" is not valid; expected %s", origin, v, s->expect);
         return -1;
     }
     return 0;
@@ -176,7 +167,7 @@ int gk_config_load_env(gk_config *c, char **err)
     c->migrate_on_start = true;
     if (parse_listen(c, "127.0.0.1:8080") || set_str(&c->body_code, "001") ||
         set_str(&c->key_dir, "var/keys")) {
-        *err = fmt("out of memory");
+        *err = gk_strfmt("out of memory");
         return -1;
     }
     for (size_t i = 0; i < sizeof settings / sizeof *settings; i++) {
@@ -193,7 +184,7 @@ int gk_config_apply_flag(gk_config *c, const char *name, const char *value, char
             char origin[64];
             snprintf(origin, sizeof origin, "--%s", name);
             if (!value) {
-                *err = fmt("%s needs a value (%s)", origin, settings[i].expect);
+                *err = gk_strfmt("%s needs a value (%s)", origin, settings[i].expect);
                 return -1;
             }
             return apply(c, &settings[i], origin, value, err);
@@ -239,18 +230,18 @@ static int find_data_dir(gk_config *c)
 int gk_config_finish(gk_config *c, bool need_db, char **err)
 {
     if (need_db && !c->database_url) {
-        *err = fmt("GITEKI_DATABASE_URL is not set; give a libpq connection string, e.g. "
+        *err = gk_strfmt("GITEKI_DATABASE_URL is not set; give a libpq connection string, e.g. "
                    "postgresql:///giteki?host=/path/to/socket (or --database-url)");
         return -1;
     }
     if (c->data_dir) {
         if (!has_dirs(c->data_dir)) {
-            *err = fmt("GITEKI_DATA_DIR: \"%s\" does not hold schema/, templates/ and static/",
+            *err = gk_strfmt("GITEKI_DATA_DIR: \"%s\" does not hold schema/, templates/ and static/",
                        c->data_dir);
             return -1;
         }
     } else if (find_data_dir(c)) {
-        *err = fmt("cannot find the data folder (schema/, templates/, static/); set "
+        *err = gk_strfmt("cannot find the data folder (schema/, templates/, static/); set "
                    "GITEKI_DATA_DIR");
         return -1;
     }

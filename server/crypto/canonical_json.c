@@ -1,5 +1,6 @@
 #include "crypto/canonical_json.h"
 
+#include "util/str.h"
 #include "util/utf8.h"
 
 #include <math.h>
@@ -22,17 +23,9 @@ static void put(buffer *b, const char *s, size_t n)
         b->failed = true;
         return;
     }
-    if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1)
-            cap = cap > SIZE_MAX / 2 ? SIZE_MAX : cap * 2;
-        char *d = realloc(b->data, cap);
-        if (!d) {
-            b->failed = true;
-            return;
-        }
-        b->data = d;
-        b->cap = cap;
+    if (!gk_grow(&b->data, &b->cap, b->len + n + 1, 256, SIZE_MAX)) {
+        b->failed = true;
+        return;
     }
     memcpy(b->data + b->len, s, n);
     b->len += n;

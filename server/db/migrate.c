@@ -1,9 +1,10 @@
 #include "db/migrate.h"
 
+#include "util/str.h"
+
 #include <dirent.h>
 #include <libpq-fe.h>
 #include <openssl/evp.h>
-#include <stdarg.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -11,16 +12,6 @@
 
 /* Any constant shared by every giteki instance; "giteki" in ASCII. */
 #define MIGRATE_LOCK_KEY "6769746566"
-
-__attribute__((format(printf, 1, 2))) static char *fmt(const char *f, ...)
-{
-    va_list ap;
-    va_start(ap, f);
-    char *s = NULL;
-    if (vasprintf(&s, f, ap) < 0) s = NULL;
-    va_end(ap);
-    return s;
-}
 
 static int cmp_names(const void *a, const void *b)
 {
@@ -97,7 +88,7 @@ static int run(PGconn *c, const char *sql, char **err, const char *what)
 {
     PGresult *r = PQexec(c, sql);
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK || PQresultStatus(r) == PGRES_TUPLES_OK;
-    if (!ok) *err = fmt("%s: %s", what, PQresultErrorMessage(r));
+    if (!ok) *err = gk_strfmt("%s: %s", what, PQresultErrorMessage(r));
     PQclear(r);
     return ok ? 0 : -1;
 }
@@ -110,7 +101,7 @@ static int apply_one(PGconn *c, const char *dir, const char *name, PGresult *app
     size_t len;
     char *sql = read_file(path, &len);
     if (!sql) {
-        *err = fmt("cannot read %s", path);
+        *err = gk_strfmt("cannot read %s", path);
         return -1;
     }
     char sum[65];
@@ -120,7 +111,7 @@ static int apply_one(PGconn *c, const char *dir, const char *name, PGresult *app
             int same = strcmp(PQgetvalue(applied, i, 1), sum) == 0;
             free(sql);
             if (!same)
-                *err = fmt("migration %s was changed after it was applied (checksum %s, "
+                *err = gk_strfmt("migration %s was changed after it was applied (checksum %s, "
                            "recorded %s); migrations are append-only: add a new file instead",
                            name, sum, PQgetvalue(applied, i, 1));
             return same ? 0 : -1;
@@ -136,7 +127,7 @@ static int apply_one(PGconn *c, const char *dir, const char *name, PGresult *app
     PGresult *r = PQexecParams(c, "INSERT INTO schema_migrations(name, sha256) VALUES ($1, $2)",
                                2, NULL, params, NULL, NULL, 0);
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
-    if (!ok) *err = fmt("%s: recording: %s", name, PQresultErrorMessage(r));
+    if (!ok) *err = gk_strfmt("%s: recording: %s", name, PQresultErrorMessage(r));
     PQclear(r);
     if (!ok) {
         PQclear(PQexec(c, "ROLLBACK"));
@@ -153,7 +144,7 @@ int gk_migrate(const char *conninfo, const char *schema_dir, char **err)
     *err = NULL;
     PGconn *c = PQconnectdb(conninfo);
     if (PQstatus(c) != CONNECTION_OK) {
-        *err = fmt("cannot connect to the database: %s", PQerrorMessage(c));
+        *err = gk_strfmt("cannot connect to the database: %s", PQerrorMessage(c));
         PQfinish(c);
         return -1;
     }
@@ -171,17 +162,17 @@ int gk_migrate(const char *conninfo, const char *schema_dir, char **err)
         goto unlock;
     applied = PQexec(c, "SELECT name, sha256 FROM schema_migrations ORDER BY name");
     if (PQresultStatus(applied) != PGRES_TUPLES_OK) {
-        *err = fmt("reading schema_migrations: %s", PQresultErrorMessage(applied));
+        *err = gk_strfmt("reading schema_migrations: %s", PQresultErrorMessage(applied));
         goto unlock;
     }
     if (list_files(schema_dir, &files, &nfiles)) {
-        *err = fmt("cannot read the schema folder %s", schema_dir);
+        *err = gk_strfmt("cannot read the schema folder %s", schema_dir);
         goto unlock;
     }
     for (int i = 0; i < PQntuples(applied); i++) {
         const char *name = PQgetvalue(applied, i, 0);
         if (!bsearch(&name, files, nfiles, sizeof *files, cmp_names)) {
-            *err = fmt("migration %s is recorded as applied but its file is missing from %s",
+            *err = gk_strfmt("migration %s is recorded as applied but its file is missing from %s",
                        name, schema_dir);
             goto unlock;
         }

@@ -1,5 +1,7 @@
 #include "domain/certificate_number.h"
 
+#include "util/str.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -29,17 +31,6 @@ gk_error gk_cert_number_make(const char *letters, gk_date granted_on, int serial
     return GK_ERR_OK;
 }
 
-static bool digits(const char *s, int count, int *value)
-{
-    int v = 0;
-    for (int i = 0; i < count; i++) {
-        if (s[i] < '0' || s[i] > '9') return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    *value = v;
-    return true;
-}
-
 gk_error gk_cert_number_parse(const char *s, gk_cert_number *out)
 {
     gk_cert_number n = {{0}, 0, 0, 0};
@@ -54,7 +45,7 @@ gk_error gk_cert_number_parse(const char *s, gk_cert_number *out)
     const char *p = s + k;
     /* yy "-" nnnn bbb, then the end: exactly 2 + 1 + 7 characters. */
     if (strlen(p) != 10 || p[2] != '-') return GK_ERR_VALIDATION;
-    if (!digits(p, 2, &n.yy) || !digits(p + 3, 4, &n.serial) || !digits(p + 7, 3, &n.body))
+    if (!gk_digits(p, 2, &n.yy) || !gk_digits(p + 3, 4, &n.serial) || !gk_digits(p + 7, 3, &n.body))
         return GK_ERR_VALIDATION;
     if (!gk_cert_number_is_valid(&n)) return GK_ERR_VALIDATION;
     *out = n;

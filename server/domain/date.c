@@ -1,5 +1,7 @@
 #include "domain/date.h"
 
+#include "util/str.h"
+
 #include <string.h>
 #include <time.h>
 
@@ -68,23 +70,11 @@ int gk_date_year(gk_date date)
     return y;
 }
 
-/* Reads exactly n ASCII digits; false if any is not a digit. */
-static bool read_digits(const char *s, int n, int *out)
-{
-    int v = 0;
-    for (int i = 0; i < n; i++) {
-        if (s[i] < '0' || s[i] > '9') return false;
-        v = v * 10 + (s[i] - '0');
-    }
-    *out = v;
-    return true;
-}
-
 bool gk_date_parse(const char *s, gk_date *out)
 {
     int y, m, d;
     if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-') return false;
-    if (!read_digits(s, 4, &y) || !read_digits(s + 5, 2, &m) || !read_digits(s + 8, 2, &d))
+    if (!gk_digits(s, 4, &y) || !gk_digits(s + 5, 2, &m) || !gk_digits(s + 8, 2, &d))
         return false;
     return gk_date_from_ymd(y, m, d, out);
 }

@@ -1,5 +1,7 @@
 #include "http/multipart.h"
 
+#include "util/str.h"
+
 #include <stdio.h>
 #include <string.h>
 
@@ -199,12 +201,7 @@ static bool file_data(gk_multipart *mp, const char *data, size_t size)
 {
     mp->file_size += size;
     if (!mp->file_decided) {
-        size_t take = GK_MP_SNIFF_BYTES - mp->head_len;
-        if (take > size) take = size;
-        memcpy(mp->head + mp->head_len, data, take);
-        mp->head_len += take;
-        data += take;
-        size -= take;
+        gk_fill(mp->head, &mp->head_len, GK_MP_SNIFF_BYTES, &data, &size);
         if (mp->head_len < GK_MP_SNIFF_BYTES) return true;
         if (!decide(mp, false)) return false;
     }

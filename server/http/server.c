@@ -7,6 +7,7 @@
 #include "http/router.h"
 #include "log.h"
 #include "render/i18n.h"
+#include "util/str.h"
 
 #include <openssl/rand.h>
 #include <netinet/in.h>
@@ -222,17 +223,9 @@ static void on_body(gk_request *r, const char *data, size_t size)
         r->body_too_large = true; /* keep reading (and dropping) so we can answer 413 */
         return;
     }
-    if (r->body_len + size + 1 > r->body_cap) {
-        size_t ncap = r->body_cap ? r->body_cap : 4096;
-        while (ncap < r->body_len + size + 1) ncap *= 2;
-        if (ncap > cap + 1) ncap = cap + 1;
-        char *nb = realloc(r->body, ncap);
-        if (!nb) {
-            r->body_too_large = true;
-            return;
-        }
-        r->body = nb;
-        r->body_cap = ncap;
+    if (!gk_grow(&r->body, &r->body_cap, r->body_len + size + 1, 4096, cap + 1)) {
+        r->body_too_large = true;
+        return;
     }
     memcpy(r->body + r->body_len, data, size);
     r->body_len += size;

@@ -7,6 +7,7 @@
 #include "db/db.h"
 #include "domain/documents.h"
 #include "util/hex.h"
+#include "util/str.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -138,12 +139,7 @@ bool gk_svc_doc_upload_write(gk_doc_upload *u, const char *data, size_t n)
     if (!gk_sha256_update(&u->sha, data, n)) return false;
     u->size += n;
     while (n) {
-        size_t take = GK_DOC_CHUNK - u->len;
-        if (take > n) take = n;
-        memcpy(u->buf + u->len, data, take);
-        u->len += take;
-        data += take;
-        n -= take;
+        gk_fill(u->buf, &u->len, GK_DOC_CHUNK, &data, &n);
         if (u->len == GK_DOC_CHUNK && !flush_chunk(u)) return false;
     }
     return true;
