@@ -2,21 +2,20 @@
 
 #include <string.h>
 
-const char *const gk_determination_fact_names[GK_FACT__COUNT] = {
-    [GK_FACT_DIRECTLY_CONNECTABLE] = "directly_connectable",
-    [GK_FACT_DATA_TRANSMISSION_FACILITY] = "data_transmission_facility",
-    [GK_FACT_USES_IP] = "uses_ip",
-    [GK_FACT_REMOTELY_CONFIGURABLE] = "remotely_configurable",
-    [GK_FACT_USER_INSTALLABLE_SECURITY_SOFTWARE] = "user_installable_security_software",
-};
-
-const char *const gk_determination_fact_fields[GK_FACT__COUNT] = {
-    [GK_FACT_DIRECTLY_CONNECTABLE] = "facts.directly_connectable",
-    [GK_FACT_DATA_TRANSMISSION_FACILITY] = "facts.data_transmission_facility",
-    [GK_FACT_USES_IP] = "facts.uses_ip",
-    [GK_FACT_REMOTELY_CONFIGURABLE] = "facts.remotely_configurable",
-    [GK_FACT_USER_INSTALLABLE_SECURITY_SOFTWARE] = "facts.user_installable_security_software",
-};
+/* Each fact's name, once: the member name, and "facts." + name for field errors. */
+#define FACTS(X)                                                                                   \
+    X(GK_FACT_DIRECTLY_CONNECTABLE, "directly_connectable")                                        \
+    X(GK_FACT_DATA_TRANSMISSION_FACILITY, "data_transmission_facility")                            \
+    X(GK_FACT_USES_IP, "uses_ip")                                                                  \
+    X(GK_FACT_REMOTELY_CONFIGURABLE, "remotely_configurable")                                      \
+    X(GK_FACT_USER_INSTALLABLE_SECURITY_SOFTWARE, "user_installable_security_software")
+#define FACT_NAME(fact, name) [fact] = name,
+#define FACT_FIELD(fact, name) [fact] = "facts." name,
+const char *const gk_determination_fact_names[GK_FACT__COUNT] = {FACTS(FACT_NAME)};
+const char *const gk_determination_fact_fields[GK_FACT__COUNT] = {FACTS(FACT_FIELD)};
+#undef FACT_NAME
+#undef FACT_FIELD
+#undef FACTS
 
 int gk_determination_fact_index(const char *name)
 {

@@ -37,21 +37,16 @@ static const gk_lifecycle_transition app_table[] = {
 };
 
 /* The certificate life cycle: the certification body's examiners act on market surveillance,
- * regulators order, admins correct; the holder cannot suspend or revoke. */
+ * regulators order, admins correct; the holder cannot suspend or revoke. So every transition
+ * is open to the three staff roles alike: one row each. */
+#define STAFF(from, event, to) {from, event, E, to}, {from, event, R, to}, {from, event, A, to}
 static const gk_lifecycle_cert_transition cert_table[] = {
-    {GK_LC_CERT_GRANTED, GK_LC_CERT_EV_SUSPEND, E, GK_LC_CERT_SUSPENDED},
-    {GK_LC_CERT_GRANTED, GK_LC_CERT_EV_SUSPEND, R, GK_LC_CERT_SUSPENDED},
-    {GK_LC_CERT_GRANTED, GK_LC_CERT_EV_SUSPEND, A, GK_LC_CERT_SUSPENDED},
-    {GK_LC_CERT_SUSPENDED, GK_LC_CERT_EV_REINSTATE, E, GK_LC_CERT_GRANTED},
-    {GK_LC_CERT_SUSPENDED, GK_LC_CERT_EV_REINSTATE, R, GK_LC_CERT_GRANTED},
-    {GK_LC_CERT_SUSPENDED, GK_LC_CERT_EV_REINSTATE, A, GK_LC_CERT_GRANTED},
-    {GK_LC_CERT_GRANTED, GK_LC_CERT_EV_REVOKE, E, GK_LC_CERT_REVOKED},
-    {GK_LC_CERT_GRANTED, GK_LC_CERT_EV_REVOKE, R, GK_LC_CERT_REVOKED},
-    {GK_LC_CERT_GRANTED, GK_LC_CERT_EV_REVOKE, A, GK_LC_CERT_REVOKED},
-    {GK_LC_CERT_SUSPENDED, GK_LC_CERT_EV_REVOKE, E, GK_LC_CERT_REVOKED},
-    {GK_LC_CERT_SUSPENDED, GK_LC_CERT_EV_REVOKE, R, GK_LC_CERT_REVOKED},
-    {GK_LC_CERT_SUSPENDED, GK_LC_CERT_EV_REVOKE, A, GK_LC_CERT_REVOKED},
+    STAFF(GK_LC_CERT_GRANTED, GK_LC_CERT_EV_SUSPEND, GK_LC_CERT_SUSPENDED),
+    STAFF(GK_LC_CERT_SUSPENDED, GK_LC_CERT_EV_REINSTATE, GK_LC_CERT_GRANTED),
+    STAFF(GK_LC_CERT_GRANTED, GK_LC_CERT_EV_REVOKE, GK_LC_CERT_REVOKED),
+    STAFF(GK_LC_CERT_SUSPENDED, GK_LC_CERT_EV_REVOKE, GK_LC_CERT_REVOKED),
 };
+#undef STAFF
 
 #undef M
 #undef E
@@ -60,49 +55,32 @@ static const gk_lifecycle_cert_transition cert_table[] = {
 
 #define COUNT(a) (sizeof(a) / sizeof((a)[0]))
 
-const gk_lifecycle_transition *gk_lifecycle_table(size_t *n)
-{
-    *n = COUNT(app_table);
-    return app_table;
-}
-
-const gk_lifecycle_cert_transition *gk_lifecycle_cert_table(size_t *n)
-{
-    *n = COUNT(cert_table);
-    return cert_table;
-}
-
-gk_error gk_lifecycle_next(gk_lifecycle_state from, gk_lifecycle_event event,
-                           gk_lifecycle_role role, gk_lifecycle_state *to)
-{
-    bool role_may = false;
-    for (size_t i = 0; i < COUNT(app_table); i++) {
-        const gk_lifecycle_transition *t = &app_table[i];
-        if (t->event != event || t->role != role) continue;
-        role_may = true;
-        if (t->from == from) {
-            *to = t->to;
-            return GK_ERR_OK;
-        }
+/* The two life cycles share one lookup; their row types differ only in their enums. */
+#define LIFECYCLE(table_fn, next_fn, table, row_type, state_type, event_type)                      \
+    const row_type *table_fn(size_t *n)                                                            \
+    {                                                                                              \
+        *n = COUNT(table);                                                                         \
+        return table;                                                                              \
+    }                                                                                              \
+    gk_error next_fn(state_type from, event_type event, gk_lifecycle_role role, state_type *to)    \
+    {                                                                                              \
+        bool role_may = false;                                                                     \
+        for (size_t i = 0; i < COUNT(table); i++) {                                                \
+            const row_type *t = &table[i];                                                         \
+            if (t->event != event || t->role != role) continue;                                    \
+            role_may = true;                                                                       \
+            if (t->from == from) {                                                                 \
+                *to = t->to;                                                                       \
+                return GK_ERR_OK;                                                                  \
+            }                                                                                      \
+        }                                                                                          \
+        return role_may ? GK_ERR_CONFLICT : GK_ERR_FORBIDDEN;                                      \
     }
-    return role_may ? GK_ERR_CONFLICT : GK_ERR_FORBIDDEN;
-}
 
-gk_error gk_lifecycle_cert_next(gk_lifecycle_cert_state from, gk_lifecycle_cert_event event,
-                                gk_lifecycle_role role, gk_lifecycle_cert_state *to)
-{
-    bool role_may = false;
-    for (size_t i = 0; i < COUNT(cert_table); i++) {
-        const gk_lifecycle_cert_transition *t = &cert_table[i];
-        if (t->event != event || t->role != role) continue;
-        role_may = true;
-        if (t->from == from) {
-            *to = t->to;
-            return GK_ERR_OK;
-        }
-    }
-    return role_may ? GK_ERR_CONFLICT : GK_ERR_FORBIDDEN;
-}
+LIFECYCLE(gk_lifecycle_table, gk_lifecycle_next, app_table, gk_lifecycle_transition,
+          gk_lifecycle_state, gk_lifecycle_event)
+LIFECYCLE(gk_lifecycle_cert_table, gk_lifecycle_cert_next, cert_table,
+          gk_lifecycle_cert_transition, gk_lifecycle_cert_state, gk_lifecycle_cert_event)
 
 bool gk_lifecycle_is_final(gk_lifecycle_state state)
 {

@@ -54,12 +54,16 @@ typedef enum {
     GK_LC_EVENT__COUNT
 } gk_lifecycle_event;
 
-typedef struct {
-    gk_lifecycle_state from;
-    gk_lifecycle_event event;
-    gk_lifecycle_role role;
-    gk_lifecycle_state to;
-} gk_lifecycle_transition;
+/* A row of a life-cycle table over that life cycle's state and event enums. */
+#define GK_LIFECYCLE_ROW(state_type, event_type)                                                   \
+    struct {                                                                                       \
+        state_type from;                                                                           \
+        event_type event;                                                                          \
+        gk_lifecycle_role role;                                                                    \
+        state_type to;                                                                             \
+    }
+
+typedef GK_LIFECYCLE_ROW(gk_lifecycle_state, gk_lifecycle_event) gk_lifecycle_transition;
 
 /* The application table itself (read-only), for documentation pages and tests. */
 const gk_lifecycle_transition *gk_lifecycle_table(size_t *n);
@@ -108,12 +112,8 @@ typedef enum {
     GK_LC_CERT_EVENT__COUNT
 } gk_lifecycle_cert_event;
 
-typedef struct {
-    gk_lifecycle_cert_state from;
-    gk_lifecycle_cert_event event;
-    gk_lifecycle_role role;
-    gk_lifecycle_cert_state to;
-} gk_lifecycle_cert_transition;
+typedef GK_LIFECYCLE_ROW(gk_lifecycle_cert_state, gk_lifecycle_cert_event)
+    gk_lifecycle_cert_transition;
 
 const gk_lifecycle_cert_transition *gk_lifecycle_cert_table(size_t *n);
 
