@@ -3,6 +3,7 @@
 #include "http/handlers.h"
 #include "app.h"
 #include "cli/cli.h"
+#include "cli/setup.h"
 #include "config.h"
 #include "crypto/password.h"
 #include "crypto/sign.h"
@@ -67,22 +68,13 @@ static void parse_flags(int argc, char **argv, gk_config *c, extra_flag *extra,
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
         if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(help, stdout);
-            fputs("\n", stdout);
-            fputs(gk_config_help, stdout);
+            gk_cli_help(help);
             exit(0);
         }
         if (strncmp(a, "--", 2) != 0) die("unexpected argument", strdup(a));
         char name[64];
-        const char *value = NULL;
-        const char *eq = strchr(a + 2, '=');
-        if (eq) {
-            snprintf(name, sizeof name, "%.*s", (int)(eq - a - 2), a + 2);
-            value = eq + 1;
-        } else {
-            snprintf(name, sizeof name, "%s", a + 2);
-            if (i + 1 < argc) value = argv[++i];
-        }
+        const char *value;
+        gk_cli_flag(argc, argv, &i, name, &value);
         bool used = false;
         for (extra_flag *e = extra; e && e->name; e++) {
             if (!strcmp(e->name, name)) {

@@ -2,6 +2,8 @@
  * (bounded memory whatever its size) in the same single transaction as the API. */
 #include "cli/cli.h"
 
+#include "cli/setup.h"
+
 #include "app.h"
 #include "config.h"
 #include "db/cc.h"
@@ -41,9 +43,7 @@ static bool file_rewind(void *ctx)
 
 static int fail(gk_config *c, const char *what, const char *detail)
 {
-    fprintf(stderr, "giteki import-cc: %s%s%s\n", what, detail ? ": " : "", detail ? detail : "");
-    if (c) gk_config_free(c);
-    return 1;
+    return gk_cli_fail(c, "import-cc", what, detail);
 }
 
 int gk_cli_import_cc(int argc, char **argv)
@@ -51,56 +51,10 @@ int gk_cli_import_cc(int argc, char **argv)
     const char *path = NULL;
     bool archived = false;
     gk_config c;
+    gk_cli_command cmd = {"import-cc", usage, &path, "--archived", &archived};
+    int setup = gk_cli_setup(&c, argc, argv, &cmd);
+    if (setup >= 0) return setup;
     char *err = NULL;
-    if (gk_config_load_env(&c, &err)) {
-        int rc = fail(NULL, "bad setting", err);
-        free(err);
-        return rc;
-    }
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(usage, stdout);
-            fputs("\n", stdout);
-            fputs(gk_config_help, stdout);
-            gk_config_free(&c);
-            return 0;
-        }
-        if (!strcmp(a, "--archived")) {
-            archived = true;
-            continue;
-        }
-        if (strncmp(a, "--", 2) != 0) {
-            if (path) return fail(&c, "more than one file given", a);
-            path = a;
-            continue;
-        }
-        char name[64];
-        const char *value = NULL, *eq = strchr(a + 2, '=');
-        if (eq) {
-            snprintf(name, sizeof name, "%.*s", (int)(eq - a - 2), a + 2);
-            value = eq + 1;
-        } else {
-            snprintf(name, sizeof name, "%s", a + 2);
-            if (i + 1 < argc) value = argv[++i];
-        }
-        int rc = gk_config_apply_flag(&c, name, value, &err);
-        if (rc) {
-            int r = fail(&c, rc > 0 ? "unknown flag" : "bad flag", rc > 0 ? a : err);
-            free(err);
-            return r;
-        }
-    }
-    if (!path) {
-        fputs(usage, stderr);
-        gk_config_free(&c);
-        return 1;
-    }
-    if (gk_config_finish(&c, true, &err)) {
-        int rc = fail(&c, "bad setting", err);
-        free(err);
-        return rc;
-    }
     FILE *f = fopen(path, "rb");
     if (!f) return fail(&c, path, strerror(errno));
     if (c.migrate_on_start) {
@@ -124,12 +78,8 @@ int gk_cli_import_cc(int argc, char **argv)
         return fail(&c, "out of memory", NULL);
     }
     /* The reasons of rejected lines come from the message catalogues, in English. */
-    char *merr = NULL, *mdir = NULL;
-    if (asprintf(&mdir, "%s/templates/messages", c.data_dir) >= 0) {
-        gk_app.messages = gk_messages_load(mdir, &merr);
-        free(mdir);
-    }
-    if (!gk_app.messages) {
+    char *merr = NULL;
+    if (!gk_cli_load_messages(&c, &merr)) {
         fclose(f);
         gk_db_shutdown();
         int rc = fail(&c, "cannot load the message catalogues", merr);
@@ -155,13 +105,7 @@ int gk_cli_import_cc(int argc, char **argv)
                (long long)json_integer_value(json_object_get(v, "updated")),
                (long long)json_integer_value(json_object_get(v, "unchanged")), (long long)total,
                lines);
-        size_t i;
-        json_t *r;
-        json_array_foreach(rejected, i, r)
-        {
-            printf("line %lld: %s\n", (long long)json_integer_value(json_object_get(r, "line")),
-                   json_string_value(json_object_get(r, "reason")));
-        }
+        gk_cli_print_rejected(rejected);
         if ((size_t)total > json_array_size(rejected))
             printf("... and %llu more rejected lines\n",
                    (unsigned long long)((size_t)total - json_array_size(rejected)));
@@ -178,9 +122,6 @@ int gk_cli_import_cc(int argc, char **argv)
     }
     gk_outcome_clear(&out);
     gk_arena_free(&arena);
-    gk_messages_free(gk_app.messages);
-    gk_app.messages = NULL;
-    gk_db_shutdown();
-    gk_config_free(&c);
+    gk_cli_finish(&c);
     return rc;
 }

@@ -3,6 +3,8 @@
  * giteki audit verify: check the audit log's hash chain and name the first broken entry. */
 #include "cli/cli.h"
 
+#include "cli/setup.h"
+
 #include "app.h"
 #include "config.h"
 #include "crypto/audit_chain.h"
@@ -30,67 +32,6 @@ static const char audit_usage[] =
     "\n"
     "Check every entry of the audit log against its hash and its predecessor's.\n"
     "Exit status: 0 the chain is whole, 2 an entry is broken (named), 1 cannot check.\n";
-
-static int fail(gk_config *c, const char *cmd, const char *what, const char *detail)
-{
-    fprintf(stderr, "giteki %s: %s%s%s\n", cmd, what, detail ? ": " : "", detail ? detail : "");
-    if (c) gk_config_free(c);
-    return 1;
-}
-
-/* Config from the environment and --flags; the first non-flag argument into *path (when
- * path is not NULL). Returns -1 to continue, else the exit status. */
-static int setup(gk_config *c, int argc, char **argv, const char *cmd, const char *usage,
-                 const char **path)
-{
-    char *err = NULL;
-    if (gk_config_load_env(c, &err)) {
-        int rc = fail(NULL, cmd, "bad setting", err);
-        free(err);
-        return rc;
-    }
-    for (int i = 0; i < argc; i++) {
-        const char *a = argv[i];
-        if (!strcmp(a, "--help") || !strcmp(a, "-h")) {
-            fputs(usage, stdout);
-            fputs("\n", stdout);
-            fputs(gk_config_help, stdout);
-            gk_config_free(c);
-            return 0;
-        }
-        if (strncmp(a, "--", 2) != 0) {
-            if (!path || *path) return fail(c, cmd, "unexpected argument", a);
-            *path = a;
-            continue;
-        }
-        char name[64];
-        const char *value = NULL, *eq = strchr(a + 2, '=');
-        if (eq) {
-            snprintf(name, sizeof name, "%.*s", (int)(eq - a - 2), a + 2);
-            value = eq + 1;
-        } else {
-            snprintf(name, sizeof name, "%s", a + 2);
-            if (i + 1 < argc) value = argv[++i];
-        }
-        int rc = gk_config_apply_flag(c, name, value, &err);
-        if (rc) {
-            int r = fail(c, cmd, rc > 0 ? "unknown flag" : "bad flag", rc > 0 ? a : err);
-            free(err);
-            return r;
-        }
-    }
-    if (path && !*path) {
-        fputs(usage, stderr);
-        gk_config_free(c);
-        return 1;
-    }
-    if (gk_config_finish(c, true, &err)) {
-        int rc = fail(c, cmd, "bad setting", err);
-        free(err);
-        return rc;
-    }
-    return -1;
-}
 
 static char *read_file(const char *path, size_t *len)
 {
@@ -127,28 +68,25 @@ int gk_cli_import_certificates(int argc, char **argv)
 {
     const char *cmd = "import-certificates", *path = NULL;
     gk_config c;
-    int rc = setup(&c, argc, argv, cmd, import_usage, &path);
+    gk_cli_command command = {cmd, import_usage, &path, NULL, NULL};
+    int rc = gk_cli_setup(&c, argc, argv, &command);
     if (rc >= 0) return rc;
     size_t len = 0;
     char *csv = read_file(path, &len);
-    if (!csv) return fail(&c, cmd, path, strerror(errno ? errno : ENOMEM));
+    if (!csv) return gk_cli_fail(&c, cmd, path, strerror(errno ? errno : ENOMEM));
     gk_rule_sets_register();
     gk_svc_certificates_register();
     gk_audit_register();
     if (gk_db_init(c.database_url, NULL)) {
         free(csv);
-        return fail(&c, cmd, "out of memory", NULL);
+        return gk_cli_fail(&c, cmd, "out of memory", NULL);
     }
     /* The reasons of rejected lines come from the message catalogues. */
-    char *mdir = malloc(strlen(c.data_dir) + sizeof "/templates/messages");
-    if (mdir) sprintf(mdir, "%s/templates/messages", c.data_dir);
     char *err = NULL;
-    gk_app.messages = mdir ? gk_messages_load(mdir, &err) : NULL;
-    free(mdir);
-    if (!gk_app.messages) {
+    if (!gk_cli_load_messages(&c, &err)) {
         free(csv);
         gk_db_shutdown();
-        rc = fail(&c, cmd, "cannot read the message catalogues", err);
+        rc = gk_cli_fail(&c, cmd, "cannot read the message catalogues", err);
         free(err);
         return rc;
     }
@@ -166,13 +104,7 @@ int gk_cli_import_certificates(int argc, char **argv)
         printf("imported %lld, unchanged %lld, rejected %lld\n",
                (long long)json_integer_value(json_object_get(report, "imported")),
                (long long)json_integer_value(json_object_get(report, "unchanged")), rejected);
-        size_t i;
-        json_t *r;
-        json_array_foreach(json_object_get(report, "rejected"), i, r)
-        {
-            printf("line %lld: %s\n", (long long)json_integer_value(json_object_get(r, "line")),
-                   json_string_value(json_object_get(r, "reason")));
-        }
+        gk_cli_print_rejected(json_object_get(report, "rejected"));
         rc = rejected ? 2 : 0;
     } else {
         fprintf(stderr, "giteki %s: nothing imported: %s\n", cmd,
@@ -181,10 +113,7 @@ int gk_cli_import_certificates(int argc, char **argv)
     }
     gk_outcome_clear(&out);
     gk_arena_free(&arena);
-    gk_messages_free(gk_app.messages);
-    gk_app.messages = NULL;
-    gk_db_shutdown();
-    gk_config_free(&c);
+    gk_cli_finish(&c);
     return rc;
 }
 
@@ -197,19 +126,20 @@ int gk_cli_audit(int argc, char **argv)
         return help ? 0 : 1;
     }
     gk_config c;
-    int rc = setup(&c, argc - 1, argv + 1, cmd, audit_usage, NULL);
+    gk_cli_command command = {cmd, audit_usage, NULL, NULL, NULL};
+    int rc = gk_cli_setup(&c, argc - 1, argv + 1, &command);
     if (rc >= 0) return rc;
     gk_audit_register();
-    if (gk_db_init(c.database_url, NULL)) return fail(&c, cmd, "out of memory", NULL);
+    if (gk_db_init(c.database_url, NULL)) return gk_cli_fail(&c, cmd, "out of memory", NULL);
     PGconn *conn = gk_db_conn();
     if (!conn) {
         gk_db_shutdown();
-        return fail(&c, cmd, "cannot connect to the database", NULL);
+        return gk_cli_fail(&c, cmd, "cannot connect to the database", NULL);
     }
     long long checked = 0, broken = 0;
     char why[200];
     if (!gk_audit_verify_db(conn, &checked, &broken, why, sizeof why)) {
-        rc = fail(NULL, cmd, "cannot read the audit log", NULL);
+        rc = gk_cli_fail(NULL, cmd, "cannot read the audit log", NULL);
     } else if (broken) {
         printf("audit log BROKEN at entry %lld: %s (%lld entries before it verified)\n", broken,
                why, checked);
@@ -218,7 +148,6 @@ int gk_cli_audit(int argc, char **argv)
         printf("audit log intact: %lld entries verified\n", checked);
         rc = 0;
     }
-    gk_db_shutdown();
-    gk_config_free(&c);
+    gk_cli_finish(&c);
     return rc;
 }
