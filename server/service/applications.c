@@ -99,14 +99,21 @@ static const gk_requirement *find_requirement(const gk_rule_catalog *cat, const 
     return found;
 }
 
+/* An optional member that must be an object: -1 absent or null (nothing to read), 1 not an
+ * object (a field error on field), 0 an object to read. */
+static int optional_object(const gk_call *call, json_t *v, const char *field,
+                           const char *msg_key, gk_outcome *o)
+{
+    if (!v || json_is_null(v)) return -1;
+    if (json_is_object(v)) return 0;
+    gk_field_err(o, call, field, msg_key);
+    return 1;
+}
+
 static int read_facts(const gk_call *call, json_t *facts, gk_app_input *in, gk_outcome *o)
 {
-    if (!facts || json_is_null(facts)) return 0;
-    if (!json_is_object(facts)) {
-        gk_field_err(o, call, "device.facts", "applications.facts_object");
-        return 1;
-    }
-    int bad = 0;
+    int bad = optional_object(call, facts, "device.facts", "applications.facts_object", o);
+    if (bad) return bad < 0 ? 0 : bad;
     const char *k;
     json_t *v;
     json_object_foreach(facts, k, v)
@@ -130,12 +137,8 @@ static int read_facts(const gk_call *call, json_t *facts, gk_app_input *in, gk_o
 static int read_declarations(const gk_call *call, json_t *decl, const gk_rule_catalog *cat,
                              gk_app_input *in, gk_outcome *o)
 {
-    if (!decl || json_is_null(decl)) return 0;
-    if (!json_is_object(decl)) {
-        gk_field_err(o, call, "declarations", "applications.declarations_object");
-        return 1;
-    }
-    int bad = 0;
+    int bad = optional_object(call, decl, "declarations", "applications.declarations_object", o);
+    if (bad) return bad < 0 ? 0 : bad;
     const char *k;
     json_t *v;
     json_object_foreach(decl, k, v)
@@ -223,7 +226,12 @@ static int read_input(const gk_call *call, json_t *doc, const gk_rule_catalog *c
 
 /* ---- the transactions ----------------------------------------------------------------- */
 
-typedef struct {
+typedef struct op_ctx op_ctx;
+/* The change itself, inside the frame of tx_change: the row is locked, to is decided. */
+typedef gk_tx_status (*change_fn)(op_ctx *x, PGconn *c, const gk_app_row *row,
+                                  gk_lifecycle_state to);
+
+struct op_ctx {
     const gk_call *call;
     const char *id;
     json_t *doc;
@@ -232,7 +240,10 @@ typedef struct {
     const gk_svc_idem *idem;
     gk_rule_catalog cat;
     gk_outcome *out;
-} op_ctx;
+    gk_lifecycle_event ev; /* tx_change: the event, its audit action and its change */
+    const char *action;
+    change_fn change;
+};
 
 static gk_tx_status fail(op_ctx *x, gk_error e)
 {
@@ -296,6 +307,28 @@ static bool load_catalog(op_ctx *x)
 static void reset(op_ctx *x)
 {
     gk_outcome_clear(x->out);
+}
+
+/* The frame of every change of an existing case: lock it and decide the transition, make the
+ * change, append its audit entry, answer with the case as it now is. */
+static gk_tx_status tx_change(PGconn *c, void *p)
+{
+    op_ctx *x = p;
+    reset(x);
+    gk_app_row row;
+    gk_lifecycle_state to;
+    gk_tx_status s = lock_for(x, c, x->ev, &row, &to);
+    if (s == GK_TX_OK) s = x->change(x, c, &row, to);
+    if (s == GK_TX_OK) s = audit(x, c, x->action, x->id);
+    return s == GK_TX_OK ? view_into(x, c, x->id, 200) : s;
+}
+
+static void run_change(op_ctx *x, gk_lifecycle_event ev, const char *action, change_fn change)
+{
+    x->ev = ev;
+    x->action = action;
+    x->change = change;
+    gk_outcome_finish(x->out, gk_tx_run(GK_TX_READ_COMMITTED, tx_change, x));
 }
 
 /* ---- create ---- */
@@ -381,17 +414,13 @@ static void merge(json_t *a, json_t *b, int depth)
     }
 }
 
-static gk_tx_status tx_update(PGconn *c, void *p)
+static gk_tx_status update_change(op_ctx *x, PGconn *c, const gk_app_row *row,
+                                  gk_lifecycle_state to)
 {
-    op_ctx *x = p;
-    reset(x);
-    gk_app_row row;
-    gk_lifecycle_state to;
-    gk_tx_status s = lock_for(x, c, GK_LC_EV_EDIT, &row, &to);
-    if (s != GK_TX_OK) return s;
-    if (!etag_matches(x->if_match, row.version)) return fail(x, GK_ERR_PRECONDITION_FAILED);
+    (void)to; /* an edit leaves the draft a draft */
+    if (!etag_matches(x->if_match, row->version)) return fail(x, GK_ERR_PRECONDITION_FAILED);
     json_t *cur = NULL;
-    s = gk_db_app_view(c, x->id, NULL, &cur);
+    gk_tx_status s = gk_db_app_view(c, x->id, NULL, &cur);
     if (s != GK_TX_OK || !cur) return s != GK_TX_OK ? s : GK_TX_HARD;
     if (json_is_object(x->doc)) merge(cur, x->doc, 0);
     gk_app_input in;
@@ -403,10 +432,7 @@ static gk_tx_status tx_update(PGconn *c, void *p)
     const char *field = NULL;
     s = gk_db_app_update_draft(c, x->id, &in, &e, &field);
     json_decref(cur); /* `in` borrowed from cur: used up above */
-    if (s != GK_TX_OK) return db_abort(x, s, e, field);
-    s = audit(x, c, "application.update", x->id);
-    if (s != GK_TX_OK) return s;
-    return view_into(x, c, x->id, 200);
+    return db_abort(x, s, e, field);
 }
 
 void gk_svc_app_update(const gk_call *call, const gk_app_update_in *in, gk_outcome *out)
@@ -423,7 +449,7 @@ void gk_svc_app_update(const gk_call *call, const gk_app_update_in *in, gk_outco
         return;
     }
     if (!load_catalog(&x)) return;
-    gk_outcome_finish(out, gk_tx_run(GK_TX_READ_COMMITTED, tx_update, &x));
+    run_change(&x, GK_LC_EV_EDIT, "application.update", update_change);
 }
 
 /* ---- submit ---- */
@@ -492,24 +518,20 @@ static gk_tx_status check_documents(op_ctx *x, PGconn *c, const char *route, int
     return GK_TX_OK;
 }
 
-static gk_tx_status tx_submit(PGconn *c, void *p)
+static gk_tx_status submit_change(op_ctx *x, PGconn *c, const gk_app_row *row,
+                                  gk_lifecycle_state to)
 {
-    op_ctx *x = p;
-    reset(x);
-    gk_app_row row;
-    gk_lifecycle_state to;
-    gk_tx_status s = lock_for(x, c, GK_LC_EV_SUBMIT, &row, &to);
-    if (s != GK_TX_OK) return s;
+    (void)to; /* the database sets submitted with the determination */
     gk_error code = GK_ERR_VALIDATION;
     int bad = 0;
-    const char *opt_in = row.opt_in_rule_set[0] ? row.opt_in_rule_set : NULL;
-    if (opt_in && !row.has_opt_in_reason) {
+    const char *opt_in = row->opt_in_rule_set[0] ? row->opt_in_rule_set : NULL;
+    if (opt_in && !row->has_opt_in_reason) {
         gk_field_err(x->out, x->call, "opt_in_reason", "applications.opt_in_reason_missing");
         bad++;
     }
     gk_determination d;
     bool determined = false;
-    gk_error e = gk_determination_on(x->cat.sets, x->cat.n, &row.facts, row.today_jst, opt_in, &d);
+    gk_error e = gk_determination_on(x->cat.sets, x->cat.n, &row->facts, row->today_jst, opt_in, &d);
     if (e == GK_ERR_VALIDATION) {
         for (size_t i = 0; i < d.n_missing; i++, bad++)
             err_at(x, "device", d.missing[i], "", "applications.answer_question");
@@ -524,11 +546,11 @@ static gk_tx_status tx_submit(PGconn *c, void *p)
         determined = true;
     }
     json_t *view = NULL;
-    s = gk_db_app_view(c, x->id, NULL, &view);
+    gk_tx_status s = gk_db_app_view(c, x->id, NULL, &view);
     if (s != GK_TX_OK || !view) return s != GK_TX_OK ? s : GK_TX_HARD;
     if (determined) bad += check_declarations(x, view, &d);
     json_decref(view);
-    s = check_documents(x, c, row.route, &bad);
+    s = check_documents(x, c, row->route, &bad);
     if (s != GK_TX_OK) return s;
     if (bad) {
         x->out->detail = gk_call_msg(x->call, "applications.incomplete");
@@ -542,13 +564,10 @@ static gk_tx_status tx_submit(PGconn *c, void *p)
     json_decref(dj);
     if (!dtext) return GK_TX_HARD;
     const char *field = NULL;
-    s = gk_db_app_submit(c, x->id, x->call->user.id, row.today_jst, d.rule_set->id, dtext, &e,
+    s = gk_db_app_submit(c, x->id, x->call->user.id, row->today_jst, d.rule_set->id, dtext, &e,
                          &field);
     free(dtext);
-    if (s != GK_TX_OK) return db_abort(x, s, e, field);
-    s = audit(x, c, "application.submit", x->id);
-    if (s != GK_TX_OK) return s;
-    return view_into(x, c, x->id, 200);
+    return db_abort(x, s, e, field);
 }
 
 void gk_svc_app_submit(const gk_call *call, const char *id, gk_outcome *out)
@@ -560,26 +579,18 @@ void gk_svc_app_submit(const gk_call *call, const char *id, gk_outcome *out)
         return;
     }
     if (!load_catalog(&x)) return;
-    gk_outcome_finish(out, gk_tx_run(GK_TX_READ_COMMITTED, tx_submit, &x));
+    run_change(&x, GK_LC_EV_SUBMIT, "application.submit", submit_change);
 }
 
 /* ---- withdraw ---- */
 
-static gk_tx_status tx_withdraw(PGconn *c, void *p)
+static gk_tx_status withdraw_change(op_ctx *x, PGconn *c, const gk_app_row *row,
+                                    gk_lifecycle_state to)
 {
-    op_ctx *x = p;
-    reset(x);
-    gk_app_row row;
-    gk_lifecycle_state to;
-    gk_tx_status s = lock_for(x, c, GK_LC_EV_WITHDRAW, &row, &to);
-    if (s != GK_TX_OK) return s;
     gk_error e = GK_ERR_OK;
-    s = gk_db_app_transition(c, x->id, row.status, gk_lifecycle_state_name(to), x->call->user.id,
-                             x->reason, &e);
-    if (s != GK_TX_OK) return db_abort(x, s, e, "reason");
-    s = audit(x, c, "application.withdraw", x->id);
-    if (s != GK_TX_OK) return s;
-    return view_into(x, c, x->id, 200);
+    gk_tx_status s = gk_db_app_transition(c, x->id, row->status, gk_lifecycle_state_name(to),
+                                          x->call->user.id, x->reason, &e);
+    return db_abort(x, s, e, "reason");
 }
 
 void gk_svc_app_withdraw(const gk_call *call, const gk_app_withdraw_in *in, gk_outcome *out)
@@ -595,30 +606,22 @@ void gk_svc_app_withdraw(const gk_call *call, const gk_app_withdraw_in *in, gk_o
         gk_fail(out, call, GK_ERR_VALIDATION, "reason", "field.prose");
         return;
     }
-    gk_outcome_finish(out, gk_tx_run(GK_TX_READ_COMMITTED, tx_withdraw, &x));
+    run_change(&x, GK_LC_EV_WITHDRAW, "application.withdraw", withdraw_change);
 }
 
 /* ---- the answer to a request for information ---- */
 
-static gk_tx_status tx_respond(PGconn *c, void *p)
+static gk_tx_status respond_change(op_ctx *x, PGconn *c, const gk_app_row *row,
+                                   gk_lifecycle_state to)
 {
-    op_ctx *x = p;
-    reset(x);
-    gk_app_row row;
-    gk_lifecycle_state to;
-    gk_tx_status s = lock_for(x, c, GK_LC_EV_RESPOND, &row, &to);
-    if (s != GK_TX_OK) return s;
     gk_error e = GK_ERR_OK;
     const char *field = NULL;
-    s = gk_db_ir_answer(c, x->id, x->rid, x->message, x->call->user.id, x->document_ids, &e,
-                        &field);
+    gk_tx_status s = gk_db_ir_answer(c, x->id, x->rid, x->message, x->call->user.id,
+                                     x->document_ids, &e, &field);
     if (s != GK_TX_OK) return db_abort(x, s, e, field);
-    s = gk_db_app_transition(c, x->id, row.status, gk_lifecycle_state_name(to), x->call->user.id,
+    s = gk_db_app_transition(c, x->id, row->status, gk_lifecycle_state_name(to), x->call->user.id,
                              x->message, &e);
-    if (s != GK_TX_OK) return db_abort(x, s, e, NULL);
-    s = audit(x, c, "application.respond", x->id);
-    if (s != GK_TX_OK) return s;
-    return view_into(x, c, x->id, 200);
+    return db_abort(x, s, e, NULL);
 }
 
 void gk_svc_app_respond(const gk_call *call, const gk_app_respond_in *in, gk_outcome *out)
@@ -638,7 +641,7 @@ void gk_svc_app_respond(const gk_call *call, const gk_app_respond_in *in, gk_out
         fail(&x, GK_ERR_NOT_FOUND);
         return;
     }
-    gk_outcome_finish(out, gk_tx_run(GK_TX_READ_COMMITTED, tx_respond, &x));
+    run_change(&x, GK_LC_EV_RESPOND, "application.respond", respond_change);
 }
 
 /* ---- reading ---- */
