@@ -75,6 +75,9 @@ struct op {
     gk_app_row row;         /* the locked application */
     gk_exam_case_info kase; /* its rule set, outcome, examiner */
     gk_lifecycle_state state;
+    bool moves;            /* the operation is the event ev: op_tx decides to before fn */
+    gk_lifecycle_event ev;
+    gk_lifecycle_state to;
     gk_rule_catalog cat; /* loaded before the transaction when the operation needs it */
     char number[GK_CERT_NUMBER_BUF];
 };
@@ -119,6 +122,13 @@ static gk_tx_status decide(op *x, gk_lifecycle_event ev, gk_lifecycle_state *to)
     return refuse_detail(x, e, e == GK_ERR_CONFLICT ? not_now(x) : NULL);
 }
 
+/* The case's status change to x->to, with its note in the history. */
+static gk_tx_status move(PGconn *c, op *x, const char *note, gk_error *e)
+{
+    return gk_db_app_transition(c, x->app_id, x->row.status, gk_lifecycle_state_name(x->to),
+                                x->call->user.id, note, e);
+}
+
 static gk_tx_status require_examinable(op *x)
 {
     if (gk_lifecycle_is_examinable(x->state)) return GK_TX_OK;
@@ -151,6 +161,7 @@ static gk_tx_status op_tx(PGconn *c, void *ctx)
         !gk_lifecycle_staff_visible(x->state))
         return refuse(x, GK_ERR_NOT_FOUND, NULL, NULL);
     s = gk_db_exam_case(c, x->app_id, &x->kase);
+    if (s == GK_TX_OK && x->moves) s = decide(x, x->ev, &x->to);
     if (s != GK_TX_OK) return s;
     return x->fn(c, x);
 }
@@ -162,6 +173,14 @@ static void run_op(op *x)
         return;
     }
     gk_outcome_finish(x->o, gk_tx_run(GK_TX_READ_COMMITTED, op_tx, x));
+}
+
+/* run_op for an operation that is the life-cycle event ev: op_tx decides x->to first. */
+static void run_move(op *x, gk_lifecycle_event ev)
+{
+    x->moves = true;
+    x->ev = ev;
+    run_op(x);
 }
 
 /* Who examines: examiners. Admins only (re)assign, which the life-cycle table says. */
@@ -195,24 +214,19 @@ static gk_tx_status app_view(PGconn *c, op *x)
 static gk_tx_status assign_fn(PGconn *c, op *x)
 {
     const gk_exam_assign_in *in = x->in;
-    gk_lifecycle_state to;
-    gk_tx_status s = decide(x, GK_LC_EV_ASSIGN, &to);
-    if (s != GK_TX_OK) return s;
     bool ok = false;
-    s = gk_db_exam_is_examiner(c, in->examiner_id, &ok);
+    gk_tx_status s = gk_db_exam_is_examiner(c, in->examiner_id, &ok);
     if (s != GK_TX_OK) return s;
     if (!ok)
         return refuse(x, GK_ERR_VALIDATION, "examiner_id", "examination.not_an_examiner");
     gk_error e = GK_ERR_OK;
     const char *field = NULL;
     s = gk_db_exam_set_examiner(c, x->app_id, in->examiner_id, &e, &field);
-    if (s == GK_TX_OK && to != x->state)
-        s = gk_db_app_transition(c, x->app_id, x->row.status, gk_lifecycle_state_name(to),
-                                 x->call->user.id, NULL, &e);
+    if (s == GK_TX_OK && x->to != x->state) s = move(c, x, NULL, &e);
     if (s != GK_TX_OK) return map_db(x, s, e, field);
     s = audit(c, x, "application.assign",
               json_pack("{s:s, s:s, s:s}", "examiner_id", in->examiner_id, "from",
-                        x->row.status, "to", gk_lifecycle_state_name(to)));
+                        x->row.status, "to", gk_lifecycle_state_name(x->to)));
     return s == GK_TX_OK ? app_view(c, x) : s;
 }
 
@@ -225,7 +239,7 @@ void gk_svc_exam_assign(const gk_call *call, const gk_exam_assign_in *in, gk_out
         return;
     }
     op x = {.call = call, .o = out, .fn = assign_fn, .app_id = in->app_id, .in = in};
-    run_op(&x);
+    run_move(&x, GK_LC_EV_ASSIGN);
 }
 
 /* ---- evidence ------------------------------------------------------------------------------ */
@@ -330,20 +344,16 @@ void gk_svc_exam_record_verdict(const gk_call *call, const gk_exam_verdict_in *i
 static gk_tx_status info_fn(PGconn *c, op *x)
 {
     const gk_exam_info_in *in = x->in;
-    gk_lifecycle_state to;
-    gk_tx_status s = decide(x, GK_LC_EV_REQUEST_INFO, &to);
-    if (s != GK_TX_OK) return s;
     gk_error e = GK_ERR_OK;
     json_t *q = NULL;
-    s = gk_db_exam_info_request_add(c, x->app_id, in->message, x->call->user.id, &q, &e);
-    if (s == GK_TX_OK)
-        s = gk_db_app_transition(c, x->app_id, x->row.status, gk_lifecycle_state_name(to),
-                                 x->call->user.id, in->message, &e);
+    gk_tx_status s =
+        gk_db_exam_info_request_add(c, x->app_id, in->message, x->call->user.id, &q, &e);
+    if (s == GK_TX_OK) s = move(c, x, in->message, &e);
     if (s != GK_TX_OK) {
         json_decref(q);
         return map_db(x, s, e, NULL);
     }
-    json_object_set_new(q, "application_status", json_string(gk_lifecycle_state_name(to)));
+    json_object_set_new(q, "application_status", json_string(gk_lifecycle_state_name(x->to)));
     x->o->view = q;
     return audit(c, x, "application.request_info",
                  json_pack("{s:O}", "info_request_id", json_object_get(q, "id")));
@@ -354,7 +364,7 @@ void gk_svc_exam_request_info(const gk_call *call, const gk_exam_info_in *in, gk
     memset(out, 0, sizeof *out);
     if (!examiner(call, out)) return;
     op x = {.call = call, .o = out, .fn = info_fn, .app_id = in->app_id, .in = in};
-    run_op(&x);
+    run_move(&x, GK_LC_EV_REQUEST_INFO);
 }
 
 /* ---- CC equivalence ------------------------------------------------------------------------ */
@@ -456,9 +466,7 @@ static gk_tx_status check_grantable(PGconn *c, op *x)
 static gk_tx_status propose_fn(PGconn *c, op *x)
 {
     const gk_exam_propose_in *in = x->in;
-    gk_lifecycle_state to;
-    gk_tx_status s = decide(x, GK_LC_EV_PROPOSE, &to);
-    if (s != GK_TX_OK) return s;
+    gk_tx_status s;
     if (!strcmp(in->decision, GK_EXAM_DECISION_GRANT)) {
         s = check_grantable(c, x);
         if (s != GK_TX_OK) return s;
@@ -466,9 +474,7 @@ static gk_tx_status propose_fn(PGconn *c, op *x)
     gk_error e = GK_ERR_OK;
     json_t *p = NULL;
     s = gk_db_exam_proposal_add(c, x->app_id, in->decision, in->reason, x->call->user.id, &p, &e);
-    if (s == GK_TX_OK)
-        s = gk_db_app_transition(c, x->app_id, x->row.status, gk_lifecycle_state_name(to),
-                                 x->call->user.id, in->reason, &e);
+    if (s == GK_TX_OK) s = move(c, x, in->reason, &e);
     if (s == GK_TX_OK)
         s = audit(c, x, "application.propose",
                   json_pack("{s:s, s:O}", "decision", in->decision, "proposal_id",
@@ -487,7 +493,7 @@ void gk_svc_exam_propose(const gk_call *call, const gk_exam_propose_in *in, gk_o
     memset(out, 0, sizeof *out);
     if (!examiner(call, out)) return;
     op x = {.call = call, .o = out, .fn = propose_fn, .app_id = in->app_id, .in = in};
-    run_op(&x);
+    run_move(&x, GK_LC_EV_PROPOSE);
 }
 
 /* ---- review (four eyes) -------------------------------------------------------------------- */
@@ -515,8 +521,7 @@ static gk_tx_status review_fn(PGconn *c, op *x)
     gk_lifecycle_event ev = !approve ? GK_LC_EV_RETURN
                             : grant  ? GK_LC_EV_APPROVE_GRANT
                                      : GK_LC_EV_APPROVE_REJECT;
-    gk_lifecycle_state to;
-    s = decide(x, ev, &to);
+    s = decide(x, ev, &x->to);
     if (s != GK_TX_OK) return s;
     if (!approve && !comment)
         return refuse(x, GK_ERR_VALIDATION, "comment", "examination.say_why");
@@ -540,11 +545,10 @@ static gk_tx_status review_fn(PGconn *c, op *x)
                              gk_app.config.body_code, x->call->user.id, x->number, &e);
         if (s != GK_TX_OK) return map_db(x, s, e, NULL);
     }
-    s = gk_db_app_transition(c, x->app_id, x->row.status, gk_lifecycle_state_name(to),
-                             x->call->user.id, comment, &e);
+    s = move(c, x, comment, &e);
     if (s != GK_TX_OK) return map_db(x, s, e, NULL);
     json_t *detail = json_pack("{s:b, s:s, s:s}", "approve", approve, "decision", p.decision,
-                               "to", gk_lifecycle_state_name(to));
+                               "to", gk_lifecycle_state_name(x->to));
     if (detail && x->number[0])
         json_object_set_new(detail, "certificate_number", json_string(x->number));
     s = audit(c, x, "application.review", detail);
