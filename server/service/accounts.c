@@ -8,6 +8,7 @@
 #include "crypto/password.h"
 #include "db/accounts.h"
 #include "db/db.h"
+#include "db/run.h"
 #include "db/users.h"
 #include "log.h"
 #include "util/hex.h"
@@ -103,28 +104,97 @@ static void fail(gk_outcome *out, const gk_call *call, gk_error e)
     gk_fail(out, call, e, NULL, NULL);
 }
 
+/* Runs the transaction fn(ctx) with the hash of password in *hash, then forgets the hash.
+ * False, the outcome failed, when the password cannot be hashed. */
+static bool run_hashed(const gk_call *call, gk_outcome *out, const char *password,
+                       const char **hash, gk_tx_fn fn, void *ctx, gk_tx_status *st)
+{
+    char *h = hash_password(password);
+    if (!h) {
+        fail(out, call, GK_ERR_INTERNAL);
+        return false;
+    }
+    *hash = h;
+    *st = gk_tx_run(GK_TX_READ_COMMITTED, fn, ctx);
+    *hash = NULL;
+    free(h);
+    return true;
+}
+
+/* A user created in a transaction: the password's hash in; its id (malloc'd), or the error
+ * and field of the refusal, out. */
+typedef struct {
+    const char *hash;
+    char *id;
+    gk_error error;
+    const char *field;
+} new_user;
+
+/* gk_users_insert as a step of a transaction (which may run again: the last id is dropped). */
+static gk_tx_status insert_user(PGconn *c, const gk_user_input *in, const char *org,
+                                new_user *u)
+{
+    free(u->id);
+    u->id = NULL;
+    gk_error e = gk_users_insert(c, in->email, in->name, in->role, org, u->hash, &u->id, &u->field);
+    if (e == GK_ERR_UNAVAILABLE) return GK_TX_UNAVAILABLE;
+    if (e == GK_ERR_OK) return GK_TX_OK;
+    u->error = e;
+    return e == GK_ERR_INTERNAL ? GK_TX_HARD : GK_TX_ABORT;
+}
+
+/* The audit entry of a change to kind:id, with the detail {key: value} when key is given. */
+static gk_tx_status audit(PGconn *c, const char *actor, const char *action, const char *kind,
+                          const char *id, const char *key, const char *value)
+{
+    char object[96];
+    snprintf(object, sizeof object, "%s:%s", kind, id);
+    json_t *detail = key ? json_pack("{s:s}", key, value) : NULL;
+    if (key && !detail) return GK_TX_HARD;
+    gk_tx_status st = gk_audit_append(c, actor, action, object, detail);
+    json_decref(detail);
+    return st;
+}
+
+/* The rows of a read outside a transaction, or NULL with the outcome failed (503 when the
+ * database is out of reach, else 500). */
+static PGresult *read_rows(const gk_call *call, gk_outcome *out, const char *stmt, int n,
+                           const char *const *v)
+{
+    PGresult *res = NULL;
+    gk_tx_status st = gk_db_run(gk_db_conn(), stmt, n, v, &res, NULL, NULL);
+    if (st == GK_TX_OK) return res;
+    fail(out, call, st == GK_TX_UNAVAILABLE ? GK_ERR_UNAVAILABLE : GK_ERR_INTERNAL);
+    return NULL;
+}
+
+/* Appends row to items; on failure (row NULL: packing it failed) drops both: NULL. */
+static json_t *append_row(json_t *items, json_t *row)
+{
+    if (items && row && !json_array_append_new(items, row)) return items;
+    json_decref(items);
+    return NULL;
+}
+
 /* ---- sign-up --------------------------------------------------------------------------- */
 
 typedef struct {
     const gk_signup_input *in;
-    const char *org_name_ja, *corporate_number, *hash;
+    const char *org_name_ja, *corporate_number;
     char org_id[64];
-    char *user_id;
-    gk_error error;
+    new_user user;
     const char *field;
 } signup_ctx;
 
 static gk_tx_status signup_tx(PGconn *c, void *vctx)
 {
     signup_ctx *ctx = vctx;
-    free(ctx->user_id);
-    ctx->user_id = NULL;
     const char *v[] = {ctx->in->org_name, ctx->org_name_ja, ctx->corporate_number,
                        ctx->in->representative};
     PGresult *res = gk_db_exec(c, GK_SQL_ORG_INSERT, 4, v);
     if (res && !gk_db_ok(res) && !strcmp(gk_db_sqlstate(res), "23505")) {
         PQclear(res);
-        ctx->error = GK_ERR_ALREADY_EXISTS;
+        ctx->user.error = GK_ERR_ALREADY_EXISTS;
         ctx->field = "organization.corporate_number";
         return GK_TX_ABORT;
     }
@@ -132,26 +202,20 @@ static gk_tx_status signup_tx(PGconn *c, void *vctx)
     if (st == GK_TX_OK) snprintf(ctx->org_id, sizeof ctx->org_id, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     if (st != GK_TX_OK) return st;
-    const char *field = NULL;
-    gk_error e = gk_users_insert(c, ctx->in->email, ctx->in->name, "manufacturer", ctx->org_id,
-                                 ctx->hash, &ctx->user_id, &field);
-    if (e == GK_ERR_UNAVAILABLE) return GK_TX_UNAVAILABLE;
-    if (e != GK_ERR_OK) {
-        ctx->error = e;
-        ctx->field = e == GK_ERR_ALREADY_EXISTS ? "user.email" : "user";
-        return e == GK_ERR_INTERNAL ? GK_TX_HARD : GK_TX_ABORT;
+    gk_user_input user = {.email = ctx->in->email, .name = ctx->in->name, .role = "manufacturer"};
+    st = insert_user(c, &user, ctx->org_id, &ctx->user);
+    if (st != GK_TX_OK) {
+        if (ctx->user.error != GK_ERR_OK)
+            ctx->field = ctx->user.error == GK_ERR_ALREADY_EXISTS ? "user.email" : "user";
+        return st;
     }
-    char object[96];
-    snprintf(object, sizeof object, "organization:%s", ctx->org_id);
-    json_t *detail = json_pack("{s:s}", "user_id", ctx->user_id);
-    st = detail ? gk_audit_append(c, ctx->user_id, "account.signup", object, detail) : GK_TX_HARD;
-    json_decref(detail);
-    return st;
+    return audit(c, ctx->user.id, "account.signup", "organization", ctx->org_id, "user_id",
+                 ctx->user.id);
 }
 
 void gk_svc_accounts_signup(const gk_call *call, const gk_signup_input *in, gk_outcome *out)
 {
-    signup_ctx ctx = {.in = in, .error = GK_ERR_OK};
+    signup_ctx ctx = {.in = in, .user.error = GK_ERR_OK};
     ctx.org_name_ja = opt(in->org_name_ja);
     ctx.corporate_number = opt(in->corporate_number);
     check_label(out, call, "organization.name", in->org_name);
@@ -164,17 +228,11 @@ void gk_svc_accounts_signup(const gk_call *call, const gk_signup_input *in, gk_o
         gk_field_err(out, call, "organization.corporate_number", "field.corporate_number_invalid");
     if (invalid(out)) return;
 
-    char *hash = hash_password(in->password);
-    if (!hash) {
-        fail(out, call, GK_ERR_INTERNAL);
-        return;
-    }
-    ctx.hash = hash;
-    gk_tx_status st = gk_tx_run(GK_TX_READ_COMMITTED, signup_tx, &ctx);
-    free(hash);
+    gk_tx_status st;
+    if (!run_hashed(call, out, in->password, &ctx.user.hash, signup_tx, &ctx, &st)) return;
     if (st == GK_TX_ABORT) {
-        gk_fail(out, call, ctx.error, ctx.field,
-                ctx.error == GK_ERR_ALREADY_EXISTS
+        gk_fail(out, call, ctx.user.error, ctx.field,
+                ctx.user.error == GK_ERR_ALREADY_EXISTS
                     ? (!strcmp(ctx.field, "user.email") ? "field.email_taken"
                                                         : "field.corporate_number_taken")
                     : "field.invalid");
@@ -185,11 +243,11 @@ void gk_svc_accounts_signup(const gk_call *call, const gk_signup_input *in, gk_o
             "{s:{s:s, s:s, s:s?, s:s?, s:s}, s:{s:s, s:s, s:s, s:s, s:s}}", "organization",
             "id", ctx.org_id, "name", in->org_name, "name_ja", ctx.org_name_ja,
             "corporate_number", ctx.corporate_number, "representative", in->representative,
-            "user", "id", ctx.user_id, "email", in->email, "name", in->name, "role",
+            "user", "id", ctx.user.id, "email", in->email, "name", in->name, "role",
             "manufacturer", "organization_id", ctx.org_id);
         if (!out->view) fail(out, call, GK_ERR_INTERNAL);
     }
-    free(ctx.user_id);
+    free(ctx.user.id);
 }
 
 /* ---- sessions -------------------------------------------------------------------------- */
@@ -229,9 +287,7 @@ static gk_tx_status session_tx(PGconn *c, void *vctx)
     gk_tx_status st;
     if (s->old_session) {
         const char *v[] = {s->old_session};
-        res = gk_db_exec(c, GK_SQL_SESSION_DELETE, 1, v);
-        st = gk_tx_check(res, "session_delete");
-        PQclear(res);
+        st = gk_db_run(c, GK_SQL_SESSION_DELETE, 1, v, NULL, NULL, NULL);
         if (st != GK_TX_OK) return st;
     }
     const char *v[] = {s->token_hash, s->user_id, s->secret_hex, s->idle, s->absolute, s->addr};
@@ -241,10 +297,7 @@ static gk_tx_status session_tx(PGconn *c, void *vctx)
     if (st == GK_TX_OK) snprintf(s->id, sizeof s->id, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
     if (st != GK_TX_OK || !s->reset_key) return st;
-    res = gk_db_exec(c, GK_SQL_THROTTLE_RESET, 1, &s->reset_key);
-    st = gk_tx_check(res, "throttle_reset");
-    PQclear(res);
-    return st;
+    return gk_db_run(c, GK_SQL_THROTTLE_RESET, 1, &s->reset_key, NULL, NULL, NULL);
 }
 
 static void start_session(const gk_call *call, const gk_principal *who, const char *reset_key,
@@ -342,24 +395,33 @@ static void rehash(PGconn *c, const char *user_id, const char *pw)
     free(h);
 }
 
+/* The connection for a password check on email's account, or NULL with the outcome failed:
+ * the database is out of reach, or the account or address is locked (GK_ERR_THROTTLED,
+ * *retry_after). */
+static PGconn *unthrottled(const gk_call *call, const char *email, throttle_keys *k,
+                           long *retry_after, gk_outcome *out)
+{
+    PGconn *c = gk_db_conn();
+    if (!c) {
+        fail(out, call, GK_ERR_UNAVAILABLE);
+        return NULL;
+    }
+    keys_for(call, email, k);
+    gk_error e = gk_throttle_check(c, k->account_key, k->addr_key, retry_after);
+    if (e == GK_ERR_OK) return c;
+    fail(out, call, e);
+    return NULL;
+}
+
 void gk_svc_accounts_sign_in(const gk_call *call, const gk_signin_input *in,
                              gk_session_grant *g, long *retry_after, gk_outcome *out)
 {
     *retry_after = 0;
     memset(g, 0, sizeof *g);
     if (invalid(out)) return;
-    PGconn *c = gk_db_conn();
-    if (!c) {
-        fail(out, call, GK_ERR_UNAVAILABLE);
-        return;
-    }
     throttle_keys k;
-    keys_for(call, in->email, &k);
-    gk_error e = gk_throttle_check(c, k.account_key, k.addr_key, retry_after);
-    if (e != GK_ERR_OK) {
-        fail(out, call, e);
-        return;
-    }
+    PGconn *c = unthrottled(call, in->email, &k, retry_after, out);
+    if (!c) return;
     const char *v[] = {in->email};
     PGresult *res = gk_db_exec(c, GK_SQL_USER_BY_EMAIL, 1, v);
     if (!res) {
@@ -417,19 +479,13 @@ static gk_tx_status password_tx(PGconn *c, void *vctx)
 {
     password_ctx *p = vctx;
     const char *sv[] = {p->user_id, p->hash};
-    PGresult *res = gk_db_exec(c, GK_SQL_USER_SET_PASSWORD, 2, sv);
-    gk_tx_status st = gk_tx_check(res, "user_set_password");
-    PQclear(res);
+    gk_tx_status st = gk_db_run(c, GK_SQL_USER_SET_PASSWORD, 2, sv, NULL, NULL, NULL);
     if (st != GK_TX_OK) return st;
     /* Whoever else holds a session of this account (the reason to change it) is out. */
     const char *dv[] = {p->user_id, p->keep_session};
-    res = gk_db_exec(c, GK_SQL_SESSIONS_DELETE_OTHERS, 2, dv);
-    st = gk_tx_check(res, "sessions_delete_others");
-    PQclear(res);
+    st = gk_db_run(c, GK_SQL_SESSIONS_DELETE_OTHERS, 2, dv, NULL, NULL, NULL);
     if (st != GK_TX_OK) return st;
-    char object[64];
-    snprintf(object, sizeof object, "user:%s", p->user_id);
-    return gk_audit_append(c, p->user_id, "account.password_change", object, NULL);
+    return audit(c, p->user_id, "account.password_change", "user", p->user_id, NULL, NULL);
 }
 
 void gk_svc_accounts_password_change(const gk_call *call, const gk_password_input *in,
@@ -437,18 +493,9 @@ void gk_svc_accounts_password_change(const gk_call *call, const gk_password_inpu
 {
     *retry_after = 0;
     if (invalid(out)) return;
-    PGconn *c = gk_db_conn();
-    if (!c) {
-        fail(out, call, GK_ERR_UNAVAILABLE);
-        return;
-    }
     throttle_keys k;
-    keys_for(call, call->user.email, &k);
-    gk_error e = gk_throttle_check(c, k.account_key, k.addr_key, retry_after);
-    if (e != GK_ERR_OK) {
-        fail(out, call, e);
-        return;
-    }
+    PGconn *c = unthrottled(call, call->user.email, &k, retry_after, out);
+    if (!c) return;
     const char *v[] = {call->user.id};
     PGresult *res = gk_db_exec(c, GK_SQL_USER_PASSWORD, 1, v);
     if (!res) {
@@ -467,7 +514,7 @@ void gk_svc_accounts_password_change(const gk_call *call, const gk_password_inpu
         return;
     }
     if (pr != GK_PASSWORD_MATCH) {
-        e = gk_throttle_record_failure(k.account_key, k.addr_key);
+        gk_error e = gk_throttle_record_failure(k.account_key, k.addr_key);
         if (e != GK_ERR_OK)
             fail(out, call, e);
         else
@@ -479,46 +526,26 @@ void gk_svc_accounts_password_change(const gk_call *call, const gk_password_inpu
         gk_fail(out, call, GK_ERR_VALIDATION, "new_password", policy);
         return;
     }
-    char *h = hash_password(in->new_password);
-    if (!h) {
-        fail(out, call, GK_ERR_INTERNAL);
-        return;
-    }
-    password_ctx p = {.user_id = call->user.id, .hash = h, .keep_session = own_session(call)};
-    gk_tx_status st = gk_tx_run(GK_TX_READ_COMMITTED, password_tx, &p);
-    free(h);
-    gk_outcome_finish(out, st);
+    password_ctx p = {.user_id = call->user.id, .keep_session = own_session(call)};
+    gk_tx_status st;
+    if (run_hashed(call, out, in->new_password, &p.hash, password_tx, &p, &st))
+        gk_outcome_finish(out, st);
 }
 
 /* ---- users (admin) --------------------------------------------------------------------- */
 
 typedef struct {
     const gk_user_input *in;
-    const char *org, *hash, *actor;
-    char *id;
-    gk_error error;
-    const char *field;
+    const char *org, *actor;
+    new_user user;
 } user_ctx;
 
 static gk_tx_status user_tx(PGconn *c, void *vctx)
 {
     user_ctx *u = vctx;
-    free(u->id);
-    u->id = NULL;
-    gk_error e = gk_users_insert(c, u->in->email, u->in->name, u->in->role, u->org, u->hash,
-                                 &u->id, &u->field);
-    if (e == GK_ERR_UNAVAILABLE) return GK_TX_UNAVAILABLE;
-    if (e != GK_ERR_OK) {
-        u->error = e;
-        return e == GK_ERR_INTERNAL ? GK_TX_HARD : GK_TX_ABORT;
-    }
-    char object[64];
-    snprintf(object, sizeof object, "user:%s", u->id);
-    json_t *detail = json_pack("{s:s}", "role", u->in->role);
-    gk_tx_status st = detail ? gk_audit_append(c, u->actor, "user.create", object, detail)
-                             : GK_TX_HARD;
-    json_decref(detail);
-    return st;
+    gk_tx_status st = insert_user(c, u->in, u->org, &u->user);
+    if (st != GK_TX_OK) return st;
+    return audit(c, u->actor, "user.create", "user", u->user.id, "role", u->in->role);
 }
 
 void gk_svc_accounts_user_create(const gk_call *call, const gk_user_input *in, gk_outcome *out)
@@ -534,31 +561,27 @@ void gk_svc_accounts_user_create(const gk_call *call, const gk_user_input *in, g
     else if (org && !gk_auth_uuid_valid(org))
         gk_field_err(out, call, "organization_id", "field.organization_unknown");
     if (invalid(out)) return;
-    char *hash = hash_password(in->password);
-    if (!hash) {
-        fail(out, call, GK_ERR_INTERNAL);
-        return;
-    }
-    user_ctx u = {.in = in, .org = org, .hash = hash, .actor = call->user.id};
-    gk_tx_status st = gk_tx_run(GK_TX_READ_COMMITTED, user_tx, &u);
-    free(hash);
+    user_ctx u = {.in = in, .org = org, .actor = call->user.id};
+    gk_tx_status st;
+    if (!run_hashed(call, out, in->password, &u.user.hash, user_tx, &u, &st)) return;
+    const new_user *r = &u.user;
     if (st == GK_TX_ABORT) {
-        if (u.error == GK_ERR_ALREADY_EXISTS)
-            gk_fail(out, call, u.error, "email", "field.email_taken");
-        else if (u.error == GK_ERR_VALIDATION)
-            gk_fail(out, call, u.error, u.field ? u.field : "user",
-                    u.field && !strcmp(u.field, "organization_id") ? "field.organization_unknown"
-                                                                   : "field.invalid");
+        if (r->error == GK_ERR_ALREADY_EXISTS)
+            gk_fail(out, call, r->error, "email", "field.email_taken");
+        else if (r->error == GK_ERR_VALIDATION)
+            gk_fail(out, call, r->error, r->field ? r->field : "user",
+                    r->field && !strcmp(r->field, "organization_id") ? "field.organization_unknown"
+                                                                     : "field.invalid");
         else
-            fail(out, call, u.error);
+            fail(out, call, r->error);
     } else if (st != GK_TX_OK) {
         gk_outcome_finish(out, st);
     } else {
-        out->view = json_pack("{s:s, s:s, s:s, s:s, s:s?}", "id", u.id, "email", in->email,
+        out->view = json_pack("{s:s, s:s, s:s, s:s, s:s?}", "id", r->id, "email", in->email,
                               "name", in->name, "role", in->role, "organization_id", org);
         if (!out->view) fail(out, call, GK_ERR_INTERNAL);
     }
-    free(u.id);
+    free(r->id);
 }
 
 void gk_svc_accounts_users_list(const gk_call *call, const char *after, long limit,
@@ -569,21 +592,11 @@ void gk_svc_accounts_users_list(const gk_call *call, const char *after, long lim
         out->detail = gk_call_msg(call, "accounts.bad_cursor");
         return;
     }
-    PGconn *c = gk_db_conn();
-    if (!c) {
-        fail(out, call, GK_ERR_UNAVAILABLE);
-        return;
-    }
     char lim[24];
     snprintf(lim, sizeof lim, "%ld", limit);
     const char *v[] = {after, lim};
-    PGresult *res = gk_db_exec(c, GK_SQL_USERS_LIST, 2, v);
-    if (!res || !gk_db_ok(res)) {
-        if (res) gk_tx_check(res, "users_list");
-        PQclear(res);
-        fail(out, call, res ? GK_ERR_INTERNAL : GK_ERR_UNAVAILABLE);
-        return;
-    }
+    PGresult *res = read_rows(call, out, GK_SQL_USERS_LIST, 2, v);
+    if (!res) return;
     json_t *items = json_array();
     int n = PQntuples(res);
     for (int i = 0; items && i < n; i++) {
@@ -593,10 +606,7 @@ void gk_svc_accounts_users_list(const gk_call *call, const char *after, long lim
                               PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4),
                               "disabled", PQgetvalue(res, i, 5)[0] == 't', "created_at",
                               PQgetvalue(res, i, 6));
-        if (!u || json_array_append_new(items, u)) {
-            json_decref(items);
-            items = NULL;
-        }
+        items = append_row(items, u);
     }
     json_t *next = n == limit && n > 0 ? json_string(PQgetvalue(res, n - 1, 0)) : json_null();
     PQclear(res);
@@ -636,9 +646,7 @@ static gk_tx_status token_create_tx(PGconn *c, void *vctx)
     }
     PQclear(res);
     if (st != GK_TX_OK) return st;
-    char object[96];
-    snprintf(object, sizeof object, "api_token:%s", t->id);
-    return gk_audit_append(c, t->actor, "api_token.create", object, NULL);
+    return audit(c, t->actor, "api_token.create", "api_token", t->id, NULL, NULL);
 }
 
 void gk_svc_accounts_token_create(const gk_call *call, const gk_token_input *in,
@@ -668,19 +676,9 @@ void gk_svc_accounts_token_create(const gk_call *call, const gk_token_input *in,
 
 void gk_svc_accounts_tokens_list(const gk_call *call, gk_outcome *out)
 {
-    PGconn *c = gk_db_conn();
-    if (!c) {
-        fail(out, call, GK_ERR_UNAVAILABLE);
-        return;
-    }
     const char *v[] = {call->user.id};
-    PGresult *res = gk_db_exec(c, GK_SQL_TOKENS_LIST, 1, v);
-    if (!res || !gk_db_ok(res)) {
-        if (res) gk_tx_check(res, "tokens_list");
-        PQclear(res);
-        fail(out, call, res ? GK_ERR_INTERNAL : GK_ERR_UNAVAILABLE);
-        return;
-    }
+    PGresult *res = read_rows(call, out, GK_SQL_TOKENS_LIST, 1, v);
+    if (!res) return;
     json_t *items = json_array();
     for (int i = 0; items && i < PQntuples(res); i++) {
         json_t *t = json_pack("{s:s, s:s, s:s, s:s?, s:s?}", "id", PQgetvalue(res, i, 0),
@@ -688,10 +686,7 @@ void gk_svc_accounts_tokens_list(const gk_call *call, gk_outcome *out)
                               "expires_on", PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3),
                               "last_used_at",
                               PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4));
-        if (!t || json_array_append_new(items, t)) {
-            json_decref(items);
-            items = NULL;
-        }
+        items = append_row(items, t);
     }
     PQclear(res);
     out->view = items ? json_pack("{s:o, s:n}", "items", items, "next") : NULL;
@@ -713,9 +708,7 @@ static gk_tx_status token_revoke_tx(PGconn *c, void *vctx)
     PQclear(res);
     if (st != GK_TX_OK) return st;
     if (!rv->found) return GK_TX_ABORT;
-    char object[96];
-    snprintf(object, sizeof object, "api_token:%s", rv->id);
-    return gk_audit_append(c, rv->owner, "api_token.revoke", object, NULL);
+    return audit(c, rv->owner, "api_token.revoke", "api_token", rv->id, NULL, NULL);
 }
 
 void gk_svc_accounts_token_revoke(const gk_call *call, const char *id, gk_outcome *out)
