@@ -187,28 +187,38 @@ static gk_tx_status event(PGconn *c, const char *id, const char *from, const cha
     return run(c, "app_event", 5, v, NULL, e, NULL);
 }
 
+/* The parameters app_insert and app_update_draft share: first (the organisation or the case),
+ * then the application's columns in the statements' order. */
+enum { APP_VALUES = 14 };
+static void app_values(const char *first, const gk_app_input *in, const char *v[APP_VALUES])
+{
+    const gk_facts *f = &in->facts;
+    const char *w[APP_VALUES] = {first,
+                                 in->route,
+                                 in->model_name,
+                                 in->type_name,
+                                 in->category,
+                                 in->description,
+                                 tri(f->v[GK_FACT_DIRECTLY_CONNECTABLE]),
+                                 tri(f->v[GK_FACT_DATA_TRANSMISSION_FACILITY]),
+                                 tri(f->v[GK_FACT_USES_IP]),
+                                 tri(f->v[GK_FACT_REMOTELY_CONFIGURABLE]),
+                                 tri(f->v[GK_FACT_USER_INSTALLABLE_SECURITY_SOFTWARE]),
+                                 in->opt_in_rule_set,
+                                 in->opt_in_reason,
+                                 in->cc_certificate_id};
+    memcpy(v, w, sizeof w);
+}
+
 gk_tx_status gk_db_app_insert(PGconn *c, const gk_app_input *in, const char *org_id,
                               const char *user_id, char id_out[37], gk_error *e,
                               const char **field)
 {
-    const gk_facts *f = &in->facts;
-    const char *v[] = {org_id,
-                       in->route,
-                       in->model_name,
-                       in->type_name,
-                       in->category,
-                       in->description,
-                       tri(f->v[GK_FACT_DIRECTLY_CONNECTABLE]),
-                       tri(f->v[GK_FACT_DATA_TRANSMISSION_FACILITY]),
-                       tri(f->v[GK_FACT_USES_IP]),
-                       tri(f->v[GK_FACT_REMOTELY_CONFIGURABLE]),
-                       tri(f->v[GK_FACT_USER_INSTALLABLE_SECURITY_SOFTWARE]),
-                       in->opt_in_rule_set,
-                       in->opt_in_reason,
-                       in->cc_certificate_id,
-                       user_id};
+    const char *v[APP_VALUES + 1];
+    app_values(org_id, in, v);
+    v[APP_VALUES] = user_id;
     PGresult *res = NULL;
-    gk_tx_status s = run(c, "app_insert", 15, v, &res, e, field);
+    gk_tx_status s = run(c, "app_insert", APP_VALUES + 1, v, &res, e, field);
     if (s != GK_TX_OK) return s;
     snprintf(id_out, 37, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
@@ -220,30 +230,10 @@ gk_tx_status gk_db_app_insert(PGconn *c, const gk_app_input *in, const char *org
 gk_tx_status gk_db_app_update_draft(PGconn *c, const char *id, const gk_app_input *in,
                                     gk_error *e, const char **field)
 {
-    const gk_facts *f = &in->facts;
-    const char *v[] = {id,
-                       in->route,
-                       in->model_name,
-                       in->type_name,
-                       in->category,
-                       in->description,
-                       tri(f->v[GK_FACT_DIRECTLY_CONNECTABLE]),
-                       tri(f->v[GK_FACT_DATA_TRANSMISSION_FACILITY]),
-                       tri(f->v[GK_FACT_USES_IP]),
-                       tri(f->v[GK_FACT_REMOTELY_CONFIGURABLE]),
-                       tri(f->v[GK_FACT_USER_INSTALLABLE_SECURITY_SOFTWARE]),
-                       in->opt_in_rule_set,
-                       in->opt_in_reason,
-                       in->cc_certificate_id};
-    PGresult *res = NULL;
-    gk_tx_status s = run(c, "app_update_draft", 14, v, &res, e, field);
+    const char *v[APP_VALUES];
+    app_values(id, in, v);
+    gk_tx_status s = gk_db_run_one(c, "app_update_draft", APP_VALUES, v, e, field);
     if (s != GK_TX_OK) return s;
-    bool updated = strcmp(PQcmdTuples(res), "1") == 0;
-    PQclear(res);
-    if (!updated) {
-        *e = GK_ERR_CONFLICT;
-        return GK_TX_ABORT;
-    }
     return write_declarations(c, id, in, e, field);
 }
 
@@ -254,15 +244,8 @@ gk_tx_status gk_db_app_submit(PGconn *c, const char *id, const char *actor_id,
     char fd[GK_DATE_BUF];
     gk_date_format(filing_date, fd);
     const char *v[] = {id, fd, rule_set_id, determination_json};
-    PGresult *res = NULL;
-    gk_tx_status s = run(c, "app_submit", 4, v, &res, e, field);
+    gk_tx_status s = gk_db_run_one(c, "app_submit", 4, v, e, field);
     if (s != GK_TX_OK) return s;
-    bool updated = strcmp(PQcmdTuples(res), "1") == 0;
-    PQclear(res);
-    if (!updated) {
-        *e = GK_ERR_CONFLICT;
-        return GK_TX_ABORT;
-    }
     return event(c, id, "draft", "submitted", actor_id, NULL, e);
 }
 
@@ -276,15 +259,8 @@ gk_tx_status gk_db_app_transition(PGconn *c, const char *id, const char *from, c
                                   const char *actor_id, const char *reason, gk_error *e)
 {
     const char *v[] = {id, from, to};
-    PGresult *res = NULL;
-    gk_tx_status s = run(c, "app_set_status", 3, v, &res, e, NULL);
+    gk_tx_status s = gk_db_run_one(c, "app_set_status", 3, v, e, NULL);
     if (s != GK_TX_OK) return s;
-    bool updated = strcmp(PQcmdTuples(res), "1") == 0;
-    PQclear(res);
-    if (!updated) {
-        *e = GK_ERR_CONFLICT;
-        return GK_TX_ABORT;
-    }
     return event(c, id, from, to, actor_id, reason, e);
 }
 
@@ -296,32 +272,7 @@ gk_tx_status gk_db_app_list(PGconn *c, const char *org_id, const char *status,
     char lim[16];
     snprintf(lim, sizeof lim, "%d", limit + 1); /* one more tells whether a next page exists */
     const char *v[] = {org_id, status, after, lim};
-    PGresult *res = NULL;
-    gk_tx_status s = run(c, "app_list", 4, v, &res, NULL, NULL);
-    if (s != GK_TX_OK) return s;
-    json_t *arr = json_array();
-    int n = PQntuples(res);
-    for (int i = 0; arr && i < n && i < limit; i++) {
-        json_t *o = json_loads(PQgetvalue(res, i, 0), 0, NULL);
-        if (!o) {
-            s = GK_TX_HARD;
-            break;
-        }
-        json_array_append_new(arr, o);
-    }
-    if (!arr) s = GK_TX_HARD;
-    if (s == GK_TX_OK && n > limit) {
-        json_t *last = json_array_get(arr, json_array_size(arr) - 1);
-        *next = strdup(json_string_value(json_object_get(last, "id")));
-        if (!*next) s = GK_TX_HARD;
-    }
-    PQclear(res);
-    if (s != GK_TX_OK) {
-        json_decref(arr);
-        return s;
-    }
-    *items = arr;
-    return GK_TX_OK;
+    return gk_db_run_page(c, "app_list", 4, v, limit, items, next);
 }
 
 gk_tx_status gk_db_app_history(PGconn *c, const char *id, json_t **items)

@@ -6,6 +6,7 @@
 #include "db/db.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -120,6 +121,51 @@ static bool cursor_parse(gk_cert_query *q, const char *s)
     return true;
 }
 
+/* A parameter of two values: *out 0 for a, 1 for b, untouched when v is NULL (absent);
+ * false for any other value. */
+static bool either(const char *v, const char *a, const char *b, int *out)
+{
+    if (!v) return true;
+    if (!strcmp(v, a))
+        *out = 0;
+    else if (!strcmp(v, b))
+        *out = 1;
+    else
+        return false;
+    return true;
+}
+
+static bool is_status(const char *s)
+{
+    static const char *const statuses[] = {"granted", "suspended", "revoked", NULL};
+    return one_of(s, statuses);
+}
+
+static bool is_basis(const char *s)
+{
+    static const char *const bases[] = {"tested", "cc_equivalence", "not_applicable", NULL};
+    return one_of(s, bases);
+}
+
+/* The text filters: the parameter, its member of gk_cert_query, its check, the message of a
+ * value the check refuses. */
+typedef struct {
+    const char *name;
+    size_t member;
+    bool (*ok)(const char *);
+    const char *msg_key;
+} text_filter;
+
+static const text_filter text_filters[] = {
+    {"q", offsetof(gk_cert_query, q), is_search_text, "registry.filter.search_text"},
+    {"manufacturer", offsetof(gk_cert_query, manufacturer), is_search_text,
+     "registry.filter.search_text"},
+    {"category", offsetof(gk_cert_query, category), is_category_id, "registry.filter.category"},
+    {"status", offsetof(gk_cert_query, status), is_status, "registry.filter.status"},
+    {"rule_set", offsetof(gk_cert_query, rule_set), is_rule_set_id, "registry.filter.rule_set"},
+    {"basis", offsetof(gk_cert_query, basis), is_basis, "registry.filter.basis"},
+};
+
 static const char *opt(gk_cert_getter get, void *ctx, const char *name)
 {
     const char *v = get(ctx, name);
@@ -129,8 +175,6 @@ static const char *opt(gk_cert_getter get, void *ctx, const char *name)
 int gk_cert_query_read(gk_cert_query *q, gk_cert_getter get, void *ctx,
                        gk_cert_query_error *errs, size_t max)
 {
-    static const char *const statuses[] = {"granted", "suspended", "revoked", NULL};
-    static const char *const bases[] = {"tested", "cc_equivalence", "not_applicable", NULL};
     memset(q, 0, sizeof *q);
     q->grandfathered = -1;
     q->granted_from = q->granted_to = GK_DATE_NONE;
@@ -144,33 +188,14 @@ int gk_cert_query_read(gk_cert_query *q, gk_cert_getter get, void *ctx,
         bad++;                                                                                 \
     } while (0)
 
-    q->q = opt(get, ctx, "q");
-    if (q->q && !is_search_text(q->q))
-        BAD("q", "registry.filter.search_text");
-    q->manufacturer = opt(get, ctx, "manufacturer");
-    if (q->manufacturer && !is_search_text(q->manufacturer))
-        BAD("manufacturer", "registry.filter.search_text");
-    q->category = opt(get, ctx, "category");
-    if (q->category && !is_category_id(q->category))
-        BAD("category", "registry.filter.category");
-    q->status = opt(get, ctx, "status");
-    if (q->status && !one_of(q->status, statuses))
-        BAD("status", "registry.filter.status");
-    q->rule_set = opt(get, ctx, "rule_set");
-    if (q->rule_set && !is_rule_set_id(q->rule_set))
-        BAD("rule_set", "registry.filter.rule_set");
-    q->basis = opt(get, ctx, "basis");
-    if (q->basis && !one_of(q->basis, bases))
-        BAD("basis", "registry.filter.basis");
-    const char *gf = opt(get, ctx, "grandfathered");
-    if (gf) {
-        if (!strcmp(gf, "true"))
-            q->grandfathered = 1;
-        else if (!strcmp(gf, "false"))
-            q->grandfathered = 0;
-        else
-            BAD("grandfathered", "field.not_bool");
+    for (size_t i = 0; i < sizeof text_filters / sizeof *text_filters; i++) {
+        const text_filter *f = &text_filters[i];
+        const char *v = opt(get, ctx, f->name);
+        *(const char **)((char *)q + f->member) = v;
+        if (v && !f->ok(v)) BAD(f->name, f->msg_key);
     }
+    if (!either(opt(get, ctx, "grandfathered"), "false", "true", &q->grandfathered))
+        BAD("grandfathered", "field.not_bool");
     const char *from = opt(get, ctx, "granted_from"), *to = opt(get, ctx, "granted_to");
     if (from && !gk_date_parse(from, &q->granted_from)) {
         q->granted_from = GK_DATE_NONE;
@@ -183,24 +208,12 @@ int gk_cert_query_read(gk_cert_query *q, gk_cert_getter get, void *ctx,
     if (q->granted_from != GK_DATE_NONE && q->granted_to != GK_DATE_NONE &&
         q->granted_to < q->granted_from)
         BAD("granted_to", "registry.filter.date_order");
-    const char *sort = opt(get, ctx, "sort");
-    if (sort) {
-        if (!strcmp(sort, "granted_on"))
-            q->sort = GK_CERT_SORT_GRANTED_ON;
-        else if (!strcmp(sort, "number"))
-            q->sort = GK_CERT_SORT_NUMBER;
-        else
-            BAD("sort", "registry.filter.sort");
-    }
-    const char *order = opt(get, ctx, "order");
-    if (order) {
-        if (!strcmp(order, "asc"))
-            q->desc = false;
-        else if (!strcmp(order, "desc"))
-            q->desc = true;
-        else
-            BAD("order", "registry.filter.order");
-    }
+    int sort = q->sort == GK_CERT_SORT_NUMBER, desc = q->desc;
+    if (!either(opt(get, ctx, "sort"), "granted_on", "number", &sort))
+        BAD("sort", "registry.filter.sort");
+    q->sort = sort ? GK_CERT_SORT_NUMBER : GK_CERT_SORT_GRANTED_ON;
+    if (!either(opt(get, ctx, "order"), "asc", "desc", &desc)) BAD("order", "registry.filter.order");
+    q->desc = desc;
     const char *limit = opt(get, ctx, "limit");
     if (limit) {
         char *end;

@@ -89,11 +89,6 @@ void gk_db_certificates_register(void)
     gk_db_register(stmts, sizeof stmts / sizeof *stmts);
 }
 
-static void copy(char *dst, size_t n, const PGresult *r, int row, int col)
-{
-    snprintf(dst, n, "%s", PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
-}
-
 static gk_tx_status run(PGconn *c, const char *name, int n, const char *const *v,
                         PGresult **out, gk_error *e)
 {
@@ -109,18 +104,18 @@ gk_tx_status gk_db_cert_case(PGconn *c, const char *app_id, gk_cert_case *out)
     if (s != GK_TX_OK) return s;
     if (PQntuples(res) == 1) {
         out->found = true;
-        copy(out->organization_id, sizeof out->organization_id, res, 0, 0);
-        copy(out->route, sizeof out->route, res, 0, 1);
-        copy(out->category, sizeof out->category, res, 0, 2);
-        copy(out->rule_set, sizeof out->rule_set, res, 0, 3);
-        copy(out->outcome, sizeof out->outcome, res, 0, 4);
-        copy(out->manufacturer, sizeof out->manufacturer, res, 0, 5);
-        copy(out->model_name, sizeof out->model_name, res, 0, 6);
+        gk_db_text(out->organization_id, sizeof out->organization_id, res, 0, 0);
+        gk_db_text(out->route, sizeof out->route, res, 0, 1);
+        gk_db_text(out->category, sizeof out->category, res, 0, 2);
+        gk_db_text(out->rule_set, sizeof out->rule_set, res, 0, 3);
+        gk_db_text(out->outcome, sizeof out->outcome, res, 0, 4);
+        gk_db_text(out->manufacturer, sizeof out->manufacturer, res, 0, 5);
+        gk_db_text(out->model_name, sizeof out->model_name, res, 0, 6);
         out->has_type_name = !PQgetisnull(res, 0, 7);
-        copy(out->type_name, sizeof out->type_name, res, 0, 7);
+        gk_db_text(out->type_name, sizeof out->type_name, res, 0, 7);
         out->equivalence_accepted = PQgetvalue(res, 0, 8)[0] == 't';
         out->any_met_by_equivalence = PQgetvalue(res, 0, 9)[0] == 't';
-        copy(out->class_letters, sizeof out->class_letters, res, 0, 10);
+        gk_db_text(out->class_letters, sizeof out->class_letters, res, 0, 10);
         if (!gk_date_parse(PQgetvalue(res, 0, 11), &out->today_jst))
             out->today_jst = gk_date_today_utc();
     }
@@ -272,7 +267,7 @@ gk_tx_status gk_db_cert_lock(PGconn *c, const char *number, char status[16])
     PGresult *res = NULL;
     gk_tx_status s = run(c, "cert_lock", 1, v, &res, NULL);
     if (s != GK_TX_OK) return s;
-    if (PQntuples(res) == 1) copy(status, 16, res, 0, 0);
+    if (PQntuples(res) == 1) gk_db_text(status, 16, res, 0, 0);
     PQclear(res);
     return GK_TX_OK;
 }

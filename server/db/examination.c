@@ -186,11 +186,6 @@ static gk_tx_status run_json(PGconn *c, const char *name, int n, const char *con
     return gk_db_run_json(c, name, n, v, out, e, field);
 }
 
-static void copy(char *dst, size_t n, const PGresult *r, int row, int col)
-{
-    snprintf(dst, n, "%s", PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
-}
-
 gk_tx_status gk_db_exam_case(PGconn *c, const char *app_id, gk_exam_case_info *out)
 {
     memset(out, 0, sizeof *out);
@@ -199,11 +194,11 @@ gk_tx_status gk_db_exam_case(PGconn *c, const char *app_id, gk_exam_case_info *o
     gk_tx_status s = run(c, "exam_case", 1, v, &res, NULL, NULL);
     if (s != GK_TX_OK) return s;
     if (PQntuples(res) == 1) {
-        copy(out->rule_set, sizeof out->rule_set, res, 0, 0);
-        copy(out->outcome, sizeof out->outcome, res, 0, 1);
+        gk_db_text(out->rule_set, sizeof out->rule_set, res, 0, 0);
+        gk_db_text(out->outcome, sizeof out->outcome, res, 0, 1);
         out->needs_manual_statement = PQgetvalue(res, 0, 2)[0] == 't';
-        copy(out->assigned, sizeof out->assigned, res, 0, 3);
-        copy(out->cc_certificate_id, sizeof out->cc_certificate_id, res, 0, 4);
+        gk_db_text(out->assigned, sizeof out->assigned, res, 0, 3);
+        gk_db_text(out->cc_certificate_id, sizeof out->cc_certificate_id, res, 0, 4);
     }
     PQclear(res);
     return GK_TX_OK;
@@ -241,31 +236,7 @@ gk_tx_status gk_db_exam_queue(PGconn *c, const char *const *statuses, const char
     snprintf(lim, sizeof lim, "%d", limit + 1);
     if (!text_array(statuses, states, sizeof states)) return GK_TX_HARD;
     const char *v[] = {states, assignee, age, after, lim};
-    PGresult *res = NULL;
-    gk_tx_status s = run(c, "exam_queue", 5, v, &res, NULL, NULL);
-    if (s != GK_TX_OK) return s;
-    json_t *arr = json_array();
-    int n = PQntuples(res);
-    for (int i = 0; arr && i < n && i < limit; i++) {
-        json_t *o = json_loads(PQgetvalue(res, i, 0), 0, NULL);
-        if (!o || json_array_append_new(arr, o)) {
-            s = GK_TX_HARD;
-            break;
-        }
-    }
-    if (!arr) s = GK_TX_HARD;
-    if (s == GK_TX_OK && n > limit) {
-        json_t *last = json_array_get(arr, json_array_size(arr) - 1);
-        *next = strdup(json_string_value(json_object_get(last, "id")));
-        if (!*next) s = GK_TX_HARD;
-    }
-    PQclear(res);
-    if (s != GK_TX_OK) {
-        json_decref(arr);
-        return s;
-    }
-    *items = arr;
-    return GK_TX_OK;
+    return gk_db_run_page(c, "exam_queue", 5, v, limit, items, next);
 }
 
 gk_tx_status gk_db_exam_is_examiner(PGconn *c, const char *user_id, bool *ok)
@@ -295,7 +266,7 @@ gk_tx_status gk_db_exam_requirement_kind(PGconn *c, const char *rule_set, const 
     PGresult *res = NULL;
     gk_tx_status s = run(c, "exam_req_kind", 2, v, &res, NULL, NULL);
     if (s != GK_TX_OK) return s;
-    if (PQntuples(res) == 1) copy(kind, 16, res, 0, 0);
+    if (PQntuples(res) == 1) gk_db_text(kind, 16, res, 0, 0);
     PQclear(res);
     return GK_TX_OK;
 }
@@ -318,7 +289,7 @@ gk_tx_status gk_db_exam_evidence_add(PGconn *c, const char *app_id, const char *
     gk_tx_status s = run(c, "exam_evidence_insert", 6, v, &res, e, field);
     if (s != GK_TX_OK) return s;
     char ev_id[37];
-    copy(ev_id, sizeof ev_id, res, 0, 0);
+    gk_db_text(ev_id, sizeof ev_id, res, 0, 0);
     PQclear(res);
     for (size_t i = 0; i < n_docs; i++) {
         const char *dv[] = {ev_id, app_id, doc_ids[i]};
@@ -353,26 +324,23 @@ gk_tx_status gk_db_exam_info_request_add(PGconn *c, const char *app_id, const ch
     return run_json(c, "exam_info_request", 3, v, out, e, NULL);
 }
 
+static const gk_db_col cc_cols[] = {
+    GK_DB_COL(gk_exam_cc, certified_on),
+    GK_DB_COL(gk_exam_cc, valid_until),
+    GK_DB_COL(gk_exam_cc, status),
+    GK_DB_COL(gk_exam_cc, today_jst),
+};
+
 gk_tx_status gk_db_exam_cc_get(PGconn *c, const char *cc_id, gk_exam_cc *out)
 {
-    memset(out, 0, sizeof *out);
-    const char *v[] = {cc_id};
-    PGresult *res = NULL;
-    gk_tx_status s = run(c, "exam_cc_get", 1, v, &res, NULL, NULL);
+    gk_tx_status s =
+        gk_db_read_row(c, "exam_cc_get", cc_id, out, sizeof *out, cc_cols, 4, &out->found);
     if (s != GK_TX_OK) return s;
-    if (PQntuples(res) == 1) {
-        out->found = true;
-        copy(out->certified_on, sizeof out->certified_on, res, 0, 0);
-        copy(out->valid_until, sizeof out->valid_until, res, 0, 1);
-        copy(out->status, sizeof out->status, res, 0, 2);
-        copy(out->today_jst, sizeof out->today_jst, res, 0, 3);
-    }
-    PQclear(res);
     if (!out->found) {
-        res = NULL;
+        PGresult *res = NULL;
         s = run(c, "exam_today", 0, NULL, &res, NULL, NULL);
         if (s != GK_TX_OK) return s;
-        copy(out->today_jst, sizeof out->today_jst, res, 0, 0);
+        gk_db_text(out->today_jst, sizeof out->today_jst, res, 0, 0);
         PQclear(res);
     }
     return GK_TX_OK;
@@ -453,21 +421,16 @@ gk_tx_status gk_db_exam_proposal_add(PGconn *c, const char *app_id, const char *
     return run_json(c, "exam_proposal_add", 4, v, out, e, NULL);
 }
 
+static const gk_db_col proposal_cols[] = {
+    GK_DB_COL(gk_exam_proposal, id),
+    GK_DB_COL(gk_exam_proposal, decision),
+    GK_DB_COL(gk_exam_proposal, proposed_by),
+};
+
 gk_tx_status gk_db_exam_proposal_open(PGconn *c, const char *app_id, gk_exam_proposal *out)
 {
-    memset(out, 0, sizeof *out);
-    const char *v[] = {app_id};
-    PGresult *res = NULL;
-    gk_tx_status s = run(c, "exam_proposal_open", 1, v, &res, NULL, NULL);
-    if (s != GK_TX_OK) return s;
-    if (PQntuples(res) == 1) {
-        out->found = true;
-        copy(out->id, sizeof out->id, res, 0, 0);
-        copy(out->decision, sizeof out->decision, res, 0, 1);
-        copy(out->proposed_by, sizeof out->proposed_by, res, 0, 2);
-    }
-    PQclear(res);
-    return GK_TX_OK;
+    return gk_db_read_row(c, "exam_proposal_open", app_id, out, sizeof *out, proposal_cols, 3,
+                          &out->found);
 }
 
 gk_tx_status gk_db_exam_proposal_review(PGconn *c, const char *proposal_id,
@@ -475,16 +438,7 @@ gk_tx_status gk_db_exam_proposal_review(PGconn *c, const char *proposal_id,
                                         const char *comment, gk_error *e)
 {
     const char *v[] = {proposal_id, reviewer_id, approve ? "true" : "false", comment};
-    PGresult *res = NULL;
-    gk_tx_status s = run(c, "exam_proposal_review", 4, v, &res, e, NULL);
-    if (s != GK_TX_OK) return s;
-    bool updated = strcmp(PQcmdTuples(res), "1") == 0;
-    PQclear(res);
-    if (!updated) {
-        *e = GK_ERR_CONFLICT;
-        return GK_TX_ABORT;
-    }
-    return GK_TX_OK;
+    return gk_db_run_one(c, "exam_proposal_review", 4, v, e, NULL);
 }
 
 gk_tx_status gk_db_exam_record(PGconn *c, const char *app_id, json_t **out)

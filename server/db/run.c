@@ -144,6 +144,57 @@ gk_tx_status gk_db_run_one(PGconn *c, const char *name, int n, const char *const
     return GK_TX_ABORT;
 }
 
+gk_tx_status gk_db_run_page(PGconn *c, const char *name, int n, const char *const *values,
+                            int limit, json_t **items, char **next)
+{
+    *items = NULL;
+    *next = NULL;
+    PGresult *res = NULL;
+    gk_tx_status s = gk_db_run(c, name, n, values, &res, NULL, NULL);
+    if (s != GK_TX_OK) return s;
+    json_t *arr = json_array();
+    int rows = PQntuples(res);
+    for (int i = 0; arr && i < rows && i < limit; i++) {
+        json_t *o = json_loads(PQgetvalue(res, i, 0), 0, NULL);
+        if (!o || json_array_append_new(arr, o)) {
+            s = GK_TX_HARD;
+            break;
+        }
+    }
+    if (!arr) s = GK_TX_HARD;
+    if (s == GK_TX_OK && rows > limit) {
+        json_t *last = json_array_get(arr, json_array_size(arr) - 1);
+        *next = strdup(json_string_value(json_object_get(last, "id")));
+        if (!*next) s = GK_TX_HARD;
+    }
+    PQclear(res);
+    if (s != GK_TX_OK) {
+        json_decref(arr);
+        return s;
+    }
+    *items = arr;
+    return GK_TX_OK;
+}
+
+void gk_db_text(char *dst, size_t n, const PGresult *r, int row, int col)
+{
+    snprintf(dst, n, "%s", PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
+}
+
+gk_tx_status gk_db_read_row(PGconn *c, const char *name, const char *key, void *out,
+                            size_t size, const gk_db_col *cols, size_t n_cols, bool *found)
+{
+    memset(out, 0, size);
+    PGresult *res = NULL;
+    gk_tx_status s = gk_db_run(c, name, 1, &key, &res, NULL, NULL);
+    if (s != GK_TX_OK) return s;
+    *found = PQntuples(res) == 1;
+    for (size_t i = 0; *found && i < n_cols; i++)
+        gk_db_text((char *)out + cols[i].offset, cols[i].size, res, 0, (int)i);
+    PQclear(res);
+    return GK_TX_OK;
+}
+
 /* ---- streaming reads ---- */
 
 /* A command of the cursor's own (BEGIN, FETCH, CLOSE, COMMIT) on a dedicated connection:

@@ -42,6 +42,27 @@ gk_tx_status gk_db_run_sql(PGconn *c, const char *sql, int n, const char *const 
  * when there is no row or the value is NULL. Text that is not JSON is GK_TX_HARD. */
 gk_tx_status gk_db_run_json(PGconn *c, const char *name, int n, const char *const *values,
                             json_t **out, gk_error *e, const char **field);
+/* One page of a keyset-paginated list: the statement returns one JSON object with an "id"
+ * per row and was asked for limit + 1 rows. *items (a new array) holds the first limit
+ * objects; *next (malloc'd) is the last one's id when there are more, else NULL. On any
+ * other status than GK_TX_OK both stay NULL. */
+gk_tx_status gk_db_run_page(PGconn *c, const char *name, int n, const char *const *values,
+                            int limit, json_t **items, char **next);
+/* The text of (row, col) into dst of n bytes, cut to fit; "" for NULL. */
+void gk_db_text(char *dst, size_t n, const PGresult *r, int row, int col);
+
+/* A text column read into a struct's char array member: GK_DB_COL(type, member). */
+typedef struct {
+    size_t offset, size;
+} gk_db_col;
+#define GK_DB_COL(T, member) {offsetof(T, member), sizeof((T *)0)->member}
+
+/* A statement of at most one row, by one key, whose columns are text: *out (size bytes) is
+ * zeroed, then column i goes into cols[i]. *found (it may lie in *out) says whether there
+ * was a row. */
+gk_tx_status gk_db_read_row(PGconn *c, const char *name, const char *key, void *out,
+                            size_t size, const gk_db_col *cols, size_t n_cols, bool *found);
+
 /* A statement that must change exactly one row: GK_TX_ABORT with GK_ERR_CONFLICT when it
  * changed none (the row is not in the state the statement's WHERE asks for). */
 gk_tx_status gk_db_run_one(PGconn *c, const char *name, int n, const char *const *values,
