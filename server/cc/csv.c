@@ -631,6 +631,21 @@ static void end_line(gk_cc_parser *p, unsigned char b)
     p->skip_lf = b == '\r';
 }
 
+/* Outside quotes, a comma ends the field and CR or LF the line: true when b did. */
+static bool at_separator(gk_cc_parser *p, unsigned char b)
+{
+    if (b == ',') {
+        end_field(p);
+        begin_field(p);
+        p->state = ST_FIELD_START;
+    } else if (b == '\r' || b == '\n') {
+        end_line(p, b);
+    } else {
+        return false;
+    }
+    return true;
+}
+
 static void on_byte(gk_cc_parser *p, unsigned char b)
 {
     if (p->skip_lf) {
@@ -658,15 +673,7 @@ static void on_byte(gk_cc_parser *p, unsigned char b)
         p->state = ST_UNQUOTED;
         /* fall through */
     case ST_UNQUOTED:
-        if (b == ',') {
-            end_field(p);
-            begin_field(p);
-            p->state = ST_FIELD_START;
-        } else if (b == '\r' || b == '\n') {
-            end_line(p, b);
-        } else {
-            put(p, b);
-        }
+        if (!at_separator(p, b)) put(p, b);
         return;
     case ST_QUOTED:
         if (b == '"') {
@@ -682,13 +689,7 @@ static void on_byte(gk_cc_parser *p, unsigned char b)
             put(p, '"');
             p->q_prev_cr = false;
             p->state = ST_QUOTED;
-        } else if (b == ',') {
-            end_field(p);
-            begin_field(p);
-            p->state = ST_FIELD_START;
-        } else if (b == '\r' || b == '\n') {
-            end_line(p, b);
-        } else {
+        } else if (!at_separator(p, b)) {
             p->after_quote = true;
             p->state = ST_UNQUOTED;
             put(p, b);
