@@ -34,23 +34,33 @@ static void no_content(gk_request *r)
     gk_reply_bytes(r, 204, NULL, "", 0);
 }
 
-static void throttled(gk_request *r, long retry_after, gk_outcome *out)
+/* Replies with the refusal of an outcome (throttled: 429 with Retry-After); false when it
+ * succeeded. */
+static bool refusal(gk_request *r, gk_outcome *out, long retry_after)
 {
+    if (out->err == GK_ERR_OK) return false;
+    if (out->err != GK_ERR_THROTTLED) {
+        finish(r, 200, out);
+        return true;
+    }
     gk_outcome_clear(out);
     gk_reply_problem(r, GK_ERR_THROTTLED, NULL, NULL);
-    char v[24];
-    snprintf(v, sizeof v, "%ld", retry_after > 0 ? retry_after : 1);
-    gk_reply_header(r, MHD_HTTP_HEADER_RETRY_AFTER, v);
+    gk_reply_retry_after(r, retry_after);
+    return true;
+}
+
+/* 204 after a success; retry_after (may be NULL) for a throttled refusal. */
+static void finish_empty(gk_request *r, const long *retry_after, gk_outcome *out)
+{
+    if (refusal(r, out, retry_after ? *retry_after : 0)) return;
+    gk_outcome_clear(out);
+    no_content(r);
 }
 
 void gk_h_signup_create(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
-    gk_outcome out = {0};
     gk_signup_input in = {0};
-    gk_fields_read_into(r, gk_signup_fields, GK_SPEC_N(gk_signup_fields), &in, &out.errors);
-    gk_svc_accounts_signup(&call, &in, &out);
-    finish(r, 201, &out);
+    GK_OP(r, &gk_signup_spec, &in, gk_svc_accounts_signup, finish, 201);
 }
 
 static json_t *session_body(gk_request *r)
@@ -62,23 +72,10 @@ static json_t *session_body(gk_request *r)
 
 void gk_h_session_create(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
     gk_outcome out = {0};
-    gk_signin_input in = {0};
-    gk_session_grant g;
     long retry_after = 0;
-    gk_fields_read_into(r, gk_signin_fields, GK_SPEC_N(gk_signin_fields), &in, &out.errors);
-    gk_svc_accounts_sign_in(&call, &in, &g, &retry_after, &out);
-    if (out.err == GK_ERR_THROTTLED) {
-        throttled(r, retry_after, &out);
-        return;
-    }
-    if (out.err == GK_ERR_OK && gk_auth_session_install(r, &g) != GK_ERR_OK)
-        gk_fail(&out, &call, GK_ERR_INTERNAL, NULL, NULL);
-    if (out.err != GK_ERR_OK) {
-        finish(r, 200, &out);
-        return;
-    }
+    gk_auth_sign_in(r, &out, &retry_after);
+    if (refusal(r, &out, retry_after)) return;
     gk_outcome_clear(&out);
     gk_reply_json(r, 200, session_body(r));
     gk_auth_add_session_cookie(r);
@@ -94,10 +91,8 @@ void gk_h_session_delete(gk_request *r)
     gk_call call = gk_call_of(r);
     gk_outcome out = {0};
     gk_svc_accounts_sign_out(&call, &out);
-    if (out.err != GK_ERR_OK) {
-        finish(r, 200, &out);
-        return;
-    }
+    if (refusal(r, &out, 0)) return;
+    gk_outcome_clear(&out);
     gk_auth_session_end(r);
     no_content(r);
     gk_auth_add_clear_cookie(r);
@@ -105,12 +100,8 @@ void gk_h_session_delete(gk_request *r)
 
 void gk_h_users_create(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
-    gk_outcome out = {0};
     gk_user_input in = {0};
-    gk_fields_read_into(r, gk_user_fields, GK_SPEC_N(gk_user_fields), &in, &out.errors);
-    gk_svc_accounts_user_create(&call, &in, &out);
-    finish(r, 201, &out);
+    GK_OP(r, &gk_user_spec, &in, gk_svc_accounts_user_create, finish, 201);
 }
 
 void gk_h_users_list(gk_request *r)
@@ -135,49 +126,24 @@ void gk_h_users_list(gk_request *r)
 
 void gk_h_tokens_create(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
-    gk_outcome out = {0};
     gk_token_input in = GK_TOKEN_INPUT_INIT;
-    gk_fields_read_into(r, gk_token_fields, GK_SPEC_N(gk_token_fields), &in, &out.errors);
-    gk_svc_accounts_token_create(&call, &in, &out);
-    finish(r, 201, &out);
+    GK_OP(r, &gk_token_spec, &in, gk_svc_accounts_token_create, finish, 201);
 }
 
 void gk_h_tokens_list(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
-    gk_outcome out = {0};
-    gk_svc_accounts_tokens_list(&call, &out);
-    finish(r, 200, &out);
+    GK_API_CALL(r, 200, gk_svc_accounts_tokens_list);
 }
 
 void gk_h_tokens_delete(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
-    gk_outcome out = {0};
-    gk_svc_accounts_token_revoke(&call, r->params[0], &out);
-    if (out.err != GK_ERR_OK) {
-        finish(r, 200, &out);
-        return;
-    }
-    no_content(r);
+    GK_RUN(r, NULL, NULL, finish_empty, NULL, gk_svc_accounts_token_revoke, r->params[0]);
 }
 
 void gk_h_account_password(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
-    gk_outcome out = {0};
     gk_password_input in = {0};
     long retry_after = 0;
-    gk_fields_read_into(r, gk_password_fields, GK_SPEC_N(gk_password_fields), &in, &out.errors);
-    gk_svc_accounts_password_change(&call, &in, &retry_after, &out);
-    if (out.err == GK_ERR_THROTTLED) {
-        throttled(r, retry_after, &out);
-        return;
-    }
-    if (out.err != GK_ERR_OK) {
-        finish(r, 200, &out);
-        return;
-    }
-    no_content(r);
+    GK_RUN(r, &gk_password_spec, &in, finish_empty, &retry_after,
+           gk_svc_accounts_password_change, &in, &retry_after);
 }

@@ -1,7 +1,6 @@
 /* Applications (docs/openapi.yaml "Applications"): create, list, get, PATCH a draft (ETag/If-Match),
  * submit, withdraw. Adapters of service/applications.h. */
 #include "http/handlers.h"
-#include "http/fields.h"
 #include "http/reply.h"
 #include "http/service_call.h"
 #include "http/service_idem.h"
@@ -30,49 +29,30 @@ void gk_h_applications_create(gk_request *r)
 
 void gk_h_applications_patch(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
     gk_app_update_in in = {.id = r->params[0], .patch = r->json,
                            .if_match = gk_req_header(r, "If-Match")};
-    gk_outcome o;
-    gk_svc_app_update(&call, &in, &o);
-    gk_reply_outcome(r, 200, &o);
+    GK_API_CALL(r, 200, gk_svc_app_update, &in);
 }
 
 void gk_h_applications_submit(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
-    gk_outcome o;
-    gk_svc_app_submit(&call, r->params[0], &o);
-    gk_reply_outcome(r, 200, &o);
+    GK_API_CALL(r, 200, gk_svc_app_submit, r->params[0]);
 }
 
 void gk_h_applications_withdraw(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
     gk_app_withdraw_in in = {.id = r->params[0]};
-    gk_outcome o = {0};
-    if (gk_fields_read_into(r, gk_app_withdraw_fields, gk_app_withdraw_n_fields, &in,
-                            &o.errors))
-        gk_fail(&o, &call, GK_ERR_VALIDATION, NULL, NULL);
-    else
-        gk_svc_app_withdraw(&call, &in, &o);
-    gk_reply_outcome(r, 200, &o);
+    GK_API_OP(r, &gk_app_withdraw_spec, &in, gk_svc_app_withdraw, 200);
 }
 
 void gk_h_applications_get(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
-    gk_outcome o;
-    gk_svc_app_get(&call, r->params[0], &o);
-    gk_reply_outcome(r, 200, &o);
+    GK_API_CALL(r, 200, gk_svc_app_get, r->params[0]);
 }
 
 void gk_h_applications_list(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
     gk_app_list_in in = {.limit = gk_req_query(r, "limit"), .after = gk_req_query(r, "after"),
                          .status = gk_req_query(r, "status")};
-    gk_outcome o;
-    gk_svc_app_list(&call, &in, &o);
-    gk_reply_outcome(r, 200, &o);
+    GK_API_CALL(r, 200, gk_svc_app_list, &in);
 }

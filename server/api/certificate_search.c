@@ -3,7 +3,6 @@
 #include "http/handlers.h"
 
 #include "db/registry.h"
-#include "http/reply.h"
 #include "http/service_call.h"
 #include "service/registry.h"
 
@@ -12,27 +11,24 @@ void gk_registry_register(void)
     gk_registry_db_register();
 }
 
-static const char *query_get(void *ctx, const char *name)
+/* The registry's query from the request's parameters, then op on it. */
+typedef void query_op(const gk_call *, const gk_cert_query *, gk_outcome *);
+
+static void on_query(gk_request *r, query_op *op)
 {
-    return gk_req_query(ctx, name);
+    gk_call call = gk_call_of(r);
+    gk_outcome out = {0};
+    gk_cert_query q;
+    if (!gk_svc_registry_query(&call, gk_query_get, r, &q, &out)) op(&call, &q, &out);
+    gk_reply_outcome(r, 200, &out);
 }
 
 void gk_h_certificates_list(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
-    gk_outcome out = {0};
-    gk_cert_query q;
-    if (!gk_svc_registry_query(&call, query_get, r, &q, &out))
-        gk_svc_registry_list(&call, &q, &out);
-    gk_reply_outcome(r, 200, &out);
+    on_query(r, gk_svc_registry_list);
 }
 
 void gk_h_stats(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
-    gk_outcome out = {0};
-    gk_cert_query q;
-    if (!gk_svc_registry_query(&call, query_get, r, &q, &out))
-        gk_svc_registry_stats(&call, &q, &out);
-    gk_reply_outcome(r, 200, &out);
+    on_query(r, gk_svc_registry_stats);
 }

@@ -2,7 +2,6 @@
  * life cycle and the import. The list, exports, feed and statistics are the registry's. */
 #include "http/handlers.h"
 
-#include "http/fields.h"
 #include "http/reply.h"
 #include "http/service_call.h"
 #include "service/certificates.h"
@@ -14,35 +13,21 @@ void gk_certificates_register(void)
 
 void gk_h_certificate_get(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
-    gk_outcome o;
-    gk_svc_cert_get(&call, r->params[0], &o);
-    gk_reply_outcome(r, 200, &o);
+    GK_API_CALL(r, 200, gk_svc_cert_get, r->params[0]);
 }
 
 void gk_h_signing_keys(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
-    gk_outcome o;
-    gk_svc_cert_signing_keys(&call, &o);
-    gk_reply_outcome(r, 200, &o);
+    GK_API_CALL(r, 200, gk_svc_cert_signing_keys);
 }
 
-typedef void (*status_op)(const gk_call *, const gk_cert_status_in *, gk_outcome *);
+/* Suspend, reinstate and revoke read the same input. */
+typedef void status_op(const gk_call *, const gk_cert_status_in *, gk_outcome *);
 
-static void change_status(gk_request *r, status_op op)
+static void change_status(gk_request *r, status_op *op)
 {
     gk_cert_status_in in = {.number = r->params[0]};
-    json_t *errors = NULL;
-    if (gk_fields_read_into(r, gk_cert_status_fields, gk_cert_status_fields_n, &in, &errors)) {
-        gk_reply_problem(r, GK_ERR_VALIDATION, NULL, errors);
-        r->error = GK_ERR_VALIDATION;
-        return;
-    }
-    gk_call call = gk_call_of(r);
-    gk_outcome o;
-    op(&call, &in, &o);
-    gk_reply_outcome(r, 200, &o);
+    GK_API_OP(r, &gk_cert_status_spec, &in, op, 200);
 }
 
 void gk_h_certificate_suspend(gk_request *r)
@@ -62,9 +47,6 @@ void gk_h_certificate_revoke(gk_request *r)
 
 void gk_h_certificates_import(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
     gk_cert_import_in in = {.csv = r->body, .len = r->body ? r->body_len : 0};
-    gk_outcome o;
-    gk_svc_cert_import(&call, &in, &o);
-    gk_reply_outcome(r, 200, &o);
+    GK_API_CALL(r, 200, gk_svc_cert_import, &in);
 }

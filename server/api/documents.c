@@ -27,10 +27,7 @@ void gk_h_documents_upload(gk_request *r)
 
 void gk_h_documents_list(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
-    gk_outcome o;
-    gk_svc_doc_list(&call, r->params[0], &o);
-    gk_reply_outcome(r, 200, &o);
+    GK_API_CALL(r, 200, gk_svc_doc_list, r->params[0]);
 }
 
 /* Streams the chunks one at a time: memory stays one chunk. */

@@ -15,16 +15,6 @@ void gk_examination_register(void)
     gk_svc_examination_register();
 }
 
-/* The body into `in` by the operation's field spec; false after replying 422. */
-static bool read_or_reply(gk_request *r, const gk_field *spec, size_t n, void *in)
-{
-    json_t *errors = NULL;
-    if (!gk_fields_read_into(r, spec, n, in, &errors)) return true;
-    gk_reply_problem(r, GK_ERR_VALIDATION, NULL, errors);
-    r->error = GK_ERR_VALIDATION;
-    return false;
-}
-
 static void bad_query(gk_request *r, const gk_call *call, const char *key)
 {
     gk_reply_problem(r, GK_ERR_BAD_QUERY, gk_call_msg(call, key), NULL);
@@ -68,99 +58,73 @@ void gk_h_exam_queue(gk_request *r)
 
 void gk_h_exam_case(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
-    gk_outcome o;
-    gk_svc_exam_case(&call, r->params[0], &o);
-    gk_reply_outcome(r, 200, &o);
+    GK_API_CALL(r, 200, gk_svc_exam_case, r->params[0]);
 }
 
 void gk_h_exam_assign(gk_request *r)
 {
     gk_exam_assign_in in = {.app_id = r->params[0]};
-    if (!read_or_reply(r, gk_exam_assign_fields, gk_exam_assign_fields_n, &in)) return;
-    gk_call call = gk_call_of(r);
-    gk_outcome o;
-    gk_svc_exam_assign(&call, &in, &o);
-    gk_reply_outcome(r, 200, &o);
+    GK_API_OP(r, &gk_exam_assign_spec, &in, gk_svc_exam_assign, 200);
+}
+
+/* The ids of "document_ids" (absent or null: none) into in; false when it is not an array of
+ * at most GK_EXAM_MAX_DOCS strings. */
+static bool document_ids(gk_request *r, gk_exam_evidence_in *in)
+{
+    json_t *ids = r->json ? json_object_get(r->json, "document_ids") : NULL;
+    if (!ids || json_is_null(ids)) return true;
+    if (!json_is_array(ids) || json_array_size(ids) > GK_EXAM_MAX_DOCS) return false;
+    size_t i;
+    json_t *id;
+    json_array_foreach(ids, i, id)
+    {
+        if (!json_is_string(id)) return false;
+        in->document_ids[in->n_documents++] = json_string_value(id);
+    }
+    return true;
 }
 
 void gk_h_exam_evidence(gk_request *r)
 {
     gk_call call = gk_call_of(r);
     gk_exam_evidence_in in = {.app_id = r->params[0], .requirement = r->params[1]};
-    json_t *errors = NULL;
-    gk_fields_read_into(r, gk_exam_evidence_fields, gk_exam_evidence_fields_n, &in, &errors);
-    json_t *ids = r->json ? json_object_get(r->json, "document_ids") : NULL;
-    if (ids && !json_is_null(ids)) {
-        size_t i;
-        json_t *id;
-        bool ok = json_is_array(ids) && json_array_size(ids) <= GK_EXAM_MAX_DOCS;
-        json_array_foreach(ok ? ids : NULL, i, id)
-        {
-            if (!(ok = json_is_string(id))) break;
-            in.document_ids[in.n_documents++] = json_string_value(id);
-        }
-        if (!ok)
-            gk_field_error_add(&errors, "document_ids",
-                               gk_call_msg(&call, "examination.document_ids"));
-    }
-    if (errors) {
-        gk_reply_problem(r, GK_ERR_VALIDATION, NULL, errors);
-        r->error = GK_ERR_VALIDATION;
-        return;
-    }
-    gk_outcome o;
-    gk_svc_exam_record_evidence(&call, &in, &o);
+    gk_outcome o = {0};
+    gk_spec_read(r, &gk_exam_evidence_spec, &in, &o.errors);
+    if (!document_ids(r, &in))
+        gk_field_err(&o, &call, "document_ids", "examination.document_ids");
+    if (o.errors)
+        gk_fail(&o, &call, GK_ERR_VALIDATION, NULL, NULL);
+    else
+        gk_svc_exam_record_evidence(&call, &in, &o);
     gk_reply_outcome(r, 201, &o);
 }
 
 void gk_h_exam_verdict(gk_request *r)
 {
     gk_exam_verdict_in in = {.app_id = r->params[0], .requirement = r->params[1]};
-    if (!read_or_reply(r, gk_exam_verdict_fields, gk_exam_verdict_fields_n, &in)) return;
-    gk_call call = gk_call_of(r);
-    gk_outcome o;
-    gk_svc_exam_record_verdict(&call, &in, &o);
-    gk_reply_outcome(r, 200, &o);
+    GK_API_OP(r, &gk_exam_verdict_spec, &in, gk_svc_exam_record_verdict, 200);
 }
 
 void gk_h_exam_info_request(gk_request *r)
 {
     gk_exam_info_in in = {.app_id = r->params[0]};
-    if (!read_or_reply(r, gk_exam_info_fields, gk_exam_info_fields_n, &in)) return;
-    gk_call call = gk_call_of(r);
-    gk_outcome o;
-    gk_svc_exam_request_info(&call, &in, &o);
-    gk_reply_outcome(r, 201, &o);
+    GK_API_OP(r, &gk_exam_info_spec, &in, gk_svc_exam_request_info, 201);
 }
 
 void gk_h_exam_equivalence(gk_request *r)
 {
     gk_exam_equivalence_in in = {.app_id = r->params[0], .accepted = -1};
-    if (!read_or_reply(r, gk_exam_equivalence_fields, gk_exam_equivalence_fields_n, &in))
-        return;
-    gk_call call = gk_call_of(r);
-    gk_outcome o;
-    gk_svc_exam_equivalence(&call, &in, &o);
-    gk_reply_outcome(r, 201, &o);
+    GK_API_OP(r, &gk_exam_equivalence_spec, &in, gk_svc_exam_equivalence, 201);
 }
 
 void gk_h_exam_proposal(gk_request *r)
 {
     gk_exam_propose_in in = {.app_id = r->params[0]};
-    if (!read_or_reply(r, gk_exam_propose_fields, gk_exam_propose_fields_n, &in)) return;
-    gk_call call = gk_call_of(r);
-    gk_outcome o;
-    gk_svc_exam_propose(&call, &in, &o);
-    gk_reply_outcome(r, 201, &o);
+    GK_API_OP(r, &gk_exam_propose_spec, &in, gk_svc_exam_propose, 201);
 }
 
 void gk_h_exam_review(gk_request *r)
 {
     gk_exam_review_in in = {.app_id = r->params[0], .approve = -1};
-    if (!read_or_reply(r, gk_exam_review_fields, gk_exam_review_fields_n, &in)) return;
-    gk_call call = gk_call_of(r);
-    gk_outcome o;
-    gk_svc_exam_review(&call, &in, &o);
-    gk_reply_outcome(r, 200, &o);
+    GK_API_OP(r, &gk_exam_review_spec, &in, gk_svc_exam_review, 200);
 }

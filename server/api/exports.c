@@ -44,11 +44,6 @@ static void export_free(void *cls)
     free(st);
 }
 
-static const char *query_get(void *ctx, const char *name)
-{
-    return gk_req_query(ctx, name);
-}
-
 void gk_h_certificates_export(gk_request *r)
 {
     gk_call call = gk_call_of(r);
@@ -56,7 +51,7 @@ void gk_h_certificates_export(gk_request *r)
     gk_export_format fmt;
     gk_cert_query q;
     if (!gk_svc_registry_export_format(&call, gk_req_query(r, "format"), &fmt, &out) ||
-        gk_svc_registry_query(&call, query_get, r, &q, &out)) {
+        gk_svc_registry_query(&call, gk_query_get, r, &q, &out)) {
         gk_reply_outcome(r, 200, &out);
         return;
     }

@@ -6,8 +6,5 @@
 
 void gk_h_applications_history(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
-    gk_outcome o;
-    gk_svc_app_history(&call, r->params[0], &o);
-    gk_reply_outcome(r, 200, &o);
+    GK_API_CALL(r, 200, gk_svc_app_history, r->params[0]);
 }

@@ -4,28 +4,18 @@
  * goes back to in_review (gk_svc_app_respond). The examiner's side belongs to the
  * examination. */
 #include "http/handlers.h"
-#include "http/fields.h"
 #include "http/service_call.h"
 #include "service/applications.h"
 
 void gk_h_info_requests_list(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
-    gk_outcome o;
-    gk_svc_app_info_requests(&call, r->params[0], &o);
-    gk_reply_outcome(r, 200, &o);
+    GK_API_CALL(r, 200, gk_svc_app_info_requests, r->params[0]);
 }
 
 void gk_h_info_requests_respond(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
     json_t *ids = r->json ? json_object_get(r->json, "document_ids") : NULL;
     gk_app_respond_in in = {.id = r->params[0], .rid = r->params[1],
                             .document_ids = ids && !json_is_null(ids) ? ids : NULL};
-    gk_outcome o = {0};
-    if (gk_fields_read_into(r, gk_app_respond_fields, gk_app_respond_n_fields, &in, &o.errors))
-        gk_fail(&o, &call, GK_ERR_VALIDATION, NULL, NULL);
-    else
-        gk_svc_app_respond(&call, &in, &o);
-    gk_reply_outcome(r, 200, &o);
+    GK_API_OP(r, &gk_app_respond_spec, &in, gk_svc_app_respond, 200);
 }

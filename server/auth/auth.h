@@ -34,6 +34,11 @@ json_t *gk_auth_user_json(const gk_principal *u);
  * r->user as a cookie session. Call gk_auth_add_session_cookie after building the reply. */
 gk_error gk_auth_session_install(gk_request *r, const gk_session_grant *g);
 
+/* Sign-in from the request (JSON body or form, the fields of gk_signin_spec): the operation,
+ * then its session installed as above. The outcome says why not (*retry_after seconds with
+ * GK_ERR_THROTTLED); the API and the sign-in page render it each their way. */
+void gk_auth_sign_in(gk_request *r, gk_outcome *out, long *retry_after);
+
 /* Add Set-Cookie for the session begun in this request (no-op when none was). */
 void gk_auth_add_session_cookie(gk_request *r);
 

@@ -11,6 +11,7 @@
 #include "http/reply.h"
 #include "http/router.h"
 #include "http/server.h"
+#include "http/service_call.h"
 #include "log.h"
 
 #include <stdio.h>
@@ -201,6 +202,17 @@ gk_error gk_auth_session_install(gk_request *r, const gk_session_grant *g)
     r->user.csrf_token = si->csrf;
     r->user.via_cookie = true;
     return GK_ERR_OK;
+}
+
+void gk_auth_sign_in(gk_request *r, gk_outcome *out, long *retry_after)
+{
+    gk_call call = gk_call_of(r);
+    gk_signin_input in = {0};
+    gk_session_grant g;
+    gk_read_input(r, &call, &gk_signin_spec, &in, out);
+    gk_svc_accounts_sign_in(&call, &in, &g, retry_after, out);
+    if (out->err == GK_ERR_OK && gk_auth_session_install(r, &g) != GK_ERR_OK)
+        gk_fail(out, &call, GK_ERR_INTERNAL, NULL, NULL);
 }
 
 void gk_auth_session_end(gk_request *r)

@@ -93,8 +93,8 @@ void gk_http_doc_upload_end(gk_request *r, gk_outcome *out)
     if (st->mp_open && gk_svc_doc_upload_ok(st->u) && !gk_multipart_finish(&st->mp))
         mp_refuse(st);
     gk_doc_upload_in in = {.filename = st->mp.filename, .content_type = st->mp.content_type};
-    for (size_t i = 0; i < gk_doc_upload_n_fields; i++) {
-        const gk_field *f = &gk_doc_upload_fields[i];
+    for (size_t i = 0; i < gk_doc_upload_spec.n; i++) {
+        const gk_field *f = &gk_doc_upload_spec.fields[i];
         *(const char **)((char *)&in + (uintptr_t)f->out) = gk_multipart_field(&st->mp, f->path);
     }
     gk_http_idem idem;

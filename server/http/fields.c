@@ -110,14 +110,13 @@ static const char *msg(gk_request *r, const char *key)
     return gk_messages_get(gk_app.messages, r->lang, key);
 }
 
-int gk_fields_read_into(gk_request *r, const gk_field *spec, size_t n, void *base,
-                        json_t **errors)
+int gk_spec_read(gk_request *r, const gk_spec *spec, void *in, json_t **errors)
 {
     bool form = r->json == NULL && gk_req_is_form(r);
     int bad = 0;
-    for (size_t i = 0; i < n; i++) {
-        const gk_field *f = &spec[i];
-        void *out = base ? (char *)base + (uintptr_t)f->out : f->out;
+    for (size_t i = 0; i < spec->n; i++) {
+        const gk_field *f = &spec->fields[i];
+        void *out = (char *)in + (uintptr_t)f->out;
         const char *text = NULL;
         json_t *j = NULL;
         if (form) {
@@ -203,9 +202,4 @@ int gk_fields_read_into(gk_request *r, const gk_field *spec, size_t n, void *bas
         }
     }
     return bad;
-}
-
-int gk_fields_read(gk_request *r, const gk_field *spec, size_t n, json_t **errors)
-{
-    return gk_fields_read_into(r, spec, n, NULL, errors);
 }

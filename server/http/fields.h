@@ -26,22 +26,32 @@ typedef struct {
     bool required;
     size_t max_len;              /* strings: max bytes (0 = 1000); must be valid UTF-8 */
     const char *const *choices;  /* GK_F_ENUM */
-    void *out;     /* where the value goes; read with gk_fields_read_into, the offset of a
-                      member of the input struct instead (GK_AT) */
+    void *out;     /* where the value goes: the offset of a member of the input struct
+                      (GK_AT) */
     bool nullable; /* JSON null accepted as absent */
 } gk_field;
 
-/* `out` of a static spec entry: member m of the input struct T (gk_fields_read_into). */
+/* `out` of a spec entry: member m of the input struct T. */
 #define GK_AT(T, m) ((void *)offsetof(T, m))
 
-/* Read the fields from r->json (JSON) or the form body. Appends errors to *errors (created
- * when needed) and returns the number of bad fields (0 = all good). Messages are in the
- * request's language. */
-int gk_fields_read(gk_request *r, const gk_field *spec, size_t n, json_t **errors);
-/* The same for a static spec whose entries say where in `base` (a service's input struct)
- * each value goes (`out` = GK_AT(T, member)). One spec per operation serves the JSON API and the HTML form. */
-int gk_fields_read_into(gk_request *r, const gk_field *spec, size_t n, void *base,
-                        json_t **errors);
+/* The field spec of one operation: its table of fields, declared beside the operation in
+ * its service header as `extern const gk_spec gk_<op>_spec;` and read alike by the JSON API
+ * and the HTML form. `op_checks`: the operation adds checks of its own to the field errors
+ * and fails with all of them at once, so the adapter calls it even when a field is bad. */
+typedef struct {
+    const gk_field *fields;
+    size_t n;
+    bool op_checks;
+} gk_spec;
+
+/* The definition of a spec over a field table of the same file. */
+#define GK_SPEC(table) {(table), sizeof(table) / sizeof *(table), false}
+#define GK_SPEC_OP_CHECKS(table) {(table), sizeof(table) / sizeof *(table), true}
+
+/* Read the fields of `spec` from r->json (JSON) or the form body into `in` (the operation's
+ * input struct). Appends one {"field","message"} per bad field to *errors (created when
+ * needed; messages in the request's language) and returns their count (0 = all good). */
+int gk_spec_read(gk_request *r, const gk_spec *spec, void *in, json_t **errors);
 
 /* Form bodies (application/x-www-form-urlencoded): the decoded value of a field, or NULL.
  * Decoding happens once per request; values live with the request. */

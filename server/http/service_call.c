@@ -2,6 +2,7 @@
 
 #include "http/reply.h"
 
+#include <stdio.h>
 #include <string.h>
 
 gk_call gk_call_of(gk_request *r)
@@ -13,6 +14,26 @@ gk_call gk_call_of(gk_request *r)
         .client_addr = gk_req_client_addr(r),
         .idempotency_key = gk_req_header(r, "Idempotency-Key"),
     };
+}
+
+bool gk_read_input(gk_request *r, const gk_call *call, const gk_spec *spec, void *in,
+                   gk_outcome *o)
+{
+    if (spec && gk_spec_read(r, spec, in, &o->errors) && !spec->op_checks)
+        gk_fail(o, call, GK_ERR_VALIDATION, NULL, NULL);
+    return o->err == GK_ERR_OK;
+}
+
+const char *gk_query_get(void *ctx, const char *name)
+{
+    return gk_req_query(ctx, name);
+}
+
+void gk_reply_retry_after(gk_request *r, long seconds)
+{
+    char v[24];
+    snprintf(v, sizeof v, "%ld", seconds > 0 ? seconds : 1);
+    gk_reply_header(r, MHD_HTTP_HEADER_RETRY_AFTER, v);
 }
 
 void gk_reply_outcome(gk_request *r, unsigned ok_status, gk_outcome *o)

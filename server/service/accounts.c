@@ -23,7 +23,7 @@
 #define LABEL_BYTES 1200 /* 300 code points of up to 4 bytes; the label check counts them */
 #define PASSWORD_BYTES (GK_PASSWORD_MAX_BYTES + 1)
 
-const gk_field gk_signup_fields[7] = {
+static const gk_field signup_fields[] = {
     {"organization.name", GK_F_STRING, true, LABEL_BYTES, NULL, GK_AT(gk_signup_input, org_name), false},
     {"organization.name_ja", GK_F_STRING, false, LABEL_BYTES, NULL, GK_AT(gk_signup_input, org_name_ja), true},
     {"organization.corporate_number", GK_F_STRING, false, 64, NULL,
@@ -34,32 +34,37 @@ const gk_field gk_signup_fields[7] = {
     {"user.password", GK_F_STRING, true, PASSWORD_BYTES, NULL, GK_AT(gk_signup_input, password), false},
     {"user.name", GK_F_STRING, true, LABEL_BYTES, NULL, GK_AT(gk_signup_input, name), false},
 };
+const gk_spec gk_signup_spec = GK_SPEC_OP_CHECKS(signup_fields);
 
-const gk_field gk_signin_fields[2] = {
+static const gk_field signin_fields[] = {
     {"email", GK_F_STRING, true, 254, NULL, GK_AT(gk_signin_input, email), false},
     {"password", GK_F_STRING, true, PASSWORD_BYTES, NULL, GK_AT(gk_signin_input, password), false},
 };
+const gk_spec gk_signin_spec = GK_SPEC_OP_CHECKS(signin_fields);
 
-const gk_field gk_password_fields[2] = {
+static const gk_field password_fields[] = {
     {"current_password", GK_F_STRING, true, PASSWORD_BYTES, NULL,
      GK_AT(gk_password_input, current_password), false},
     {"new_password", GK_F_STRING, true, PASSWORD_BYTES, NULL,
      GK_AT(gk_password_input, new_password), false},
 };
+const gk_spec gk_password_spec = GK_SPEC_OP_CHECKS(password_fields);
 
 static const char *const roles[] = {"manufacturer", "examiner", "regulator", "admin", NULL};
-const gk_field gk_user_fields[5] = {
+static const gk_field user_fields[] = {
     {"email", GK_F_STRING, true, 254, NULL, GK_AT(gk_user_input, email), false},
     {"password", GK_F_STRING, true, PASSWORD_BYTES, NULL, GK_AT(gk_user_input, password), false},
     {"name", GK_F_STRING, true, LABEL_BYTES, NULL, GK_AT(gk_user_input, name), false},
     {"role", GK_F_ENUM, true, 0, roles, GK_AT(gk_user_input, role), false},
     {"organization_id", GK_F_STRING, false, 64, NULL, GK_AT(gk_user_input, organization_id), true},
 };
+const gk_spec gk_user_spec = GK_SPEC_OP_CHECKS(user_fields);
 
-const gk_field gk_token_fields[2] = {
+static const gk_field token_fields[] = {
     {"name", GK_F_STRING, true, LABEL_BYTES, NULL, GK_AT(gk_token_input, name), false},
     {"expires_on", GK_F_DATE, false, 0, NULL, GK_AT(gk_token_input, expires_on), true},
 };
+const gk_spec gk_token_spec = GK_SPEC_OP_CHECKS(token_fields);
 
 /* Optional form fields arrive as "" when left empty: treat as absent. */
 static const char *opt(const char *s)

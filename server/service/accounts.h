@@ -1,10 +1,10 @@
 /* Accounts: sign-up of a manufacturer, sign-in and sign-out, password change, users (admin)
  * and API tokens. Shared by the JSON API and the account pages: each operation has one
- * field spec (gk_fields_read_into) that both read, so both refuse the same input alike.
+ * field spec (gk_spec) that both read, so both refuse the same input alike.
  *
- * The adapter reads the fields into the input and their errors into out->errors; the
- * operation adds its own checks to the same list (every bad field at once) and fails with
- * GK_ERR_VALIDATION when the list is not empty. Passwords are hashed outside any
+ * The adapter reads the fields into the input and their errors into out->errors (the specs
+ * are GK_SPEC_OP_CHECKS); the operation adds its own checks to the same list (every bad
+ * field at once) and fails with GK_ERR_VALIDATION when the list is not empty. Passwords are hashed outside any
  * transaction and never kept after the call. Changes of several rows (sign-up, password
  * change, token revocation, ...) are one transaction with their audit entry. */
 #ifndef GK_SERVICE_ACCOUNTS_H
@@ -17,14 +17,12 @@
 
 #include <stddef.h>
 
-#define GK_SPEC_N(spec) (sizeof spec / sizeof *spec)
-
 /* ---- sign-up: a manufacturer organisation and its first user -------------------------- */
 typedef struct {
     const char *org_name, *org_name_ja, *corporate_number, *representative;
     const char *email, *password, *name;
 } gk_signup_input;
-extern const gk_field gk_signup_fields[7];
+extern const gk_spec gk_signup_spec;
 /* view {"organization": {...}, "user": {...}}. */
 void gk_svc_accounts_signup(const gk_call *call, const gk_signup_input *in, gk_outcome *out);
 
@@ -41,7 +39,7 @@ typedef struct {
 typedef struct {
     const char *email, *password;
 } gk_signin_input;
-extern const gk_field gk_signin_fields[2];
+extern const gk_spec gk_signin_spec;
 /* Throttle check, constant-work verification (a dummy hash for unknown addresses), rehash
  * when the stored cost is weaker than configured, then a new session (the caller's previous
  * one ends). GK_ERR_BAD_CREDENTIALS is the same for an unknown address and a wrong
@@ -59,7 +57,7 @@ void gk_svc_accounts_sign_out(const gk_call *call, gk_outcome *out);
 typedef struct {
     const char *current_password, *new_password;
 } gk_password_input;
-extern const gk_field gk_password_fields[2];
+extern const gk_spec gk_password_spec;
 /* A wrong current password is a field error on current_password and is counted against the
  * account like a failed sign-in (GK_ERR_THROTTLED with *retry_after once locked). Other
  * sessions of the user end; the caller's stays. */
@@ -70,7 +68,7 @@ void gk_svc_accounts_password_change(const gk_call *call, const gk_password_inpu
 typedef struct {
     const char *email, *password, *name, *role, *organization_id;
 } gk_user_input;
-extern const gk_field gk_user_fields[5];
+extern const gk_spec gk_user_spec;
 /* view: the user. */
 void gk_svc_accounts_user_create(const gk_call *call, const gk_user_input *in, gk_outcome *out);
 /* Users ordered by id after `after` (NULL = from the start), at most `limit` (1..500):
@@ -84,7 +82,7 @@ typedef struct {
     gk_date expires_on; /* GK_DATE_NONE: no expiry */
 } gk_token_input;
 #define GK_TOKEN_INPUT_INIT {.name = NULL, .expires_on = GK_DATE_NONE}
-extern const gk_field gk_token_fields[2];
+extern const gk_spec gk_token_spec;
 /* view {"id", "name", "token", "expires_on", "created_at"}: the token appears only here. */
 void gk_svc_accounts_token_create(const gk_call *call, const gk_token_input *in,
                                   gk_outcome *out);

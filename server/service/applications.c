@@ -22,16 +22,16 @@ void gk_svc_applications_register(void)
     gk_db_info_requests_register();
 }
 
-const gk_field gk_app_withdraw_fields[] = {
+static const gk_field withdraw_fields[] = {
     {"reason", GK_F_STRING, false, 4 * 20000, NULL, GK_AT(gk_app_withdraw_in, reason), true},
 };
-const size_t gk_app_withdraw_n_fields = sizeof gk_app_withdraw_fields / sizeof *gk_app_withdraw_fields;
+const gk_spec gk_app_withdraw_spec = GK_SPEC(withdraw_fields);
 
-const gk_field gk_app_respond_fields[] = {
+static const gk_field respond_fields[] = {
     /* required: the operation words a missing answer itself */
     {"message", GK_F_STRING, false, 4 * 20000, NULL, GK_AT(gk_app_respond_in, message), false},
 };
-const size_t gk_app_respond_n_fields = sizeof gk_app_respond_fields / sizeof *gk_app_respond_fields;
+const gk_spec gk_app_respond_spec = GK_SPEC(respond_fields);
 
 static void *arena_alloc(void *ctx, size_t n)
 {

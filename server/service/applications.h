@@ -65,8 +65,7 @@ typedef struct {
     const char *id;     /* from the path */
     const char *reason; /* optional prose */
 } gk_app_withdraw_in;
-extern const gk_field gk_app_withdraw_fields[];
-extern const size_t gk_app_withdraw_n_fields;
+extern const gk_spec gk_app_withdraw_spec;
 void gk_svc_app_withdraw(const gk_call *call, const gk_app_withdraw_in *in, gk_outcome *out);
 
 typedef struct {
@@ -74,8 +73,7 @@ typedef struct {
     const char *message;   /* the answer */
     json_t *document_ids;  /* JSON array of ids of the case's documents, or NULL */
 } gk_app_respond_in;
-extern const gk_field gk_app_respond_fields[];
-extern const size_t gk_app_respond_n_fields;
+extern const gk_spec gk_app_respond_spec;
 void gk_svc_app_respond(const gk_call *call, const gk_app_respond_in *in, gk_outcome *out);
 
 /* ---- reading ---- */

@@ -137,12 +137,12 @@ json_t *gk_svc_cert_signing_key(const char *key_id)
 
 /* ---- suspend / reinstate / revoke -------------------------------------------------------- */
 
-const gk_field gk_cert_status_fields[] = {
+static const gk_field status_fields[] = {
     {"reason", GK_F_STRING, true, 20000, NULL, GK_AT(gk_cert_status_in, reason), false},
     {"order_reference", GK_F_STRING, false, 200, NULL, GK_AT(gk_cert_status_in, order_reference),
      true},
 };
-const size_t gk_cert_status_fields_n = sizeof gk_cert_status_fields / sizeof *gk_cert_status_fields;
+const gk_spec gk_cert_status_spec = GK_SPEC(status_fields);
 
 typedef struct {
     const gk_call *call;

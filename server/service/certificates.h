@@ -29,8 +29,7 @@ typedef struct {
     const char *reason;          /* required */
     const char *order_reference; /* optional: the regulator's order */
 } gk_cert_status_in;
-extern const gk_field gk_cert_status_fields[];
-extern const size_t gk_cert_status_fields_n;
+extern const gk_spec gk_cert_status_spec;
 /* On success the view is the certificate after the change (as gk_svc_cert_get). 409 when
  * the status does not allow it, 403 for a role the table does not name. */
 void gk_svc_cert_suspend(const gk_call *call, const gk_cert_status_in *in, gk_outcome *out);

@@ -12,7 +12,7 @@
      .out = GK_AT(gk_determination_in, facts.v[i])}
 
 /* The facts first, in gk_fact order (a query or form names them without "facts."). */
-const gk_field gk_determination_fields[] = {
+static const gk_field determination_fields[] = {
     FACT(GK_FACT_DIRECTLY_CONNECTABLE, "directly_connectable"),
     FACT(GK_FACT_DATA_TRANSMISSION_FACILITY, "data_transmission_facility"),
     FACT(GK_FACT_USES_IP, "uses_ip"),
@@ -22,8 +22,7 @@ const gk_field gk_determination_fields[] = {
     {.path = "opt_in_rule_set", .type = GK_F_STRING, .nullable = true,
      .out = GK_AT(gk_determination_in, opt_in_rule_set)},
 };
-const size_t gk_determination_nfields =
-    sizeof gk_determination_fields / sizeof gk_determination_fields[0];
+const gk_spec gk_determination_spec = GK_SPEC(determination_fields);
 
 static void err_add(const gk_call *call, json_t **errors, const char *field, const char *key)
 {
@@ -89,8 +88,8 @@ int gk_svc_determination_read(const gk_call *call, json_t *body, gk_text_getter 
             bad++;
         }
     }
-    for (size_t i = 0; i < gk_determination_nfields; i++) {
-        const gk_field *f = &gk_determination_fields[i];
+    for (size_t i = 0; i < gk_determination_spec.n; i++) {
+        const gk_field *f = &gk_determination_spec.fields[i];
         bool fact = i < GK_FACT__COUNT;
         const char *name = fact ? gk_determination_fact_names[i] : f->path;
         const char *field = f->path;

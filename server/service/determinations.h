@@ -22,8 +22,7 @@ typedef struct {
 /* The fields of a determination, read alike from a JSON body ("facts.uses_ip": true) and
  * from a query or form ("uses_ip=yes"): GK_F_BOOL into a gk_tristate (forms: yes/no or
  * true/false), GK_F_DATE, GK_F_STRING (nullable). */
-extern const gk_field gk_determination_fields[];
-extern const size_t gk_determination_nfields;
+extern const gk_spec gk_determination_spec;
 
 /* Text values of a query or form by name (NULL when absent). */
 typedef const char *(*gk_text_getter)(void *ctx, const char *name);

@@ -13,12 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-const gk_field gk_doc_upload_fields[] = {
+static const gk_field upload_fields[] = {
     {"kind", GK_F_STRING, true, 64, NULL, GK_AT(gk_doc_upload_in, kind), false},
     {"confidentiality", GK_F_STRING, true, 64, NULL, GK_AT(gk_doc_upload_in, confidentiality),
      false},
 };
-const size_t gk_doc_upload_n_fields = sizeof gk_doc_upload_fields / sizeof *gk_doc_upload_fields;
+const gk_spec gk_doc_upload_spec = GK_SPEC(upload_fields);
 
 struct gk_doc_upload {
     gk_call call; /* borrowed strings: valid while the request lives */

@@ -38,8 +38,7 @@ typedef struct {
     const char *filename, *content_type; /* from the file's part: sanitised, sniffed */
     const gk_svc_idem *idem;             /* NULL: no Idempotency-Key */
 } gk_doc_upload_in;
-extern const gk_field gk_doc_upload_fields[];
-extern const size_t gk_doc_upload_n_fields;
+extern const gk_spec gk_doc_upload_spec;
 /* 201 with {id, sha256, size, kind, filename, content_type, confidentiality} and Location,
  * or the refusal. */
 void gk_svc_doc_upload_finish(gk_doc_upload *u, const gk_doc_upload_in *in, gk_outcome *out);

@@ -20,40 +20,58 @@
 
 /* ---- field specs: one per operation, read alike by the API and the pages --------------- */
 
-#define N(a) (sizeof(a) / sizeof *(a))
-#define SPEC(name, ...)                                                                        \
-    const gk_field name[] = {__VA_ARGS__};                                                     \
-    const size_t name##_n = N(name)
+static const gk_field assign_fields[] = {
+    {"examiner_id", GK_F_STRING, true, 64, NULL, GK_AT(gk_exam_assign_in, examiner_id), false},
+};
+const gk_spec gk_exam_assign_spec = GK_SPEC(assign_fields);
 
-SPEC(gk_exam_assign_fields,
-     {"examiner_id", GK_F_STRING, true, 64, NULL, GK_AT(gk_exam_assign_in, examiner_id), false});
-SPEC(gk_exam_evidence_fields,
-     {"procedure", GK_F_STRING, true, PROSE, NULL, GK_AT(gk_exam_evidence_in, procedure), false},
-     {"result", GK_F_STRING, true, PROSE, NULL, GK_AT(gk_exam_evidence_in, result), false});
-SPEC(gk_exam_verdict_fields,
-     {"verdict", GK_F_ENUM, true, 0, gk_exam_verdicts, GK_AT(gk_exam_verdict_in, verdict), false},
-     {"reason", GK_F_STRING, false, PROSE, NULL, GK_AT(gk_exam_verdict_in, reason), true});
+static const gk_field evidence_fields[] = {
+    {"procedure", GK_F_STRING, true, PROSE, NULL, GK_AT(gk_exam_evidence_in, procedure), false},
+    {"result", GK_F_STRING, true, PROSE, NULL, GK_AT(gk_exam_evidence_in, result), false},
+};
+const gk_spec gk_exam_evidence_spec = GK_SPEC(evidence_fields);
+
+static const gk_field verdict_fields[] = {
+    {"verdict", GK_F_ENUM, true, 0, gk_exam_verdicts, GK_AT(gk_exam_verdict_in, verdict), false},
+    {"reason", GK_F_STRING, false, PROSE, NULL, GK_AT(gk_exam_verdict_in, reason), true},
+};
+const gk_spec gk_exam_verdict_spec = GK_SPEC(verdict_fields);
+
 /* Both inputs keep the requirement at the same place (checked below). */
-SPEC(gk_exam_requirement_fields, {"requirement", GK_F_STRING, true, 64, NULL,
-                                  GK_AT(gk_exam_verdict_in, requirement), false});
+static const gk_field requirement_fields[] = {
+    {"requirement", GK_F_STRING, true, 64, NULL, GK_AT(gk_exam_verdict_in, requirement), false},
+};
+const gk_spec gk_exam_requirement_spec = GK_SPEC(requirement_fields);
 _Static_assert(offsetof(gk_exam_verdict_in, requirement) ==
                    offsetof(gk_exam_evidence_in, requirement),
                "one requirement field spec for evidence and verdicts");
-SPEC(gk_exam_info_fields,
-     {"message", GK_F_STRING, true, PROSE, NULL, GK_AT(gk_exam_info_in, message), false});
-SPEC(gk_exam_equivalence_fields,
-     {"cc_certificate_id", GK_F_STRING, true, 64, NULL,
-      GK_AT(gk_exam_equivalence_in, cc_certificate_id), false},
-     {"accepted", GK_F_BOOL, true, 0, NULL, GK_AT(gk_exam_equivalence_in, accepted), false},
-     {"rationale", GK_F_STRING, true, PROSE, NULL, GK_AT(gk_exam_equivalence_in, rationale),
-      false});
-SPEC(gk_exam_propose_fields,
-     {"decision", GK_F_ENUM, true, 0, gk_exam_decisions, GK_AT(gk_exam_propose_in, decision),
-      false},
-     {"reason", GK_F_STRING, true, PROSE, NULL, GK_AT(gk_exam_propose_in, reason), false});
-SPEC(gk_exam_review_fields,
-     {"approve", GK_F_BOOL, true, 0, NULL, GK_AT(gk_exam_review_in, approve), false},
-     {"comment", GK_F_STRING, false, PROSE, NULL, GK_AT(gk_exam_review_in, comment), true});
+
+static const gk_field info_fields[] = {
+    {"message", GK_F_STRING, true, PROSE, NULL, GK_AT(gk_exam_info_in, message), false},
+};
+const gk_spec gk_exam_info_spec = GK_SPEC(info_fields);
+
+static const gk_field equivalence_fields[] = {
+    {"cc_certificate_id", GK_F_STRING, true, 64, NULL,
+     GK_AT(gk_exam_equivalence_in, cc_certificate_id), false},
+    {"accepted", GK_F_BOOL, true, 0, NULL, GK_AT(gk_exam_equivalence_in, accepted), false},
+    {"rationale", GK_F_STRING, true, PROSE, NULL, GK_AT(gk_exam_equivalence_in, rationale),
+     false},
+};
+const gk_spec gk_exam_equivalence_spec = GK_SPEC(equivalence_fields);
+
+static const gk_field propose_fields[] = {
+    {"decision", GK_F_ENUM, true, 0, gk_exam_decisions, GK_AT(gk_exam_propose_in, decision),
+     false},
+    {"reason", GK_F_STRING, true, PROSE, NULL, GK_AT(gk_exam_propose_in, reason), false},
+};
+const gk_spec gk_exam_propose_spec = GK_SPEC(propose_fields);
+
+static const gk_field review_fields[] = {
+    {"approve", GK_F_BOOL, true, 0, NULL, GK_AT(gk_exam_review_in, approve), false},
+    {"comment", GK_F_STRING, false, PROSE, NULL, GK_AT(gk_exam_review_in, comment), true},
+};
+const gk_spec gk_exam_review_spec = GK_SPEC(review_fields);
 
 void gk_svc_examination_register(void)
 {

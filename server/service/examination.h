@@ -20,9 +20,8 @@
 /* Registers the examination and audit-log statements (at start). */
 void gk_svc_examination_register(void);
 
-/* Field specs: n entries each; `out` is GK_AT of the input struct. The ids in the path
- * ({id}, {req}) are set by the adapter. */
-#define GK_EXAM_FIELDS(name) extern const gk_field name[]; extern const size_t name##_n
+/* Field specs: `out` is GK_AT of the input struct. The ids in the path ({id}, {req}) are
+ * set by the adapter. */
 
 /* ---- reads ---- */
 
@@ -49,7 +48,7 @@ typedef struct {
     const char *app_id;
     const char *examiner_id;
 } gk_exam_assign_in;
-GK_EXAM_FIELDS(gk_exam_assign_fields);
+extern const gk_spec gk_exam_assign_spec;
 void gk_svc_exam_assign(const gk_call *call, const gk_exam_assign_in *in, gk_outcome *out);
 
 #define GK_EXAM_MAX_DOCS 64
@@ -61,7 +60,7 @@ typedef struct {
     const char *document_ids[GK_EXAM_MAX_DOCS]; /* documents of the case */
     size_t n_documents;
 } gk_exam_evidence_in;
-GK_EXAM_FIELDS(gk_exam_evidence_fields);
+extern const gk_spec gk_exam_evidence_spec;
 void gk_svc_exam_record_evidence(const gk_call *call, const gk_exam_evidence_in *in,
                                  gk_outcome *out);
 
@@ -70,24 +69,24 @@ typedef struct {
     const char *verdict; /* domain/examination.h gk_exam_verdicts */
     const char *reason;  /* NULL or "" when none */
 } gk_exam_verdict_in;
-GK_EXAM_FIELDS(gk_exam_verdict_fields);
+extern const gk_spec gk_exam_verdict_spec;
 void gk_svc_exam_record_verdict(const gk_call *call, const gk_exam_verdict_in *in,
                                 gk_outcome *out);
 
 /* The examiner pages name the requirement in a form field rather than in the path. */
-GK_EXAM_FIELDS(gk_exam_requirement_fields); /* into gk_exam_evidence_in / _verdict_in */
+extern const gk_spec gk_exam_requirement_spec; /* into gk_exam_evidence_in / _verdict_in */
 
 typedef struct {
     const char *app_id, *message;
 } gk_exam_info_in;
-GK_EXAM_FIELDS(gk_exam_info_fields);
+extern const gk_spec gk_exam_info_spec;
 void gk_svc_exam_request_info(const gk_call *call, const gk_exam_info_in *in, gk_outcome *out);
 
 typedef struct {
     const char *app_id, *cc_certificate_id, *rationale;
     int accepted; /* 1, 0 (-1 absent: refused by the field spec) */
 } gk_exam_equivalence_in;
-GK_EXAM_FIELDS(gk_exam_equivalence_fields);
+extern const gk_spec gk_exam_equivalence_spec;
 void gk_svc_exam_equivalence(const gk_call *call, const gk_exam_equivalence_in *in,
                              gk_outcome *out);
 
@@ -96,7 +95,7 @@ typedef struct {
     const char *decision; /* domain/examination.h gk_exam_decisions */
     const char *reason;
 } gk_exam_propose_in;
-GK_EXAM_FIELDS(gk_exam_propose_fields);
+extern const gk_spec gk_exam_propose_spec;
 void gk_svc_exam_propose(const gk_call *call, const gk_exam_propose_in *in, gk_outcome *out);
 
 typedef struct {
@@ -104,9 +103,8 @@ typedef struct {
     int approve;         /* 1 approve, 0 send back */
     const char *comment; /* required to send back */
 } gk_exam_review_in;
-GK_EXAM_FIELDS(gk_exam_review_fields);
+extern const gk_spec gk_exam_review_spec;
 void gk_svc_exam_review(const gk_call *call, const gk_exam_review_in *in, gk_outcome *out);
 
-#undef GK_EXAM_FIELDS
 
 #endif

@@ -28,14 +28,6 @@ static json_t *base_model(gk_request *r, const char *nav)
     return m;
 }
 
-/* "organization.name" -> "organization_name": the key used in templates. */
-static void field_key(const char *field, char *out, size_t n)
-{
-    snprintf(out, n, "%s", field);
-    for (char *p = out; *p; p++)
-        if (*p == '.' || *p == '-') *p = '_';
-}
-
 static json_t *obj(json_t *m, const char *key)
 {
     json_t *o = json_object_get(m, key);
@@ -50,21 +42,18 @@ static json_t *obj(json_t *m, const char *key)
  * the message element, "<key>-error"), invalid.<key> ("true"). Steals `errors`. */
 static void add_errors(json_t *m, json_t *errors)
 {
-    size_t i;
-    json_t *e;
-    json_array_foreach(errors, i, e)
+    json_t *by_key = gk_page_errors_by_key(errors);
+    const char *key;
+    json_t *msg;
+    json_object_foreach(by_key, key, msg)
     {
-        const char *field = json_string_value(json_object_get(e, "field"));
-        const char *msg = json_string_value(json_object_get(e, "message"));
-        if (!field || !msg) continue;
-        char key[128], id[160];
-        field_key(field, key, sizeof key);
-        if (json_object_get(obj(m, "errors"), key)) continue; /* first message per field */
+        char id[160];
         snprintf(id, sizeof id, "%s-error", key);
-        json_object_set_new(obj(m, "errors"), key, json_string(msg));
+        json_object_set(obj(m, "errors"), key, msg);
         json_object_set_new(obj(m, "describedby"), key, json_string(id));
         json_object_set_new(obj(m, "invalid"), key, json_string("true"));
     }
+    json_decref(by_key);
     json_decref(errors);
 }
 
@@ -74,7 +63,7 @@ static void keep_values(gk_request *r, json_t *m, const char *const *fields)
     for (size_t i = 0; fields[i]; i++) {
         const char *v = gk_form_get(r, fields[i]);
         char key[128];
-        field_key(fields[i], key, sizeof key);
+        gk_page_field_key(fields[i], key, sizeof key);
         if (v) json_object_set_new(obj(m, "values"), key, json_string(v));
     }
 }
@@ -123,15 +112,10 @@ void gk_h_page_signin_post(gk_request *r)
     if (!m) return;
     static const char *const kept[] = {"email", NULL};
     keep_values(r, m, kept);
-    gk_call call = gk_call_of(r);
     gk_outcome out = {0};
-    gk_signin_input in = {0};
-    gk_session_grant g;
     long retry_after = 0;
-    gk_fields_read_into(r, gk_signin_fields, GK_SPEC_N(gk_signin_fields), &in, &out.errors);
-    gk_svc_accounts_sign_in(&call, &in, &g, &retry_after, &out);
+    gk_auth_sign_in(r, &out, &retry_after);
     gk_error e = out.err;
-    if (e == GK_ERR_OK) e = gk_auth_session_install(r, &g);
     if (e == GK_ERR_OK) {
         json_decref(m);
         gk_outcome_clear(&out);
@@ -147,11 +131,7 @@ void gk_h_page_signin_post(gk_request *r)
     }
     refused(r, m, &out);
     render_signin(r, 200, m);
-    if (e == GK_ERR_THROTTLED) {
-        char v[24];
-        snprintf(v, sizeof v, "%ld", retry_after > 0 ? retry_after : 1);
-        gk_reply_header(r, MHD_HTTP_HEADER_RETRY_AFTER, v);
-    }
+    if (e == GK_ERR_THROTTLED) gk_reply_retry_after(r, retry_after);
 }
 
 void gk_h_page_signout(gk_request *r)
@@ -180,7 +160,7 @@ void gk_h_page_signup_post(gk_request *r)
     gk_call call = gk_call_of(r);
     gk_outcome out = {0};
     gk_signup_input in = {0};
-    gk_fields_read_into(r, gk_signup_fields, GK_SPEC_N(gk_signup_fields), &in, &out.errors);
+    gk_read_input(r, &call, &gk_signup_spec, &in, &out);
     gk_svc_accounts_signup(&call, &in, &out);
     if (out.err == GK_ERR_OK) {
         json_t *u = json_object_get(out.view, "user");
@@ -222,18 +202,25 @@ void gk_h_page_signup_post(gk_request *r)
 
 /* ---- the account page ------------------------------------------------------------------ */
 
+/* The items of a list into m[key] (none after a refusal); false after the error page of a
+ * failure (m is released). Clears the outcome. */
+static bool add_items(gk_request *r, json_t *m, const char *key, gk_outcome *list)
+{
+    bool ok = !fatal(r, list->err);
+    if (ok)
+        json_object_set(m, key, json_object_get(list->view, "items"));
+    else
+        json_decref(m);
+    gk_outcome_clear(list);
+    return ok;
+}
+
 static void render_account(gk_request *r, unsigned status, json_t *m)
 {
     gk_call call = gk_call_of(r);
     gk_outcome tokens = {0};
     gk_svc_accounts_tokens_list(&call, &tokens);
-    if (fatal(r, tokens.err)) {
-        json_decref(m);
-        gk_outcome_clear(&tokens);
-        return;
-    }
-    json_object_set(m, "tokens", json_object_get(tokens.view, "items"));
-    gk_outcome_clear(&tokens);
+    if (!add_items(r, m, "tokens", &tokens)) return;
     json_object_set_new(m, "account",
                         json_pack("{s:s?, s:s?, s:s}", "name", r->user.name, "email",
                                   r->user.email, "role", gk_role_name(r->user.role)));
@@ -250,56 +237,58 @@ void gk_h_page_account(gk_request *r)
     render_account(r, 200, m);
 }
 
+/* The end of a form of the account or users page, shown again by `render` with m: a failure
+ * the form cannot help with is the error page; a refusal keeps the values typed (`kept`) and
+ * shows each error next to its field. */
+static void form_done(gk_request *r, json_t *m, gk_outcome *out, const char *const *kept,
+                      void (*render)(gk_request *r, unsigned status, json_t *m))
+{
+    if (fatal(r, out->err)) {
+        json_decref(m);
+        gk_outcome_clear(out);
+        return;
+    }
+    if (out->err != GK_ERR_OK) {
+        if (kept) keep_values(r, m, kept);
+        refused(r, m, out);
+    }
+    gk_outcome_clear(out);
+    render(r, 200, m);
+}
+
+static void password_done(gk_request *r, json_t *m, gk_outcome *out)
+{
+    gk_call call = gk_call_of(r);
+    if (out->err == GK_ERR_OK)
+        json_object_set_new(m, "notice",
+                            json_string(gk_call_msg(&call, "account.password_changed")));
+    form_done(r, m, out, NULL, render_account);
+}
+
 void gk_h_page_account_password(gk_request *r)
 {
     json_t *m = base_model(r, NULL);
     if (!m) return;
-    gk_call call = gk_call_of(r);
-    gk_outcome out = {0};
     gk_password_input in = {0};
-    long retry_after = 0;
-    gk_fields_read_into(r, gk_password_fields, GK_SPEC_N(gk_password_fields), &in, &out.errors);
-    gk_svc_accounts_password_change(&call, &in, &retry_after, &out);
-    if (fatal(r, out.err)) {
-        json_decref(m);
-        gk_outcome_clear(&out);
-        return;
-    }
-    if (out.err == GK_ERR_OK) {
-        gk_outcome_clear(&out);
-        json_object_set_new(m, "notice", json_string(gk_call_msg(&call, "account.password_changed")));
-        render_account(r, 200, m);
-        return;
-    }
-    refused(r, m, &out);
-    render_account(r, 200, m);
+    long retry_after = 0; /* the page does not say when to try again */
+    GK_RUN(r, &gk_password_spec, &in, password_done, m, gk_svc_accounts_password_change, &in,
+           &retry_after);
+}
+
+static void token_done(gk_request *r, json_t *m, gk_outcome *out)
+{
+    static const char *const kept[] = {"name", "expires_on", NULL};
+    /* The only time the token is shown: rendered here, not after a redirect. */
+    if (out->err == GK_ERR_OK) json_object_set(m, "new_token", out->view);
+    form_done(r, m, out, kept, render_account);
 }
 
 void gk_h_page_account_tokens(gk_request *r)
 {
     json_t *m = base_model(r, NULL);
     if (!m) return;
-    gk_call call = gk_call_of(r);
-    gk_outcome out = {0};
     gk_token_input in = GK_TOKEN_INPUT_INIT;
-    gk_fields_read_into(r, gk_token_fields, GK_SPEC_N(gk_token_fields), &in, &out.errors);
-    gk_svc_accounts_token_create(&call, &in, &out);
-    if (fatal(r, out.err)) {
-        json_decref(m);
-        gk_outcome_clear(&out);
-        return;
-    }
-    if (out.err == GK_ERR_OK) {
-        /* The only time the token is shown: rendered here, not after a redirect. */
-        json_object_set(m, "new_token", out.view);
-        gk_outcome_clear(&out);
-        render_account(r, 200, m);
-        return;
-    }
-    static const char *const kept[] = {"name", "expires_on", NULL};
-    keep_values(r, m, kept);
-    refused(r, m, &out);
-    render_account(r, 200, m);
+    GK_OP(r, &gk_token_spec, &in, gk_svc_accounts_token_create, token_done, m);
 }
 
 void gk_h_page_account_token_revoke(gk_request *r)
@@ -323,13 +312,7 @@ static void render_admin_users(gk_request *r, unsigned status, json_t *m)
     gk_call call = gk_call_of(r);
     gk_outcome list = {0};
     gk_svc_accounts_users_list(&call, NULL, 500, &list);
-    if (fatal(r, list.err)) {
-        json_decref(m);
-        gk_outcome_clear(&list);
-        return;
-    }
-    json_object_set(m, "users", json_object_get(list.view, "items"));
-    gk_outcome_clear(&list);
+    if (!add_items(r, m, "users", &list)) return;
     gk_page_render(r, status, "admin_users", m);
 }
 
@@ -339,31 +322,24 @@ void gk_h_page_admin_users(gk_request *r)
     if (m) render_admin_users(r, 200, m);
 }
 
+static void user_done(gk_request *r, json_t *m, gk_outcome *out)
+{
+    static const char *const kept[] = {"email", "name", "organization_id", NULL};
+    if (out->err == GK_ERR_OK) {
+        gk_call call = gk_call_of(r);
+        json_object_set_new(m, "notice", json_string(gk_call_msg(&call, "admin_users.created")));
+        json_object_set(m, "created", out->view);
+    } else {
+        const char *role = gk_form_get(r, "role");
+        if (role) json_object_set_new(obj(m, "selected"), role, json_true());
+    }
+    form_done(r, m, out, kept, render_admin_users);
+}
+
 void gk_h_page_admin_users_post(gk_request *r)
 {
     json_t *m = base_model(r, NULL);
     if (!m) return;
-    gk_call call = gk_call_of(r);
-    gk_outcome out = {0};
     gk_user_input in = {0};
-    gk_fields_read_into(r, gk_user_fields, GK_SPEC_N(gk_user_fields), &in, &out.errors);
-    gk_svc_accounts_user_create(&call, &in, &out);
-    if (fatal(r, out.err)) {
-        json_decref(m);
-        gk_outcome_clear(&out);
-        return;
-    }
-    if (out.err == GK_ERR_OK) {
-        json_object_set_new(m, "notice", json_string(gk_call_msg(&call, "admin_users.created")));
-        json_object_set(m, "created", out.view);
-        gk_outcome_clear(&out);
-        render_admin_users(r, 200, m);
-        return;
-    }
-    static const char *const kept[] = {"email", "name", "organization_id", NULL};
-    keep_values(r, m, kept);
-    const char *role = gk_form_get(r, "role");
-    if (role) json_object_set_new(obj(m, "selected"), role, json_true());
-    refused(r, m, &out);
-    render_admin_users(r, 200, m);
+    GK_OP(r, &gk_user_spec, &in, gk_svc_accounts_user_create, user_done, m);
 }

@@ -28,32 +28,6 @@ static bool ja(const gk_request *r)
     return r->lang && !strcmp(r->lang, "ja");
 }
 
-/* "declarations.SR-2.measure" -> "declarations_SR_2_measure" (template keys). */
-/* May run in place (field == out). */
-static void field_key(const char *field, char *out, size_t n)
-{
-    if (field != out) snprintf(out, n, "%s", field);
-    for (char *p = out; *p; p++)
-        if (*p == '.' || *p == '-') *p = '_';
-}
-
-static json_t *errors_by_key(json_t *errors)
-{
-    json_t *m = json_object();
-    size_t i;
-    json_t *e;
-    json_array_foreach(errors, i, e)
-    {
-        const char *f = json_string_value(json_object_get(e, "field"));
-        const char *msg = json_string_value(json_object_get(e, "message"));
-        if (!f || !msg) continue;
-        char key[160];
-        field_key(f, key, sizeof key);
-        if (!json_object_get(m, key)) json_object_set_new(m, key, json_string(msg));
-    }
-    return m;
-}
-
 static const char *err(json_t *errs, const char *key)
 {
     return json_string_value(json_object_get(errs, key));
@@ -126,7 +100,7 @@ static json_t *form_model(gk_request *r, const gk_rule_catalog *cat, json_t *cat
                           json_t *doc, json_t *errs)
 {
     json_t *m = json_object();
-    json_t *e = errors_by_key(errs);
+    json_t *e = gk_page_errors_by_key(errs);
     json_object_set_new(m, "values",
                         json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "model_name",
                                   str_or(doc, "device.model_name"), "type_name",
@@ -184,9 +158,9 @@ static json_t *form_model(gk_request *r, const gk_rule_catalog *cat, json_t *cat
         snprintf(k1, sizeof k1, "declarations_%s", q->id);
         snprintf(k2, sizeof k2, "declarations_%s_description", q->id);
         snprintf(k3, sizeof k3, "declarations_%s_measure", q->id);
-        field_key(k1, k1, sizeof k1);
-        field_key(k2, k2, sizeof k2);
-        field_key(k3, k3, sizeof k3);
+        gk_page_field_key(k1, k1, sizeof k1);
+        gk_page_field_key(k2, k2, sizeof k2);
+        gk_page_field_key(k3, k3, sizeof k3);
         json_array_append_new(
             reqs, json_pack("{s:s, s:s, s:s?, s:o, s:s?, s:s?}", "id", q->id, "title",
                             ja(r) ? q->title_ja : q->title_en, "description",
@@ -221,16 +195,10 @@ void gk_h_page_applications(gk_request *r)
         in.after = NULL;
         gk_svc_app_list(&call, &in, &o);
     }
-    if (o.err != GK_ERR_OK) {
-        gk_page_error(r, o.err, NULL);
-        gk_outcome_clear(&o);
-        return;
-    }
-    json_t *m = o.view;
-    o.view = NULL;
+    json_t *m = gk_page_view(r, &o);
+    if (!m) return;
     json_object_set_new(m, "can_create", json_boolean(r->user.role == GK_ROLE_MANUFACTURER));
     json_object_set_new(m, "nav", json_pack("{s:s}", "applications", "page"));
-    gk_outcome_clear(&o);
     gk_page_render(r, 200, "app_list", m);
 }
 
@@ -308,21 +276,20 @@ void gk_h_page_application_edit(gk_request *r)
     gk_call call = gk_call_of(r);
     gk_outcome o;
     gk_svc_app_get(&call, r->params[0], &o);
-    if (o.err != GK_ERR_OK) {
+    json_t *app = gk_page_view(r, &o);
+    if (!app) {
         json_decref(ch.categories);
-        gk_page_error(r, o.err, NULL);
-        gk_outcome_clear(&o);
         return;
     }
-    if (strcmp(str_or(o.view, "status"), "draft")) {
+    if (strcmp(str_or(app, "status"), "draft")) {
         json_decref(ch.categories);
         gk_reply_redirect(r, 303, gk_req_printf(r, "/applications/%s", r->params[0]));
     } else {
         char *version = gk_req_printf(
-            r, "%lld", (long long)json_integer_value(json_object_get(o.view, "version")));
-        render_form(r, 200, &ch, o.view, NULL, r->params[0], version);
+            r, "%lld", (long long)json_integer_value(json_object_get(app, "version")));
+        render_form(r, 200, &ch, app, NULL, r->params[0], version);
     }
-    gk_outcome_clear(&o);
+    json_decref(app);
 }
 
 void gk_h_page_application_update(gk_request *r)
@@ -359,15 +326,11 @@ static void render_case(gk_request *r, unsigned status, json_t *errors, const ch
     gk_call call = gk_call_of(r);
     gk_outcome o;
     gk_svc_app_case(&call, r->params[0], &o);
-    if (o.err != GK_ERR_OK) {
+    json_t *m = gk_page_view(r, &o);
+    if (!m) {
         json_decref(errors);
-        gk_page_error(r, o.err, NULL);
-        gk_outcome_clear(&o);
         return;
     }
-    json_t *m = o.view;
-    o.view = NULL;
-    gk_outcome_clear(&o);
     json_object_set_new(m, "nav", json_pack("{s:s}", "applications", "page"));
     const char *done = gk_req_query(r, "done");
     static const char *const DONE[] = {"created", "saved", "submitted", "withdrawn",
@@ -389,55 +352,39 @@ void gk_h_page_application(gk_request *r)
     render_case(r, 200, NULL, NULL);
 }
 
-static void case_action(gk_request *r, gk_outcome *o, const char *done)
+static void show_case_again(gk_request *r, gk_outcome *o, const void *ctx)
 {
-    if (o->err == GK_ERR_OK) {
-        after_change(r, o, done);
-    } else if (o->err == GK_ERR_NOT_FOUND || o->err == GK_ERR_UNAVAILABLE ||
-               o->err == GK_ERR_INTERNAL) {
-        gk_page_error(r, o->err, o->detail);
-    } else {
-        r->error = o->err;
-        json_t *errs = o->errors;
-        o->errors = NULL;
-        render_case(r, gk_error_status(o->err), errs, gk_error_title(o->err, r->lang));
-    }
-    gk_outcome_clear(o);
+    json_t *errs = o->errors;
+    o->errors = NULL;
+    render_case(r, gk_error_status(o->err), errs, gk_error_title(o->err, r->lang));
+}
+
+/* A change posted from the case page: back to the case (the one the view names) with
+ * ?done=<done>, or the case again with the refusal. */
+static void case_action(gk_request *r, const char *done, gk_outcome *o)
+{
+    const char *id = json_string_value(json_object_get(o->view, "id"));
+    const char *url = gk_req_printf(r, "/applications/%s?done=%s", id ? id : r->params[0], done);
+    gk_page_form_done(r, o, url, show_case_again, NULL);
 }
 
 void gk_h_page_application_submit(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
-    gk_outcome o;
-    gk_svc_app_submit(&call, r->params[0], &o);
-    case_action(r, &o, "submitted");
+    GK_RUN(r, NULL, NULL, case_action, "submitted", gk_svc_app_submit, r->params[0]);
 }
 
 void gk_h_page_application_withdraw(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
     gk_app_withdraw_in in = {.id = r->params[0]};
-    gk_outcome o = {0};
-    if (gk_fields_read_into(r, gk_app_withdraw_fields, gk_app_withdraw_n_fields, &in,
-                            &o.errors))
-        gk_fail(&o, &call, GK_ERR_VALIDATION, NULL, NULL);
-    else
-        gk_svc_app_withdraw(&call, &in, &o);
-    case_action(r, &o, "withdrawn");
+    GK_OP(r, &gk_app_withdraw_spec, &in, gk_svc_app_withdraw, case_action, "withdrawn");
 }
 
 void gk_h_page_info_request_respond(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
     /* Documents answering the question were uploaded with the form above; the answer links
      * those uploaded since the question was asked. */
     gk_app_respond_in in = {.id = r->params[0], .rid = r->params[1]};
-    gk_outcome o = {0};
-    if (gk_fields_read_into(r, gk_app_respond_fields, gk_app_respond_n_fields, &in, &o.errors))
-        gk_fail(&o, &call, GK_ERR_VALIDATION, NULL, NULL);
-    else
-        gk_svc_app_respond(&call, &in, &o);
-    case_action(r, &o, "answered");
+    GK_OP(r, &gk_app_respond_spec, &in, gk_svc_app_respond, case_action, "answered");
 }
 
 bool gk_h_page_application_upload_chunk(gk_request *r, const char *data, size_t size)
@@ -449,17 +396,9 @@ void gk_h_page_application_upload(gk_request *r)
 {
     gk_outcome o;
     gk_http_doc_upload_end(r, &o);
-    gk_error e = o.err;
-    gk_outcome_clear(&o);
-    if (e == GK_ERR_OK) {
-        gk_reply_redirect(r, 303, gk_req_printf(r, "/applications/%s?done=uploaded",
-                                                r->params[0]));
-        return;
-    }
-    if (e == GK_ERR_NOT_FOUND || e == GK_ERR_UNAVAILABLE || e == GK_ERR_INTERNAL) {
-        gk_page_error(r, e, NULL);
-        return;
-    }
-    r->error = e;
-    render_case(r, gk_error_status(e), NULL, gk_error_title(e, r->lang));
+    json_decref(o.errors); /* the case names the refusal of an upload, not its fields */
+    o.errors = NULL;
+    gk_page_form_done(r, &o,
+                      gk_req_printf(r, "/applications/%s?done=uploaded", r->params[0]),
+                      show_case_again, NULL);
 }

@@ -64,14 +64,10 @@ void gk_h_page_cc_detail(gk_request *r)
         gk_outcome_clear(&out);
         gk_svc_cc_get(&call, r->params[0], NULL, &out);
     }
-    if (out.err != GK_ERR_OK) {
-        gk_page_error(r, out.err, NULL);
-        gk_outcome_clear(&out);
-        return;
-    }
-    json_t *model = json_pack("{s:O, s:o}", "cert", out.view, "on_error",
+    json_t *cert = gk_page_view(r, &out);
+    if (!cert) return;
+    json_t *model = json_pack("{s:o, s:o}", "cert", cert, "on_error",
                               on_error ? json_string(on_error) : json_null());
-    gk_outcome_clear(&out);
     gk_page_render(r, on_error ? 400 : 200, "cc_detail", model);
 }
 
@@ -136,12 +132,7 @@ void gk_h_page_cc_import_post(gk_request *r)
         gk_page_render(r, 422, "cc_import", import_model(archived, errs, NULL));
         return;
     }
-    if (out.err != GK_ERR_OK) {
-        gk_page_error(r, out.err, NULL);
-        gk_outcome_clear(&out);
-        return;
-    }
-    json_t *report = json_incref(out.view);
-    gk_outcome_clear(&out);
+    json_t *report = gk_page_view(r, &out);
+    if (!report) return;
     gk_page_render(r, 200, "cc_import", import_model(archived, NULL, report));
 }

@@ -12,14 +12,8 @@ void gk_h_page_certificate(gk_request *r)
     gk_call call = gk_call_of(r);
     gk_outcome o;
     gk_svc_cert_get(&call, r->params[0], &o);
-    if (o.err != GK_ERR_OK) {
-        gk_error e = o.err;
-        gk_outcome_clear(&o);
-        gk_page_error(r, e, NULL);
-        return;
-    }
-    json_t *cert = o.view;
-    o.view = NULL;
+    json_t *cert = gk_page_view(r, &o);
+    if (!cert) return;
     json_t *key = gk_svc_cert_signing_key(json_string_value(json_object_get(cert, "key_id")));
     json_t *m = json_pack("{s:o, s:o, s:{s:s}}", "cert", cert, "key", key, "nav", "certificates",
                           "page");

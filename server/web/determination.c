@@ -10,11 +10,6 @@
 
 #include <string.h>
 
-static const char *query_get(void *ctx, const char *name)
-{
-    return gk_req_query(ctx, name);
-}
-
 static const char *field_error(json_t *errs, const char *field)
 {
     size_t i;
@@ -60,7 +55,7 @@ void gk_h_determination_page(gk_request *r)
     bool asked = gk_req_query(r, "directly_connectable") != NULL;
     json_t *errs = NULL;
     gk_determination_in in;
-    int bad = gk_svc_determination_read(&call, NULL, query_get, r, &in, &errs);
+    int bad = gk_svc_determination_read(&call, NULL, gk_query_get, r, &in, &errs);
     json_t *model = json_object();
     if (asked && !bad) {
         gk_outcome out = {0};

@@ -63,15 +63,11 @@ void gk_h_page_exam_queue(gk_request *r)
         gk_outcome_clear(&o);
         gk_svc_exam_queue(&call, &in, &o);
     }
-    if (o.err != GK_ERR_OK) {
+    json_t *m = gk_page_view(r, &o);
+    if (!m) {
         json_decref(errors);
-        gk_error e = o.err;
-        gk_outcome_clear(&o);
-        gk_page_error(r, e, NULL);
         return;
     }
-    json_t *m = o.view;
-    o.view = NULL;
     json_t *q = json_pack("{s:s, s:s, s:s}", "status", status ? status : "", "assignee",
                           assignee ? assignee : "", "min_age_days", age ? age : "");
     json_t *opts = json_array();
@@ -103,14 +99,8 @@ static void render_case(gk_request *r, const char *id, const char *failed_action
     gk_call call = gk_call_of(r);
     gk_outcome o;
     gk_svc_exam_case(&call, id, &o);
-    if (o.err != GK_ERR_OK) {
-        gk_error e = o.err;
-        gk_outcome_clear(&o);
-        gk_page_error(r, e, NULL);
-        return;
-    }
-    json_t *m = o.view;
-    o.view = NULL;
+    json_t *m = gk_page_view(r, &o);
+    if (!m) return;
     json_t *actions = gk_svc_exam_case_actions(&call, m);
     if (actions) json_object_update(m, actions);
     json_decref(actions);
@@ -162,53 +152,33 @@ static void ticked_documents(gk_request *r, gk_exam_evidence_in *in)
     }
 }
 
-/* Reads the form by the operation's spec into in; false when a field (of this or an earlier
- * read) is bad, then *o says which. */
-static bool read_form(gk_request *r, const gk_field *spec, size_t n, void *in, gk_outcome *o)
+static void show_case_again(gk_request *r, gk_outcome *o, const void *action)
 {
-    if (gk_fields_read_into(r, spec, n, in, &o->errors)) o->err = GK_ERR_VALIDATION;
-    return o->err == GK_ERR_OK;
+    render_case(r, r->params[0], action, o);
 }
 
 /* Post/redirect/get on success; the case with the form's errors otherwise. */
 static void finish(gk_request *r, const char *action, gk_outcome *o)
 {
-    const char *id = r->params[0];
-    if (o->err == GK_ERR_OK) {
-        gk_outcome_clear(o);
-        gk_reply_redirect(r, 303, gk_req_printf(r, "/examination/%s?done=%s", id, action));
-        return;
-    }
-    if (o->err == GK_ERR_NOT_FOUND || o->err == GK_ERR_UNAVAILABLE ||
-        o->err == GK_ERR_INTERNAL) {
-        gk_error e = o->err;
-        gk_outcome_clear(o);
-        gk_page_error(r, e, NULL);
-        return;
-    }
-    r->error = o->err;
-    render_case(r, id, action, o);
-    gk_outcome_clear(o);
+    gk_page_form_done(r, o, gk_req_printf(r, "/examination/%s?done=%s", r->params[0], action),
+                      show_case_again, action);
 }
 
 void gk_h_page_exam_assign(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
     gk_exam_assign_in in = {.app_id = r->params[0]};
-    gk_outcome o = {0};
-    if (read_form(r, gk_exam_assign_fields, gk_exam_assign_fields_n, &in, &o))
-        gk_svc_exam_assign(&call, &in, &o);
-    finish(r, "assign", &o);
+    GK_OP(r, &gk_exam_assign_spec, &in, gk_svc_exam_assign, finish, "assign");
 }
 
+/* Evidence and verdicts name their requirement in a field of the form. */
 void gk_h_page_exam_evidence(gk_request *r)
 {
     gk_call call = gk_call_of(r);
     gk_exam_evidence_in in = {.app_id = r->params[0]};
     gk_outcome o = {0};
     ticked_documents(r, &in);
-    read_form(r, gk_exam_requirement_fields, gk_exam_requirement_fields_n, &in, &o);
-    if (read_form(r, gk_exam_evidence_fields, gk_exam_evidence_fields_n, &in, &o))
+    gk_read_input(r, &call, &gk_exam_requirement_spec, &in, &o);
+    if (gk_read_input(r, &call, &gk_exam_evidence_spec, &in, &o))
         gk_svc_exam_record_evidence(&call, &in, &o);
     finish(r, "evidence", &o);
 }
@@ -218,48 +188,32 @@ void gk_h_page_exam_verdict(gk_request *r)
     gk_call call = gk_call_of(r);
     gk_exam_verdict_in in = {.app_id = r->params[0]};
     gk_outcome o = {0};
-    if (read_form(r, gk_exam_requirement_fields, gk_exam_requirement_fields_n, &in, &o) &&
-        read_form(r, gk_exam_verdict_fields, gk_exam_verdict_fields_n, &in, &o))
+    if (gk_read_input(r, &call, &gk_exam_requirement_spec, &in, &o) &&
+        gk_read_input(r, &call, &gk_exam_verdict_spec, &in, &o))
         gk_svc_exam_record_verdict(&call, &in, &o);
     finish(r, "verdict", &o);
 }
 
 void gk_h_page_exam_info_request(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
     gk_exam_info_in in = {.app_id = r->params[0]};
-    gk_outcome o = {0};
-    if (read_form(r, gk_exam_info_fields, gk_exam_info_fields_n, &in, &o))
-        gk_svc_exam_request_info(&call, &in, &o);
-    finish(r, "info-request", &o);
+    GK_OP(r, &gk_exam_info_spec, &in, gk_svc_exam_request_info, finish, "info-request");
 }
 
 void gk_h_page_exam_equivalence(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
     gk_exam_equivalence_in in = {.app_id = r->params[0], .accepted = -1};
-    gk_outcome o = {0};
-    if (read_form(r, gk_exam_equivalence_fields, gk_exam_equivalence_fields_n, &in, &o))
-        gk_svc_exam_equivalence(&call, &in, &o);
-    finish(r, "equivalence", &o);
+    GK_OP(r, &gk_exam_equivalence_spec, &in, gk_svc_exam_equivalence, finish, "equivalence");
 }
 
 void gk_h_page_exam_proposal(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
     gk_exam_propose_in in = {.app_id = r->params[0]};
-    gk_outcome o = {0};
-    if (read_form(r, gk_exam_propose_fields, gk_exam_propose_fields_n, &in, &o))
-        gk_svc_exam_propose(&call, &in, &o);
-    finish(r, "proposal", &o);
+    GK_OP(r, &gk_exam_propose_spec, &in, gk_svc_exam_propose, finish, "proposal");
 }
 
 void gk_h_page_exam_review(gk_request *r)
 {
-    gk_call call = gk_call_of(r);
     gk_exam_review_in in = {.app_id = r->params[0], .approve = -1};
-    gk_outcome o = {0};
-    if (read_form(r, gk_exam_review_fields, gk_exam_review_fields_n, &in, &o))
-        gk_svc_exam_review(&call, &in, &o);
-    finish(r, "review", &o);
+    GK_OP(r, &gk_exam_review_spec, &in, gk_svc_exam_review, finish, "review");
 }

@@ -4,6 +4,7 @@
 #define GK_WEB_PAGE_H
 
 #include "http/request.h"
+#include "service/service.h"
 
 #include <jansson.h>
 
@@ -12,6 +13,27 @@ void gk_page_render(gk_request *r, unsigned status, const char *name, json_t *mo
 
 /* An error page for browsers (status and the catalogue title in the request's language). */
 void gk_page_error(gk_request *r, gk_error e, const char *detail);
+
+/* The view of an operation's outcome for a page: taken from a success (the caller owns it;
+ * the outcome is cleared); after a failure the error page is answered and NULL returned. */
+json_t *gk_page_view(gk_request *r, gk_outcome *o);
+
+/* Shows a form again after a refusal (o: the refused outcome, its field errors to show). */
+typedef void gk_page_again(gk_request *r, gk_outcome *o, const void *ctx);
+
+/* The answer to a form post once its operation ran (post/redirect/get): success answers 303
+ * to `done_url`; a refusal the form cannot help with (not found, unavailable, internal) is
+ * the error page; any other is recorded in r->error and again(r, o, ctx) renders the form
+ * with it (status of the error). Clears the outcome. */
+void gk_page_form_done(gk_request *r, gk_outcome *o, const char *done_url, gk_page_again *again,
+                       const void *ctx);
+
+/* The key of a field in templates: "declarations.SR-2.measure" -> "declarations_SR_2_measure".
+ * field and out may be the same buffer. */
+void gk_page_field_key(const char *field, char *out, size_t n);
+/* Field errors ([{field, message}]) by template key: {key: message}, the first message of
+ * each field. New reference. */
+json_t *gk_page_errors_by_key(json_t *errors);
 
 /* Install the dispatcher's HTML error-page hook (at start-up). */
 void gk_pages_init(void);

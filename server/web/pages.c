@@ -7,6 +7,7 @@
 #include "log.h"
 #include "render/template.h"
 
+#include <stdio.h>
 #include <string.h>
 
 static json_t *common_model(gk_request *r, json_t *model)
@@ -84,6 +85,57 @@ void gk_page_error(gk_request *r, gk_error e, const char *detail)
                           detail ? detail : "");
     gk_page_render(r, gk_error_status(e), "error", m);
     r->error = e;
+}
+
+json_t *gk_page_view(gk_request *r, gk_outcome *o)
+{
+    gk_error e = o->err;
+    json_t *view = o->view;
+    o->view = NULL;
+    gk_outcome_clear(o);
+    if (e == GK_ERR_OK) return view ? view : json_object();
+    json_decref(view);
+    gk_page_error(r, e, NULL);
+    return NULL;
+}
+
+void gk_page_form_done(gk_request *r, gk_outcome *o, const char *done_url, gk_page_again *again,
+                       const void *ctx)
+{
+    gk_error e = o->err;
+    if (e == GK_ERR_OK)
+        gk_reply_redirect(r, 303, done_url);
+    else if (e == GK_ERR_NOT_FOUND || e == GK_ERR_UNAVAILABLE || e == GK_ERR_INTERNAL)
+        gk_page_error(r, e, NULL);
+    else {
+        r->error = e;
+        again(r, o, ctx);
+    }
+    gk_outcome_clear(o);
+}
+
+void gk_page_field_key(const char *field, char *out, size_t n)
+{
+    if (field != out) snprintf(out, n, "%s", field);
+    for (char *p = out; *p; p++)
+        if (*p == '.' || *p == '-') *p = '_';
+}
+
+json_t *gk_page_errors_by_key(json_t *errors)
+{
+    json_t *m = json_object();
+    size_t i;
+    json_t *e;
+    json_array_foreach(errors, i, e)
+    {
+        const char *f = json_string_value(json_object_get(e, "field"));
+        const char *msg = json_string_value(json_object_get(e, "message"));
+        if (!f || !msg) continue;
+        char key[160];
+        gk_page_field_key(f, key, sizeof key);
+        if (!json_object_get(m, key)) json_object_set_new(m, key, json_string(msg));
+    }
+    return m;
 }
 
 /* The dispatcher's hook: the refusal already built as problem+json, as a page. */

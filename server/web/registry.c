@@ -18,11 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *query_get(void *ctx, const char *name)
-{
-    return gk_req_query(ctx, name);
-}
-
 /* Percent-encode everything but unreserved characters (RFC 3986), upper-case digits. */
 static void url_encode(gk_buf *b, const char *s)
 {
@@ -127,7 +122,7 @@ void gk_h_page_certificates(gk_request *r)
     gk_cert_query q;
     gk_outcome out = {0};
     unsigned status = 200;
-    if (gk_svc_registry_query(&call, query_get, r, &q, &out)) {
+    if (gk_svc_registry_query(&call, gk_query_get, r, &q, &out)) {
         json_object_set(model, "errors", out.errors);
         json_object_set_new(model, "field_errors", errors_by_field(out.errors));
         status = 400;
@@ -172,18 +167,13 @@ void gk_h_page_stats(gk_request *r)
     gk_call call = gk_call_of(r);
     gk_outcome out = {0};
     gk_cert_query q;
-    if (gk_svc_registry_query(&call, query_get, r, &q, &out)) {
+    if (gk_svc_registry_query(&call, gk_query_get, r, &q, &out)) {
         gk_reply_outcome(r, 200, &out);
         return;
     }
     gk_svc_registry_stats(&call, &q, &out);
-    if (out.err != GK_ERR_OK) {
-        gk_page_error(r, out.err, NULL);
-        gk_outcome_clear(&out);
-        return;
-    }
-    json_t *stats = json_incref(out.view);
-    gk_outcome_clear(&out);
+    json_t *stats = gk_page_view(r, &out);
+    if (!stats) return;
     json_t *charts = json_array();
     for (size_t i = 0; i < gk_registry_series_count; i++) {
         const gk_registry_series *d = &gk_registry_series_all[i];
@@ -211,7 +201,7 @@ void gk_h_page_stats_chart(gk_request *r)
     gk_call call = gk_call_of(r);
     gk_outcome out = {0};
     gk_cert_query q;
-    if (!gk_svc_registry_query(&call, query_get, r, &q, &out))
+    if (!gk_svc_registry_query(&call, gk_query_get, r, &q, &out))
         gk_svc_registry_stats(&call, &q, &out);
     if (out.err != GK_ERR_OK) {
         gk_reply_outcome(r, 200, &out);

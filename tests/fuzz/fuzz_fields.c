@@ -1,4 +1,4 @@
-/* The form decoder (gk_form_get) and the declarative field reader (gk_fields_read), on a fake
+/* The form decoder (gk_form_get) and the declarative field reader (gk_spec_read), on a fake
  * request: the input is the body, read once as an HTML form and, when it parses, once as a
  * JSON body, through one table that uses every field type.
  *
@@ -40,21 +40,17 @@ typedef struct {
     long long count;
 } values;
 
-static size_t spec_for(values *v, gk_field *spec)
-{
-    gk_field s[] = {
-        {"name", GK_F_STRING, true, 40, NULL, &v->name, false},
-        {"device.model_name", GK_F_STRING, false, 0, NULL, &v->model, true},
-        {"kind", GK_F_ENUM, false, 0, kinds, &v->kind, true},
-        {"note", GK_F_STRING, false, 8, NULL, &v->empty_ok, false},
-        {"agree", GK_F_BOOL, true, 0, NULL, &v->agree, false},
-        {"device.flag", GK_F_BOOL, false, 0, NULL, &v->flag, true},
-        {"filing_date", GK_F_DATE, false, 0, NULL, &v->date, true},
-        {"count", GK_F_INT, false, 0, NULL, &v->count, false},
-    };
-    memcpy(spec, s, sizeof s);
-    return sizeof s / sizeof *s;
-}
+static const gk_field fields[] = {
+    {"name", GK_F_STRING, true, 40, NULL, GK_AT(values, name), false},
+    {"device.model_name", GK_F_STRING, false, 0, NULL, GK_AT(values, model), true},
+    {"kind", GK_F_ENUM, false, 0, kinds, GK_AT(values, kind), true},
+    {"note", GK_F_STRING, false, 8, NULL, GK_AT(values, empty_ok), false},
+    {"agree", GK_F_BOOL, true, 0, NULL, GK_AT(values, agree), false},
+    {"device.flag", GK_F_BOOL, false, 0, NULL, GK_AT(values, flag), true},
+    {"filing_date", GK_F_DATE, false, 0, NULL, GK_AT(values, date), true},
+    {"count", GK_F_INT, false, 0, NULL, GK_AT(values, count), false},
+};
+static const gk_spec spec_all = GK_SPEC(fields);
 
 static bool utf8_ok(const char *s)
 {
@@ -73,10 +69,10 @@ static void check_read(gk_request *r, size_t body_len)
     values v;
     memset(&v, 0, sizeof v);
     v.date = GK_DATE_NONE;
-    gk_field spec[8];
-    size_t n = spec_for(&v, spec);
+    const gk_spec *spec = &spec_all;
+    size_t n = spec->n;
     json_t *errors = NULL;
-    int bad = gk_fields_read(r, spec, n, &errors);
+    int bad = gk_spec_read(r, spec, &v, &errors);
     FZ_CHECK(bad >= 0 && (size_t)bad <= n);
     FZ_CHECK((size_t)bad == (errors ? json_array_size(errors) : 0));
     bool failed[8] = {0};
@@ -85,7 +81,7 @@ static void check_read(gk_request *r, size_t body_len)
         const char *field = json_string_value(json_object_get(e, "field"));
         FZ_CHECK(field && json_is_string(json_object_get(e, "message")));
         for (size_t k = 0; k < n; k++)
-            if (!strcmp(field, spec[k].path)) failed[k] = true;
+            if (!strcmp(field, spec->fields[k].path)) failed[k] = true;
     }
     const char *strs[] = {v.name, v.model, v.kind, v.empty_ok};
     const size_t caps[] = {40, 1000, 1000, 8};

@@ -397,9 +397,9 @@ static void determination_input_query(void **state)
 /* The spec's fact paths are the domain's field names, in the domain's order. */
 static void determination_spec_matches_domain(void **state)
 {
-    assert_int_equal(gk_determination_nfields, GK_FACT__COUNT + 2);
+    assert_int_equal(gk_determination_spec.n, GK_FACT__COUNT + 2);
     for (int i = 0; i < GK_FACT__COUNT; i++)
-        assert_string_equal(gk_determination_fields[i].path, gk_determination_fact_fields[i]);
+        assert_string_equal(gk_determination_spec.fields[i].path, gk_determination_fact_fields[i]);
 }
 
 int main(void)
