@@ -1,4 +1,5 @@
 #include "errors.h"
+#include "render/i18n.h"
 
 #include <string.h>
 
@@ -26,5 +27,5 @@ unsigned gk_error_status(gk_error e)
 const char *gk_error_title(gk_error e, const char *lang)
 {
     if ((unsigned)e >= GK_ERR__COUNT) e = GK_ERR_INTERNAL;
-    return lang && strcmp(lang, "ja") == 0 ? catalogue[e].ja : catalogue[e].en;
+    return gk_lang_is_ja(lang) ? catalogue[e].ja : catalogue[e].en;
 }

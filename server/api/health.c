@@ -43,7 +43,7 @@ static const char *replica_status(void)
 void gk_h_readyz(gk_request *r)
 {
     if (!ping(gk_db_conn())) {
-        gk_reply_problem(r, GK_ERR_UNAVAILABLE, "The database does not answer", NULL);
+        gk_reply_problem(r, GK_ERR_UNAVAILABLE, gk_req_msg(r, "http.db_down"), NULL);
         return;
     }
     gk_reply_json(r, 200, json_pack("{s:s, s:s, s:s}", "status", "ready", "database", "ok",

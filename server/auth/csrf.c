@@ -22,9 +22,7 @@ bool gk_auth_csrf_guard(gk_request *r)
     if (!got && r->route && r->route->body == GK_BODY_MULTIPART)
         got = gk_req_query(r, "csrf_token");
     if (expected && got && gk_token_equal(expected, got)) return false;
-    const char *detail = got ? "The CSRF token does not match this session"
-                             : "Send the session's CSRF token in X-CSRF-Token "
-                               "(or the form field csrf_token)";
+    const char *detail = gk_req_msg(r, got ? "http.csrf.mismatch" : "http.csrf.missing");
     gk_reply_problem(r, GK_ERR_CSRF, detail, NULL);
     r->error = GK_ERR_CSRF;
     return true;

@@ -95,7 +95,7 @@ static void auth_bearer(gk_request *r, PGconn *c, const char *authz)
     const char *token = gk_auth_bearer_token(authz);
     char hex[2 * GK_SHA256_LEN + 1];
     if (!token) {
-        refuse(r, GK_ERR_UNAUTHENTICATED, "The Authorization header is not a Bearer token");
+        refuse(r, GK_ERR_UNAUTHENTICATED, gk_req_msg(r, "http.auth.not_bearer"));
         return;
     }
     if (!hex_of_token_hash(token, hex)) {
@@ -113,7 +113,7 @@ static void auth_bearer(gk_request *r, PGconn *c, const char *authz)
     }
     if (PQntuples(res) != 1) {
         PQclear(res);
-        refuse(r, GK_ERR_UNAUTHENTICATED, "The token is unknown, expired or revoked");
+        refuse(r, GK_ERR_UNAUTHENTICATED, gk_req_msg(r, "http.auth.token_unknown"));
         return;
     }
     bool stale = PQgetvalue(res, 0, 6)[0] == 't';

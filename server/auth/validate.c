@@ -1,4 +1,5 @@
 #include "auth/validate.h"
+#include "util/utf8.h"
 
 #include "crypto/token.h"
 
@@ -39,34 +40,14 @@ bool gk_auth_email_valid(const char *s)
     return true;
 }
 
-/* Decodes one UTF-8 sequence; returns its length, 0 when invalid. */
-static size_t utf8_next(const unsigned char *p, unsigned long *cp)
-{
-    if (p[0] < 0x80) {
-        *cp = p[0];
-        return 1;
-    }
-    size_t len = p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
-    if (!len || p[0] > 0xf4) return 0;
-    unsigned long v = p[0] & (0xff >> (len + 1));
-    for (size_t i = 1; i < len; i++) {
-        if ((p[i] & 0xc0) != 0x80) return 0;
-        v = v << 6 | (p[i] & 0x3f);
-    }
-    static const unsigned long min[] = {0, 0, 0x80, 0x800, 0x10000};
-    if (v < min[len] || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) return 0;
-    *cp = v;
-    return len;
-}
-
 bool gk_auth_label_valid(const char *s)
 {
     if (!s) return false;
     size_t count = 0;
     bool blank = true;
     for (const unsigned char *p = (const unsigned char *)s; *p;) {
-        unsigned long cp;
-        size_t len = utf8_next(p, &cp);
+        uint32_t cp;
+        size_t len = gk_utf8_next(p, strlen((const char *)p), &cp);
         if (!len) return false;
         if (cp < 0x20 || (cp >= 0x7f && cp < 0xa0)) return false; /* [[:cntrl:]] */
         if (cp != ' ') blank = false;

@@ -35,7 +35,7 @@ static void mp_refuse(upload_state *st)
     const gk_multipart *mp = &st->mp;
     gk_error e = mp->error == GK_ERR_OK ? GK_ERR_INTERNAL : mp->error;
     gk_svc_doc_upload_refuse(st->u, e, e == GK_ERR_INTERNAL ? NULL : mp->error_field,
-                             mp->error_message);
+                             mp->error_key);
     gk_multipart_end(&st->mp);
     st->mp_open = false;
 }
@@ -86,7 +86,7 @@ void gk_http_doc_upload_end(gk_request *r, gk_outcome *out)
         st->mp.pp = NULL;
         if (!clean && st->mp.error == GK_ERR_OK)
             gk_svc_doc_upload_refuse(st->u, GK_ERR_BAD_REQUEST, "body",
-                                     gk_call_msg(&call, "applications.body_incomplete"));
+                                     "applications.body_incomplete");
         else if (st->mp.error != GK_ERR_OK)
             mp_refuse(st);
     }

@@ -1,4 +1,5 @@
 #include "http/multipart.h"
+#include "util/utf8.h"
 
 #include "util/str.h"
 
@@ -16,12 +17,12 @@ void gk_multipart_init(gk_multipart *mp, const char *file_field, gk_mp_sink sink
     mp->error = GK_ERR_OK;
 }
 
-static bool stop(gk_multipart *mp, gk_error e, const char *field, const char *message)
+static bool stop(gk_multipart *mp, gk_error e, const char *field, const char *key)
 {
     if (mp->error == GK_ERR_OK) {
         mp->error = e;
         mp->error_field = field;
-        mp->error_message = message;
+        mp->error_key = key;
     }
     return false;
 }
@@ -38,25 +39,18 @@ static bool declared_is(const char *declared, const char *prefix)
     return declared && strncmp(declared, prefix, strlen(prefix)) == 0;
 }
 
-/* Length of the UTF-8 sequence at p (1..4), 0 when invalid, -1 when cut off by the end. */
+/* Length of the UTF-8 sequence at p (1..4), 0 when invalid, -1 when a valid start is cut
+ * off by the end of the n bytes we have (the rest comes with the next chunk). */
 static int utf8_seq(const unsigned char *p, size_t n)
 {
-    unsigned c = p[0];
-    int len;
-    unsigned min;
-    if (c < 0x80) return 1;
-    if (c >= 0xc2 && c <= 0xdf) len = 2, min = 0x80;
-    else if (c >= 0xe0 && c <= 0xef) len = 3, min = 0x800;
-    else if (c >= 0xf0 && c <= 0xf4) len = 4, min = 0x10000;
-    else return 0;
-    unsigned v = c & (len == 2 ? 0x1f : len == 3 ? 0x0f : 0x07);
-    for (int i = 1; i < len; i++) {
-        if ((size_t)i >= n) return -1;
+    uint32_t cp;
+    size_t len = gk_utf8_next(p, n, &cp);
+    if (len) return (int)len;
+    size_t want = p[0] >= 0xf5 ? 0 : p[0] >= 0xf0 ? 4 : p[0] >= 0xe0 ? 3 : p[0] >= 0xc2 ? 2 : 0;
+    if (!want || want <= n) return 0;
+    for (size_t i = 1; i < n; i++)
         if ((p[i] & 0xc0) != 0x80) return 0;
-        v = (v << 6) | (p[i] & 0x3f);
-    }
-    if (v < min || v > 0x10ffff || (v >= 0xd800 && v <= 0xdfff)) return 0;
-    return len;
+    return -1;
 }
 
 static bool plain_text(const unsigned char *p, size_t n, bool complete)
@@ -180,7 +174,7 @@ bool gk_multipart_content_disposition(const char *filename, char *out, size_t ou
 static bool flush_head(gk_multipart *mp)
 {
     if (mp->head_len && mp->sink && !mp->sink(mp->sink_ctx, (const char *)mp->head, mp->head_len))
-        return stop(mp, GK_ERR_INTERNAL, NULL, "The file could not be stored");
+        return stop(mp, GK_ERR_INTERNAL, NULL, "upload.not_stored");
     mp->head_len = 0;
     return true;
 }
@@ -193,7 +187,7 @@ static bool decide(gk_multipart *mp, bool complete)
                                           complete);
     if (!mp->content_type)
         return stop(mp, GK_ERR_UNSUPPORTED_MEDIA_TYPE, mp->file_field,
-                    "Accepted files: PDF, PNG, JPEG, ZIP or Office documents, UTF-8 text");
+                    "upload.types");
     return flush_head(mp);
 }
 
@@ -206,7 +200,7 @@ static bool file_data(gk_multipart *mp, const char *data, size_t size)
         if (!decide(mp, false)) return false;
     }
     if (size && mp->sink && !mp->sink(mp->sink_ctx, data, size))
-        return stop(mp, GK_ERR_INTERNAL, NULL, "The file could not be stored");
+        return stop(mp, GK_ERR_INTERNAL, NULL, "upload.not_stored");
     return true;
 }
 
@@ -223,16 +217,16 @@ bool gk_multipart_part(gk_multipart *mp, const char *key, const char *filename,
     if (new_part) {
         mp->current_bytes = 0;
         if (++mp->n_parts > GK_MP_MAX_PARTS)
-            return stop(mp, GK_ERR_VALIDATION, "body", "Too many form fields");
+            return stop(mp, GK_ERR_VALIDATION, "body", "upload.too_many_fields");
         if (strlen(key) >= sizeof mp->current)
-            return stop(mp, GK_ERR_VALIDATION, "body", "A form field name is too long");
+            return stop(mp, GK_ERR_VALIDATION, "body", "upload.field_name_too_long");
         snprintf(mp->current, sizeof mp->current, "%s", key);
         if (is_file) {
             if (mp->file_seen)
-                return stop(mp, GK_ERR_VALIDATION, mp->file_field, "Send exactly one file");
+                return stop(mp, GK_ERR_VALIDATION, mp->file_field, "upload.one_file");
             if (!filename)
                 return stop(mp, GK_ERR_VALIDATION, mp->file_field,
-                            "The file must be sent as a file part (with a filename)");
+                            "upload.file_part");
             mp->file_seen = true;
             gk_multipart_sanitize_filename(filename, mp->filename, sizeof mp->filename);
             snprintf(mp->declared_type, sizeof mp->declared_type, "%s",
@@ -240,7 +234,7 @@ bool gk_multipart_part(gk_multipart *mp, const char *key, const char *filename,
         } else {
             for (size_t i = 0; i < mp->n_fields; i++)
                 if (!strcmp(mp->fields[i].name, key))
-                    return stop(mp, GK_ERR_VALIDATION, "body", "A form field is repeated");
+                    return stop(mp, GK_ERR_VALIDATION, "body", "upload.field_repeated");
             gk_mp_field *f = &mp->fields[mp->n_fields++];
             snprintf(f->name, sizeof f->name, "%s", key);
             f->len = 0;
@@ -252,9 +246,9 @@ bool gk_multipart_part(gk_multipart *mp, const char *key, const char *filename,
     gk_mp_field *f = NULL;
     for (size_t i = 0; i < mp->n_fields; i++)
         if (!strcmp(mp->fields[i].name, key)) f = &mp->fields[i];
-    if (!f) return stop(mp, GK_ERR_VALIDATION, "body", "Malformed form data");
+    if (!f) return stop(mp, GK_ERR_VALIDATION, "body", "upload.malformed_form");
     if (f->len + size > GK_MP_FIELD_MAX)
-        return stop(mp, GK_ERR_VALIDATION, "body", "A form field is too long");
+        return stop(mp, GK_ERR_VALIDATION, "body", "upload.field_too_long");
     memcpy(f->value + f->len, data, size);
     f->len += size;
     f->value[f->len] = 0;
@@ -264,8 +258,8 @@ bool gk_multipart_part(gk_multipart *mp, const char *key, const char *filename,
 bool gk_multipart_finish(gk_multipart *mp)
 {
     if (mp->error != GK_ERR_OK) return false;
-    if (!mp->file_seen) return stop(mp, GK_ERR_VALIDATION, mp->file_field, "A file is required");
-    if (mp->file_size == 0) return stop(mp, GK_ERR_VALIDATION, mp->file_field, "The file is empty");
+    if (!mp->file_seen) return stop(mp, GK_ERR_VALIDATION, mp->file_field, "upload.file_required");
+    if (mp->file_size == 0) return stop(mp, GK_ERR_VALIDATION, mp->file_field, "upload.empty");
     if (!mp->file_decided) return decide(mp, true);
     return true;
 }
@@ -295,16 +289,16 @@ bool gk_multipart_begin(gk_multipart *mp, struct MHD_Connection *conn, const cha
     mp->pp = MHD_create_post_processor(conn, PP_BUFFER, iterate, mp);
     if (!mp->pp)
         return stop(mp, GK_ERR_BAD_REQUEST, "body",
-                    "The body must be multipart/form-data with a boundary");
+                    "upload.not_multipart");
     return true;
 }
 
 bool gk_multipart_feed(gk_multipart *mp, const char *data, size_t n)
 {
     if (mp->error != GK_ERR_OK) return false;
-    if (!mp->pp) return stop(mp, GK_ERR_INTERNAL, NULL, "No parser");
+    if (!mp->pp) return stop(mp, GK_ERR_INTERNAL, NULL, "upload.not_stored");
     if (MHD_post_process(mp->pp, data, n) != MHD_YES)
-        return stop(mp, GK_ERR_BAD_REQUEST, "body", "Malformed multipart body");
+        return stop(mp, GK_ERR_BAD_REQUEST, "body", "upload.malformed");
     return mp->error == GK_ERR_OK;
 }
 

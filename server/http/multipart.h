@@ -64,7 +64,7 @@ typedef struct gk_multipart {
     /* The first failure: the parse stops; the caller replies with these. */
     gk_error error;
     const char *error_field;   /* static text */
-    const char *error_message; /* static English text */
+    const char *error_key; /* catalogue key of the refusal (templates/messages/<lang>/http.json) */
 } gk_multipart;
 
 /* ---- pure parts ---- */

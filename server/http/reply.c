@@ -1,4 +1,5 @@
 #include "http/reply.h"
+#include "util/utf8.h"
 
 #include "log.h"
 
@@ -77,18 +78,9 @@ static json_t *text_json(const char *s)
     if (!out) return NULL;
     size_t w = 0;
     for (size_t i = 0; i < n;) {
-        unsigned char c = (unsigned char)s[i];
-        size_t len = c < 0x80 ? 1 : (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3
-                                  : (c & 0xF8) == 0xF0 ? 4 : 0;
-        bool ok = len > 0 && i + len <= n;
-        for (size_t k = 1; ok && k < len; k++) ok = ((unsigned char)s[i + k] & 0xC0) == 0x80;
-        if (ok && len > 1) {
-            char tmp[5] = {0};
-            memcpy(tmp, s + i, len);
-            json_t *probe = json_string(tmp); /* rejects overlongs and surrogates */
-            ok = probe != NULL;
-            json_decref(probe);
-        }
+        uint32_t cp;
+        size_t len = gk_utf8_next((const unsigned char *)s + i, n - i, &cp);
+        bool ok = len > 0;
         if (ok) {
             memcpy(out + w, s + i, len);
             w += len;

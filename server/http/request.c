@@ -1,6 +1,7 @@
 #include "http/request.h"
 
 #include "app.h"
+#include "render/i18n.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -82,4 +83,9 @@ bool gk_req_is_safe_method(const gk_request *r)
 {
     return !strcmp(r->method, "GET") || !strcmp(r->method, "HEAD") ||
            !strcmp(r->method, "OPTIONS");
+}
+
+const char *gk_req_msg(const gk_request *r, const char *key)
+{
+    return gk_messages_get(gk_app.messages, r->lang, key);
 }

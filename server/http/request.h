@@ -61,6 +61,9 @@ void *gk_req_alloc(gk_request *r, size_t n);
 char *gk_req_strdup(gk_request *r, const char *s);
 char *gk_req_printf(gk_request *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/* The catalogue text of `key` in the request's language (the key itself when missing). */
+const char *gk_req_msg(const gk_request *r, const char *key);
+
 /* Request header / query argument / cookie, or NULL. */
 const char *gk_req_header(gk_request *r, const char *name);
 const char *gk_req_query(gk_request *r, const char *name);

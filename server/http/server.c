@@ -1,4 +1,5 @@
 #include "http/server.h"
+#include "http/service_call.h"
 
 #include "app.h"
 #include "db/db.h"
@@ -202,14 +203,14 @@ static bool on_headers(gk_request *r, const char *url, enum MHD_Result *ret)
         bool empty = cl && strcmp(cl, "0") == 0;
         if (!empty && !content_type_ok(r->route, ct)) {
             *ret = fail(r, GK_ERR_UNSUPPORTED_MEDIA_TYPE,
-                        ct ? gk_req_printf(r, "Content-Type %s is not accepted here", ct)
-                           : "Content-Type is missing");
+                        ct ? gk_req_msgf(r, "http.content_type.refused", "type", ct, NULL)
+                           : gk_req_msg(r, "http.content_type.missing"));
             return true;
         }
         if (cl && strtoull(cl, NULL, 10) > body_cap(r->route)) {
             *ret = fail(r, GK_ERR_TOO_LARGE,
-                        gk_req_printf(r, "The body may be at most %zu bytes",
-                                      body_cap(r->route)));
+                        gk_req_msgf(r, "http.body_too_large", "bytes",
+                                    gk_req_printf(r, "%zu", body_cap(r->route)), NULL));
             return true;
         }
     }
@@ -237,7 +238,8 @@ static bool parse_body(gk_request *r)
     const gk_route *rt = r->route;
     if (r->body_too_large) {
         gk_reply_problem(r, GK_ERR_TOO_LARGE,
-                         gk_req_printf(r, "The body may be at most %zu bytes", body_cap(rt)),
+                         gk_req_msgf(r, "http.body_too_large", "bytes",
+                                     gk_req_printf(r, "%zu", body_cap(rt)), NULL),
                          NULL);
         return false;
     }
@@ -246,7 +248,7 @@ static bool parse_body(gk_request *r)
                    (rt->body == GK_BODY_JSON_OR_FORM && media_type_is(ct, "application/json"));
     if (!is_json || !method_has_body(r->method)) return true;
     if (r->body_len == 0) {
-        gk_reply_problem(r, GK_ERR_BAD_JSON, "The body is empty; a JSON object is expected",
+        gk_reply_problem(r, GK_ERR_BAD_JSON, gk_req_msg(r, "http.json.empty"),
                          NULL);
         return false;
     }
@@ -259,7 +261,7 @@ static bool parse_body(gk_request *r)
         return false;
     }
     if (!json_is_object(r->json)) {
-        gk_reply_problem(r, GK_ERR_BAD_JSON, "The body must be a JSON object", NULL);
+        gk_reply_problem(r, GK_ERR_BAD_JSON, gk_req_msg(r, "http.json.not_object"), NULL);
         return false;
     }
     return true;

@@ -3,6 +3,7 @@
 #include "http/reply.h"
 
 #include <stdio.h>
+#include <stdarg.h>
 #include <string.h>
 
 gk_call gk_call_of(gk_request *r)
@@ -54,4 +55,14 @@ void gk_reply_outcome(gk_request *r, unsigned ok_status, gk_outcome *o)
         if (o->location) gk_reply_header(r, "Location", o->location);
     }
     gk_outcome_clear(o);
+}
+
+const char *gk_req_msgf(gk_request *r, const char *key, ...)
+{
+    gk_call call = {.lang = r->lang, .arena = &r->arena};
+    va_list ap;
+    va_start(ap, key);
+    const char *s = gk_call_vmsgf(&call, key, ap);
+    va_end(ap);
+    return s;
 }

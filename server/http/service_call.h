@@ -26,6 +26,10 @@ gk_call gk_call_of(gk_request *r);
 bool gk_read_input(gk_request *r, const gk_call *call, const gk_spec *spec, void *in,
                    gk_outcome *o);
 
+/* The catalogue text of `key` in the request's language with {name} placeholders replaced:
+ * pairs of name, value, ending with NULL. In the request's arena. */
+const char *gk_req_msgf(gk_request *r, const char *key, ...) __attribute__((sentinel));
+
 /* Reply to an API request with an outcome: problem+json on error; the first answer again on
  * an idempotent replay; else the view with ok_status (or o->status when set), ETag and
  * Location when the outcome has them. Clears the outcome. */

@@ -184,9 +184,14 @@ fail:
     return NULL;
 }
 
+bool gk_lang_is_ja(const char *lang)
+{
+    return lang && strcmp(lang, "ja") == 0;
+}
+
 static int lang_index(const char *lang)
 {
-    return lang && strcmp(lang, "ja") == 0 ? LANG_JA : LANG_EN;
+    return gk_lang_is_ja(lang) ? LANG_JA : LANG_EN;
 }
 
 const char *gk_messages_get(const gk_messages *m, const char *lang, const char *key)

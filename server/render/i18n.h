@@ -33,6 +33,11 @@ const char *gk_messages_get(const gk_messages *m, const char *lang, const char *
 /* Whether `key` exists (in every catalogue, as load guarantees). */
 bool gk_messages_has(const gk_messages *m, const char *key);
 
+/* The one language test of the server: whether lang is Japanese (anything else reads
+ * English, the fallback). For texts the database holds in both languages (title_ja /
+ * title_en); messages come from the catalogues instead. */
+bool gk_lang_is_ja(const char *lang);
+
 /* "ja" or "en" for a language tag like "ja", "ja-JP", "EN-us" (primary subtag compared
  * case-insensitively, the rest must be tag characters); NULL for anything else. */
 const char *gk_lang_from_tag(const char *tag, size_t len);

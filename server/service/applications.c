@@ -1,4 +1,5 @@
 #include "domain/determination.h"
+#include "render/i18n.h"
 #include "service/applications.h"
 
 #include "service/determinations.h"
@@ -843,7 +844,7 @@ gk_error gk_svc_app_form_choices(const gk_call *call, gk_rule_catalog *cat, json
         json_decref(rows);
         return gk_tx_error(s == GK_TX_OK ? GK_TX_HARD : s);
     }
-    bool ja = call->lang && !strcmp(call->lang, "ja");
+    bool ja = gk_lang_is_ja(call->lang);
     json_t *out = json_array();
     size_t i;
     json_t *r;

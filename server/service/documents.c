@@ -32,7 +32,7 @@ struct gk_doc_upload {
     gk_sha256_ctx sha;
     /* The first refusal; the rest of the body is read and dropped. */
     gk_error failed;
-    const char *failed_field, *failed_message;
+    const char *failed_field, *failed_key; /* failed_key: catalogue key, or NULL */
 };
 
 static void release(gk_doc_upload *u)
@@ -49,12 +49,12 @@ static void release(gk_doc_upload *u)
 }
 
 void gk_svc_doc_upload_refuse(gk_doc_upload *u, gk_error e, const char *field,
-                              const char *message)
+                              const char *msg_key)
 {
     if (u->failed == GK_ERR_OK) {
         u->failed = e == GK_ERR_OK ? GK_ERR_INTERNAL : e;
         u->failed_field = field;
-        u->failed_message = message;
+        u->failed_key = msg_key;
     }
     release(u);
 }
@@ -74,9 +74,9 @@ void gk_svc_doc_upload_free(gk_doc_upload *u)
 /* May the caller add a document to the case now? NOT_FOUND also for a case it may not see;
  * CONFLICT (*msg says why) when its status takes no uploads from the caller. */
 static gk_error check_case(const gk_call *call, PGconn *c, const char *id, bool lock,
-                           const char **msg)
+                           const char **msg_key)
 {
-    *msg = NULL;
+    *msg_key = NULL;
     char status[20];
     gk_tx_status s = gk_db_doc_app_status(c, id, gk_call_org_filter(call), lock, status);
     if (s != GK_TX_OK) return gk_tx_error(s);
@@ -85,7 +85,7 @@ static gk_error check_case(const gk_call *call, PGconn *c, const char *id, bool 
         (st == GK_LC_DRAFT && gk_call_is_staff(call)))
         return GK_ERR_NOT_FOUND;
     if (gk_doc_upload_allowed(gk_call_lc_role(call), st)) return GK_ERR_OK;
-    *msg = gk_call_msg(call, "applications.upload_closed");
+    *msg_key = "applications.upload_closed";
     return GK_ERR_CONFLICT;
 }
 
@@ -151,13 +151,13 @@ static void refusal(const gk_doc_upload *u, gk_outcome *out)
     out->status = gk_error_status(u->failed);
     if (u->failed_field) {
         json_t *e = json_pack("{s:s, s:s}", "field", u->failed_field, "message",
-                              u->failed_message ? u->failed_message
-                                                : gk_error_title(u->failed, u->call.lang));
+                              u->failed_key ? gk_call_msg(&u->call, u->failed_key)
+                                            : gk_error_title(u->failed, u->call.lang));
         out->errors = json_array();
         if (e && out->errors) json_array_append(out->errors, e);
         json_decref(e);
     } else {
-        out->detail = u->failed_message;
+        out->detail = u->failed_key ? gk_call_msg(&u->call, u->failed_key) : NULL;
     }
 }
 
@@ -214,7 +214,7 @@ void gk_svc_doc_upload_finish(gk_doc_upload *u, const gk_doc_upload_in *in, gk_o
     gk_error ce = check_case(call, u->db, u->app_id, true, &msg);
     if (ce != GK_ERR_OK) {
         gk_fail(out, call, ce, NULL, NULL);
-        out->detail = msg;
+        out->detail = msg ? gk_call_msg(call, msg) : NULL;
         return;
     }
     char until_text[GK_DATE_BUF];

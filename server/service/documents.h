@@ -25,9 +25,10 @@ gk_doc_upload *gk_svc_doc_upload_begin(const gk_call *call, const char *app_id);
 /* The file's bytes, in order. False once the upload failed. */
 bool gk_svc_doc_upload_write(gk_doc_upload *u, const char *data, size_t n);
 /* Record a refusal found by the adapter while the body streamed (its parser): the first
- * one counts; message is shown as it is (field error when field is given). */
+ * one counts; msg_key is the catalogue key of its message (a field error when field is
+ * given), written out in the caller's language; NULL: the error's title. */
 void gk_svc_doc_upload_refuse(gk_doc_upload *u, gk_error e, const char *field,
-                              const char *message);
+                              const char *msg_key);
 /* Whether the upload is still going (no refusal yet). */
 bool gk_svc_doc_upload_ok(const gk_doc_upload *u);
 

@@ -1,5 +1,6 @@
 /* The public registry (see registry.h). */
 #include "service/registry.h"
+#include "render/i18n.h"
 
 #include "crypto/base64.h"
 #include "db/registry.h"
@@ -72,7 +73,7 @@ void gk_svc_registry_categories(const gk_call *call, const char *current, gk_out
         gk_fail(out, call, e, NULL, NULL);
         return;
     }
-    const char *title = call->lang && !strcmp(call->lang, "ja") ? "title_ja" : "title_en";
+    const char *title = gk_lang_is_ja(call->lang) ? "title_ja" : "title_en";
     json_t *a = json_array();
     size_t i;
     json_t *row;

@@ -57,9 +57,16 @@ void gk_outcome_finish(gk_outcome *o, gk_tx_status s)
 
 const char *gk_call_msgf(const gk_call *call, const char *key, ...)
 {
-    const char *text = gk_call_msg(call, key);
     va_list ap;
     va_start(ap, key);
+    const char *s = gk_call_vmsgf(call, key, ap);
+    va_end(ap);
+    return s;
+}
+
+const char *gk_call_vmsgf(const gk_call *call, const char *key, va_list ap)
+{
+    const char *text = gk_call_msg(call, key);
     /* Replace each {name} in turn; a value never gets a second pass, so a value that
      * contains "{x}" stays as it is. */
     size_t cap = strlen(text) + 1;
@@ -72,7 +79,6 @@ const char *gk_call_msgf(const gk_call *call, const char *key, ...)
         cap += strlen(values[n]);
         n++;
     }
-    va_end(ap);
     char *out = call && call->arena ? gk_arena_alloc(call->arena, cap) : NULL;
     if (!out) return text;
     size_t o = 0;

@@ -25,6 +25,7 @@
 #include "util/arena.h"
 
 #include <jansson.h>
+#include <stdarg.h>
 #include <stdbool.h>
 
 /* Who calls, in which language, with which scratch memory. Strings are borrowed. */
@@ -71,6 +72,7 @@ const char *gk_call_msg(const gk_call *call, const char *key);
 /* The same with {name} placeholders replaced: pairs of name, value, ending with NULL. In the
  * call's arena. */
 const char *gk_call_msgf(const gk_call *call, const char *key, ...) __attribute__((sentinel));
+const char *gk_call_vmsgf(const gk_call *call, const char *key, va_list ap);
 /* Scratch strings in the call's arena. */
 char *gk_call_printf(const gk_call *call, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 

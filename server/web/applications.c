@@ -9,6 +9,7 @@
  * form posts multipart to /applications/{id}/documents?csrf_token=... (the CSRF check of a
  * streamed body runs on the headers). */
 #include "domain/determination.h"
+#include "render/i18n.h"
 #include "http/handlers.h"
 #include "http/doc_upload.h"
 #include "http/fields.h"
@@ -21,12 +22,6 @@
 #include <string.h>
 
 #define FACTS gk_determination_fact_names
-
-/* Texts the database holds in both languages (rule sets, requirements). */
-static bool ja(const gk_request *r)
-{
-    return r->lang && !strcmp(r->lang, "ja");
-}
 
 static const char *err(json_t *errs, const char *key)
 {
@@ -152,7 +147,7 @@ static json_t *form_model(gk_request *r, const gk_rule_catalog *cat, json_t *cat
         for (size_t k = 0; k < q->n_measures; k++)
             json_array_append_new(
                 measures, json_pack("{s:s, s:s, s:b}", "id", q->measures[k], "title",
-                                    ja(r) ? t->measure_titles_ja[k] : t->measure_titles_en[k],
+                                    gk_lang_is_ja(r->lang) ? t->measure_titles_ja[k] : t->measure_titles_en[k],
                                     "checked", chosen && !strcmp(chosen, q->measures[k])));
         char k1[80], k2[80], k3[80];
         snprintf(k1, sizeof k1, "declarations_%s", q->id);
@@ -163,7 +158,7 @@ static json_t *form_model(gk_request *r, const gk_rule_catalog *cat, json_t *cat
         gk_page_field_key(k3, k3, sizeof k3);
         json_array_append_new(
             reqs, json_pack("{s:s, s:s, s:s?, s:o, s:s?, s:s?}", "id", q->id, "title",
-                            ja(r) ? q->title_ja : q->title_en, "description",
+                            gk_lang_is_ja(r->lang) ? q->title_ja : q->title_en, "description",
                             str_or(d, "description"), "measures", measures, "error",
                             err(e, k1) ? err(e, k1) : err(e, k2), "measure_error", err(e, k3)));
     }
@@ -172,7 +167,7 @@ static json_t *form_model(gk_request *r, const gk_rule_catalog *cat, json_t *cat
     json_t *sets = json_array();
     for (size_t i = 0; i < cat->n; i++)
         json_array_append_new(sets, json_pack("{s:s, s:s, s:b}", "id", cat->sets[i].id, "title",
-                                              ja(r) ? cat->sets[i].title_ja
+                                              gk_lang_is_ja(r->lang) ? cat->sets[i].title_ja
                                                     : cat->sets[i].title_en,
                                               "selected", opt && !strcmp(opt, cat->sets[i].id)));
     json_object_set_new(m, "rule_sets", sets);

@@ -3,6 +3,7 @@
  * bookmarked and shared, and no CSRF token is needed. Same input reading and the same view
  * as POST /api/v1/determinations (service/determinations.h). */
 #include "http/handlers.h"
+#include "render/i18n.h"
 #include "http/reply.h"
 #include "http/service_call.h"
 #include "service/determinations.h"
@@ -28,7 +29,7 @@ static json_t *rule_set_choices(const gk_call *call, json_t *list, const char *o
     json_t *sets = json_array();
     size_t i;
     json_t *s;
-    bool ja = !strcmp(call->lang, "ja");
+    bool ja = gk_lang_is_ja(call->lang);
     json_array_foreach(json_object_get(list, "items"), i, s)
     {
         const char *id = json_string_value(json_object_get(s, "id"));

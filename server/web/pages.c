@@ -1,4 +1,5 @@
 #include "web/page.h"
+#include "render/i18n.h"
 
 #include "http/handlers.h"
 #include "app.h"
@@ -15,7 +16,7 @@ static json_t *common_model(gk_request *r, json_t *model)
     if (!model) model = json_object();
     if (!model) return NULL;
     json_object_set_new(model, "lang", json_string(r->lang));
-    json_object_set_new(model, "other_lang", json_string(strcmp(r->lang, "ja") ? "ja" : "en"));
+    json_object_set_new(model, "other_lang", json_string(gk_lang_is_ja(r->lang) ? "en" : "ja"));
     json_object_set_new(model, "path", json_string(r->path ? r->path : "/"));
     /* The navigation item of this page (aria-current), unless the handler chose one. */
     static const struct {
@@ -72,7 +73,7 @@ void gk_page_render(gk_request *r, unsigned status, const char *name, json_t *mo
     const char *asked = gk_req_query(r, "lang");
     if (asked && gk_lang_from_tag(asked, strlen(asked)))
         gk_reply_header(r, MHD_HTTP_HEADER_SET_COOKIE,
-                        !strcmp(r->lang, "ja")
+                        gk_lang_is_ja(r->lang)
                             ? "giteki_lang=ja; Path=/; Max-Age=31536000; SameSite=Lax"
                             : "giteki_lang=en; Path=/; Max-Age=31536000; SameSite=Lax");
     gk_reply_header(r, MHD_HTTP_HEADER_VARY, "Accept-Language, Cookie");
