@@ -91,10 +91,8 @@ static const setting settings[] = {
      "a libpq URL"},
     {"listen", "GITEKI_LISTEN", K_LISTEN, 0, 0, 0, "HOST:PORT with a port 1-65535"},
     {"threads", "GITEKI_THREADS", K_UINT, OFF(threads), 1, 64, "an integer 1-64"},
-    {"conn-limit", "GITEKI_CONN_LIMIT", K_UINT, OFF(conn_limit), 8, 100000,
-     "an integer 8-100000"},
-    {"conn-timeout", "GITEKI_CONN_TIMEOUT", K_UINT, OFF(conn_timeout_s), 1, 3600,
-     "seconds 1-3600"},
+    {"conn-limit", "GITEKI_CONN_LIMIT", K_UINT, OFF(conn_limit), 8, 100000, "an integer 8-100000"},
+    {"conn-timeout", "GITEKI_CONN_TIMEOUT", K_UINT, OFF(conn_timeout_s), 1, 3600, "seconds 1-3600"},
     {"json-body-max", "GITEKI_JSON_BODY_MAX", K_SIZE, OFF(json_body_max), 1024, 64UL << 20,
      "bytes 1024-67108864"},
     {"upload-max", "GITEKI_UPLOAD_MAX", K_SIZE, OFF(upload_max), 1024, 1UL << 31,
@@ -105,15 +103,14 @@ static const setting settings[] = {
      "an integer 1-64"},
     {"session-idle", "GITEKI_SESSION_IDLE", K_UINT, OFF(session_idle_s), 60, 86400 * 30,
      "seconds 60-2592000"},
-    {"session-absolute", "GITEKI_SESSION_ABSOLUTE", K_UINT, OFF(session_absolute_s), 60,
-     86400 * 90, "seconds 60-7776000"},
+    {"session-absolute", "GITEKI_SESSION_ABSOLUTE", K_UINT, OFF(session_absolute_s), 60, 86400 * 90,
+     "seconds 60-7776000"},
     {"data-dir", "GITEKI_DATA_DIR", K_STR, OFF(data_dir), 0, 0, "a folder"},
     {"key-dir", "GITEKI_KEY_DIR", K_STR, OFF(key_dir), 0, 0, "a folder"},
     {"body-code", "GITEKI_BODY_CODE", K_BODY, OFF(body_code), 0, 0, "three digits, e.g. 001"},
     {"trusted-proxy", "GITEKI_TRUSTED_PROXY", K_STR, OFF(trusted_proxy), 0, 0, "an address"},
     {"secure-cookies", "GITEKI_SECURE_COOKIES", K_BOOL, OFF(secure_cookies), 0, 0, "0 or 1"},
-    {"migrate-on-start", "GITEKI_MIGRATE_ON_START", K_BOOL, OFF(migrate_on_start), 0, 0,
-     "0 or 1"},
+    {"migrate-on-start", "GITEKI_MIGRATE_ON_START", K_BOOL, OFF(migrate_on_start), 0, 0, "0 or 1"},
 };
 
 static int apply(gk_config *c, const setting *s, const char *origin, const char *v, char **err)
@@ -153,7 +150,8 @@ static int apply(gk_config *c, const setting *s, const char *origin, const char 
 int gk_config_load_env(gk_config *c, char **err)
 {
     memset(c, 0, sizeof *c);
-    c->threads = 8; /* measured: 4 blocks on PostgreSQL round trips (p99 74 ms vs 16 ms, scripts/bench) */
+    c->threads =
+        8; /* measured: 4 blocks on PostgreSQL round trips (p99 74 ms vs 16 ms, scripts/bench) */
     c->conn_limit = 1024;
     c->conn_timeout_s = 30;
     c->json_body_max = 1 << 20;
@@ -231,18 +229,19 @@ int gk_config_finish(gk_config *c, bool need_db, char **err)
 {
     if (need_db && !c->database_url) {
         *err = gk_strfmt("GITEKI_DATABASE_URL is not set; give a libpq connection string, e.g. "
-                   "postgresql:///giteki?host=/path/to/socket (or --database-url)");
+                         "postgresql:///giteki?host=/path/to/socket (or --database-url)");
         return -1;
     }
     if (c->data_dir) {
         if (!has_dirs(c->data_dir)) {
-            *err = gk_strfmt("GITEKI_DATA_DIR: \"%s\" does not hold schema/, templates/ and static/",
-                       c->data_dir);
+            *err =
+                gk_strfmt("GITEKI_DATA_DIR: \"%s\" does not hold schema/, templates/ and static/",
+                          c->data_dir);
             return -1;
         }
     } else if (find_data_dir(c)) {
         *err = gk_strfmt("cannot find the data folder (schema/, templates/, static/); set "
-                   "GITEKI_DATA_DIR");
+                         "GITEKI_DATA_DIR");
         return -1;
     }
     return 0;

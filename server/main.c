@@ -24,7 +24,6 @@
 #include <termios.h>
 #include <unistd.h>
 
-
 static const char usage[] =
     "Usage: giteki COMMAND [FLAGS]\n"
     "\n"
@@ -62,8 +61,7 @@ typedef struct {
     const char **value;
 } extra_flag;
 
-static void parse_flags(int argc, char **argv, gk_config *c, extra_flag *extra,
-                        const char *help)
+static void parse_flags(int argc, char **argv, gk_config *c, extra_flag *extra, const char *help)
 {
     for (int i = 0; i < argc; i++) {
         const char *a = argv[i];
@@ -91,8 +89,8 @@ static void parse_flags(int argc, char **argv, gk_config *c, extra_flag *extra,
     }
 }
 
-static void load_config(gk_config *c, int argc, char **argv, extra_flag *extra,
-                        const char *help, bool need_db)
+static void load_config(gk_config *c, int argc, char **argv, extra_flag *extra, const char *help,
+                        bool need_db)
 {
     char *err = NULL;
     if (gk_config_load_env(c, &err)) die("bad setting", err);
@@ -168,8 +166,7 @@ static int cmd_serve(int argc, char **argv)
     free(mdir);
     free(dir);
     if (!gk_app.messages) die("message catalogues", err);
-    if (gk_templates_check_messages(gk_app.templates, gk_app.messages, &err))
-        die("templates", err);
+    if (gk_templates_check_messages(gk_app.templates, gk_app.messages, &err)) die("templates", err);
     dir = path_join(c->data_dir, "static");
     gk_app.static_files = gk_static_load(dir, &err);
     free(dir);
@@ -232,7 +229,8 @@ static char *read_password_stdin(void)
         free(line);
         return NULL;
     }
-    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r')) line[--n] = 0;
+    while (n && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+        line[--n] = 0;
     return line;
 }
 
@@ -243,17 +241,16 @@ static int cmd_user(int argc, char **argv)
         return argc >= 1 && !strcmp(argv[0], "--help") ? 0 : 1;
     }
     const char *email = NULL, *name = NULL, *role = NULL, *password = NULL, *org = NULL;
-    extra_flag extra[] = {{"email", &email},       {"name", &name},
-                          {"role", &role},         {"password", &password},
-                          {"organization-id", &org}, {NULL, NULL}};
+    extra_flag extra[] = {{"email", &email},       {"name", &name},           {"role", &role},
+                          {"password", &password}, {"organization-id", &org}, {NULL, NULL}};
     gk_config c;
     load_config(&c, argc - 1, argv + 1, extra, user_usage, true);
     if (!email || !name || !role) die("user create needs --email, --name and --role", NULL);
     static const char *roles[] = {"manufacturer", "examiner", "regulator", "admin"};
     bool role_ok = false;
-    for (size_t i = 0; i < 4; i++) role_ok |= !strcmp(role, roles[i]);
-    if (!role_ok)
-        die("--role must be manufacturer, examiner, regulator or admin", strdup(role));
+    for (size_t i = 0; i < 4; i++)
+        role_ok |= !strcmp(role, roles[i]);
+    if (!role_ok) die("--role must be manufacturer, examiner, regulator or admin", strdup(role));
     if (!strcmp(role, "manufacturer") != !!org)
         die(org ? "--organization-id is only for manufacturers"
                 : "a manufacturer needs --organization-id",
@@ -263,9 +260,9 @@ static int cmd_user(int argc, char **argv)
     if (!password) die("no password given (use --password or standard input)", NULL);
     const char *policy = gk_password_policy_check(password);
     if (policy)
-        die("password refused", strdup(!strcmp(policy, "password.too_short")
-                                           ? "it must have at least 12 characters"
-                                           : policy));
+        die("password refused",
+            strdup(!strcmp(policy, "password.too_short") ? "it must have at least 12 characters"
+                                                         : policy));
     char *hash = NULL;
     if (!gk_password_hash(password, &hash)) die("cannot hash the password", NULL);
     free(pw_read);

@@ -66,8 +66,8 @@ void gk_h_signup_create(gk_request *r)
 static json_t *session_body(gk_request *r)
 {
     const char *csrf = gk_auth_csrf_token(r);
-    return json_pack("{s:o, s:s*, s:s}", "user", gk_auth_user_json(&r->user), "csrf_token",
-                     csrf, "via", r->user.via_cookie ? "cookie" : "token");
+    return json_pack("{s:o, s:s*, s:s}", "user", gk_auth_user_json(&r->user), "csrf_token", csrf,
+                     "via", r->user.via_cookie ? "cookie" : "token");
 }
 
 void gk_h_session_create(gk_request *r)
@@ -144,6 +144,6 @@ void gk_h_account_password(gk_request *r)
 {
     gk_password_input in = {0};
     long retry_after = 0;
-    GK_RUN(r, &gk_password_spec, &in, finish_empty, &retry_after,
-           gk_svc_accounts_password_change, &in, &retry_after);
+    GK_RUN(r, &gk_password_spec, &in, finish_empty, &retry_after, gk_svc_accounts_password_change,
+           &in, &retry_after);
 }

@@ -29,7 +29,8 @@ void gk_h_applications_create(gk_request *r)
 
 void gk_h_applications_patch(gk_request *r)
 {
-    gk_app_update_in in = {.id = r->params[0], .patch = r->json,
+    gk_app_update_in in = {.id = r->params[0],
+                           .patch = r->json,
                            .if_match = gk_req_header(r, "If-Match")};
     GK_API_CALL(r, 200, gk_svc_app_update, &in);
 }
@@ -52,7 +53,8 @@ void gk_h_applications_get(gk_request *r)
 
 void gk_h_applications_list(gk_request *r)
 {
-    gk_app_list_in in = {.limit = gk_req_query(r, "limit"), .after = gk_req_query(r, "after"),
+    gk_app_list_in in = {.limit = gk_req_query(r, "limit"),
+                         .after = gk_req_query(r, "after"),
                          .status = gk_req_query(r, "status")};
     GK_API_CALL(r, 200, gk_svc_app_list, &in);
 }

@@ -80,8 +80,7 @@ void gk_h_documents_get(gk_request *r)
     if (d) {
         snprintf(d->id, sizeof d->id, "%s", r->params[1]);
         uint64_t size = (uint64_t)json_integer_value(json_object_get(doc, "size"));
-        resp = MHD_create_response_from_callback(size, 32 * 1024, download_read, d,
-                                                 download_free);
+        resp = MHD_create_response_from_callback(size, 32 * 1024, download_read, d, download_free);
         if (!resp) free(d);
     }
     if (!resp) {

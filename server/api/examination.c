@@ -45,7 +45,7 @@ void gk_h_exam_queue(gk_request *r)
     const char *bad = age && !query_long(age, 0, 36500, &in.min_age_days)
                           ? "examination.queue.bad_min_age"
                       : lim && !query_long(lim, 1, 500, &limit) ? "examination.queue.bad_limit"
-                                                                 : NULL;
+                                                                : NULL;
     if (bad) {
         bad_query(r, &call, bad);
         return;
@@ -90,8 +90,7 @@ void gk_h_exam_evidence(gk_request *r)
     gk_exam_evidence_in in = {.app_id = r->params[0], .requirement = r->params[1]};
     gk_outcome o = {0};
     gk_spec_read(r, &gk_exam_evidence_spec, &in, &o.errors);
-    if (!document_ids(r, &in))
-        gk_field_err(&o, &call, "document_ids", "examination.document_ids");
+    if (!document_ids(r, &in)) gk_field_err(&o, &call, "document_ids", "examination.document_ids");
     if (o.errors)
         gk_fail(&o, &call, GK_ERR_VALIDATION, NULL, NULL);
     else

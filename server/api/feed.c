@@ -94,9 +94,9 @@ void gk_h_feed_atom(gk_request *r)
         rc |= write_link(w, "self", self, "application/atom+xml") < 0;
         rc |= write_link(w, "first", FEED_PATH, "application/atom+xml") < 0;
         if (next)
-            rc |= write_link(w, "next", gk_req_printf(r, FEED_PATH "?after=%s&limit=%d", next,
-                                                      limit),
-                             "application/atom+xml") < 0;
+            rc |=
+                write_link(w, "next", gk_req_printf(r, FEED_PATH "?after=%s&limit=%d", next, limit),
+                           "application/atom+xml") < 0;
         size_t i;
         json_t *e;
         json_array_foreach(json_object_get(feed, "entries"), i, e)

@@ -46,8 +46,9 @@ void gk_h_readyz(gk_request *r)
         gk_reply_problem(r, GK_ERR_UNAVAILABLE, gk_req_msg(r, "http.db_down"), NULL);
         return;
     }
-    gk_reply_json(r, 200, json_pack("{s:s, s:s, s:s}", "status", "ready", "database", "ok",
-                                    "replica", replica_status()));
+    gk_reply_json(r, 200,
+                  json_pack("{s:s, s:s, s:s}", "status", "ready", "database", "ok", "replica",
+                            replica_status()));
 }
 
 void gk_h_metrics(gk_request *r)

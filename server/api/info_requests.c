@@ -15,7 +15,8 @@ void gk_h_info_requests_list(gk_request *r)
 void gk_h_info_requests_respond(gk_request *r)
 {
     json_t *ids = r->json ? json_object_get(r->json, "document_ids") : NULL;
-    gk_app_respond_in in = {.id = r->params[0], .rid = r->params[1],
+    gk_app_respond_in in = {.id = r->params[0],
+                            .rid = r->params[1],
                             .document_ids = ids && !json_is_null(ids) ? ids : NULL};
     GK_API_OP(r, &gk_app_respond_spec, &in, gk_svc_app_respond, 200);
 }

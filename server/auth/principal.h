@@ -13,8 +13,7 @@ typedef enum {
     GK_ROLE_REGULATOR = 1 << 3,
     GK_ROLE_ADMIN = 1 << 4,
 } gk_role;
-#define GK_ROLES_USERS                                                                         \
-    (GK_ROLE_MANUFACTURER | GK_ROLE_EXAMINER | GK_ROLE_REGULATOR | GK_ROLE_ADMIN)
+#define GK_ROLES_USERS (GK_ROLE_MANUFACTURER | GK_ROLE_EXAMINER | GK_ROLE_REGULATOR | GK_ROLE_ADMIN)
 #define GK_ROLES_ALL (GK_ROLE_ANON | GK_ROLES_USERS)
 
 /* The signed-in principal, filled by authentication (NULL fields when anonymous). */
@@ -26,7 +25,7 @@ typedef struct {
     char *session_id;
     char *csrf_token; /* cookie sessions: the token forms must carry (web/page.c puts it in
                          every page's model as "csrf_token") */
-    bool via_cookie; /* cookie sessions need CSRF tokens on unsafe requests */
+    bool via_cookie;  /* cookie sessions need CSRF tokens on unsafe requests */
 } gk_principal;
 
 /* Role names of the API ("manufacturer", ...) and back. Parsing fails closed: anything that

@@ -47,8 +47,7 @@ const char *gk_auth_csrf_token(gk_request *r)
 json_t *gk_auth_user_json(const gk_principal *u)
 {
     return json_pack("{s:s?, s:s?, s:s?, s:s, s:s?}", "id", u->id, "email", u->email, "name",
-                     u->name, "role", gk_role_name(u->role), "organization_id",
-                     u->organization_id);
+                     u->name, "role", gk_role_name(u->role), "organization_id", u->organization_id);
 }
 
 static bool hex_of_token_hash(const char *token, char hex[2 * GK_SHA256_LEN + 1])
@@ -78,8 +77,7 @@ static session_info *new_info(gk_request *r, const char *id, const unsigned char
     if (!si) return NULL;
     memset(si, 0, sizeof *si);
     snprintf(si->id, sizeof si->id, "%s", id);
-    if (!gk_base64_encode_to(csrf_secret, 32, GK_B64_URL, si->csrf, sizeof si->csrf))
-        return NULL;
+    if (!gk_base64_encode_to(csrf_secret, 32, GK_B64_URL, si->csrf, sizeof si->csrf)) return NULL;
     si->magic = INFO_MAGIC;
     return si;
 }
@@ -105,8 +103,9 @@ static void auth_bearer(gk_request *r, PGconn *c, const char *authz)
     const char *v[] = {hex};
     PGresult *res = gk_db_exec(c, GK_SQL_TOKEN_LOOKUP, 1, v);
     if (!res || !gk_db_ok(res)) {
-        if (res) gk_log("error", "token lookup failed", json_pack("{s:s}", "sqlstate",
-                                                                   gk_db_sqlstate(res)));
+        if (res)
+            gk_log("error", "token lookup failed",
+                   json_pack("{s:s}", "sqlstate", gk_db_sqlstate(res)));
         PQclear(res);
         refuse(r, res ? GK_ERR_INTERNAL : GK_ERR_UNAVAILABLE, NULL);
         return;
@@ -154,8 +153,7 @@ static void auth_cookie(gk_request *r, PGconn *c, const char *cookie)
     size_t secret_len = 0;
     const char *shex = PQgetvalue(res, 0, 1);
     session_info *si = NULL;
-    if (gk_hex_decode(shex, strlen(shex), secret, sizeof secret, &secret_len) &&
-        secret_len == 32)
+    if (gk_hex_decode(shex, strlen(shex), secret, sizeof secret, &secret_len) && secret_len == 32)
         si = new_info(r, PQgetvalue(res, 0, 0), secret);
     if (!si || !fill_user(r, res, 2)) {
         PQclear(res);

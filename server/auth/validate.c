@@ -19,7 +19,8 @@ bool gk_auth_corporate_number_valid(const char *s)
         if (!is_digit(s[i])) return false;
     unsigned sum = 0;
     /* s[1..12] is the base number; n = 1 is its rightmost digit, s[12]. */
-    for (unsigned n = 1; n <= 12; n++) sum += (unsigned)(s[13 - n] - '0') * (n % 2 ? 1u : 2u);
+    for (unsigned n = 1; n <= 12; n++)
+        sum += (unsigned)(s[13 - n] - '0') * (n % 2 ? 1u : 2u);
     return (unsigned)(s[0] - '0') == 9u - sum % 9u;
 }
 
@@ -82,8 +83,7 @@ bool gk_auth_next_is_safe(const char *next)
 
 static bool url_char(char c)
 {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) || c == '-' ||
-           c == '_';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || is_digit(c) || c == '-' || c == '_';
 }
 
 bool gk_auth_token_shape_ok(const char *s)

@@ -42,5 +42,4 @@ bool gk_auth_token_shape_ok(const char *s);
  * (empty value, Max-Age=0). Returns false when out is too small. */
 bool gk_auth_session_cookie(char *out, size_t out_size, const char *token, bool secure);
 
-
 #endif

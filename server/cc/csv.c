@@ -18,25 +18,44 @@
 #include <strings.h>
 
 const char *const GK_CC_COLUMNS[GK_CC_NCOLUMNS] = {
-    "Category",           "Name",
-    "Manufacturer",       "Scheme",
-    "Assurance Level",    "Protection Profile(s)",
-    "Certification Date", "Archived Date",
-    "Certification Report URL", "Security Target URL",
-    "Maintenance Date",   "Maintenance Title",
-    "Maintenance Report", "Maintenance ST",
+    "Category",
+    "Name",
+    "Manufacturer",
+    "Scheme",
+    "Assurance Level",
+    "Protection Profile(s)",
+    "Certification Date",
+    "Archived Date",
+    "Certification Report URL",
+    "Security Target URL",
+    "Maintenance Date",
+    "Maintenance Title",
+    "Maintenance Report",
+    "Maintenance ST",
 };
 
 enum {
-    C_CATEGORY, C_NAME, C_MANUFACTURER, C_SCHEME, C_ASSURANCE, C_PPS, C_CERT_DATE,
-    C_ARCH_DATE, C_REPORT, C_ST, C_M_DATE, C_M_TITLE, C_M_REPORT, C_M_ST
+    C_CATEGORY,
+    C_NAME,
+    C_MANUFACTURER,
+    C_SCHEME,
+    C_ASSURANCE,
+    C_PPS,
+    C_CERT_DATE,
+    C_ARCH_DATE,
+    C_REPORT,
+    C_ST,
+    C_M_DATE,
+    C_M_TITLE,
+    C_M_REPORT,
+    C_M_ST
 };
 
 #define MAXF 32 /* fields stored per record; more are counted (and the record rejected) */
 #define REC_CAP (GK_CC_MAX_RECORD + MAXF + 1)
 #define DEC_CAP (3 * GK_CC_MAX_RECORD + MAXF + 1)
 #define NONE SIZE_MAX
-#define LABEL_MAX_CHARS 300  /* gk_label in the schema */
+#define LABEL_MAX_CHARS 300   /* gk_label in the schema */
 #define PROSE_MAX_CHARS 20000 /* gk_prose in the schema */
 
 enum { ST_FIELD_START, ST_UNQUOTED, ST_QUOTED, ST_QUOTE_IN_QUOTED };
@@ -161,23 +180,20 @@ static const struct {
     const char *name;
     uint32_t cp;
 } entities[] = {
-    {"amp", '&'},      {"lt", '<'},        {"gt", '>'},        {"quot", '"'},
-    {"apos", '\''},    {"nbsp", 0xA0},     {"reg", 0xAE},      {"trade", 0x2122},
-    {"copy", 0xA9},    {"eacute", 0xE9},   {"Eacute", 0xC9},   {"egrave", 0xE8},
-    {"Egrave", 0xC8},  {"ecirc", 0xEA},    {"euml", 0xEB},     {"aacute", 0xE1},
-    {"Aacute", 0xC1},  {"agrave", 0xE0},   {"acirc", 0xE2},    {"auml", 0xE4},
-    {"Auml", 0xC4},    {"aring", 0xE5},    {"Aring", 0xC5},    {"atilde", 0xE3},
-    {"iacute", 0xED},  {"igrave", 0xEC},   {"icirc", 0xEE},    {"iuml", 0xEF},
-    {"oacute", 0xF3},  {"Oacute", 0xD3},   {"ograve", 0xF2},   {"ocirc", 0xF4},
-    {"ouml", 0xF6},    {"Ouml", 0xD6},     {"otilde", 0xF5},   {"oslash", 0xF8},
-    {"Oslash", 0xD8},  {"uacute", 0xFA},   {"Uacute", 0xDA},   {"ugrave", 0xF9},
-    {"ucirc", 0xFB},   {"uuml", 0xFC},     {"Uuml", 0xDC},     {"ccedil", 0xE7},
-    {"Ccedil", 0xC7},  {"ntilde", 0xF1},   {"Ntilde", 0xD1},   {"szlig", 0xDF},
-    {"yacute", 0xFD},  {"ndash", 0x2013},  {"mdash", 0x2014},  {"lsquo", 0x2018},
-    {"rsquo", 0x2019}, {"ldquo", 0x201C},  {"rdquo", 0x201D},  {"hellip", 0x2026},
-    {"bull", 0x2022},  {"middot", 0xB7},   {"deg", 0xB0},      {"micro", 0xB5},
-    {"times", 0xD7},   {"plusmn", 0xB1},   {"sup2", 0xB2},     {"sup3", 0xB3},
-    {"frac12", 0xBD},  {"euro", 0x20AC},   {"laquo", 0xAB},    {"raquo", 0xBB},
+    {"amp", '&'},       {"lt", '<'},       {"gt", '>'},       {"quot", '"'},     {"apos", '\''},
+    {"nbsp", 0xA0},     {"reg", 0xAE},     {"trade", 0x2122}, {"copy", 0xA9},    {"eacute", 0xE9},
+    {"Eacute", 0xC9},   {"egrave", 0xE8},  {"Egrave", 0xC8},  {"ecirc", 0xEA},   {"euml", 0xEB},
+    {"aacute", 0xE1},   {"Aacute", 0xC1},  {"agrave", 0xE0},  {"acirc", 0xE2},   {"auml", 0xE4},
+    {"Auml", 0xC4},     {"aring", 0xE5},   {"Aring", 0xC5},   {"atilde", 0xE3},  {"iacute", 0xED},
+    {"igrave", 0xEC},   {"icirc", 0xEE},   {"iuml", 0xEF},    {"oacute", 0xF3},  {"Oacute", 0xD3},
+    {"ograve", 0xF2},   {"ocirc", 0xF4},   {"ouml", 0xF6},    {"Ouml", 0xD6},    {"otilde", 0xF5},
+    {"oslash", 0xF8},   {"Oslash", 0xD8},  {"uacute", 0xFA},  {"Uacute", 0xDA},  {"ugrave", 0xF9},
+    {"ucirc", 0xFB},    {"uuml", 0xFC},    {"Uuml", 0xDC},    {"ccedil", 0xE7},  {"Ccedil", 0xC7},
+    {"ntilde", 0xF1},   {"Ntilde", 0xD1},  {"szlig", 0xDF},   {"yacute", 0xFD},  {"ndash", 0x2013},
+    {"mdash", 0x2014},  {"lsquo", 0x2018}, {"rsquo", 0x2019}, {"ldquo", 0x201C}, {"rdquo", 0x201D},
+    {"hellip", 0x2026}, {"bull", 0x2022},  {"middot", 0xB7},  {"deg", 0xB0},     {"micro", 0xB5},
+    {"times", 0xD7},    {"plusmn", 0xB1},  {"sup2", 0xB2},    {"sup3", 0xB3},    {"frac12", 0xBD},
+    {"euro", 0x20AC},   {"laquo", 0xAB},   {"raquo", 0xBB},
 };
 
 /* Characters a numeric reference may not produce: controls other than tab/newline, the C1
@@ -199,10 +215,10 @@ static size_t entity_at(const char *s, uint32_t *cp)
         uint32_t v = 0;
         for (; digits < 8; i++, digits++) {
             char c = s[i];
-            int d = c >= '0' && c <= '9'                ? c - '0'
-                    : hex && c >= 'a' && c <= 'f'       ? c - 'a' + 10
-                    : hex && c >= 'A' && c <= 'F'       ? c - 'A' + 10
-                                                        : -1;
+            int d = c >= '0' && c <= '9'          ? c - '0'
+                    : hex && c >= 'a' && c <= 'f' ? c - 'a' + 10
+                    : hex && c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                                  : -1;
             if (d < 0) break;
             v = v * (hex ? 16u : 10u) + (uint32_t)d;
         }
@@ -248,9 +264,11 @@ static bool is_blank(char c)
 
 static char *trim(char *s)
 {
-    while (is_blank(*s)) s++;
+    while (is_blank(*s))
+        s++;
     size_t n = strlen(s);
-    while (n && is_blank(s[n - 1])) s[--n] = 0;
+    while (n && is_blank(s[n - 1]))
+        s[--n] = 0;
     return s;
 }
 
@@ -281,8 +299,10 @@ static bool header_eq(const char *a, const char *b)
 {
     for (;;) {
         if (is_blank(*a) && is_blank(*b)) {
-            while (is_blank(*a)) a++;
-            while (is_blank(*b)) b++;
+            while (is_blank(*a))
+                a++;
+            while (is_blank(*b))
+                b++;
             continue;
         }
         if (!*a || !*b) return !*a && !*b;
@@ -293,7 +313,8 @@ static bool header_eq(const char *a, const char *b)
     }
 }
 
-static void appendf(char *buf, size_t cap, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void appendf(char *buf, size_t cap, const char *fmt, ...)
+    __attribute__((format(printf, 3, 4)));
 static void appendf(char *buf, size_t cap, const char *fmt, ...)
 {
     size_t n = strlen(buf);
@@ -305,7 +326,8 @@ static void appendf(char *buf, size_t cap, const char *fmt, ...)
     if (want < 0 || (size_t)want < cap - n) return;
     /* Truncated: never leave half a UTF-8 character at the end (found by fuzz_cc_csv). */
     size_t end = strlen(buf), i = end;
-    while (i > 0 && end - i < 4 && ((unsigned char)buf[i - 1] & 0xC0) == 0x80) i--;
+    while (i > 0 && end - i < 4 && ((unsigned char)buf[i - 1] & 0xC0) == 0x80)
+        i--;
     if (i == 0) return;
     unsigned char lead = (unsigned char)buf[i - 1];
     size_t len = lead < 0x80 ? 1 : (lead & 0xE0) == 0xC0 ? 2 : (lead & 0xF0) == 0xE0 ? 3 : 4;
@@ -351,7 +373,8 @@ static size_t gput(gk_cc_parser *p, const char *s)
     size_t n = strlen(s) + 1;
     if (p->glen + n > p->gcap) {
         size_t cap = p->gcap ? p->gcap : 4096;
-        while (cap < p->glen + n) cap *= 2;
+        while (cap < p->glen + n)
+            cap *= 2;
         char *nb = realloc(p->gbuf, cap);
         if (!nb) {
             p->status = GK_CC_NOMEM;
@@ -390,7 +413,8 @@ static void emit(gk_cc_parser *p)
     c.manufacturer = gstr(p, p->g_off[C_MANUFACTURER]);
     c.scheme = gstr(p, p->g_off[C_SCHEME]);
     c.assurance_level = gstr(p, p->g_off[C_ASSURANCE]);
-    for (size_t i = 0; i < p->g_npp; i++) c.protection_profiles[i] = gstr(p, p->g_pp[i]);
+    for (size_t i = 0; i < p->g_npp; i++)
+        c.protection_profiles[i] = gstr(p, p->g_pp[i]);
     c.n_protection_profiles = p->g_npp;
     c.certified_on = p->g_cert;
     c.valid_until = p->g_valid;
@@ -498,8 +522,8 @@ static void header_record(gk_cc_parser *p)
 
 static bool url_ok(const char *s)
 {
-    return !*s || ((!strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8)) &&
-                   !has_control(s));
+    return !*s ||
+           ((!strncasecmp(s, "http://", 7) || !strncasecmp(s, "https://", 8)) && !has_control(s));
 }
 
 static void data_record(gk_cc_parser *p)
@@ -511,7 +535,8 @@ static void data_record(gk_cc_parser *p)
     if (p->nfields != GK_CC_NCOLUMNS) return reject(p, line, "field_count", NULL);
     decode_fields(p);
     char *v[GK_CC_NCOLUMNS];
-    for (int c = 0; c < GK_CC_NCOLUMNS; c++) v[c] = p->field[p->colmap[c]];
+    for (int c = 0; c < GK_CC_NCOLUMNS; c++)
+        v[c] = p->field[p->colmap[c]];
     squash_ws(v[C_CATEGORY]);
     squash_ws(v[C_ASSURANCE]);
 #define COL(c) GK_CC_COLUMNS[c]
@@ -550,8 +575,7 @@ static void data_record(gk_cc_parser *p)
     if (has_m && gk_utf8_chars(v[C_M_TITLE]) > PROSE_MAX_CHARS)
         return reject(p, line, "bad_text", COL(C_M_TITLE));
 
-    bool same = p->grp_open && p->g_cert == cert &&
-                !strcmp(gstr(p, p->g_off[C_NAME]), v[C_NAME]) &&
+    bool same = p->grp_open && p->g_cert == cert && !strcmp(gstr(p, p->g_off[C_NAME]), v[C_NAME]) &&
                 !strcmp(gstr(p, p->g_off[C_MANUFACTURER]), v[C_MANUFACTURER]) &&
                 !strcmp(gstr(p, p->g_off[C_SCHEME]), v[C_SCHEME]);
     if (!same) {
@@ -568,7 +592,8 @@ static void data_record(gk_cc_parser *p)
                               ? NONE
                               : gput(p, v[c]);
         p->g_npp = p->pps.n;
-        for (size_t i = 0; i < p->pps.n; i++) p->g_pp[i] = gput(p, p->pps.items[i].name);
+        for (size_t i = 0; i < p->pps.n; i++)
+            p->g_pp[i] = gput(p, p->pps.items[i].name);
         p->g_cert = cert;
         p->g_valid = valid;
     }
@@ -577,8 +602,7 @@ static void data_record(gk_cc_parser *p)
         if (p->gm[i].date == mdate && !strcmp(gstr(p, p->gm[i].title), v[C_M_TITLE]))
             return; /* the same update listed twice */
     if (p->ngm == GK_CC_MAX_MAINTENANCE) return reject(p, line, "too_many_maintenance", NULL);
-    maint_rec m = {line, mdate, gput(p, v[C_M_TITLE]), gput(p, v[C_M_REPORT]),
-                   gput(p, v[C_M_ST])};
+    maint_rec m = {line, mdate, gput(p, v[C_M_TITLE]), gput(p, v[C_M_REPORT]), gput(p, v[C_M_ST])};
     p->gm[p->ngm++] = m;
 #undef COL
 }
@@ -710,7 +734,8 @@ gk_cc_status gk_cc_parser_feed(gk_cc_parser *p, const void *data, size_t len)
                 continue;
             }
             p->bom_done = true;
-            for (unsigned k = 0; k < p->bom_n; k++) on_byte(p, bom[k]);
+            for (unsigned k = 0; k < p->bom_n; k++)
+                on_byte(p, bom[k]);
         }
         on_byte(p, s[i]);
     }
@@ -722,7 +747,8 @@ gk_cc_status gk_cc_parser_finish(gk_cc_parser *p)
     if (p->status != GK_CC_OK) return p->status;
     if (!p->bom_done) {
         p->bom_done = true;
-        for (unsigned k = 0; k < p->bom_n && p->status == GK_CC_OK; k++) on_byte(p, bom[k]);
+        for (unsigned k = 0; k < p->bom_n && p->status == GK_CC_OK; k++)
+            on_byte(p, bom[k]);
     }
     if (p->in_record && p->status == GK_CC_OK) {
         if (p->state == ST_QUOTED) {

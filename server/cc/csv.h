@@ -58,8 +58,8 @@ typedef struct {
     const char *protection_profiles[GK_CC_MAX_PPS_OUT];
     size_t n_protection_profiles;
     gk_date certified_on;
-    gk_date valid_until; /* the "Archived Date", GK_DATE_NONE when empty */
-    bool archived;       /* the parser was told it reads the archived-products list */
+    gk_date valid_until;             /* the "Archived Date", GK_DATE_NONE when empty */
+    bool archived;                   /* the parser was told it reads the archived-products list */
     const char *report_url, *st_url; /* NULL when empty */
     const gk_cc_maintenance *maintenance;
     size_t n_maintenance;

@@ -17,16 +17,19 @@ bool gk_cc_form_boundary(const char *ct, char out[71])
     if (!ct || strncasecmp(ct, "multipart/form-data", 19) != 0) return false;
     const char *p = ct + 19;
     while (*p) {
-        while (*p == ';' || *p == ' ' || *p == '\t') p++;
+        while (*p == ';' || *p == ' ' || *p == '\t')
+            p++;
         if (!strncasecmp(p, "boundary=", 9)) {
             p += 9;
             size_t n = 0;
             if (*p == '"') {
                 p++;
-                while (p[n] && p[n] != '"') n++;
+                while (p[n] && p[n] != '"')
+                    n++;
                 if (p[n] != '"') return false;
             } else {
-                while (p[n] && p[n] != ';' && p[n] != ' ' && p[n] != '\t') n++;
+                while (p[n] && p[n] != ';' && p[n] != ' ' && p[n] != '\t')
+                    n++;
             }
             if (n < 1 || n > 70 || p[n - 1] == ' ') return false;
             for (size_t i = 0; i < n; i++)
@@ -35,7 +38,8 @@ bool gk_cc_form_boundary(const char *ct, char out[71])
             out[n] = 0;
             return true;
         }
-        while (*p && *p != ';') p++;
+        while (*p && *p != ';')
+            p++;
     }
     return false;
 }
@@ -57,7 +61,8 @@ static bool disp_param(const char *h, size_t len, const char *param, char *out, 
                     n++;
                 }
             } else {
-                while (v + n < end && v[n] != ';' && v[n] != ' ') n++;
+                while (v + n < end && v[n] != ';' && v[n] != ' ')
+                    n++;
             }
             if (n >= cap) n = cap - 1;
             memcpy(out, v, n);
@@ -68,8 +73,8 @@ static bool disp_param(const char *h, size_t len, const char *param, char *out, 
     return false;
 }
 
-int gk_cc_form_parse(const char *boundary, const char *body, size_t len,
-                       gk_cc_form_part *parts, size_t max)
+int gk_cc_form_parse(const char *boundary, const char *body, size_t len, gk_cc_form_part *parts,
+                     size_t max)
 {
     char delim[80];
     int dl = snprintf(delim, sizeof delim, "\r\n--%s", boundary);
@@ -87,7 +92,8 @@ int gk_cc_form_parse(const char *boundary, const char *body, size_t len,
     int n = 0;
     for (;;) {
         if (end - p >= 2 && p[0] == '-' && p[1] == '-') return n; /* closing delimiter */
-        while (p < end && (*p == ' ' || *p == '\t')) p++;           /* transport padding */
+        while (p < end && (*p == ' ' || *p == '\t'))
+            p++; /* transport padding */
         if (end - p < 2 || p[0] != '\r' || p[1] != '\n') return -1;
         p += 2;
         const char *hend, *next;
@@ -120,8 +126,7 @@ int gk_cc_form_parse(const char *boundary, const char *body, size_t len,
     }
 }
 
-const gk_cc_form_part *gk_cc_form_find(const gk_cc_form_part *parts, int n,
-                                           const char *name)
+const gk_cc_form_part *gk_cc_form_find(const gk_cc_form_part *parts, int n, const char *name)
 {
     for (int i = 0; i < n; i++)
         if (!strcmp(parts[i].name, name)) return &parts[i];

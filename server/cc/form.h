@@ -19,7 +19,7 @@ typedef struct {
     char name[64];      /* the form field name (truncated names do not match) */
     char filename[256]; /* "" when the part is not a file */
     bool has_filename;
-    const char *data;   /* the part's bytes, inside the body */
+    const char *data; /* the part's bytes, inside the body */
     size_t len;
 } gk_cc_form_part;
 
@@ -31,11 +31,10 @@ bool gk_cc_form_boundary(const char *content_type, char out[71]);
 /* Split body into at most max parts. Returns the number of parts (>= 0), or -1 when the
  * body is not a well-formed multipart body for that boundary (no first delimiter, a part
  * without its header block, no closing delimiter, more than max parts). */
-int gk_cc_form_parse(const char *boundary, const char *body, size_t len,
-                       gk_cc_form_part *parts, size_t max);
+int gk_cc_form_parse(const char *boundary, const char *body, size_t len, gk_cc_form_part *parts,
+                     size_t max);
 
 /* The first part called name, or NULL. */
-const gk_cc_form_part *gk_cc_form_find(const gk_cc_form_part *parts, int n,
-                                           const char *name);
+const gk_cc_form_part *gk_cc_form_find(const gk_cc_form_part *parts, int n, const char *name);
 
 #endif

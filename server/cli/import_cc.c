@@ -90,7 +90,8 @@ int gk_cli_import_cc(int argc, char **argv)
     gk_arena arena = {0};
     gk_call call = {.user = {.role = GK_ROLE_ADMIN}, .lang = "en", .arena = &arena};
     unsigned long lines = 0;
-    gk_cc_import_in in = {.status = archived ? "archived" : "active", .source = &src,
+    gk_cc_import_in in = {.status = archived ? "archived" : "active",
+                          .source = &src,
                           .lines_read = &lines};
     gk_outcome out = {0};
     gk_svc_cc_import(&call, &in, &out);

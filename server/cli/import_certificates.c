@@ -92,8 +92,7 @@ int gk_cli_import_certificates(int argc, char **argv)
     }
     /* The command line acts as nobody signed in: the audit names it "cli". */
     gk_arena arena = {0};
-    gk_call call = {.user = {.name = "cli", .role = GK_ROLE_ADMIN}, .lang = "en",
-                    .arena = &arena};
+    gk_call call = {.user = {.name = "cli", .role = GK_ROLE_ADMIN}, .lang = "en", .arena = &arena};
     gk_cert_import_in in = {.csv = csv, .len = len};
     gk_outcome out;
     gk_svc_cert_import(&call, &in, &out);

@@ -67,8 +67,8 @@ int gk_cli_setup(gk_config *c, int argc, char **argv, const gk_cli_command *cmd)
         gk_cli_flag(argc, argv, &i, name, &value);
         int rc = gk_config_apply_flag(c, name, value, &err);
         if (rc) {
-            int r = gk_cli_fail(c, cmd->name, rc > 0 ? "unknown flag" : "bad flag",
-                                rc > 0 ? a : err);
+            int r =
+                gk_cli_fail(c, cmd->name, rc > 0 ? "unknown flag" : "bad flag", rc > 0 ? a : err);
             free(err);
             return r;
         }

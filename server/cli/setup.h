@@ -19,9 +19,9 @@ void gk_cli_help(const char *usage);
 void gk_cli_flag(int argc, char **argv, int *i, char name[64], const char **value);
 
 typedef struct {
-    const char *name;  /* "import-cc": the start of every error line */
-    const char *usage; /* printed by --help, and when FILE is missing */
-    const char **path; /* receives the one FILE argument; NULL: the command takes none */
+    const char *name;   /* "import-cc": the start of every error line */
+    const char *usage;  /* printed by --help, and when FILE is missing */
+    const char **path;  /* receives the one FILE argument; NULL: the command takes none */
     const char *option; /* a switch of the command's own ("--archived"), or NULL */
     bool *option_set;
 } gk_cli_command;

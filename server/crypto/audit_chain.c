@@ -32,10 +32,10 @@ static json_t *hashed_object(const gk_audit_entry *e)
     char prev[2 * GK_AUDIT_HASH_LEN + 1];
     to_hex(e->prev_hash, GK_AUDIT_HASH_LEN, prev);
     json_t *detail = e->detail ? json_deep_copy(e->detail) : json_object();
-    return json_pack("{s:i, s:I, s:s, s:s, s:s, s:s*, s:o, s:s}", "v", 1, "seq",
-                     (json_int_t)e->seq, "at", e->at ? e->at : "", "actor",
-                     e->actor ? e->actor : "", "action", e->action ? e->action : "", "object",
-                     e->object, "detail", detail, "prev_hash", prev);
+    return json_pack("{s:i, s:I, s:s, s:s, s:s, s:s*, s:o, s:s}", "v", 1, "seq", (json_int_t)e->seq,
+                     "at", e->at ? e->at : "", "actor", e->actor ? e->actor : "", "action",
+                     e->action ? e->action : "", "object", e->object, "detail", detail, "prev_hash",
+                     prev);
 }
 
 bool gk_audit_hash(const gk_audit_entry *e, unsigned char out[GK_AUDIT_HASH_LEN])
@@ -69,8 +69,7 @@ long gk_audit_verify_entries(const gk_audit_entry *entries, size_t n,
 }
 
 gk_tx_status gk_audit_append_as(PGconn *c, const char *actor, const char *actor_user_id,
-                                const char *action, const char *object,
-                                const json_t *detail)
+                                const char *action, const char *object, const json_t *detail)
 {
     long long head = 0;
     char head_hex[65], at[40];
@@ -92,8 +91,7 @@ gk_tx_status gk_audit_append_as(PGconn *c, const char *actor, const char *actor_
     char prev[2 * GK_AUDIT_HASH_LEN + 1], hash[2 * GK_AUDIT_HASH_LEN + 1];
     to_hex(e.prev_hash, GK_AUDIT_HASH_LEN, prev);
     to_hex(e.hash, GK_AUDIT_HASH_LEN, hash);
-    s = gk_db_audit_insert(c, e.seq, at, actor, actor_user_id, action, object, dtext, prev,
-                           hash);
+    s = gk_db_audit_insert(c, e.seq, at, actor, actor_user_id, action, object, dtext, prev, hash);
     free(dtext);
     return s;
 }
@@ -160,7 +158,8 @@ bool gk_audit_verify_db(PGconn *c, long long *checked, long long *first_broken, 
             memcpy(prev, es[n - 1].hash, GK_AUDIT_HASH_LEN);
             last_seq = es[n - 1].seq;
         }
-        for (size_t i = 0; i < n; i++) json_decref(details[i]);
+        for (size_t i = 0; i < n; i++)
+            json_decref(details[i]);
         free(es);
         free(details);
         gk_db_audit_page_free(&page);

@@ -62,13 +62,12 @@ gk_tx_status gk_audit_append(PGconn *c, const char *actor_user_id, const char *a
 
 /* Like gk_audit_append with an explicit actor text ("cli", "system"). */
 gk_tx_status gk_audit_append_as(PGconn *c, const char *actor, const char *actor_user_id,
-                                const char *action, const char *object,
-                                const json_t *detail);
+                                const char *action, const char *object, const json_t *detail);
 
 /* Verifies the whole stored chain in order, reading it in pages. On return *checked is the
  * number of entries read and *first_broken the seq of the first entry that does not verify
  * (0 when the chain is whole). Returns false only when the database could not be read. */
-bool gk_audit_verify_db(PGconn *c, long long *checked, long long *first_broken,
-                        char *why, size_t why_len);
+bool gk_audit_verify_db(PGconn *c, long long *checked, long long *first_broken, char *why,
+                        size_t why_len);
 
 #endif

@@ -36,7 +36,6 @@ bool gk_token_equal(const char *a, const char *b)
     return CRYPTO_memcmp(a, b, la) == 0;
 }
 
-
 bool gk_sha256_init(gk_sha256_ctx *ctx)
 {
     ctx->md = EVP_MD_CTX_new();

@@ -26,7 +26,6 @@ bool gk_token_hash(const char *token, unsigned char out[GK_SHA256_LEN]);
  * depends on the lengths only, never on where the contents differ. NULL equals nothing. */
 bool gk_token_equal(const char *a, const char *b);
 
-
 /* One-shot SHA-256. False on OpenSSL failure. */
 bool gk_sha256(const void *data, size_t len, unsigned char out[GK_SHA256_LEN]);
 

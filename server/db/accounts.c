@@ -27,23 +27,21 @@ static const gk_stmt stmts[] = {
     {GK_SQL_SESSIONS_DELETE_OTHERS,
      "DELETE FROM sessions WHERE user_id = $1::uuid AND id <> coalesce($2::bigint, -1)"},
 
-    {GK_SQL_USER_BY_EMAIL,
-     "SELECT id, email, name, role, organization_id, password_hash FROM users"
-     " WHERE lower(email) = lower($1) AND NOT disabled"},
+    {GK_SQL_USER_BY_EMAIL, "SELECT id, email, name, role, organization_id, password_hash FROM users"
+                           " WHERE lower(email) = lower($1) AND NOT disabled"},
     {GK_SQL_USER_PASSWORD, "SELECT password_hash FROM users WHERE id = $1::uuid"},
     {GK_SQL_USER_SET_PASSWORD, "UPDATE users SET password_hash = $2 WHERE id = $1::uuid"},
     {GK_SQL_USERS_LIST,
-     "SELECT id, email, name, role, organization_id, disabled, " RFC3339("created_at")
-     " FROM users WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY id LIMIT $2::int"},
+     "SELECT id, email, name, role, organization_id, disabled, " RFC3339(
+         "created_at") " FROM users WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY id LIMIT $2::int"},
 
     {GK_SQL_ORG_INSERT,
      "INSERT INTO organizations (name, name_ja, corporate_number, representative)"
      " VALUES ($1, $2, $3, $4) RETURNING id"},
 
-    {GK_SQL_TOKEN_INSERT,
-     "INSERT INTO api_tokens (user_id, name, token_hash, expires_on)"
-     " VALUES ($1::uuid, $2, decode($3, 'hex'), $4::date)"
-     " RETURNING id, " RFC3339("created_at")},
+    {GK_SQL_TOKEN_INSERT, "INSERT INTO api_tokens (user_id, name, token_hash, expires_on)"
+                          " VALUES ($1::uuid, $2, decode($3, 'hex'), $4::date)"
+                          " RETURNING id, " RFC3339("created_at")},
     {GK_SQL_TOKEN_LOOKUP,
      "SELECT t.id, u.id, u.email, u.name, u.role, u.organization_id,"
      "       (t.last_used_at IS NULL OR t.last_used_at < now() - interval '60 seconds')"
@@ -52,9 +50,9 @@ static const gk_stmt stmts[] = {
      "   AND (t.expires_on IS NULL OR t.expires_on >= current_date) AND NOT u.disabled"},
     {GK_SQL_TOKEN_TOUCH, "UPDATE api_tokens SET last_used_at = now() WHERE id = $1::uuid"},
     {GK_SQL_TOKENS_LIST,
-     "SELECT id, name, " RFC3339("created_at") ", expires_on, " RFC3339("last_used_at")
-     " FROM api_tokens WHERE user_id = $1::uuid AND revoked_at IS NULL"
-     " ORDER BY created_at DESC, id LIMIT 500"},
+     "SELECT id, name, " RFC3339("created_at") ", expires_on, " RFC3339(
+         "last_used_at") " FROM api_tokens WHERE user_id = $1::uuid AND revoked_at IS NULL"
+                         " ORDER BY created_at DESC, id LIMIT 500"},
     {GK_SQL_TOKEN_REVOKE,
      "UPDATE api_tokens SET revoked_at = now()"
      " WHERE id = $1::uuid AND user_id = $2::uuid AND revoked_at IS NULL RETURNING id"},

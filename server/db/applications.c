@@ -8,6 +8,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The SQL below is built from macros (TS, ...): laid out by hand, not by clang-format. */
+// clang-format off
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 /* The docs/openapi.yaml application object, built where the data is. */
@@ -88,6 +90,7 @@ static const gk_stmt stmts[] = {
     {"app_doc_kinds", "SELECT coalesce(jsonb_agg(DISTINCT kind), '[]'::jsonb)::text"
                       " FROM documents WHERE application_id = $1"},
 };
+// clang-format on
 
 void gk_db_applications_register(void)
 {
@@ -113,8 +116,8 @@ bool gk_db_app_map_error(const PGresult *res, gk_error *e, const char **field)
     return gk_db_refusal(res, e, field);
 }
 
-static gk_tx_status run(PGconn *c, const char *name, int n, const char *const *v,
-                        PGresult **out, gk_error *e, const char **field)
+static gk_tx_status run(PGconn *c, const char *name, int n, const char *const *v, PGresult **out,
+                        gk_error *e, const char **field)
 {
     return gk_db_run(c, name, n, v, out, e, field);
 }
@@ -144,9 +147,9 @@ gk_tx_status gk_db_app_lock(PGconn *c, const char *id, const char *org_id, gk_ap
         snprintf(row->status, sizeof row->status, "%s", PQgetvalue(res, 0, 2));
         snprintf(row->route, sizeof row->route, "%s", PQgetvalue(res, 0, 3));
         row->version = atoi(PQgetvalue(res, 0, 4));
-        for (int f = 0; f < GK_FACT__COUNT; f++) row->facts.v[f] = parse_tri(res, 5 + f);
-        snprintf(row->opt_in_rule_set, sizeof row->opt_in_rule_set, "%s",
-                 PQgetvalue(res, 0, 10));
+        for (int f = 0; f < GK_FACT__COUNT; f++)
+            row->facts.v[f] = parse_tri(res, 5 + f);
+        snprintf(row->opt_in_rule_set, sizeof row->opt_in_rule_set, "%s", PQgetvalue(res, 0, 10));
         row->has_opt_in_reason = PQgetvalue(res, 0, 11)[0] == 't';
         if (!gk_date_parse(PQgetvalue(res, 0, 12), &row->today_jst))
             row->today_jst = gk_date_today_utc();
@@ -211,8 +214,7 @@ static void app_values(const char *first, const gk_app_input *in, const char *v[
 }
 
 gk_tx_status gk_db_app_insert(PGconn *c, const gk_app_input *in, const char *org_id,
-                              const char *user_id, char id_out[37], gk_error *e,
-                              const char **field)
+                              const char *user_id, char id_out[37], gk_error *e, const char **field)
 {
     const char *v[APP_VALUES + 1];
     app_values(org_id, in, v);
@@ -227,8 +229,8 @@ gk_tx_status gk_db_app_insert(PGconn *c, const gk_app_input *in, const char *org
     return s;
 }
 
-gk_tx_status gk_db_app_update_draft(PGconn *c, const char *id, const gk_app_input *in,
-                                    gk_error *e, const char **field)
+gk_tx_status gk_db_app_update_draft(PGconn *c, const char *id, const gk_app_input *in, gk_error *e,
+                                    const char **field)
 {
     const char *v[APP_VALUES];
     app_values(id, in, v);
@@ -237,9 +239,9 @@ gk_tx_status gk_db_app_update_draft(PGconn *c, const char *id, const gk_app_inpu
     return write_declarations(c, id, in, e, field);
 }
 
-gk_tx_status gk_db_app_submit(PGconn *c, const char *id, const char *actor_id,
-                              gk_date filing_date, const char *rule_set_id,
-                              const char *determination_json, gk_error *e, const char **field)
+gk_tx_status gk_db_app_submit(PGconn *c, const char *id, const char *actor_id, gk_date filing_date,
+                              const char *rule_set_id, const char *determination_json, gk_error *e,
+                              const char **field)
 {
     char fd[GK_DATE_BUF];
     gk_date_format(filing_date, fd);
@@ -264,8 +266,8 @@ gk_tx_status gk_db_app_transition(PGconn *c, const char *id, const char *from, c
     return event(c, id, from, to, actor_id, reason, e);
 }
 
-gk_tx_status gk_db_app_list(PGconn *c, const char *org_id, const char *status,
-                            const char *after, int limit, json_t **items, char **next)
+gk_tx_status gk_db_app_list(PGconn *c, const char *org_id, const char *status, const char *after,
+                            int limit, json_t **items, char **next)
 {
     *items = NULL;
     *next = NULL;

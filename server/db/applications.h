@@ -76,13 +76,13 @@ gk_tx_status gk_db_app_insert(PGconn *c, const gk_app_input *in, const char *org
                               const char **field);
 
 /* Replace the fields and the declarations of a draft. */
-gk_tx_status gk_db_app_update_draft(PGconn *c, const char *id, const gk_app_input *in,
-                                    gk_error *e, const char **field);
+gk_tx_status gk_db_app_update_draft(PGconn *c, const char *id, const gk_app_input *in, gk_error *e,
+                                    const char **field);
 
 /* draft -> submitted in the single UPDATE the schema asks for, plus the event. */
-gk_tx_status gk_db_app_submit(PGconn *c, const char *id, const char *actor_id,
-                              gk_date filing_date, const char *rule_set_id,
-                              const char *determination_json, gk_error *e, const char **field);
+gk_tx_status gk_db_app_submit(PGconn *c, const char *id, const char *actor_id, gk_date filing_date,
+                              const char *rule_set_id, const char *determination_json, gk_error *e,
+                              const char **field);
 
 /* Before submission: drop the declarations of requirements the governing rule set does not
  * have (a filing judged under pre-2020 declares nothing; the schema re-checks at submit). */
@@ -95,8 +95,8 @@ gk_tx_status gk_db_app_transition(PGconn *c, const char *id, const char *from, c
 /* Newest first; `after` is the id of the last item of the previous page (NULL: start).
  * org_id NULL (staff): every organisation's cases except drafts, which are the applicant's
  * own until submitted. *next is the cursor or NULL (copy owned by caller). */
-gk_tx_status gk_db_app_list(PGconn *c, const char *org_id, const char *status,
-                            const char *after, int limit, json_t **items, char **next);
+gk_tx_status gk_db_app_list(PGconn *c, const char *org_id, const char *status, const char *after,
+                            int limit, json_t **items, char **next);
 
 /* The history of status changes, oldest first: [{from_status,to_status,actor_id,actor_name,
  * at,reason}]. */

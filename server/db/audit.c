@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The SQL below is built from macros (TS, ...): laid out by hand, not by clang-format. */
+// clang-format off
 #define AT_SQL(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"')"
 #define STR(x) #x
 #define XSTR(x) STR(x)
@@ -25,6 +27,7 @@ static const gk_stmt stmts[] = {
                    " LIMIT " XSTR(GK_DB_AUDIT_PAGE)},
     {"audit_head_read", "SELECT seq FROM audit_chain_head"},
 };
+// clang-format on
 
 void gk_db_audit_register(void)
 {
@@ -48,9 +51,8 @@ gk_tx_status gk_db_audit_head_lock(PGconn *c, long long *seq, char hash_hex[65],
 }
 
 gk_tx_status gk_db_audit_insert(PGconn *c, long long seq, const char *at, const char *actor,
-                                const char *actor_user_id, const char *action,
-                                const char *object, const char *detail_text,
-                                const char *prev_hex, const char *hash_hex)
+                                const char *actor_user_id, const char *action, const char *object,
+                                const char *detail_text, const char *prev_hex, const char *hash_hex)
 {
     char sq[24];
     snprintf(sq, sizeof sq, "%lld", seq);
@@ -100,8 +102,10 @@ gk_tx_status gk_db_audit_head_seq(PGconn *c, long long *seq)
     PGresult *res = NULL;
     gk_tx_status s = gk_db_run(c, "audit_head_read", 0, NULL, &res, NULL, NULL);
     if (s != GK_TX_OK) return s;
-    if (PQntuples(res) != 1) s = GK_TX_HARD;
-    else *seq = atoll(PQgetvalue(res, 0, 0));
+    if (PQntuples(res) != 1)
+        s = GK_TX_HARD;
+    else
+        *seq = atoll(PQgetvalue(res, 0, 0));
     PQclear(res);
     return s;
 }

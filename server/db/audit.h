@@ -18,9 +18,9 @@ gk_tx_status gk_db_audit_head_lock(PGconn *c, long long *seq, char hash_hex[65],
 
 /* Insert one entry (detail_text: the canonical JSON that was hashed). */
 gk_tx_status gk_db_audit_insert(PGconn *c, long long seq, const char *at, const char *actor,
-                                const char *actor_user_id, const char *action,
-                                const char *object, const char *detail_text,
-                                const char *prev_hex, const char *hash_hex);
+                                const char *actor_user_id, const char *action, const char *object,
+                                const char *detail_text, const char *prev_hex,
+                                const char *hash_hex);
 
 /* One page of entries after seq `after`, in order, at most GK_DB_AUDIT_PAGE. Strings live
  * until gk_db_audit_page_free; object is NULL when the entry has none. */

@@ -14,11 +14,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CC_COLUMNS                                                                             \
-    "c.id, c.name, c.manufacturer, c.category, c.scheme, c.assurance_level,"                   \
-    " array_to_json(c.protection_profiles)::text, c.certified_on::text, c.valid_until::text,"  \
-    " c.status, c.report_url, c.st_url,"                                                       \
-    " to_char(c.first_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"          \
+#define CC_COLUMNS                                                                                 \
+    "c.id, c.name, c.manufacturer, c.category, c.scheme, c.assurance_level,"                       \
+    " array_to_json(c.protection_profiles)::text, c.certified_on::text, c.valid_until::text,"      \
+    " c.status, c.report_url, c.st_url,"                                                           \
+    " to_char(c.first_seen_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"              \
     " to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 static const gk_stmt stmts[] = {
@@ -60,16 +60,15 @@ static const gk_stmt stmts[] = {
      " RETURNING 1)"
      " SELECT count(*) FROM up"},
     {"cc_touch", "UPDATE cc_certificates SET updated_at = now() WHERE id = $1::uuid"},
-    {"cc_list",
-     "SELECT " CC_COLUMNS " FROM cc_certificates c"
-     " WHERE ($1::text IS NULL OR c.name ILIKE '%' || $1::text || '%'"
-     "        OR c.manufacturer ILIKE '%' || $1::text || '%')"
-     "   AND ($2::text IS NULL OR c.scheme = $2::text)"
-     "   AND ($3::text IS NULL OR c.status = $3::text)"
-     "   AND ($4::text IS NULL OR (c.name::text, c.manufacturer::text, c.certified_on,"
-     "        c.scheme) > ($4::text, $5::text, $6::date, $7::text))"
-     " ORDER BY c.name, c.manufacturer, c.certified_on, c.scheme"
-     " LIMIT $8::int"},
+    {"cc_list", "SELECT " CC_COLUMNS " FROM cc_certificates c"
+                " WHERE ($1::text IS NULL OR c.name ILIKE '%' || $1::text || '%'"
+                "        OR c.manufacturer ILIKE '%' || $1::text || '%')"
+                "   AND ($2::text IS NULL OR c.scheme = $2::text)"
+                "   AND ($3::text IS NULL OR c.status = $3::text)"
+                "   AND ($4::text IS NULL OR (c.name::text, c.manufacturer::text, c.certified_on,"
+                "        c.scheme) > ($4::text, $5::text, $6::date, $7::text))"
+                " ORDER BY c.name, c.manufacturer, c.certified_on, c.scheme"
+                " LIMIT $8::int"},
     {"cc_get",
      "SELECT " CC_COLUMNS ","
      " (SELECT coalesce(json_agg(json_build_object('date', m.maintained_on, 'title', m.title,"
@@ -143,18 +142,24 @@ static int on_cert(void *vctx, const gk_cc_cert *c)
     if (c->valid_until != GK_DATE_NONE) gk_date_format(c->valid_until, d2);
     gk_buf_reset(&x->pps);
     gk_buf_puts(&x->pps, "{");
-    for (size_t i = 0; i < c->n_protection_profiles; i++) array_add(&x->pps, c->protection_profiles[i]);
+    for (size_t i = 0; i < c->n_protection_profiles; i++)
+        array_add(&x->pps, c->protection_profiles[i]);
     gk_buf_puts(&x->pps, "}");
     if (x->pps.failed) {
         x->st = GK_TX_HARD;
         return 1;
     }
-    const char *v[12] = {c->name,       c->manufacturer,
-                         c->category,   c->scheme,
-                         c->assurance_level, x->pps.data,
-                         d1,            c->valid_until != GK_DATE_NONE ? d2 : NULL,
+    const char *v[12] = {c->name,
+                         c->manufacturer,
+                         c->category,
+                         c->scheme,
+                         c->assurance_level,
+                         x->pps.data,
+                         d1,
+                         c->valid_until != GK_DATE_NONE ? d2 : NULL,
                          c->archived ? "archived" : "active",
-                         c->report_url, c->st_url,
+                         c->report_url,
+                         c->st_url,
                          hex};
     PGresult *r = gk_db_exec(x->conn, "cc_upsert", 12, v);
     gk_tx_status s = gk_tx_check(r, "cc_upsert");
@@ -182,7 +187,8 @@ static int on_cert(void *vctx, const gk_cc_cert *c)
             array_add(&x->reports, c->maintenance[i].report_url);
             array_add(&x->sts, c->maintenance[i].st_url);
         }
-        for (int i = 0; i < 4; i++) gk_buf_puts(bufs[i], "}");
+        for (int i = 0; i < 4; i++)
+            gk_buf_puts(bufs[i], "}");
         if (x->dates.failed || x->titles.failed || x->reports.failed || x->sts.failed) {
             x->st = GK_TX_HARD;
             return 1;
@@ -223,8 +229,8 @@ static int on_reject(void *vctx, const gk_cc_reject *rj)
     import_ctx *x = vctx;
     x->rep->rejected_total++;
     if (x->rep->n_rejected >= GK_CC_MAX_REJECTED) return 0;
-    x->rep->rejected[x->rep->n_rejected++] = (gk_cc_rejection){
-        rj->line, rj->code, rj->column, rj->found, rj->limit, rj->name_limit};
+    x->rep->rejected[x->rep->n_rejected++] =
+        (gk_cc_rejection){rj->line, rj->code, rj->column, rj->found, rj->limit, rj->name_limit};
     return 0;
 }
 
@@ -285,7 +291,8 @@ gk_error gk_cc_import(const gk_cc_source *src, bool archived, gk_cc_report *rep)
     import_ctx x = {.src = src, .archived = archived, .rep = rep};
     gk_tx_status s = gk_tx_run(GK_TX_READ_COMMITTED, import_tx, &x);
     gk_buf *bufs[] = {&x.pps, &x.dates, &x.titles, &x.reports, &x.sts};
-    for (size_t i = 0; i < 5; i++) gk_buf_free(bufs[i]);
+    for (size_t i = 0; i < 5; i++)
+        gk_buf_free(bufs[i]);
     switch (s) {
     case GK_TX_OK:
         return GK_ERR_OK;
@@ -315,15 +322,15 @@ static json_t *str_or_null(const PGresult *r, int row, int col)
 static json_t *row_json(const PGresult *r, int i)
 {
     json_t *pps = json_loads(PQgetvalue(r, i, 6), 0, NULL);
-    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:s, s:o, s:o, s:s, s:s}",
-                     "id", PQgetvalue(r, i, 0), "name", PQgetvalue(r, i, 1), "manufacturer",
+    return json_pack("{s:s, s:s, s:s, s:s, s:s, s:o, s:o, s:s, s:o, s:s, s:o, s:o, s:s, s:s}", "id",
+                     PQgetvalue(r, i, 0), "name", PQgetvalue(r, i, 1), "manufacturer",
                      PQgetvalue(r, i, 2), "category", PQgetvalue(r, i, 3), "scheme",
                      PQgetvalue(r, i, 4), "assurance_level", str_or_null(r, i, 5),
                      "protection_profiles", pps ? pps : json_array(), "certified_on",
                      PQgetvalue(r, i, 7), "valid_until", str_or_null(r, i, 8), "status",
                      PQgetvalue(r, i, 9), "report_url", str_or_null(r, i, 10), "st_url",
-                     str_or_null(r, i, 11), "first_seen_at", PQgetvalue(r, i, 12),
-                     "updated_at", PQgetvalue(r, i, 13));
+                     str_or_null(r, i, 11), "first_seen_at", PQgetvalue(r, i, 12), "updated_at",
+                     PQgetvalue(r, i, 13));
 }
 
 /* The cursor is the natural key of the last item, as a JSON array in base64url: opaque to
@@ -355,13 +362,15 @@ static bool cursor_read(const char *cur, char *key[4], json_t **holder)
     free(buf);
     gk_date d;
     bool ok = json_is_array(a) && json_array_size(a) == 4;
-    for (size_t i = 0; ok && i < 4; i++) ok = json_is_string(json_array_get(a, i));
+    for (size_t i = 0; ok && i < 4; i++)
+        ok = json_is_string(json_array_get(a, i));
     ok = ok && gk_date_parse(json_string_value(json_array_get(a, 2)), &d);
     if (!ok) {
         json_decref(a);
         return false;
     }
-    for (size_t i = 0; i < 4; i++) key[i] = (char *)json_string_value(json_array_get(a, i));
+    for (size_t i = 0; i < 4; i++)
+        key[i] = (char *)json_string_value(json_array_get(a, i));
     *holder = a;
     return true;
 }
@@ -402,7 +411,8 @@ gk_error gk_cc_list(PGconn *c, const gk_cc_query *q, json_t **items, char **next
     }
     json_t *a = json_array();
     int n = PQntuples(r);
-    for (int i = 0; i < n && i < q->limit; i++) json_array_append_new(a, row_json(r, i));
+    for (int i = 0; i < n && i < q->limit; i++)
+        json_array_append_new(a, row_json(r, i));
     if (n > q->limit && json_array_size(a))
         *next = cursor_make(json_array_get(a, json_array_size(a) - 1));
     PQclear(r);

@@ -63,7 +63,7 @@ typedef struct {
      * gk_cc_report_free. */
     gk_cc_rejection *rejected;
     size_t n_rejected;
-    unsigned long lines; /* physical lines read */
+    unsigned long lines;         /* physical lines read */
     gk_cc_header_problem header; /* with GK_ERR_VALIDATION: why the header was refused */
 } gk_cc_report;
 

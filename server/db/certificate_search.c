@@ -12,19 +12,18 @@
 #include <string.h>
 
 const char *const gk_cert_field_names[GK_CERT_COL__PUBLISHED] = {
-    "number",     "route",         "category",      "manufacturer", "model_name",
-    "type_name",  "granted_on",    "rule_set",      "grandfathered", "basis",
-    "status",     "status_changed_on",
+    "number",     "route",    "category",      "manufacturer", "model_name", "type_name",
+    "granted_on", "rule_set", "grandfathered", "basis",        "status",     "status_changed_on",
 };
 
 /* Must be the expression of certificates_text_trgm_idx (schema 0011), with the alias c. */
-#define GK_CERT_TEXT_EXPR                                                                      \
+#define GK_CERT_TEXT_EXPR                                                                          \
     "(c.manufacturer::text || ' ' || c.model_name::text || ' ' || coalesce(c.type_name::text, ''))"
 
-#define COLUMNS                                                                                \
-    "c.number, c.route, c.category_id, c.manufacturer, c.model_name, c.type_name,"             \
-    " c.granted_on, c.rule_set_id, c.grandfathered, c.basis, c.status, c.status_changed_on,"   \
-    " c.application_id, c.organization_id, c.key_id,"                                          \
+#define COLUMNS                                                                                    \
+    "c.number, c.route, c.category_id, c.manufacturer, c.model_name, c.type_name,"                 \
+    " c.granted_on, c.rule_set_id, c.grandfathered, c.basis, c.status, c.status_changed_on,"       \
+    " c.application_id, c.organization_id, c.key_id,"                                              \
     " to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 static bool one_of(const char *s, const char *const *choices)
@@ -86,14 +85,15 @@ static char sort_char(const gk_cert_query *q)
     return q->sort == GK_CERT_SORT_NUMBER ? 'n' : 'g';
 }
 
-void gk_cert_cursor_make(const gk_cert_query *q, gk_date granted_on, const char *number,
-                         char *buf, size_t size)
+void gk_cert_cursor_make(const gk_cert_query *q, gk_date granted_on, const char *number, char *buf,
+                         size_t size)
 {
     char date[GK_DATE_BUF], raw[48];
     gk_date_format(granted_on, date);
-    int n = snprintf(raw, sizeof raw, "%c%c|%s|%s", sort_char(q), q->desc ? 'd' : 'a', date,
-                     number);
-    if (n < 0 || (size_t)n >= sizeof raw || !gk_base64_encode_to(raw, (size_t)n, GK_B64_URL, buf, size))
+    int n =
+        snprintf(raw, sizeof raw, "%c%c|%s|%s", sort_char(q), q->desc ? 'd' : 'a', date, number);
+    if (n < 0 || (size_t)n >= sizeof raw ||
+        !gk_base64_encode_to(raw, (size_t)n, GK_B64_URL, buf, size))
         snprintf(buf, size, "%s", "");
 }
 
@@ -172,8 +172,8 @@ static const char *opt(gk_cert_getter get, void *ctx, const char *name)
     return v && *v ? v : NULL;
 }
 
-int gk_cert_query_read(gk_cert_query *q, gk_cert_getter get, void *ctx,
-                       gk_cert_query_error *errs, size_t max)
+int gk_cert_query_read(gk_cert_query *q, gk_cert_getter get, void *ctx, gk_cert_query_error *errs,
+                       size_t max)
 {
     memset(q, 0, sizeof *q);
     q->grandfathered = -1;
@@ -182,10 +182,10 @@ int gk_cert_query_read(gk_cert_query *q, gk_cert_getter get, void *ctx,
     q->desc = true;
     q->limit = GK_CERT_LIMIT_DEFAULT;
     int bad = 0;
-#define BAD(f, k)                                                                              \
-    do {                                                                                       \
-        if ((size_t)bad < max) errs[bad] = (gk_cert_query_error){f, k};                        \
-        bad++;                                                                                 \
+#define BAD(f, k)                                                                                  \
+    do {                                                                                           \
+        if ((size_t)bad < max) errs[bad] = (gk_cert_query_error){f, k};                            \
+        bad++;                                                                                     \
     } while (0)
 
     for (size_t i = 0; i < sizeof text_filters / sizeof *text_filters; i++) {
@@ -212,7 +212,8 @@ int gk_cert_query_read(gk_cert_query *q, gk_cert_getter get, void *ctx,
     if (!either(opt(get, ctx, "sort"), "granted_on", "number", &sort))
         BAD("sort", "registry.filter.sort");
     q->sort = sort ? GK_CERT_SORT_NUMBER : GK_CERT_SORT_GRANTED_ON;
-    if (!either(opt(get, ctx, "order"), "asc", "desc", &desc)) BAD("order", "registry.filter.order");
+    if (!either(opt(get, ctx, "order"), "asc", "desc", &desc))
+        BAD("order", "registry.filter.order");
     q->desc = desc;
     const char *limit = opt(get, ctx, "limit");
     if (limit) {
@@ -225,8 +226,7 @@ int gk_cert_query_read(gk_cert_query *q, gk_cert_getter get, void *ctx,
             q->limit = (int)v;
     }
     const char *after = opt(get, ctx, "after");
-    if (after && !cursor_parse(q, after))
-        BAD("after", "registry.filter.after");
+    if (after && !cursor_parse(q, after)) BAD("after", "registry.filter.after");
 #undef BAD
     return bad;
 }
@@ -280,8 +280,7 @@ static void filters(const gk_cert_query *q, gk_cert_sql *s, bool *first)
     char date[GK_DATE_BUF];
     if (q->q && gk_cert_like_pattern(q->q, s->store[0], sizeof s->store[0]))
         where(s, first, GK_CERT_TEXT_EXPR " ILIKE $%d", param(s, s->store[0]));
-    if (q->manufacturer &&
-        gk_cert_like_pattern(q->manufacturer, s->store[1], sizeof s->store[1]))
+    if (q->manufacturer && gk_cert_like_pattern(q->manufacturer, s->store[1], sizeof s->store[1]))
         where(s, first, "c.manufacturer::text ILIKE $%d", param(s, s->store[1]));
     if (q->category) where(s, first, "c.category_id = $%d", param(s, q->category));
     if (q->status) where(s, first, "c.status = $%d", param(s, q->status));
@@ -326,8 +325,7 @@ int gk_cert_sql_build(const gk_cert_query *q, gk_cert_sql_kind kind, gk_cert_sql
             char date[GK_DATE_BUF];
             int pn = param_store(s, 4, q->after_number);
             if (q->sort == GK_CERT_SORT_NUMBER) {
-                gk_buf_appendf(&s->sql, "%sc.number %s $%d", first ? " WHERE " : " AND ", cmp,
-                               pn);
+                gk_buf_appendf(&s->sql, "%sc.number %s $%d", first ? " WHERE " : " AND ", cmp, pn);
             } else {
                 int pd = param_store(s, 5, gk_date_format(q->after_granted_on, date));
                 gk_buf_appendf(&s->sql, "%s(c.granted_on, c.number) %s ($%d::date, $%d)",
@@ -364,11 +362,14 @@ json_t *gk_cert_row_json(const PGresult *res, int i, bool staff)
         if (json_object_set_new(o, gk_cert_field_names[col], v)) goto oom;
     }
     if (staff) {
-        if (json_object_set_new(o, "application_id", text_or_null(res, i, GK_CERT_COL_APPLICATION_ID)) ||
-            json_object_set_new(o, "organization_id", text_or_null(res, i, GK_CERT_COL_ORGANIZATION_ID)) ||
+        if (json_object_set_new(o, "application_id",
+                                text_or_null(res, i, GK_CERT_COL_APPLICATION_ID)) ||
+            json_object_set_new(o, "organization_id",
+                                text_or_null(res, i, GK_CERT_COL_ORGANIZATION_ID)) ||
             json_object_set_new(o, "key_id", text_or_null(res, i, GK_CERT_COL_KEY_ID)) ||
             json_object_set_new(o, "updated_at", text_or_null(res, i, GK_CERT_COL_UPDATED_AT)) ||
-            json_object_set_new(o, "imported", json_boolean(PQgetisnull(res, i, GK_CERT_COL_APPLICATION_ID))))
+            json_object_set_new(o, "imported",
+                                json_boolean(PQgetisnull(res, i, GK_CERT_COL_APPLICATION_ID))))
             goto oom;
     }
     return o;

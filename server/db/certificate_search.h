@@ -35,8 +35,8 @@ typedef struct {
     gk_date granted_from, granted_to;
     /* Order and page. */
     gk_cert_sort sort;
-    bool desc;  /* default: granted_on descending (newest first) */
-    int limit;  /* list page size (1..GK_CERT_LIMIT_MAX) */
+    bool desc; /* default: granted_on descending (newest first) */
+    int limit; /* list page size (1..GK_CERT_LIMIT_MAX) */
     /* Keyset position: the last row of the previous page (from the `after` cursor). */
     bool has_after;
     gk_date after_granted_on;
@@ -54,14 +54,13 @@ typedef struct {
  * value counts as absent, as an empty form field does). Stores up to max errors in errs and
  * returns how many parameters were bad. Strings stay borrowed from what get() returned. */
 typedef const char *(*gk_cert_getter)(void *ctx, const char *name);
-int gk_cert_query_read(gk_cert_query *q, gk_cert_getter get, void *ctx,
-                       gk_cert_query_error *errs, size_t max);
-
+int gk_cert_query_read(gk_cert_query *q, gk_cert_getter get, void *ctx, gk_cert_query_error *errs,
+                       size_t max);
 
 /* The opaque `next` cursor for a page whose last row has this grant date and number, in the
  * query's sort order (a cursor is refused with another sort). Writes into buf (>= 64 bytes). */
-void gk_cert_cursor_make(const gk_cert_query *q, gk_date granted_on, const char *number,
-                         char *buf, size_t size);
+void gk_cert_cursor_make(const gk_cert_query *q, gk_date granted_on, const char *number, char *buf,
+                         size_t size);
 
 /* What a statement selects. */
 typedef enum {

@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The SQL below is built from macros (TS, ...): laid out by hand, not by clang-format. */
+// clang-format off
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 #define TODAY_JST "(now() AT TIME ZONE 'Asia/Tokyo')::date"
 
@@ -83,14 +85,15 @@ static const gk_stmt stmts[] = {
      " ON CONFLICT (number) DO NOTHING RETURNING number"},
     {"cert_category_exists", "SELECT 1 FROM device_categories WHERE id = $1"},
 };
+// clang-format on
 
 void gk_db_certificates_register(void)
 {
     gk_db_register(stmts, sizeof stmts / sizeof *stmts);
 }
 
-static gk_tx_status run(PGconn *c, const char *name, int n, const char *const *v,
-                        PGresult **out, gk_error *e)
+static gk_tx_status run(PGconn *c, const char *name, int n, const char *const *v, PGresult **out,
+                        gk_error *e)
 {
     return gk_db_run(c, name, n, v, out, e, NULL);
 }
@@ -172,21 +175,20 @@ gk_tx_status gk_db_cert_issue(PGconn *c, struct gk_keystore *ks, const char *app
     /* The signed payload: what identifies the certificate; the status is not in it because
      * it changes (the history records it). */
     const char *key_id = gk_keystore_active_key_id(ks);
-    json_t *doc = json_pack(
-        "{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:b, s:s, s:s, s:s}", "format",
-        "giteki.certificate.v1", "number", number_out, "application_id", app_id, "route",
-        k->route, "category", k->category, "manufacturer", k->manufacturer, "model_name",
-        k->model_name, "type_name", k->has_type_name ? k->type_name : NULL, "granted_on",
-        granted, "rule_set", k->rule_set, "grandfathered", grandfathered, "basis", basis,
-        "certification_body", body_code, "key_id", key_id);
+    json_t *doc =
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:b, s:s, s:s, s:s}",
+                  "format", "giteki.certificate.v1", "number", number_out, "application_id", app_id,
+                  "route", k->route, "category", k->category, "manufacturer", k->manufacturer,
+                  "model_name", k->model_name, "type_name", k->has_type_name ? k->type_name : NULL,
+                  "granted_on", granted, "rule_set", k->rule_set, "grandfathered", grandfathered,
+                  "basis", basis, "certification_body", body_code, "key_id", key_id);
     if (doc && !k->has_type_name) json_object_set_new(doc, "type_name", json_null());
     char *canon = doc ? gk_canonical_json(doc) : NULL;
     json_decref(doc);
     if (!canon) return GK_TX_HARD;
     char *sig_b64 = NULL;
     const char *signed_by = NULL;
-    if (!gk_keystore_sign(ks, (const unsigned char *)canon, strlen(canon), &sig_b64,
-                          &signed_by) ||
+    if (!gk_keystore_sign(ks, (const unsigned char *)canon, strlen(canon), &sig_b64, &signed_by) ||
         strcmp(signed_by, key_id) != 0) {
         free(canon);
         free(sig_b64);
@@ -195,8 +197,7 @@ gk_tx_status gk_db_cert_issue(PGconn *c, struct gk_keystore *ks, const char *app
     unsigned char sig[GK_SIGN_SIGNATURE_LEN + 8];
     size_t sig_len = 0;
     char sig_hex[2 * GK_SIGN_SIGNATURE_LEN + 1], pub_hex[65];
-    bool ok = gk_base64_decode(sig_b64, strlen(sig_b64), GK_B64_URL, sig, sizeof sig,
-                               &sig_len) &&
+    bool ok = gk_base64_decode(sig_b64, strlen(sig_b64), GK_B64_URL, sig, sizeof sig, &sig_len) &&
               sig_len == GK_SIGN_SIGNATURE_LEN && active_public_key_hex(ks, key_id, pub_hex);
     free(sig_b64);
     if (!ok) {
@@ -272,10 +273,9 @@ gk_tx_status gk_db_cert_lock(PGconn *c, const char *number, char status[16])
     return GK_TX_OK;
 }
 
-gk_tx_status gk_db_cert_set_status(PGconn *c, const char *number, const char *from,
-                                   const char *to, const char *event, const char *reason,
-                                   const char *order_reference, const char *actor_id,
-                                   gk_error *e)
+gk_tx_status gk_db_cert_set_status(PGconn *c, const char *number, const char *from, const char *to,
+                                   const char *event, const char *reason,
+                                   const char *order_reference, const char *actor_id, gk_error *e)
 {
     const char *v[] = {number, from, to};
     PGresult *res = NULL;
@@ -298,9 +298,9 @@ gk_tx_status gk_db_cert_import(PGconn *c, const gk_cert_import_row *row, const c
     *why = NULL;
     gk_tx_status s = run(c, "cert_sp", 0, NULL, NULL, NULL);
     if (s != GK_TX_OK) return s;
-    const char *v[] = {row->number,     row->route,      row->category,
+    const char *v[] = {row->number,       row->route,      row->category,
                        row->manufacturer, row->model_name, row->type_name,
-                       row->granted_on, row->rule_set,   row->grandfathered ? "true" : "false",
+                       row->granted_on,   row->rule_set,   row->grandfathered ? "true" : "false",
                        row->basis};
     PGresult *res = gk_db_exec(c, "cert_import", 10, v);
     if (res && !gk_db_ok(res) && strncmp(gk_db_sqlstate(res), "2", 1) == 0) {

@@ -53,10 +53,9 @@ gk_tx_status gk_db_cert_view(PGconn *c, const char *number, json_t **out);
 gk_tx_status gk_db_cert_lock(PGconn *c, const char *number, char status[16]);
 
 /* from -> to with the event (suspend/reinstate/revoke), reason and order reference. */
-gk_tx_status gk_db_cert_set_status(PGconn *c, const char *number, const char *from,
-                                   const char *to, const char *event, const char *reason,
-                                   const char *order_reference, const char *actor_id,
-                                   gk_error *e);
+gk_tx_status gk_db_cert_set_status(PGconn *c, const char *number, const char *from, const char *to,
+                                   const char *event, const char *reason,
+                                   const char *order_reference, const char *actor_id, gk_error *e);
 
 /* One pre-existing certificate (already validated by the caller). *inserted false when the
  * number is already registered (a re-import adds nothing). A row the schema refuses is

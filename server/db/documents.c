@@ -6,13 +6,13 @@
 #include <stdio.h>
 #include <string.h>
 
-#define DOC_JSON                                                                               \
-    "jsonb_build_object('id', d.id, 'kind', d.kind, 'filename', d.filename,"                   \
-    " 'content_type', d.content_type, 'size', d.size, 'sha256', encode(d.sha256, 'hex'),"      \
-    " 'confidentiality', CASE d.confidentiality WHEN 'confidential_until'"                     \
-    "   THEN 'confidential_until:' || to_char(d.confidential_until, 'YYYY-MM-DD')"             \
-    "   ELSE d.confidentiality END,"                                                           \
-    " 'uploaded_at', to_char(d.uploaded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"\
+#define DOC_JSON                                                                                   \
+    "jsonb_build_object('id', d.id, 'kind', d.kind, 'filename', d.filename,"                       \
+    " 'content_type', d.content_type, 'size', d.size, 'sha256', encode(d.sha256, 'hex'),"          \
+    " 'confidentiality', CASE d.confidentiality WHEN 'confidential_until'"                         \
+    "   THEN 'confidential_until:' || to_char(d.confidential_until, 'YYYY-MM-DD')"                 \
+    "   ELSE d.confidentiality END,"                                                               \
+    " 'uploaded_at', to_char(d.uploaded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')," \
     " 'uploaded_by', d.uploaded_by, 'locked', d.locked_at IS NOT NULL)"
 
 static const gk_stmt stmts[] = {
@@ -64,9 +64,9 @@ gk_tx_status gk_db_doc_insert(PGconn *c, const gk_doc_meta *m, gk_error *e, cons
 {
     char size[24];
     snprintf(size, sizeof size, "%llu", (unsigned long long)m->size);
-    const char *v[] = {m->id,           m->application_id, m->kind,
-                       m->filename,     m->content_type,   size,
-                       m->sha256_hex,   m->confidentiality, m->confidential_until,
+    const char *v[] = {m->id,         m->application_id,  m->kind,
+                       m->filename,   m->content_type,    size,
+                       m->sha256_hex, m->confidentiality, m->confidential_until,
                        m->uploaded_by};
     PGresult *res = gk_db_exec(c, "doc_insert", 10, v);
     if (res && !gk_db_ok(res) && gk_db_app_map_error(res, e, field)) {

@@ -35,8 +35,7 @@ void gk_db_documents_register(void);
 gk_tx_status gk_db_doc_new_id(PGconn *c, char id_out[37]);
 
 /* Chunk `seq` (0, 1, 2 ...) of document `id`: 1..GK_DOC_CHUNK bytes. */
-gk_tx_status gk_db_doc_chunk_put(PGconn *c, const char *id, int seq, const char *data,
-                                 size_t n);
+gk_tx_status gk_db_doc_chunk_put(PGconn *c, const char *id, int seq, const char *data, size_t n);
 
 /* The documents row, after every chunk. */
 gk_tx_status gk_db_doc_insert(PGconn *c, const gk_doc_meta *m, gk_error *e, const char **field);
@@ -46,8 +45,7 @@ gk_tx_status gk_db_doc_insert(PGconn *c, const gk_doc_meta *m, gk_error *e, cons
 gk_tx_status gk_db_doc_list(PGconn *c, const char *application_id, json_t **items);
 
 /* One document's metadata (same object), NULL when the application has no such document. */
-gk_tx_status gk_db_doc_get(PGconn *c, const char *application_id, const char *id,
-                           json_t **out);
+gk_tx_status gk_db_doc_get(PGconn *c, const char *application_id, const char *id, json_t **out);
 
 /* Chunk `seq` of a document in binary form (caller PQclear's; 0 rows past the end). NULL
  * when the connection broke. */

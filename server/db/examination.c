@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The SQL below is built from macros (TS, ...): laid out by hand, not by clang-format. */
+// clang-format off
 #define TS(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 #define TODAY_JST "(now() AT TIME ZONE 'Asia/Tokyo')::date"
 
@@ -162,6 +164,7 @@ static const gk_stmt stmts[] = {
      "   FROM info_requests i WHERE i.application_id = a.id), '[]'::jsonb)"
      ")::text FROM applications a WHERE a.id = $1"},
 };
+// clang-format on
 
 void gk_db_examination_register(void)
 {
@@ -174,14 +177,14 @@ bool gk_db_exam_map_error(const PGresult *res, gk_error *e, const char **field)
     return gk_db_app_map_error(res, e, field);
 }
 
-static gk_tx_status run(PGconn *c, const char *name, int n, const char *const *v,
-                        PGresult **out, gk_error *e, const char **field)
+static gk_tx_status run(PGconn *c, const char *name, int n, const char *const *v, PGresult **out,
+                        gk_error *e, const char **field)
 {
     return gk_db_run(c, name, n, v, out, e, field);
 }
 
-static gk_tx_status run_json(PGconn *c, const char *name, int n, const char *const *v,
-                             json_t **out, gk_error *e, const char **field)
+static gk_tx_status run_json(PGconn *c, const char *name, int n, const char *const *v, json_t **out,
+                             gk_error *e, const char **field)
 {
     return gk_db_run_json(c, name, n, v, out, e, field);
 }
@@ -279,9 +282,9 @@ gk_tx_status gk_db_exam_requirement_ids(PGconn *c, const char *rule_set, json_t 
 
 gk_tx_status gk_db_exam_evidence_add(PGconn *c, const char *app_id, const char *req_id,
                                      const char *obligation, const char *procedure,
-                                     const char *result, const char *const *doc_ids,
-                                     size_t n_docs, const char *user_id, json_t **out,
-                                     gk_error *e, const char **field)
+                                     const char *result, const char *const *doc_ids, size_t n_docs,
+                                     const char *user_id, json_t **out, gk_error *e,
+                                     const char **field)
 {
     *out = NULL;
     const char *v[] = {app_id, req_id, obligation, procedure, result, user_id};
@@ -309,9 +312,8 @@ gk_tx_status gk_db_exam_evidence_add(PGconn *c, const char *app_id, const char *
 }
 
 gk_tx_status gk_db_exam_verdict_put(PGconn *c, const char *app_id, const char *req_id,
-                                    const char *verdict, const char *reason,
-                                    const char *user_id, json_t **out, gk_error *e,
-                                    const char **field)
+                                    const char *verdict, const char *reason, const char *user_id,
+                                    json_t **out, gk_error *e, const char **field)
 {
     const char *v[] = {app_id, req_id, verdict, reason, user_id};
     return run_json(c, "exam_verdict_put", 5, v, out, e, field);
@@ -360,11 +362,10 @@ static json_t *column_array(const PGresult *res)
 
 gk_tx_status gk_db_exam_equivalence_add(PGconn *c, const char *app_id, const char *cc_id,
                                         bool accepted, const char *rationale,
-                                        const char *decided_on, const char *user_id,
-                                        json_t **out, gk_error *e, const char **field)
+                                        const char *decided_on, const char *user_id, json_t **out,
+                                        gk_error *e, const char **field)
 {
-    const char *v[] = {app_id, cc_id, accepted ? "true" : "false", rationale, decided_on,
-                       user_id};
+    const char *v[] = {app_id, cc_id, accepted ? "true" : "false", rationale, decided_on, user_id};
     gk_tx_status s = run_json(c, "exam_equivalence", 6, v, out, e, field);
     if (s != GK_TX_OK) return s;
     PGresult *res = NULL;
@@ -407,8 +408,8 @@ gk_tx_status gk_db_exam_grant_missing(PGconn *c, const char *app_id, const gk_ex
         bool have = PQntuples(res) == 1;
         PQclear(res);
         if (!have)
-            json_array_append_new(
-                *missing, json_pack("{s:s}", "obligation", GK_EXAM_OBLIGATION_MANUAL));
+            json_array_append_new(*missing,
+                                  json_pack("{s:s}", "obligation", GK_EXAM_OBLIGATION_MANUAL));
     }
     return GK_TX_OK;
 }
@@ -433,9 +434,8 @@ gk_tx_status gk_db_exam_proposal_open(PGconn *c, const char *app_id, gk_exam_pro
                           &out->found);
 }
 
-gk_tx_status gk_db_exam_proposal_review(PGconn *c, const char *proposal_id,
-                                        const char *reviewer_id, bool approve,
-                                        const char *comment, gk_error *e)
+gk_tx_status gk_db_exam_proposal_review(PGconn *c, const char *proposal_id, const char *reviewer_id,
+                                        bool approve, const char *comment, gk_error *e)
 {
     const char *v[] = {proposal_id, reviewer_id, approve ? "true" : "false", comment};
     return gk_db_run_one(c, "exam_proposal_review", 4, v, e, NULL);

@@ -26,11 +26,11 @@ bool gk_db_exam_map_error(const PGresult *res, gk_error *e, const char **field);
 
 /* What a decision needs to know of the case (read after gk_db_app_lock). */
 typedef struct {
-    char rule_set[64];      /* "" before submission */
-    char outcome[32];       /* determination outcome, "" before submission */
+    char rule_set[64];           /* "" before submission */
+    char outcome[32];            /* determination outcome, "" before submission */
     bool needs_manual_statement; /* obligation manual_no_direct_connection_statement */
-    char assigned[37];      /* "" when nobody */
-    char cc_certificate_id[37]; /* the one the applicant named, "" when none */
+    char assigned[37];           /* "" when nobody */
+    char cc_certificate_id[37];  /* the one the applicant named, "" when none */
 } gk_exam_case_info;
 
 gk_tx_status gk_db_exam_case(PGconn *c, const char *app_id, gk_exam_case_info *out);
@@ -63,15 +63,14 @@ gk_tx_status gk_db_exam_requirement_ids(PGconn *c, const char *rule_set, json_t 
  * evidence object. */
 gk_tx_status gk_db_exam_evidence_add(PGconn *c, const char *app_id, const char *req_id,
                                      const char *obligation, const char *procedure,
-                                     const char *result, const char *const *doc_ids,
-                                     size_t n_docs, const char *user_id, json_t **out,
-                                     gk_error *e, const char **field);
+                                     const char *result, const char *const *doc_ids, size_t n_docs,
+                                     const char *user_id, json_t **out, gk_error *e,
+                                     const char **field);
 
 /* Insert or replace the verdict on a requirement; *out the verdict object. */
 gk_tx_status gk_db_exam_verdict_put(PGconn *c, const char *app_id, const char *req_id,
-                                    const char *verdict, const char *reason,
-                                    const char *user_id, json_t **out, gk_error *e,
-                                    const char **field);
+                                    const char *verdict, const char *reason, const char *user_id,
+                                    json_t **out, gk_error *e, const char **field);
 
 /* The open question, if any: rid[0] == 0 when none. */
 gk_tx_status gk_db_exam_info_request_add(PGconn *c, const char *app_id, const char *message,
@@ -90,8 +89,8 @@ gk_tx_status gk_db_exam_cc_get(PGconn *c, const char *cc_id, gk_exam_cc *out);
  * the equivalence). *out: the decision with "verdicts_set" (requirement ids). */
 gk_tx_status gk_db_exam_equivalence_add(PGconn *c, const char *app_id, const char *cc_id,
                                         bool accepted, const char *rationale,
-                                        const char *decided_on, const char *user_id,
-                                        json_t **out, gk_error *e, const char **field);
+                                        const char *decided_on, const char *user_id, json_t **out,
+                                        gk_error *e, const char **field);
 
 /* Applicable requirements that block a grant: no verdict, or a verdict not in `clearing`
  * (NULL-terminated names). Array of {"requirement_id","verdict"|null}. Adds
@@ -112,9 +111,8 @@ typedef struct {
 gk_tx_status gk_db_exam_proposal_open(PGconn *c, const char *app_id, gk_exam_proposal *out);
 
 /* Records the review on the open proposal (first step of a decision). */
-gk_tx_status gk_db_exam_proposal_review(PGconn *c, const char *proposal_id,
-                                        const char *reviewer_id, bool approve,
-                                        const char *comment, gk_error *e);
+gk_tx_status gk_db_exam_proposal_review(PGconn *c, const char *proposal_id, const char *reviewer_id,
+                                        bool approve, const char *comment, gk_error *e);
 
 /* The examination record of a case: {"requirements": [{id, kind, title_en, title_ja,
  * verdict, evidence: [...]}], "obligation_evidence": [...], "equivalence": [...],

@@ -22,8 +22,7 @@ void gk_db_idem_register(void)
     gk_db_register(stmts, sizeof stmts / sizeof *stmts);
 }
 
-gk_tx_status gk_db_idem_get(PGconn *c, const char *user_id, const char *key,
-                            gk_db_idem_row *out)
+gk_tx_status gk_db_idem_get(PGconn *c, const char *user_id, const char *key, gk_db_idem_row *out)
 {
     memset(out, 0, sizeof *out);
     const char *v[] = {user_id, key};

@@ -24,8 +24,7 @@ typedef struct {
 void gk_db_idem_register(void);
 
 /* The response stored for (user, key); out->found false when none. */
-gk_tx_status gk_db_idem_get(PGconn *c, const char *user_id, const char *key,
-                            gk_db_idem_row *out);
+gk_tx_status gk_db_idem_get(PGconn *c, const char *user_id, const char *key, gk_db_idem_row *out);
 void gk_db_idem_row_free(gk_db_idem_row *row);
 
 /* Store a JSON response. A concurrent first use of the same key is GK_TX_SOFT (the runner

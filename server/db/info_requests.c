@@ -34,8 +34,8 @@ void gk_db_info_requests_register(void)
     gk_db_register(stmts, sizeof stmts / sizeof *stmts);
 }
 
-static gk_tx_status exec(PGconn *c, const char *name, int n, const char *const *v,
-                         PGresult **out, gk_error *e, const char **field)
+static gk_tx_status exec(PGconn *c, const char *name, int n, const char *const *v, PGresult **out,
+                         gk_error *e, const char **field)
 {
     PGresult *res = gk_db_exec(c, name, n, v);
     if (res && !gk_db_ok(res) && gk_db_app_map_error(res, e, field)) {
@@ -61,9 +61,9 @@ gk_tx_status gk_db_ir_list(PGconn *c, const char *app_id, json_t **items)
     return s;
 }
 
-gk_tx_status gk_db_ir_answer(PGconn *c, const char *app_id, const char *rid,
-                             const char *message, const char *user_id, json_t *document_ids,
-                             gk_error *e, const char **field)
+gk_tx_status gk_db_ir_answer(PGconn *c, const char *app_id, const char *rid, const char *message,
+                             const char *user_id, json_t *document_ids, gk_error *e,
+                             const char **field)
 {
     *field = NULL;
     const char *v[] = {rid, app_id};

@@ -21,8 +21,8 @@ gk_tx_status gk_db_ir_list(PGconn *c, const char *app_id, json_t **items);
  * the same case; a JSON array or NULL). Call after locking the case and before its status
  * changes. GK_TX_ABORT with *e: GK_ERR_NOT_FOUND (no such request), GK_ERR_CONFLICT
  * (already answered), or a schema rule's error with *field ("message", "document_ids"). */
-gk_tx_status gk_db_ir_answer(PGconn *c, const char *app_id, const char *rid,
-                             const char *message, const char *user_id, json_t *document_ids,
-                             gk_error *e, const char **field);
+gk_tx_status gk_db_ir_answer(PGconn *c, const char *app_id, const char *rid, const char *message,
+                             const char *user_id, json_t *document_ids, gk_error *e,
+                             const char **field);
 
 #endif

@@ -81,7 +81,8 @@ static void sha256_hex(const char *data, size_t len, char out[65])
     unsigned char md[32];
     unsigned int mdlen = 0;
     EVP_Digest(data, len, md, &mdlen, EVP_sha256(), NULL);
-    for (unsigned i = 0; i < 32; i++) sprintf(out + 2 * i, "%02x", md[i]);
+    for (unsigned i = 0; i < 32; i++)
+        sprintf(out + 2 * i, "%02x", md[i]);
 }
 
 static int run(PGconn *c, const char *sql, char **err, const char *what)
@@ -93,8 +94,7 @@ static int run(PGconn *c, const char *sql, char **err, const char *what)
     return ok ? 0 : -1;
 }
 
-static int apply_one(PGconn *c, const char *dir, const char *name, PGresult *applied,
-                     char **err)
+static int apply_one(PGconn *c, const char *dir, const char *name, PGresult *applied, char **err)
 {
     char path[4096];
     snprintf(path, sizeof path, "%s/%s", dir, name);
@@ -112,8 +112,8 @@ static int apply_one(PGconn *c, const char *dir, const char *name, PGresult *app
             free(sql);
             if (!same)
                 *err = gk_strfmt("migration %s was changed after it was applied (checksum %s, "
-                           "recorded %s); migrations are append-only: add a new file instead",
-                           name, sum, PQgetvalue(applied, i, 1));
+                                 "recorded %s); migrations are append-only: add a new file instead",
+                                 name, sum, PQgetvalue(applied, i, 1));
             return same ? 0 : -1;
         }
     }
@@ -124,8 +124,8 @@ static int apply_one(PGconn *c, const char *dir, const char *name, PGresult *app
         goto out;
     }
     const char *params[] = {name, sum};
-    PGresult *r = PQexecParams(c, "INSERT INTO schema_migrations(name, sha256) VALUES ($1, $2)",
-                               2, NULL, params, NULL, NULL, 0);
+    PGresult *r = PQexecParams(c, "INSERT INTO schema_migrations(name, sha256) VALUES ($1, $2)", 2,
+                               NULL, params, NULL, NULL, 0);
     int ok = PQresultStatus(r) == PGRES_COMMAND_OK;
     if (!ok) *err = gk_strfmt("%s: recording: %s", name, PQresultErrorMessage(r));
     PQclear(r);
@@ -173,7 +173,7 @@ int gk_migrate(const char *conninfo, const char *schema_dir, char **err)
         const char *name = PQgetvalue(applied, i, 0);
         if (!bsearch(&name, files, nfiles, sizeof *files, cmp_names)) {
             *err = gk_strfmt("migration %s is recorded as applied but its file is missing from %s",
-                       name, schema_dir);
+                             name, schema_dir);
             goto unlock;
         }
     }
@@ -186,7 +186,8 @@ unlock:
     PQclear(PQexec(c, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")"));
 out:
     PQclear(applied);
-    for (size_t i = 0; i < nfiles; i++) free(files[i]);
+    for (size_t i = 0; i < nfiles; i++)
+        free(files[i]);
     free(files);
     PQfinish(c);
     return *err ? -1 : applied_now;

@@ -208,7 +208,8 @@ static bool conn_alive(PGconn *c)
     if (poll(&p, 1, 0) <= 0) return true; /* nothing pending (or EINTR: let the query tell) */
     if (!PQconsumeInput(c)) return false;
     PGnotify *n;
-    while ((n = PQnotifies(c))) PQfreemem(n);
+    while ((n = PQnotifies(c)))
+        PQfreemem(n);
     return PQstatus(c) == CONNECTION_OK;
 }
 
@@ -271,9 +272,12 @@ gk_db_replica gk_db_replica_state(void)
 const char *gk_db_replica_state_name(gk_db_replica s)
 {
     switch (s) {
-    case GK_DB_REPLICA_OK: return "ok";
-    case GK_DB_REPLICA_UNAVAILABLE: return "unavailable";
-    case GK_DB_REPLICA_NOT_CONFIGURED: break;
+    case GK_DB_REPLICA_OK:
+        return "ok";
+    case GK_DB_REPLICA_UNAVAILABLE:
+        return "unavailable";
+    case GK_DB_REPLICA_NOT_CONFIGURED:
+        break;
     }
     return "not_configured";
 }
@@ -337,8 +341,10 @@ PGconn *gk_db_open_dedicated(bool read_only)
         if (!replica_waiting()) {
             c = pool_take(&pools[1]);
             if (!c) c = open_conn(read_conninfo);
-            if (c) replica_mark_up();
-            else replica_mark_down();
+            if (c)
+                replica_mark_up();
+            else
+                replica_mark_down();
         }
         if (!c) atomic_fetch_add(&replica_fallbacks, 1);
     }

@@ -9,11 +9,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FEED_COLUMNS                                                                           \
-    "SELECT e.id, e.certificate_number, e.event, e.reason, e.order_reference,"                 \
-    " to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"                     \
-    " to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'),"                       \
-    " c.manufacturer, c.model_name, c.type_name, c.category_id"                                \
+#define FEED_COLUMNS                                                                               \
+    "SELECT e.id, e.certificate_number, e.event, e.reason, e.order_reference,"                     \
+    " to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"'),"                         \
+    " to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US'),"                           \
+    " c.manufacturer, c.model_name, c.type_name, c.category_id"                                    \
     " FROM certificate_events e JOIN certificates c ON c.number = e.certificate_number"
 
 static const gk_stmt stmts[] = {
@@ -127,31 +127,43 @@ gk_error gk_registry_db_stats(const gk_cert_query *q, json_t **out)
     gk_cert_sql_free(&s);
     gk_error e = check(&res, "stats query failed");
     if (e != GK_ERR_OK) return e;
-    json_t *month = json_array(), *cat = json_array(), *basis = json_array(),
-           *rules = json_array(), *status = json_array();
+    json_t *month = json_array(), *cat = json_array(), *basis = json_array(), *rules = json_array(),
+           *status = json_array();
     long long total = 0;
     for (int i = 0; i < PQntuples(res); i++) {
         int g = atoi(PQgetvalue(res, i, 0));
         long long n = atoll(PQgetvalue(res, i, 7));
         switch (g) { /* the GROUPING() bitmask of each grouping set (certificate_search.c) */
-        case 31: json_array_append_new(month, count_item("month", PQgetvalue(res, i, 1), n)); break;
-        case 47: json_array_append_new(cat, count_item("category", PQgetvalue(res, i, 2), n)); break;
-        case 55: json_array_append_new(basis, count_item("basis", PQgetvalue(res, i, 3), n)); break;
-        case 57:
-            json_array_append_new(rules, json_pack("{s:s, s:b, s:I}", "rule_set",
-                                                   PQgetvalue(res, i, 4), "grandfathered",
-                                                   !strcmp(PQgetvalue(res, i, 5), "t"),
-                                                   "count", (json_int_t)n));
+        case 31:
+            json_array_append_new(month, count_item("month", PQgetvalue(res, i, 1), n));
             break;
-        case 62: json_array_append_new(status, count_item("status", PQgetvalue(res, i, 6), n)); break;
-        case 63: total = n; break;
-        default: break;
+        case 47:
+            json_array_append_new(cat, count_item("category", PQgetvalue(res, i, 2), n));
+            break;
+        case 55:
+            json_array_append_new(basis, count_item("basis", PQgetvalue(res, i, 3), n));
+            break;
+        case 57:
+            json_array_append_new(rules,
+                                  json_pack("{s:s, s:b, s:I}", "rule_set", PQgetvalue(res, i, 4),
+                                            "grandfathered", !strcmp(PQgetvalue(res, i, 5), "t"),
+                                            "count", (json_int_t)n));
+            break;
+        case 62:
+            json_array_append_new(status, count_item("status", PQgetvalue(res, i, 6), n));
+            break;
+        case 63:
+            total = n;
+            break;
+        default:
+            break;
         }
     }
     PQclear(res);
 
     char from[GK_DATE_BUF], to[GK_DATE_BUF];
-    const char *v[] = {q->granted_from != GK_DATE_NONE ? gk_date_format(q->granted_from, from) : NULL,
+    const char *v[] = {q->granted_from != GK_DATE_NONE ? gk_date_format(q->granted_from, from)
+                                                       : NULL,
                        q->granted_to != GK_DATE_NONE ? gk_date_format(q->granted_to, to) : NULL};
     PGresult *m = gk_db_exec(c, "registry_decision_median", 2, v);
     e = check(&m, "median query failed");
@@ -164,14 +176,13 @@ gk_error gk_registry_db_stats(const gk_cert_query *q, json_t **out)
     json_t *decisions = json_pack("{s:I, s:o}", "count", (json_int_t)atoll(PQgetvalue(m, 0, 0)),
                                   "median_days_to_decision", median);
     PQclear(m);
-    *out = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o}", "total", (json_int_t)total,
-                     "by_month", month, "by_category", cat, "by_basis", basis, "by_rule_set",
-                     rules, "by_status", status, "decisions", decisions);
+    *out = json_pack("{s:I, s:o, s:o, s:o, s:o, s:o, s:o}", "total", (json_int_t)total, "by_month",
+                     month, "by_category", cat, "by_basis", basis, "by_rule_set", rules,
+                     "by_status", status, "decisions", decisions);
     return *out ? GK_ERR_OK : GK_ERR_INTERNAL;
 }
 
-gk_error gk_registry_db_feed(int limit, const char *after_at, const char *after_id,
-                             json_t **rows)
+gk_error gk_registry_db_feed(int limit, const char *after_at, const char *after_id, json_t **rows)
 {
     *rows = NULL;
     char lim[16];
@@ -188,13 +199,13 @@ gk_error gk_registry_db_feed(int limit, const char *after_at, const char *after_
     if (e != GK_ERR_OK) return e;
     json_t *a = json_array();
     for (int i = 0; a && i < PQntuples(res); i++) {
-        json_t *row = json_pack(
-            "{s:s, s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:s?, s:s}", "id",
-            PQgetvalue(res, i, 0), "number", PQgetvalue(res, i, 1), "event",
-            PQgetvalue(res, i, 2), "reason", opt(res, i, 3), "order_reference", opt(res, i, 4),
-            "updated", PQgetvalue(res, i, 5), "at_us", PQgetvalue(res, i, 6), "manufacturer",
-            PQgetvalue(res, i, 7), "model_name", PQgetvalue(res, i, 8), "type_name",
-            opt(res, i, 9), "category", PQgetvalue(res, i, 10));
+        json_t *row = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s, s:s, s:s, s:s, s:s?, s:s}", "id",
+                                PQgetvalue(res, i, 0), "number", PQgetvalue(res, i, 1), "event",
+                                PQgetvalue(res, i, 2), "reason", opt(res, i, 3), "order_reference",
+                                opt(res, i, 4), "updated", PQgetvalue(res, i, 5), "at_us",
+                                PQgetvalue(res, i, 6), "manufacturer", PQgetvalue(res, i, 7),
+                                "model_name", PQgetvalue(res, i, 8), "type_name", opt(res, i, 9),
+                                "category", PQgetvalue(res, i, 10));
         if (!row || json_array_append_new(a, row)) {
             json_decref(a);
             a = NULL;
@@ -213,9 +224,9 @@ gk_error gk_registry_db_categories(json_t **rows)
     if (e != GK_ERR_OK) return e;
     json_t *a = json_array();
     for (int i = 0; a && i < PQntuples(res); i++)
-        json_array_append_new(a, json_pack("{s:s, s:s, s:s}", "id", PQgetvalue(res, i, 0),
-                                           "title_en", PQgetvalue(res, i, 1), "title_ja",
-                                           PQgetvalue(res, i, 2)));
+        json_array_append_new(a,
+                              json_pack("{s:s, s:s, s:s}", "id", PQgetvalue(res, i, 0), "title_en",
+                                        PQgetvalue(res, i, 1), "title_ja", PQgetvalue(res, i, 2)));
     PQclear(res);
     *rows = a;
     return a ? GK_ERR_OK : GK_ERR_INTERNAL;
@@ -259,11 +270,11 @@ gk_error gk_registry_db_cert_audit(const char *number, json_t **out)
                               "order_reference", opt(ev, i, 3), "at", PQgetvalue(ev, i, 4),
                               "actor_name", opt(ev, i, 5), "actor_email", opt(ev, i, 6)));
     for (int i = 0; i < PQntuples(au); i++)
-        json_array_append_new(
-            audit, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s}", "seq", PQgetvalue(au, i, 0),
-                             "at", PQgetvalue(au, i, 1), "actor", PQgetvalue(au, i, 2), "action",
-                             PQgetvalue(au, i, 3), "object", opt(au, i, 4), "detail",
-                             PQgetvalue(au, i, 5)));
+        json_array_append_new(audit,
+                              json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s}", "seq",
+                                        PQgetvalue(au, i, 0), "at", PQgetvalue(au, i, 1), "actor",
+                                        PQgetvalue(au, i, 2), "action", PQgetvalue(au, i, 3),
+                                        "object", opt(au, i, 4), "detail", PQgetvalue(au, i, 5)));
     PQclear(ev);
     PQclear(au);
     json_object_set_new(model, "events", events);
@@ -307,8 +318,7 @@ gk_registry_export *gk_registry_export_open(const gk_cert_query *q, gk_error *er
     }
     if (!ok)
         gk_log("error", "export cursor failed",
-               json_pack("{s:s}", "error",
-                         r ? PQresultErrorMessage(r) : PQerrorMessage(x->conn)));
+               json_pack("{s:s}", "error", r ? PQresultErrorMessage(r) : PQerrorMessage(x->conn)));
     if (r) PQclear(r);
     gk_buf_free(&decl);
     gk_cert_sql_free(&s);

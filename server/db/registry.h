@@ -29,8 +29,7 @@ gk_error gk_registry_db_stats(const gk_cert_query *q, json_t **out);
  * microseconds, id: event id) when both are given. Each row: {"id", "number", "event",
  * "reason"?, "order_reference"?, "updated" (RFC 3339), "at_us" (cursor timestamp),
  * "manufacturer", "model_name", "type_name"?, "category"}. */
-gk_error gk_registry_db_feed(int limit, const char *after_at, const char *after_id,
-                             json_t **rows);
+gk_error gk_registry_db_feed(int limit, const char *after_at, const char *after_id, json_t **rows);
 
 /* Device categories in display order: [{"id", "title_en", "title_ja"}]. */
 gk_error gk_registry_db_categories(json_t **rows);
@@ -49,8 +48,7 @@ typedef struct gk_registry_export gk_registry_export;
 gk_registry_export *gk_registry_export_open(const gk_cert_query *q, gk_error *err);
 /* The next batch (at most GK_REGISTRY_EXPORT_BATCH rows as gk_cert_row_json objects) into
  * *rows; *last when no row follows (the transaction is then over). */
-gk_error gk_registry_export_fetch(gk_registry_export *x, bool staff, json_t **rows,
-                                  bool *last);
+gk_error gk_registry_export_fetch(gk_registry_export *x, bool staff, json_t **rows, bool *last);
 void gk_registry_export_close(gk_registry_export *x); /* NULL is fine */
 
 #endif

@@ -40,8 +40,10 @@ typedef struct {
 static void *take(arena *a, size_t n)
 {
     void *p = a->failed ? NULL : a->alloc(a->ctx, n ? n : 1);
-    if (!p) a->failed = true;
-    else memset(p, 0, n ? n : 1);
+    if (!p)
+        a->failed = true;
+    else
+        memset(p, 0, n ? n : 1);
     return p;
 }
 
@@ -89,7 +91,8 @@ gk_error gk_rule_sets_load(PGconn *c, void *(*alloc)(void *, size_t), void *ctx,
         t->ordinance_en = str(&a, r, i, 5);
         t->ordinance_ja = str(&a, r, i, 6);
         int end = i;
-        while (end < rows && same(r, end, i, 0)) end++;
+        while (end < rows && same(r, end, i, 0))
+            end++;
         size_t nreq = 0;
         for (int k = i; k < end; k++)
             if (!PQgetisnull(r, k, 7) && (k == i || !same(r, k, k - 1, 7))) nreq++;
@@ -105,19 +108,20 @@ gk_error gk_rule_sets_load(PGconn *c, void *(*alloc)(void *, size_t), void *ctx,
                 continue;
             }
             int qend = k;
-            while (qend < end && same(r, qend, k, 7)) qend++;
+            while (qend < end && same(r, qend, k, 7))
+                qend++;
             gk_requirement *req = &reqs[q];
             req->id = str(&a, r, k, 7);
-            req->kind = strcmp(PQgetvalue(r, k, 8), "equivalence") == 0
-                            ? GK_REQ_KIND_EQUIVALENCE
-                            : GK_REQ_KIND_REQUIREMENT;
+            req->kind = strcmp(PQgetvalue(r, k, 8), "equivalence") == 0 ? GK_REQ_KIND_EQUIVALENCE
+                                                                        : GK_REQ_KIND_REQUIREMENT;
             req->title_en = str(&a, r, k, 9);
             req->title_ja = str(&a, r, k, 10);
             req->legal_basis = str(&a, r, k, 13);
             rt[q].description_en = str(&a, r, k, 11);
             rt[q].description_ja = str(&a, r, k, 12);
             size_t nm = 0;
-            for (int m = k; m < qend; m++) nm += !PQgetisnull(r, m, 14);
+            for (int m = k; m < qend; m++)
+                nm += !PQgetisnull(r, m, 14);
             const char **ids = take(&a, sizeof *ids * nm);
             const char **ten = take(&a, sizeof *ten * nm);
             const char **tja = take(&a, sizeof *tja * nm);
@@ -179,7 +183,8 @@ gk_error gk_categories_list(PGconn *c, json_t **items)
     PGresult *res = categories_exec(c, "categories_all", 0, NULL, &e);
     if (!res) return e;
     json_t *a = json_array();
-    for (int i = 0; a && i < PQntuples(res); i++) json_array_append_new(a, category_row(res, i));
+    for (int i = 0; a && i < PQntuples(res); i++)
+        json_array_append_new(a, category_row(res, i));
     PQclear(res);
     *items = a;
     return a ? GK_ERR_OK : GK_ERR_INTERNAL;

@@ -32,9 +32,8 @@ static gk_tx_status bug(const char *msg, const char *what, const char *constrain
                         const PGresult *res)
 {
     gk_log("bug", msg,
-           json_pack("{s:s, s:s?, s:s, s:s}", "what", what ? what : "?", "constraint",
-                     constraint, "sqlstate", gk_db_sqlstate(res), "error",
-                     PQresultErrorMessage(res)));
+           json_pack("{s:s, s:s?, s:s, s:s}", "what", what ? what : "?", "constraint", constraint,
+                     "sqlstate", gk_db_sqlstate(res), "error", PQresultErrorMessage(res)));
     return GK_TX_HARD;
 }
 
@@ -60,8 +59,7 @@ bool gk_db_refusal(const PGresult *res, gk_error *e, const char **field)
     return true;
 }
 
-gk_tx_status gk_db_classify(const PGresult *res, const char *what, gk_error *e,
-                            const char **field)
+gk_tx_status gk_db_classify(const PGresult *res, const char *what, gk_error *e, const char **field)
 {
     if (!res) return GK_TX_UNAVAILABLE;
     if (gk_db_ok(res)) return GK_TX_OK;
@@ -181,8 +179,8 @@ void gk_db_text(char *dst, size_t n, const PGresult *r, int row, int col)
     snprintf(dst, n, "%s", PQgetisnull(r, row, col) ? "" : PQgetvalue(r, row, col));
 }
 
-gk_tx_status gk_db_read_row(PGconn *c, const char *name, const char *key, void *out,
-                            size_t size, const gk_db_col *cols, size_t n_cols, bool *found)
+gk_tx_status gk_db_read_row(PGconn *c, const char *name, const char *key, void *out, size_t size,
+                            const gk_db_col *cols, size_t n_cols, bool *found)
 {
     memset(out, 0, size);
     PGresult *res = NULL;
@@ -226,8 +224,8 @@ static bool plain_name(const char *s)
     return true;
 }
 
-gk_tx_status gk_db_cursor_open(gk_db_cursor *cur, PGconn *c, const char *name,
-                               const char *sql, int n, const char *const *values)
+gk_tx_status gk_db_cursor_open(gk_db_cursor *cur, PGconn *c, const char *name, const char *sql,
+                               int n, const char *const *values)
 {
     memset(cur, 0, sizeof *cur);
     if (!c) return GK_TX_UNAVAILABLE;
@@ -237,8 +235,8 @@ gk_tx_status gk_db_cursor_open(gk_db_cursor *cur, PGconn *c, const char *name,
     }
     cur->conn = c;
     cur->name = name;
-    gk_tx_status s = command(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL,
-                             NULL, "cursor begin");
+    gk_tx_status s = command(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, NULL,
+                             "cursor begin");
     if (s != GK_TX_OK) return s;
     cur->open = true;
     size_t len = strlen(name) + strlen(sql) + 40;
@@ -283,9 +281,8 @@ gk_tx_status gk_db_copy_begin(PGconn *c, const char *sql)
         if (res) PQclear(res);
         return GK_TX_UNAVAILABLE;
     }
-    gk_tx_status s = PQresultStatus(res) == PGRES_COPY_OUT
-                         ? GK_TX_OK
-                         : gk_db_classify(res, "copy", NULL, NULL);
+    gk_tx_status s =
+        PQresultStatus(res) == PGRES_COPY_OUT ? GK_TX_OK : gk_db_classify(res, "copy", NULL, NULL);
     if (s == GK_TX_OK && PQresultStatus(res) != PGRES_COPY_OUT)
         s = bug("COPY statement is not COPY TO STDOUT", "copy", NULL, res);
     PQclear(res);
@@ -310,8 +307,7 @@ int gk_db_copy_next(PGconn *c, char **buf, int *len)
     PGresult *res;
     while ((res = PQgetResult(c))) {
         if (PQresultStatus(res) != PGRES_COMMAND_OK) {
-            gk_log("error", "copy failed",
-                   json_pack("{s:s}", "error", PQresultErrorMessage(res)));
+            gk_log("error", "copy failed", json_pack("{s:s}", "error", PQresultErrorMessage(res)));
             rc = -1;
         }
         PQclear(res);
@@ -334,15 +330,15 @@ static gk_tx_status run_steps(PGconn *c, void *p)
 {
     steps_ctx *x = p;
     for (size_t i = 0; i < x->n; i++) {
-        gk_tx_status s = gk_db_run(c, x->steps[i].name, x->steps[i].n, x->steps[i].values,
-                                   NULL, x->e, x->field);
+        gk_tx_status s =
+            gk_db_run(c, x->steps[i].name, x->steps[i].n, x->steps[i].values, NULL, x->e, x->field);
         if (s != GK_TX_OK) return s;
     }
     return x->then ? x->then(c, x->then_ctx) : GK_TX_OK;
 }
 
-gk_tx_status gk_db_run_steps(gk_tx_isolation iso, const gk_db_step *steps, size_t n,
-                             gk_tx_fn then, void *then_ctx, gk_error *e, const char **field)
+gk_tx_status gk_db_run_steps(gk_tx_isolation iso, const gk_db_step *steps, size_t n, gk_tx_fn then,
+                             void *then_ctx, gk_error *e, const char **field)
 {
     steps_ctx x = {steps, n, then, then_ctx, e, field};
     return gk_tx_run(iso, run_steps, &x);

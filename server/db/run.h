@@ -55,13 +55,16 @@ void gk_db_text(char *dst, size_t n, const PGresult *r, int row, int col);
 typedef struct {
     size_t offset, size;
 } gk_db_col;
-#define GK_DB_COL(T, member) {offsetof(T, member), sizeof((T *)0)->member}
+#define GK_DB_COL(T, member)                                                                       \
+    {                                                                                              \
+        offsetof(T, member), sizeof((T *)0)->member                                                \
+    }
 
 /* A statement of at most one row, by one key, whose columns are text: *out (size bytes) is
  * zeroed, then column i goes into cols[i]. *found (it may lie in *out) says whether there
  * was a row. */
-gk_tx_status gk_db_read_row(PGconn *c, const char *name, const char *key, void *out,
-                            size_t size, const gk_db_col *cols, size_t n_cols, bool *found);
+gk_tx_status gk_db_read_row(PGconn *c, const char *name, const char *key, void *out, size_t size,
+                            const gk_db_col *cols, size_t n_cols, bool *found);
 
 /* A statement that must change exactly one row: GK_TX_ABORT with GK_ERR_CONFLICT when it
  * changed none (the row is not in the state the statement's WHERE asks for). */
@@ -73,8 +76,7 @@ gk_tx_status gk_db_run_one(PGconn *c, const char *name, int n, const char *const
 bool gk_db_refusal(const PGresult *res, gk_error *e, const char **field);
 /* Classify a failed (or NULL) result as described above, logging bugs; `what` names the
  * statement in the log. Never GK_TX_OK for a failed result. The caller still owns res. */
-gk_tx_status gk_db_classify(const PGresult *res, const char *what, gk_error *e,
-                            const char **field);
+gk_tx_status gk_db_classify(const PGresult *res, const char *what, gk_error *e, const char **field);
 
 /* ---- the constraint catalogue (db/constraints.def) ---- */
 
@@ -108,8 +110,8 @@ typedef struct {
     bool open;
 } gk_db_cursor;
 
-gk_tx_status gk_db_cursor_open(gk_db_cursor *cur, PGconn *c, const char *name,
-                               const char *sql, int n, const char *const *values);
+gk_tx_status gk_db_cursor_open(gk_db_cursor *cur, PGconn *c, const char *name, const char *sql,
+                               int n, const char *const *values);
 /* On GK_TX_OK *out is the batch (caller PQclear's). */
 gk_tx_status gk_db_cursor_fetch(gk_db_cursor *cur, int rows, PGresult **out);
 /* CLOSE and COMMIT when open; safe to call twice. */
@@ -133,8 +135,8 @@ typedef struct {
 /* Run every step in order in one transaction (gk_tx_run), then `then` (may be NULL: e.g.
  * the audit entry) in the same transaction. A refused step rolls back: GK_TX_ABORT with *e
  * and *field. */
-gk_tx_status gk_db_run_steps(gk_tx_isolation iso, const gk_db_step *steps, size_t n,
-                             gk_tx_fn then, void *then_ctx, gk_error *e, const char **field);
+gk_tx_status gk_db_run_steps(gk_tx_isolation iso, const gk_db_step *steps, size_t n, gk_tx_fn then,
+                             void *then_ctx, gk_error *e, const char **field);
 
 /* ---- the readiness probe ---- */
 

@@ -30,8 +30,8 @@ gk_error gk_users_insert(PGconn *c, const char *email, const char *name, const c
     if (s == GK_TX_ABORT) {
         /* A label domain names no column; a text the uuid type refuses is the organisation. */
         if (!*field)
-            *field = organization_id && !gk_db_is_uuid(organization_id) ? "organization_id"
-                                                                         : "user";
+            *field =
+                organization_id && !gk_db_is_uuid(organization_id) ? "organization_id" : "user";
         return e;
     }
     if (s != GK_TX_OK) return gk_tx_error(s);

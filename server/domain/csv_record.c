@@ -38,14 +38,18 @@ int gk_csv_record_next(const char *s, size_t len, size_t *pos, unsigned long *li
                 } else if (s[p] == '\n') {
                     (*line)++;
                 }
-                if (o + 1 < cap) store[o++] = s[p];
-                else bad = true;
+                if (o + 1 < cap)
+                    store[o++] = s[p];
+                else
+                    bad = true;
                 p++;
             }
         }
         while (p < len && s[p] != ',' && s[p] != '\n' && s[p] != '\r') {
-            if (o + 1 < cap) store[o++] = s[p];
-            else bad = true;
+            if (o + 1 < cap)
+                store[o++] = s[p];
+            else
+                bad = true;
             p++;
         }
         if (o >= cap) {
@@ -70,8 +74,10 @@ int gk_csv_record_next(const char *s, size_t len, size_t *pos, unsigned long *li
 
 char *gk_csv_trim(char *s)
 {
-    while (*s == ' ' || *s == '\t') s++;
+    while (*s == ' ' || *s == '\t')
+        s++;
     size_t n = strlen(s);
-    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t')) s[--n] = 0;
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t'))
+        s[--n] = 0;
     return s;
 }

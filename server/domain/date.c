@@ -74,8 +74,7 @@ bool gk_date_parse(const char *s, gk_date *out)
 {
     int y, m, d;
     if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-') return false;
-    if (!gk_digits(s, 4, &y) || !gk_digits(s + 5, 2, &m) || !gk_digits(s + 8, 2, &d))
-        return false;
+    if (!gk_digits(s, 4, &y) || !gk_digits(s + 5, 2, &m) || !gk_digits(s + 8, 2, &d)) return false;
     return gk_date_from_ymd(y, m, d, out);
 }
 

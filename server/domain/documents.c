@@ -76,9 +76,8 @@ const char *gk_route_name(gk_route route)
 size_t gk_doc_required(gk_route route, const char **out, size_t max)
 {
     size_t n = 0;
-    for (size_t i = 0; route >= 0 && route < GK_ROUTE__COUNT &&
-                       i < sizeof REQUIRED / sizeof *REQUIRED;
-         i++) {
+    for (size_t i = 0;
+         route >= 0 && route < GK_ROUTE__COUNT && i < sizeof REQUIRED / sizeof *REQUIRED; i++) {
         if (!REQUIRED[i].route[route]) continue;
         if (n < max) out[n] = REQUIRED[i].kind;
         n++;

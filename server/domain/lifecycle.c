@@ -39,7 +39,11 @@ static const gk_lifecycle_transition app_table[] = {
 /* The certificate life cycle: the certification body's examiners act on market surveillance,
  * regulators order, admins correct; the holder cannot suspend or revoke. So every transition
  * is open to the three staff roles alike: one row each. */
-#define STAFF(from, event, to) {from, event, E, to}, {from, event, R, to}, {from, event, A, to}
+#define STAFF(from, event, to)                                                                     \
+    {from, event, E, to}, {from, event, R, to},                                                    \
+    {                                                                                              \
+        from, event, A, to                                                                         \
+    }
 static const gk_lifecycle_cert_transition cert_table[] = {
     STAFF(GK_LC_CERT_GRANTED, GK_LC_CERT_EV_SUSPEND, GK_LC_CERT_SUSPENDED),
     STAFF(GK_LC_CERT_SUSPENDED, GK_LC_CERT_EV_REINSTATE, GK_LC_CERT_GRANTED),
@@ -79,8 +83,8 @@ static const gk_lifecycle_cert_transition cert_table[] = {
 
 LIFECYCLE(gk_lifecycle_table, gk_lifecycle_next, app_table, gk_lifecycle_transition,
           gk_lifecycle_state, gk_lifecycle_event)
-LIFECYCLE(gk_lifecycle_cert_table, gk_lifecycle_cert_next, cert_table,
-          gk_lifecycle_cert_transition, gk_lifecycle_cert_state, gk_lifecycle_cert_event)
+LIFECYCLE(gk_lifecycle_cert_table, gk_lifecycle_cert_next, cert_table, gk_lifecycle_cert_transition,
+          gk_lifecycle_cert_state, gk_lifecycle_cert_event)
 
 bool gk_lifecycle_is_final(gk_lifecycle_state state)
 {
@@ -92,14 +96,10 @@ bool gk_lifecycle_is_final(gk_lifecycle_state state)
 static const struct {
     bool staff_visible, in_queue, examinable;
 } state_props[GK_LC_STATE__COUNT] = {
-    [GK_LC_DRAFT] = {false, false, false},
-    [GK_LC_SUBMITTED] = {true, true, false},
-    [GK_LC_IN_REVIEW] = {true, true, true},
-    [GK_LC_INFO_REQUESTED] = {true, true, true},
-    [GK_LC_PROPOSED] = {true, true, false},
-    [GK_LC_GRANTED] = {true, false, false},
-    [GK_LC_REJECTED] = {true, false, false},
-    [GK_LC_WITHDRAWN] = {true, false, false},
+    [GK_LC_DRAFT] = {false, false, false},   [GK_LC_SUBMITTED] = {true, true, false},
+    [GK_LC_IN_REVIEW] = {true, true, true},  [GK_LC_INFO_REQUESTED] = {true, true, true},
+    [GK_LC_PROPOSED] = {true, true, false},  [GK_LC_GRANTED] = {true, false, false},
+    [GK_LC_REJECTED] = {true, false, false}, [GK_LC_WITHDRAWN] = {true, false, false},
 };
 
 /* The same states as state_props' in_queue, by name (a unit test keeps them equal). */

@@ -112,8 +112,8 @@ typedef enum {
     GK_LC_CERT_EVENT__COUNT
 } gk_lifecycle_cert_event;
 
-typedef GK_LIFECYCLE_ROW(gk_lifecycle_cert_state, gk_lifecycle_cert_event)
-    gk_lifecycle_cert_transition;
+typedef GK_LIFECYCLE_ROW(gk_lifecycle_cert_state,
+                         gk_lifecycle_cert_event) gk_lifecycle_cert_transition;
 
 const gk_lifecycle_cert_transition *gk_lifecycle_cert_table(size_t *n);
 

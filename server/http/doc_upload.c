@@ -90,8 +90,7 @@ void gk_http_doc_upload_end(gk_request *r, gk_outcome *out)
         else if (st->mp.error != GK_ERR_OK)
             mp_refuse(st);
     }
-    if (st->mp_open && gk_svc_doc_upload_ok(st->u) && !gk_multipart_finish(&st->mp))
-        mp_refuse(st);
+    if (st->mp_open && gk_svc_doc_upload_ok(st->u) && !gk_multipart_finish(&st->mp)) mp_refuse(st);
     gk_doc_upload_in in = {.filename = st->mp.filename, .content_type = st->mp.content_type};
     for (size_t i = 0; i < gk_doc_upload_spec.n; i++) {
         const gk_field *f = &gk_doc_upload_spec.fields[i];
@@ -106,4 +105,3 @@ void gk_http_doc_upload_end(gk_request *r, gk_outcome *out)
     else
         gk_svc_doc_upload_finish(st->u, &in, out);
 }
-

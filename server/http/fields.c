@@ -22,7 +22,6 @@ typedef struct {
     size_t n;
 } form_data;
 
-
 /* Decode one urlencoded component in place ("+" is a space). Returns false on a bad escape
  * or an embedded NUL. */
 static bool url_decode(char *s)
@@ -55,7 +54,8 @@ static form_data *form_parse(gk_request *r)
     if (r->body && r->body_len) {
         char *copy = gk_req_strdup(r, r->body);
         size_t count = 1;
-        for (char *p = copy; p && *p; p++) count += *p == '&';
+        for (char *p = copy; p && *p; p++)
+            count += *p == '&';
         f->v = gk_req_alloc(r, count * sizeof *f->v);
         char *save = NULL;
         for (char *tok = copy && f->v ? strtok_r(copy, "&", &save) : NULL; tok;
@@ -147,7 +147,8 @@ int gk_spec_read(gk_request *r, const gk_spec *spec, void *in, json_t **errors)
                     err = msg(r, "field.required");
                 else if (f->type == GK_F_ENUM) {
                     bool ok = false;
-                    for (const char *const *c = f->choices; c && *c; c++) ok |= !strcmp(*c, s);
+                    for (const char *const *c = f->choices; c && *c; c++)
+                        ok |= !strcmp(*c, s);
                     if (!ok) err = msg(r, "field.not_a_choice");
                 }
                 if (!err) *(const char **)out = s;

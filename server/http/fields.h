@@ -24,11 +24,11 @@ typedef struct {
     const char *path; /* "device.model_name": dots walk JSON objects; the form field name */
     gk_field_type type;
     bool required;
-    size_t max_len;              /* strings: max bytes (0 = 1000); must be valid UTF-8 */
-    const char *const *choices;  /* GK_F_ENUM */
-    void *out;     /* where the value goes: the offset of a member of the input struct
+    size_t max_len;             /* strings: max bytes (0 = 1000); must be valid UTF-8 */
+    const char *const *choices; /* GK_F_ENUM */
+    void *out;                  /* where the value goes: the offset of a member of the input struct
                       (GK_AT) */
-    bool nullable; /* JSON null accepted as absent */
+    bool nullable;              /* JSON null accepted as absent */
 } gk_field;
 
 /* `out` of a spec entry: member m of the input struct T. */
@@ -45,8 +45,14 @@ typedef struct {
 } gk_spec;
 
 /* The definition of a spec over a field table of the same file. */
-#define GK_SPEC(table) {(table), sizeof(table) / sizeof *(table), false}
-#define GK_SPEC_OP_CHECKS(table) {(table), sizeof(table) / sizeof *(table), true}
+#define GK_SPEC(table)                                                                             \
+    {                                                                                              \
+        (table), sizeof(table) / sizeof *(table), false                                            \
+    }
+#define GK_SPEC_OP_CHECKS(table)                                                                   \
+    {                                                                                              \
+        (table), sizeof(table) / sizeof *(table), true                                             \
+    }
 
 /* Read the fields of `spec` from r->json (JSON) or the form body into `in` (the operation's
  * input struct). Appends one {"field","message"} per bad field to *errors (created when

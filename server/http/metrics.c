@@ -28,7 +28,8 @@ void gk_metrics_observe(int idx, unsigned status, double seconds)
     if (idx >= MAX_ROUTES) idx = -1;
     route_metrics *rm = &m[idx + 1];
     size_t s = 0;
-    while (s < NSTATUS - 1 && statuses[s] != status) s++;
+    while (s < NSTATUS - 1 && statuses[s] != status)
+        s++;
     atomic_fetch_add_explicit(&rm->by_status[s], 1, memory_order_relaxed);
     for (size_t b = 0; b < NBUCKETS; b++)
         if (seconds <= buckets[b]) {
@@ -52,8 +53,8 @@ void gk_metrics_write(FILE *out)
             unsigned long v = atomic_load(&m[i].by_status[s]);
             if (!v) continue;
             if (statuses[s])
-                fprintf(out, "giteki_http_requests_total{route=\"%s\",status=\"%u\"} %lu\n",
-                        name, statuses[s], v);
+                fprintf(out, "giteki_http_requests_total{route=\"%s\",status=\"%u\"} %lu\n", name,
+                        statuses[s], v);
             else
                 fprintf(out, "giteki_http_requests_total{route=\"%s\",status=\"other\"} %lu\n",
                         name, v);

@@ -78,11 +78,15 @@ const char *gk_multipart_sniff(const unsigned char *p, size_t n, const char *dec
     if (starts(p, n, "\xff\xd8\xff", 3)) return "image/jpeg";
     if (starts(p, n, "PK\x03\x04", 4)) {
         /* Office Open XML files are ZIP archives; which one only the name tells. */
-        if (declared_is(declared, "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
+        if (declared_is(declared,
+                        "application/vnd.openxmlformats-officedocument.wordprocessingml.document"))
             return "application/vnd.openxmlformats-officedocument.wordprocessingml.document";
-        if (declared_is(declared, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
+        if (declared_is(declared,
+                        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"))
             return "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
-        if (declared_is(declared, "application/vnd.openxmlformats-officedocument.presentationml.presentation"))
+        if (declared_is(
+                declared,
+                "application/vnd.openxmlformats-officedocument.presentationml.presentation"))
             return "application/vnd.openxmlformats-officedocument.presentationml.presentation";
         return "application/zip";
     }
@@ -124,9 +128,11 @@ void gk_multipart_sanitize_filename(const char *in, char *out, size_t out_size)
     out[o] = 0;
     /* Trim blanks and dots at both ends: "..", " x " and "name." are not names to keep. */
     size_t start = 0;
-    while (out[start] == ' ' || out[start] == '.') start++;
+    while (out[start] == ' ' || out[start] == '.')
+        start++;
     size_t end = strlen(out);
-    while (end > start && (out[end - 1] == ' ' || out[end - 1] == '.')) end--;
+    while (end > start && (out[end - 1] == ' ' || out[end - 1] == '.'))
+        end--;
     memmove(out, out + start, end - start);
     out[end - start] = 0;
     if (!out[0]) snprintf(out, out_size, "document");
@@ -182,12 +188,11 @@ static bool flush_head(gk_multipart *mp)
 static bool decide(gk_multipart *mp, bool complete)
 {
     mp->file_decided = true;
-    mp->content_type = gk_multipart_sniff(mp->head, mp->head_len,
-                                          mp->declared_type[0] ? mp->declared_type : NULL,
-                                          complete);
+    mp->content_type =
+        gk_multipart_sniff(mp->head, mp->head_len, mp->declared_type[0] ? mp->declared_type : NULL,
+                           complete);
     if (!mp->content_type)
-        return stop(mp, GK_ERR_UNSUPPORTED_MEDIA_TYPE, mp->file_field,
-                    "upload.types");
+        return stop(mp, GK_ERR_UNSUPPORTED_MEDIA_TYPE, mp->file_field, "upload.types");
     return flush_head(mp);
 }
 
@@ -224,9 +229,7 @@ bool gk_multipart_part(gk_multipart *mp, const char *key, const char *filename,
         if (is_file) {
             if (mp->file_seen)
                 return stop(mp, GK_ERR_VALIDATION, mp->file_field, "upload.one_file");
-            if (!filename)
-                return stop(mp, GK_ERR_VALIDATION, mp->file_field,
-                            "upload.file_part");
+            if (!filename) return stop(mp, GK_ERR_VALIDATION, mp->file_field, "upload.file_part");
             mp->file_seen = true;
             gk_multipart_sanitize_filename(filename, mp->filename, sizeof mp->filename);
             snprintf(mp->declared_type, sizeof mp->declared_type, "%s",
@@ -278,8 +281,7 @@ static enum MHD_Result iterate(void *cls, enum MHD_ValueKind kind, const char *k
                                const char *transfer_encoding, const char *data, uint64_t off,
                                size_t size)
 {
-    return gk_multipart_part(cls, key, filename, content_type, data, off, size) ? MHD_YES
-                                                                                 : MHD_NO;
+    return gk_multipart_part(cls, key, filename, content_type, data, off, size) ? MHD_YES : MHD_NO;
 }
 
 bool gk_multipart_begin(gk_multipart *mp, struct MHD_Connection *conn, const char *file_field,
@@ -287,9 +289,7 @@ bool gk_multipart_begin(gk_multipart *mp, struct MHD_Connection *conn, const cha
 {
     gk_multipart_init(mp, file_field, sink, ctx);
     mp->pp = MHD_create_post_processor(conn, PP_BUFFER, iterate, mp);
-    if (!mp->pp)
-        return stop(mp, GK_ERR_BAD_REQUEST, "body",
-                    "upload.not_multipart");
+    if (!mp->pp) return stop(mp, GK_ERR_BAD_REQUEST, "body", "upload.not_multipart");
     return true;
 }
 

@@ -28,7 +28,7 @@
 #define GK_MP_MAX_PARTS 8
 #define GK_MP_FIELD_MAX 256
 #define GK_MP_NAME_MAX 64
-#define GK_MP_SNIFF_BYTES 512 /* bytes held back to decide the type */
+#define GK_MP_SNIFF_BYTES 512   /* bytes held back to decide the type */
 #define GK_MP_FILENAME_MAX 1024 /* bytes of the sanitised name (255 characters at most) */
 
 /* Receives the file's bytes in order, after the type check passed. Return false to stop
@@ -54,8 +54,8 @@ typedef struct gk_multipart {
     uint64_t current_bytes;       /* bytes of it seen so far */
 
     bool file_seen, file_decided;
-    char filename[GK_MP_FILENAME_MAX];  /* sanitised */
-    char declared_type[128];            /* what the client said (only refines ZIP/OLE) */
+    char filename[GK_MP_FILENAME_MAX]; /* sanitised */
+    char declared_type[128];           /* what the client said (only refines ZIP/OLE) */
     unsigned char head[GK_MP_SNIFF_BYTES];
     size_t head_len;
     const char *content_type; /* decided type, static text */
@@ -63,7 +63,7 @@ typedef struct gk_multipart {
 
     /* The first failure: the parse stops; the caller replies with these. */
     gk_error error;
-    const char *error_field;   /* static text */
+    const char *error_field; /* static text */
     const char *error_key; /* catalogue key of the refusal (templates/messages/<lang>/http.json) */
 } gk_multipart;
 

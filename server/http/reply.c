@@ -26,11 +26,9 @@ static void set_type(gk_request *r, const char *content_type)
         MHD_add_response_header(r->response, MHD_HTTP_HEADER_CONTENT_TYPE, content_type);
 }
 
-void gk_reply_take(gk_request *r, unsigned status, const char *content_type, void *data,
-                   size_t len)
+void gk_reply_take(gk_request *r, unsigned status, const char *content_type, void *data, size_t len)
 {
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
+    struct MHD_Response *resp = MHD_create_response_from_buffer(len, data, MHD_RESPMEM_MUST_FREE);
     if (!resp) free(data);
     set(r, status, resp);
     set_type(r, content_type);
@@ -43,8 +41,8 @@ void gk_reply_bytes(gk_request *r, unsigned status, const char *content_type, co
     set_type(r, content_type);
 }
 
-void gk_reply_static(gk_request *r, unsigned status, const char *content_type,
-                     const void *data, size_t len)
+void gk_reply_static(gk_request *r, unsigned status, const char *content_type, const void *data,
+                     size_t len)
 {
     set(r, status, MHD_create_response_from_buffer(len, (void *)data, MHD_RESPMEM_PERSISTENT));
     set_type(r, content_type);
@@ -126,8 +124,9 @@ void gk_reply_problem(gk_request *r, gk_error e, const char *detail, json_t *err
 void gk_field_error_add(json_t **arr, const char *field, const char *message)
 {
     if (!*arr) *arr = json_array();
-    if (*arr) json_array_append_new(*arr, json_pack("{s:o, s:o}", "field", text_json(field),
-                                                    "message", text_json(message)));
+    if (*arr)
+        json_array_append_new(*arr, json_pack("{s:o, s:o}", "field", text_json(field), "message",
+                                              text_json(message)));
 }
 
 void gk_reply_field_error(gk_request *r, gk_error e, const char *field, const char *message)

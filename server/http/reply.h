@@ -23,8 +23,8 @@ void gk_reply_field_error(gk_request *r, gk_error e, const char *field, const ch
 void gk_reply_bytes(gk_request *r, unsigned status, const char *content_type, const void *data,
                     size_t len);
 /* Bytes the caller keeps alive for the life of the process (static files). */
-void gk_reply_static(gk_request *r, unsigned status, const char *content_type,
-                     const void *data, size_t len);
+void gk_reply_static(gk_request *r, unsigned status, const char *content_type, const void *data,
+                     size_t len);
 /* Takes ownership of malloc'd data. */
 void gk_reply_take(gk_request *r, unsigned status, const char *content_type, void *data,
                    size_t len);

@@ -63,8 +63,7 @@ const char *gk_req_client_addr(gk_request *r)
         if (sa->sa_family == AF_INET)
             inet_ntop(AF_INET, &((const struct sockaddr_in *)sa)->sin_addr, host, sizeof host);
         else if (sa->sa_family == AF_INET6)
-            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, host,
-                      sizeof host);
+            inet_ntop(AF_INET6, &((const struct sockaddr_in6 *)sa)->sin6_addr, host, sizeof host);
     }
     /* Believe X-Forwarded-For only when the peer is the configured proxy; take its last
      * entry (the address the proxy itself saw). */
@@ -73,7 +72,8 @@ const char *gk_req_client_addr(gk_request *r)
     if (xff && *xff) {
         const char *last = strrchr(xff, ',');
         last = last ? last + 1 : xff;
-        while (*last == ' ') last++;
+        while (*last == ' ')
+            last++;
         return gk_req_strdup(r, last);
     }
     return gk_req_strdup(r, host);
@@ -81,8 +81,7 @@ const char *gk_req_client_addr(gk_request *r)
 
 bool gk_req_is_safe_method(const gk_request *r)
 {
-    return !strcmp(r->method, "GET") || !strcmp(r->method, "HEAD") ||
-           !strcmp(r->method, "OPTIONS");
+    return !strcmp(r->method, "GET") || !strcmp(r->method, "HEAD") || !strcmp(r->method, "OPTIONS");
 }
 
 const char *gk_req_msg(const gk_request *r, const char *key)

@@ -18,8 +18,6 @@ struct gk_route;
 
 #define GK_MAX_PARAMS 4
 
-
-
 typedef struct gk_request {
     struct MHD_Connection *conn;
     const struct gk_route *route;
@@ -39,13 +37,13 @@ typedef struct gk_request {
     bool body_too_large, body_started;
     bool stream_stopped; /* a streamed body's chunk callback refused; answer at the end */
     bool queued;         /* the reply has been handed to libmicrohttpd */
-    json_t *json; /* parsed JSON body (owned) */
-    void *form;   /* decoded form fields (http/fields.c), in the arena */
+    json_t *json;        /* parsed JSON body (owned) */
+    void *form;          /* decoded form fields (http/fields.c), in the arena */
 
     /* The reply being built; queued by the dispatcher after the handler returns. */
     struct MHD_Response *response;
     unsigned status;
-    gk_error error; /* for the log line, GK_ERR_OK on success */
+    gk_error error;           /* for the log line, GK_ERR_OK on success */
     const char *error_detail; /* the problem's detail and field errors, kept so a browser */
     json_t *error_fields;     /* can be shown the same refusal as an HTML page (owned) */
 

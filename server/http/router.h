@@ -18,9 +18,9 @@ typedef void (*gk_handler)(gk_request *r);
 typedef bool (*gk_chunk_fn)(gk_request *r, const char *data, size_t size);
 
 typedef enum {
-    GK_BODY_NONE,     /* no body expected; a body is ignored up to a small cap */
-    GK_BODY_JSON,     /* application/json, parsed into r->json */
-    GK_BODY_FORM,     /* application/x-www-form-urlencoded (HTML forms) */
+    GK_BODY_NONE, /* no body expected; a body is ignored up to a small cap */
+    GK_BODY_JSON, /* application/json, parsed into r->json */
+    GK_BODY_FORM, /* application/x-www-form-urlencoded (HTML forms) */
     GK_BODY_JSON_OR_FORM,
     GK_BODY_CSV,      /* text/csv, kept raw */
     GK_BODY_MULTIPART /* multipart/form-data, streamed to the handler's state */
@@ -39,7 +39,7 @@ typedef struct gk_route {
     gk_body_kind body;
     size_t body_max; /* 0: the configured default for the kind */
     unsigned flags;
-    const char *name; /* metrics label, e.g. "determinations.create" */
+    const char *name;  /* metrics label, e.g. "determinations.create" */
     gk_chunk_fn chunk; /* GK_BODY_MULTIPART only: receives the body as it streams */
 } gk_route;
 

@@ -64,9 +64,8 @@ static void add_common_headers(gk_request *r)
 static bool wants_html(gk_request *r)
 {
     if (r->error == GK_ERR_OK || !gk_server_error_page) return false;
-    const char *ct = r->response ? MHD_get_response_header(r->response,
-                                                           MHD_HTTP_HEADER_CONTENT_TYPE)
-                                 : NULL;
+    const char *ct =
+        r->response ? MHD_get_response_header(r->response, MHD_HTTP_HEADER_CONTENT_TYPE) : NULL;
     if (!ct || strncmp(ct, "application/problem+json", 24) != 0) return false;
     const char *accept = gk_req_header(r, MHD_HTTP_HEADER_ACCEPT);
     if (!accept || !strstr(accept, "text/html")) return false;
@@ -181,8 +180,8 @@ static bool on_headers(gk_request *r, const char *url, enum MHD_Result *ret)
         return true;
     }
     char allow[128];
-    switch (gk_router_match(r->method, r->path, &r->route_index, r->params, arena_alloc, r,
-                            allow, sizeof allow)) {
+    switch (gk_router_match(r->method, r->path, &r->route_index, r->params, arena_alloc, r, allow,
+                            sizeof allow)) {
     case GK_MATCH_OK:
         r->route = &gk_routes[r->route_index];
         break;
@@ -248,8 +247,7 @@ static bool parse_body(gk_request *r)
                    (rt->body == GK_BODY_JSON_OR_FORM && media_type_is(ct, "application/json"));
     if (!is_json || !method_has_body(r->method)) return true;
     if (r->body_len == 0) {
-        gk_reply_problem(r, GK_ERR_BAD_JSON, gk_req_msg(r, "http.json.empty"),
-                         NULL);
+        gk_reply_problem(r, GK_ERR_BAD_JSON, gk_req_msg(r, "http.json.empty"), NULL);
         return false;
     }
     json_error_t e;
@@ -276,8 +274,8 @@ static bool admit(gk_request *r)
     if (gk_server_authenticate) gk_server_authenticate(r);
     if (r->response) return false; /* authentication refused (e.g. expired token) */
     if (!(r->route->roles & r->user.role)) {
-        gk_reply_problem(r, r->user.role == GK_ROLE_ANON ? GK_ERR_UNAUTHENTICATED
-                                                         : GK_ERR_FORBIDDEN,
+        gk_reply_problem(r,
+                         r->user.role == GK_ROLE_ANON ? GK_ERR_UNAUTHENTICATED : GK_ERR_FORBIDDEN,
                          NULL, NULL);
         return false;
     }
@@ -381,14 +379,14 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (!r) return;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    double secs = (double)(now.tv_sec - r->started.tv_sec) +
-                  (double)(now.tv_nsec - r->started.tv_nsec) / 1e9;
+    double secs =
+        (double)(now.tv_sec - r->started.tv_sec) + (double)(now.tv_nsec - r->started.tv_nsec) / 1e9;
     unsigned status = r->status ? r->status : 499; /* client went away before an answer */
     gk_metrics_observe(r->route_index, status, secs);
-    json_t *f = json_pack("{s:s, s:s, s:s, s:s, s:i, s:f}", "request_id", r->request_id,
-                          "method", r->method, "path", r->path ? r->path : "-", "route",
-                          r->route ? r->route->name : "-", "status", (int)status,
-                          "duration_ms", secs * 1000.0);
+    json_t *f = json_pack("{s:s, s:s, s:s, s:s, s:i, s:f}", "request_id", r->request_id, "method",
+                          r->method, "path", r->path ? r->path : "-", "route",
+                          r->route ? r->route->name : "-", "status", (int)status, "duration_ms",
+                          secs * 1000.0);
     if (f && r->user.id) json_object_set_new(f, "user_id", json_string(r->user.id));
     if (f && r->error != GK_ERR_OK)
         json_object_set_new(f, "code", json_string(gk_error_code(r->error)));
@@ -411,7 +409,8 @@ __attribute__((format(printf, 2, 0))) static void mhd_log(void *cls, const char 
     char buf[512];
     vsnprintf(buf, sizeof buf, fmt, ap);
     size_t n = strlen(buf);
-    while (n && buf[n - 1] == '\n') buf[--n] = 0;
+    while (n && buf[n - 1] == '\n')
+        buf[--n] = 0;
     gk_log("warn", "libmicrohttpd", json_pack("{s:s}", "detail", buf));
 }
 
@@ -443,15 +442,15 @@ gk_server *gk_server_start(const gk_config *c, char **err)
         free(s);
         return NULL;
     }
-    s->d = MHD_start_daemon(
-        flags, c->listen_port, NULL, NULL, access_handler, s, MHD_OPTION_EXTERNAL_LOGGER,
-        mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
-        (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE, (unsigned)c->threads,
-        MHD_OPTION_CONNECTION_LIMIT, (unsigned)c->conn_limit, MHD_OPTION_CONNECTION_TIMEOUT,
-        (unsigned)c->conn_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)32 * 1024,
-        MHD_OPTION_LISTENING_ADDRESS_REUSE, 1, MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024,
-        MHD_OPTION_NOTIFY_COMPLETED, completed, s, MHD_OPTION_URI_LOG_CALLBACK, uri_seen, s,
-        MHD_OPTION_END);
+    s->d = MHD_start_daemon(flags, c->listen_port, NULL, NULL, access_handler, s,
+                            MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL, MHD_OPTION_SOCK_ADDR,
+                            (struct sockaddr *)&ss, MHD_OPTION_THREAD_POOL_SIZE,
+                            (unsigned)c->threads, MHD_OPTION_CONNECTION_LIMIT,
+                            (unsigned)c->conn_limit, MHD_OPTION_CONNECTION_TIMEOUT,
+                            (unsigned)c->conn_timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT,
+                            (size_t)32 * 1024, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
+                            MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_NOTIFY_COMPLETED,
+                            completed, s, MHD_OPTION_URI_LOG_CALLBACK, uri_seen, s, MHD_OPTION_END);
     if (!s->d) {
         if (asprintf(err, "cannot listen on %s:%u (address in use or not permitted)",
                      c->listen_host, c->listen_port) < 0)

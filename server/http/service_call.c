@@ -17,8 +17,7 @@ gk_call gk_call_of(gk_request *r)
     };
 }
 
-bool gk_read_input(gk_request *r, const gk_call *call, const gk_spec *spec, void *in,
-                   gk_outcome *o)
+bool gk_read_input(gk_request *r, const gk_call *call, const gk_spec *spec, void *in, gk_outcome *o)
 {
     if (spec && gk_spec_read(r, spec, in, &o->errors) && !spec->op_checks)
         gk_fail(o, call, GK_ERR_VALIDATION, NULL, NULL);
@@ -41,8 +40,8 @@ void gk_reply_outcome(gk_request *r, unsigned ok_status, gk_outcome *o)
 {
     if (o->replayed) {
         const char *body = o->replay_body ? o->replay_body : "";
-        gk_reply_bytes(r, o->status, o->replay_type ? o->replay_type : "application/json",
-                       body, strlen(body));
+        gk_reply_bytes(r, o->status, o->replay_type ? o->replay_type : "application/json", body,
+                       strlen(body));
         if (o->location) gk_reply_header(r, "Location", o->location);
         gk_reply_header(r, "Idempotent-Replayed", "true");
     } else if (o->err != GK_ERR_OK) {

@@ -46,19 +46,19 @@ const char *gk_query_get(void *ctx, const char *name);
  * operation's own arguments (none, its input, or its plain parameters); then
  * done(r, done_arg, &out) hands the outcome on (the reply, or a page's rendering of it).
  * The operation is called directly, so the compiler checks every argument. */
-#define GK_RUN(r, spec, in, done, done_arg, ...)                                               \
-    do {                                                                                       \
-        gk_call gk_call_ = gk_call_of(r);                                                      \
-        gk_outcome gk_out_ = {0};                                                              \
-        if (gk_read_input((r), &gk_call_, (spec), (in), &gk_out_))                             \
-            GK_RUN_OP_(__VA_ARGS__, &gk_out_)(&gk_call_, GK_RUN_ARGS_(__VA_ARGS__, &gk_out_)); \
-        done((r), (done_arg), &gk_out_);                                                       \
+#define GK_RUN(r, spec, in, done, done_arg, ...)                                                   \
+    do {                                                                                           \
+        gk_call gk_call_ = gk_call_of(r);                                                          \
+        gk_outcome gk_out_ = {0};                                                                  \
+        if (gk_read_input((r), &gk_call_, (spec), (in), &gk_out_))                                 \
+            GK_RUN_OP_(__VA_ARGS__, &gk_out_)(&gk_call_, GK_RUN_ARGS_(__VA_ARGS__, &gk_out_));     \
+        done((r), (done_arg), &gk_out_);                                                           \
     } while (0)
 /* The usual case: the operation takes the input its spec was read into. */
 #define GK_OP(r, spec, in, op, done, done_arg) GK_RUN(r, spec, in, done, done_arg, op, in)
 /* The JSON handlers: the outcome replied with ok_status (gk_reply_outcome). */
 #define GK_API_OP(r, spec, in, op, ok_status) GK_OP(r, spec, in, op, gk_reply_outcome, ok_status)
-#define GK_API_CALL(r, ok_status, ...)                                                         \
+#define GK_API_CALL(r, ok_status, ...)                                                             \
     GK_RUN(r, NULL, NULL, gk_reply_outcome, ok_status, __VA_ARGS__)
 
 /* ... = op [, args]: the out pointer is appended to the list before it is split, so an

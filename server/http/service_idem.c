@@ -2,8 +2,8 @@
 
 #include <string.h>
 
-static gk_tx_status lookup(PGconn *c, void *ctx, const char *const *parts,
-                           gk_svc_idem_found *found, gk_outcome *replay)
+static gk_tx_status lookup(PGconn *c, void *ctx, const char *const *parts, gk_svc_idem_found *found,
+                           gk_outcome *replay)
 {
     gk_http_idem *st = ctx;
     *found = GK_SVC_IDEM_NEW;
@@ -41,8 +41,7 @@ static gk_tx_status store(PGconn *c, void *ctx, unsigned status, const char *loc
     return gk_idem_store(c, st->r, &st->idem, status, location, body);
 }
 
-const gk_svc_idem *gk_http_idem_of(gk_request *r, bool body_buffered, gk_http_idem *st,
-                                   gk_error *e)
+const gk_svc_idem *gk_http_idem_of(gk_request *r, bool body_buffered, gk_http_idem *st, gk_error *e)
 {
     memset(st, 0, sizeof *st);
     if (body_buffered) {

@@ -32,8 +32,8 @@ static int attr_num(xmlTextWriterPtr w, const char *name, double v)
     return xmlTextWriterWriteAttribute(w, BAD_CAST name, BAD_CAST b) < 0;
 }
 
-static int text_at(xmlTextWriterPtr w, double x, double y, const char *anchor, const char *transform,
-                   const char *text)
+static int text_at(xmlTextWriterPtr w, double x, double y, const char *anchor,
+                   const char *transform, const char *text)
 {
     int rc = xmlTextWriterStartElement(w, BAD_CAST "text") < 0;
     rc |= attr_num(w, "x", x) | attr_num(w, "y", y);
@@ -41,7 +41,8 @@ static int text_at(xmlTextWriterPtr w, double x, double y, const char *anchor, c
     rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "font-size", BAD_CAST "12") < 0;
     rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "font-family", BAD_CAST "sans-serif") < 0;
     rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "fill", BAD_CAST "#222") < 0;
-    if (transform) rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "transform", BAD_CAST transform) < 0;
+    if (transform)
+        rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "transform", BAD_CAST transform) < 0;
     rc |= xmlTextWriterWriteString(w, BAD_CAST text) < 0;
     rc |= xmlTextWriterEndElement(w) < 0;
     return rc;
@@ -65,12 +66,14 @@ static int draw(xmlTextWriterPtr w, const char *title, const char *desc, const g
     double top = gk_svg_nice_max(maxv), plot_w = W - LEFT - RIGHT, plot_h = H - TOP - BOTTOM;
     char b[64], vb[64];
     rc |= xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0;
-    rc |= xmlTextWriterStartElementNS(w, NULL, BAD_CAST "svg", BAD_CAST "http://www.w3.org/2000/svg") < 0;
+    rc |= xmlTextWriterStartElementNS(w, NULL, BAD_CAST "svg",
+                                      BAD_CAST "http://www.w3.org/2000/svg") < 0;
     snprintf(vb, sizeof vb, "0 0 %.0f %.0f", W, H);
     rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "viewBox", BAD_CAST vb) < 0;
     rc |= attr_num(w, "width", W) | attr_num(w, "height", H);
     rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "role", BAD_CAST "img") < 0;
-    rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "aria-labelledby", BAD_CAST "chart-title chart-desc") < 0;
+    rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "aria-labelledby",
+                                      BAD_CAST "chart-title chart-desc") < 0;
     rc |= xmlTextWriterStartElement(w, BAD_CAST "title") < 0;
     rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "id", BAD_CAST "chart-title") < 0;
     rc |= xmlTextWriterWriteString(w, BAD_CAST title) < 0;
@@ -81,7 +84,8 @@ static int draw(xmlTextWriterPtr w, const char *title, const char *desc, const g
     rc |= xmlTextWriterEndElement(w) < 0;
     /* background and heading */
     rc |= xmlTextWriterStartElement(w, BAD_CAST "rect") < 0;
-    rc |= attr_num(w, "x", 0) | attr_num(w, "y", 0) | attr_num(w, "width", W) | attr_num(w, "height", H);
+    rc |= attr_num(w, "x", 0) | attr_num(w, "y", 0) | attr_num(w, "width", W) |
+          attr_num(w, "height", H);
     rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "fill", BAD_CAST "#ffffff") < 0;
     rc |= xmlTextWriterEndElement(w) < 0;
     rc |= text_at(w, LEFT, 24, "start", NULL, title);
@@ -91,7 +95,8 @@ static int draw(xmlTextWriterPtr w, const char *title, const char *desc, const g
         rc |= xmlTextWriterStartElement(w, BAD_CAST "line") < 0;
         rc |= attr_num(w, "x1", LEFT) | attr_num(w, "x2", W - RIGHT) | attr_num(w, "y1", y) |
               attr_num(w, "y2", y);
-        rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "stroke", BAD_CAST(t ? "#dddddd" : "#444444")) < 0;
+        rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "stroke",
+                                          BAD_CAST(t ? "#dddddd" : "#444444")) < 0;
         rc |= xmlTextWriterEndElement(w) < 0;
         fmt_value(b, sizeof b, v);
         rc |= text_at(w, LEFT - 6, y + 4, "end", NULL, b);
@@ -108,7 +113,8 @@ static int draw(xmlTextWriterPtr w, const char *title, const char *desc, const g
         rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "fill", BAD_CAST "#1f5fa8") < 0;
         rc |= xmlTextWriterStartElement(w, BAD_CAST "title") < 0;
         fmt_value(b, sizeof b, bars[i].value);
-        rc |= xmlTextWriterWriteFormatString(w, "%s: %s", bars[i].label ? bars[i].label : "", b) < 0;
+        rc |=
+            xmlTextWriterWriteFormatString(w, "%s: %s", bars[i].label ? bars[i].label : "", b) < 0;
         rc |= xmlTextWriterEndElement(w) < 0;
         rc |= xmlTextWriterEndElement(w) < 0;
         if (i % every == 0) {

@@ -24,14 +24,17 @@
 #define PASSWORD_BYTES (GK_PASSWORD_MAX_BYTES + 1)
 
 static const gk_field signup_fields[] = {
-    {"organization.name", GK_F_STRING, true, LABEL_BYTES, NULL, GK_AT(gk_signup_input, org_name), false},
-    {"organization.name_ja", GK_F_STRING, false, LABEL_BYTES, NULL, GK_AT(gk_signup_input, org_name_ja), true},
+    {"organization.name", GK_F_STRING, true, LABEL_BYTES, NULL, GK_AT(gk_signup_input, org_name),
+     false},
+    {"organization.name_ja", GK_F_STRING, false, LABEL_BYTES, NULL,
+     GK_AT(gk_signup_input, org_name_ja), true},
     {"organization.corporate_number", GK_F_STRING, false, 64, NULL,
      GK_AT(gk_signup_input, corporate_number), true},
     {"organization.representative", GK_F_STRING, true, LABEL_BYTES, NULL,
      GK_AT(gk_signup_input, representative), false},
     {"user.email", GK_F_STRING, true, 254, NULL, GK_AT(gk_signup_input, email), false},
-    {"user.password", GK_F_STRING, true, PASSWORD_BYTES, NULL, GK_AT(gk_signup_input, password), false},
+    {"user.password", GK_F_STRING, true, PASSWORD_BYTES, NULL, GK_AT(gk_signup_input, password),
+     false},
     {"user.name", GK_F_STRING, true, LABEL_BYTES, NULL, GK_AT(gk_signup_input, name), false},
 };
 const gk_spec gk_signup_spec = GK_SPEC_OP_CHECKS(signup_fields);
@@ -82,8 +85,7 @@ static void check_email(gk_outcome *out, const gk_call *call, const char *field,
     if (v && !gk_auth_email_valid(v)) gk_field_err(out, call, field, "field.email_invalid");
 }
 
-static void check_password(gk_outcome *out, const gk_call *call, const char *field,
-                           const char *v)
+static void check_password(gk_outcome *out, const gk_call *call, const char *field, const char *v)
 {
     const char *policy = v ? gk_password_policy_check(v) : NULL;
     if (policy) gk_field_err(out, call, field, policy);
@@ -136,8 +138,7 @@ typedef struct {
 } new_user;
 
 /* gk_users_insert as a step of a transaction (which may run again: the last id is dropped). */
-static gk_tx_status insert_user(PGconn *c, const gk_user_input *in, const char *org,
-                                new_user *u)
+static gk_tx_status insert_user(PGconn *c, const gk_user_input *in, const char *org, new_user *u)
 {
     free(u->id);
     u->id = NULL;
@@ -244,12 +245,12 @@ void gk_svc_accounts_signup(const gk_call *call, const gk_signup_input *in, gk_o
     } else if (st != GK_TX_OK) {
         gk_outcome_finish(out, st);
     } else {
-        out->view = json_pack(
-            "{s:{s:s, s:s, s:s?, s:s?, s:s}, s:{s:s, s:s, s:s, s:s, s:s}}", "organization",
-            "id", ctx.org_id, "name", in->org_name, "name_ja", ctx.org_name_ja,
-            "corporate_number", ctx.corporate_number, "representative", in->representative,
-            "user", "id", ctx.user.id, "email", in->email, "name", in->name, "role",
-            "manufacturer", "organization_id", ctx.org_id);
+        out->view =
+            json_pack("{s:{s:s, s:s, s:s?, s:s?, s:s}, s:{s:s, s:s, s:s, s:s, s:s}}",
+                      "organization", "id", ctx.org_id, "name", in->org_name, "name_ja",
+                      ctx.org_name_ja, "corporate_number", ctx.corporate_number, "representative",
+                      in->representative, "user", "id", ctx.user.id, "email", in->email, "name",
+                      in->name, "role", "manufacturer", "organization_id", ctx.org_id);
         if (!out->view) fail(out, call, GK_ERR_INTERNAL);
     }
     free(ctx.user.id);
@@ -373,10 +374,10 @@ typedef struct {
 
 static void keys_for(const gk_call *call, const char *email, throttle_keys *k)
 {
-    k->account_key = gk_throttle_key(k->account, sizeof k->account, "account", email)
-                         ? k->account : NULL;
-    k->addr_key = gk_throttle_key(k->addr, sizeof k->addr, "addr", call->client_addr)
-                      ? k->addr : NULL;
+    k->account_key =
+        gk_throttle_key(k->account, sizeof k->account, "account", email) ? k->account : NULL;
+    k->addr_key =
+        gk_throttle_key(k->addr, sizeof k->addr, "addr", call->client_addr) ? k->addr : NULL;
 }
 
 /* A failed sign-in: counted, then refused. */
@@ -418,8 +419,8 @@ static PGconn *unthrottled(const gk_call *call, const char *email, throttle_keys
     return NULL;
 }
 
-void gk_svc_accounts_sign_in(const gk_call *call, const gk_signin_input *in,
-                             gk_session_grant *g, long *retry_after, gk_outcome *out)
+void gk_svc_accounts_sign_in(const gk_call *call, const gk_signin_input *in, gk_session_grant *g,
+                             long *retry_after, gk_outcome *out)
 {
     *retry_after = 0;
     memset(g, 0, sizeof *g);
@@ -462,9 +463,10 @@ void gk_svc_accounts_sign_in(const gk_call *call, const gk_signin_input *in,
                         .email = gk_arena_strdup(call->arena, PQgetvalue(res, 0, 1)),
                         .name = gk_arena_strdup(call->arena, PQgetvalue(res, 0, 2)),
                         .role = gk_role_parse(PQgetvalue(res, 0, 3)),
-                        .organization_id = PQgetisnull(res, 0, 4)
-                                               ? NULL
-                                               : gk_arena_strdup(call->arena, PQgetvalue(res, 0, 4))};
+                        .organization_id =
+                            PQgetisnull(res, 0, 4)
+                                ? NULL
+                                : gk_arena_strdup(call->arena, PQgetvalue(res, 0, 4))};
     PQclear(res);
     if (!who.id || !who.email || !who.name || who.role == GK_ROLE_ANON) {
         fail(out, call, GK_ERR_INTERNAL);
@@ -582,15 +584,14 @@ void gk_svc_accounts_user_create(const gk_call *call, const gk_user_input *in, g
     } else if (st != GK_TX_OK) {
         gk_outcome_finish(out, st);
     } else {
-        out->view = json_pack("{s:s, s:s, s:s, s:s, s:s?}", "id", r->id, "email", in->email,
-                              "name", in->name, "role", in->role, "organization_id", org);
+        out->view = json_pack("{s:s, s:s, s:s, s:s, s:s?}", "id", r->id, "email", in->email, "name",
+                              in->name, "role", in->role, "organization_id", org);
         if (!out->view) fail(out, call, GK_ERR_INTERNAL);
     }
     free(r->id);
 }
 
-void gk_svc_accounts_users_list(const gk_call *call, const char *after, long limit,
-                                gk_outcome *out)
+void gk_svc_accounts_users_list(const gk_call *call, const char *after, long limit, gk_outcome *out)
 {
     if (after && !gk_auth_uuid_valid(after)) {
         fail(out, call, GK_ERR_BAD_QUERY);
@@ -606,11 +607,10 @@ void gk_svc_accounts_users_list(const gk_call *call, const char *after, long lim
     int n = PQntuples(res);
     for (int i = 0; items && i < n; i++) {
         json_t *u = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:b, s:s}", "id", PQgetvalue(res, i, 0),
-                              "email", PQgetvalue(res, i, 1), "name", PQgetvalue(res, i, 2),
-                              "role", PQgetvalue(res, i, 3), "organization_id",
-                              PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4),
-                              "disabled", PQgetvalue(res, i, 5)[0] == 't', "created_at",
-                              PQgetvalue(res, i, 6));
+                              "email", PQgetvalue(res, i, 1), "name", PQgetvalue(res, i, 2), "role",
+                              PQgetvalue(res, i, 3), "organization_id",
+                              PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4), "disabled",
+                              PQgetvalue(res, i, 5)[0] == 't', "created_at", PQgetvalue(res, i, 6));
         items = append_row(items, u);
     }
     json_t *next = n == limit && n > 0 ? json_string(PQgetvalue(res, n - 1, 0)) : json_null();
@@ -654,8 +654,7 @@ static gk_tx_status token_create_tx(PGconn *c, void *vctx)
     return audit(c, t->actor, "api_token.create", "api_token", t->id, NULL, NULL);
 }
 
-void gk_svc_accounts_token_create(const gk_call *call, const gk_token_input *in,
-                                  gk_outcome *out)
+void gk_svc_accounts_token_create(const gk_call *call, const gk_token_input *in, gk_outcome *out)
 {
     check_label(out, call, "name", in->name);
     if (in->expires_on != GK_DATE_NONE && in->expires_on < today_utc())
@@ -686,11 +685,11 @@ void gk_svc_accounts_tokens_list(const gk_call *call, gk_outcome *out)
     if (!res) return;
     json_t *items = json_array();
     for (int i = 0; items && i < PQntuples(res); i++) {
-        json_t *t = json_pack("{s:s, s:s, s:s, s:s?, s:s?}", "id", PQgetvalue(res, i, 0),
-                              "name", PQgetvalue(res, i, 1), "created_at", PQgetvalue(res, i, 2),
-                              "expires_on", PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3),
-                              "last_used_at",
-                              PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4));
+        json_t *t =
+            json_pack("{s:s, s:s, s:s, s:s?, s:s?}", "id", PQgetvalue(res, i, 0), "name",
+                      PQgetvalue(res, i, 1), "created_at", PQgetvalue(res, i, 2), "expires_on",
+                      PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3), "last_used_at",
+                      PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4));
         items = append_row(items, t);
     }
     PQclear(res);

@@ -44,8 +44,8 @@ extern const gk_spec gk_signin_spec;
  * when the stored cost is weaker than configured, then a new session (the caller's previous
  * one ends). GK_ERR_BAD_CREDENTIALS is the same for an unknown address and a wrong
  * password; GK_ERR_THROTTLED sets *retry_after (seconds). */
-void gk_svc_accounts_sign_in(const gk_call *call, const gk_signin_input *in,
-                             gk_session_grant *g, long *retry_after, gk_outcome *out);
+void gk_svc_accounts_sign_in(const gk_call *call, const gk_signin_input *in, gk_session_grant *g,
+                             long *retry_after, gk_outcome *out);
 /* A new session for a user whose identity is already established (after sign-up). */
 void gk_svc_accounts_session_start(const gk_call *call, const gk_principal *who,
                                    gk_session_grant *g, gk_outcome *out);
@@ -81,11 +81,13 @@ typedef struct {
     const char *name;
     gk_date expires_on; /* GK_DATE_NONE: no expiry */
 } gk_token_input;
-#define GK_TOKEN_INPUT_INIT {.name = NULL, .expires_on = GK_DATE_NONE}
+#define GK_TOKEN_INPUT_INIT                                                                        \
+    {                                                                                              \
+        .name = NULL, .expires_on = GK_DATE_NONE                                                   \
+    }
 extern const gk_spec gk_token_spec;
 /* view {"id", "name", "token", "expires_on", "created_at"}: the token appears only here. */
-void gk_svc_accounts_token_create(const gk_call *call, const gk_token_input *in,
-                                  gk_outcome *out);
+void gk_svc_accounts_token_create(const gk_call *call, const gk_token_input *in, gk_outcome *out);
 /* The tokens not revoked: view {"items", "next": null}. */
 void gk_svc_accounts_tokens_list(const gk_call *call, gk_outcome *out);
 /* GK_ERR_NOT_FOUND when the id is malformed, unknown, already revoked or someone else's. */

@@ -75,8 +75,12 @@ static int read_text(const gk_call *call, json_t *parent, const char *key, const
         ok = ok && gk_utf8_chars(s) <= 20000;
         msg = "field.prose";
         break;
-    case T_UUID: ok = gk_db_is_uuid(s); break;
-    case T_ID: ok = ok && strlen(s) <= 64; break;
+    case T_UUID:
+        ok = gk_db_is_uuid(s);
+        break;
+    case T_ID:
+        ok = ok && strlen(s) <= 64;
+        break;
     }
     if (!ok) {
         gk_field_err(o, call, field, msg);
@@ -102,8 +106,8 @@ static const gk_requirement *find_requirement(const gk_rule_catalog *cat, const 
 
 /* An optional member that must be an object: -1 absent or null (nothing to read), 1 not an
  * object (a field error on field), 0 an object to read. */
-static int optional_object(const gk_call *call, json_t *v, const char *field,
-                           const char *msg_key, gk_outcome *o)
+static int optional_object(const gk_call *call, json_t *v, const char *field, const char *msg_key,
+                           gk_outcome *o)
 {
     if (!v || json_is_null(v)) return -1;
     if (json_is_object(v)) return 0;
@@ -353,8 +357,7 @@ static gk_tx_status tx_create(PGconn *c, void *p)
     char id[37];
     gk_error e = GK_ERR_OK;
     const char *field = NULL;
-    s = gk_db_app_insert(c, &in, x->call->user.organization_id, x->call->user.id, id, &e,
-                         &field);
+    s = gk_db_app_insert(c, &in, x->call->user.organization_id, x->call->user.id, id, &e, &field);
     if (s != GK_TX_OK) return db_abort(x, s, e, field);
     s = audit(x, c, "application.create", id);
     if (s != GK_TX_OK) return s;
@@ -385,12 +388,15 @@ static bool etag_matches(const char *if_match, int version)
     snprintf(want, sizeof want, "\"%d\"", version);
     const char *p = if_match;
     while (*p) {
-        while (*p == ' ' || *p == ',') p++;
+        while (*p == ' ' || *p == ',')
+            p++;
         if (!*p) break;
         const char *e = p;
-        while (*e && *e != ',') e++;
+        while (*e && *e != ',')
+            e++;
         size_t n = (size_t)(e - p);
-        while (n && p[n - 1] == ' ') n--;
+        while (n && p[n - 1] == ' ')
+            n--;
         if (n == 1 && *p == '*') return true;
         if (!strncmp(p, "W/", 2)) p += 2, n -= 2; /* weak comparison is enough here */
         if (n == strlen(want) && !strncmp(p, want, n)) return true;
@@ -439,8 +445,7 @@ static gk_tx_status update_change(op_ctx *x, PGconn *c, const gk_app_row *row,
 void gk_svc_app_update(const gk_call *call, const gk_app_update_in *in, gk_outcome *out)
 {
     memset(out, 0, sizeof *out);
-    op_ctx x = {.call = call, .id = in->id, .doc = in->patch, .if_match = in->if_match,
-                .out = out};
+    op_ctx x = {.call = call, .id = in->id, .doc = in->patch, .if_match = in->if_match, .out = out};
     if (!gk_db_is_uuid(in->id)) {
         fail(&x, GK_ERR_NOT_FOUND);
         return;
@@ -532,7 +537,8 @@ static gk_tx_status submit_change(op_ctx *x, PGconn *c, const gk_app_row *row,
     }
     gk_determination d;
     bool determined = false;
-    gk_error e = gk_determination_on(x->cat.sets, x->cat.n, &row->facts, row->today_jst, opt_in, &d);
+    gk_error e =
+        gk_determination_on(x->cat.sets, x->cat.n, &row->facts, row->today_jst, opt_in, &d);
     if (e == GK_ERR_VALIDATION) {
         for (size_t i = 0; i < d.n_missing; i++, bad++)
             err_at(x, "device", d.missing[i], "", "applications.answer_question");
@@ -628,8 +634,12 @@ static gk_tx_status respond_change(op_ctx *x, PGconn *c, const gk_app_row *row,
 void gk_svc_app_respond(const gk_call *call, const gk_app_respond_in *in, gk_outcome *out)
 {
     memset(out, 0, sizeof *out);
-    op_ctx x = {.call = call, .id = in->id, .rid = in->rid, .message = in->message,
-                .document_ids = in->document_ids, .out = out};
+    op_ctx x = {.call = call,
+                .id = in->id,
+                .rid = in->rid,
+                .message = in->message,
+                .document_ids = in->document_ids,
+                .out = out};
     if (!in->message || !*in->message)
         gk_field_err(out, call, "message", "applications.answer_required");
     if (in->document_ids && !json_is_array(in->document_ids))
@@ -708,9 +718,9 @@ void gk_svc_app_list(const gk_call *call, const gk_app_list_in *in, gk_outcome *
     PGconn *c = gk_db_conn();
     json_t *items = NULL;
     char *next = NULL;
-    gk_tx_status s = c ? gk_db_app_list(c, gk_call_org_filter(call), status, after, (int)limit,
-                                        &items, &next)
-                       : GK_TX_UNAVAILABLE;
+    gk_tx_status s =
+        c ? gk_db_app_list(c, gk_call_org_filter(call), status, after, (int)limit, &items, &next)
+          : GK_TX_UNAVAILABLE;
     if (s != GK_TX_OK) {
         gk_fail(out, call, gk_tx_error(s), NULL, NULL);
         return;
@@ -787,12 +797,14 @@ void gk_svc_app_case(const gk_call *call, const char *id, gk_outcome *out)
     json_t *app = visible(call, c, id, out);
     if (!app) return;
     json_t *docs = NULL, *hist = NULL, *irs = NULL;
-    if (gk_db_doc_list(c, id, &docs) == GK_TX_OK && docs) json_object_set_new(app, "documents", docs);
+    if (gk_db_doc_list(c, id, &docs) == GK_TX_OK && docs)
+        json_object_set_new(app, "documents", docs);
     if (gk_db_app_history(c, id, &hist) == GK_TX_OK && hist)
         json_object_set_new(app, "history", hist);
     if (gk_db_ir_list(c, id, &irs) != GK_TX_OK || !irs) irs = json_array();
     gk_lifecycle_state st = GK_LC_WITHDRAWN;
-    bool known = gk_lifecycle_state_from_name(json_string_value(json_object_get(app, "status")), &st);
+    bool known =
+        gk_lifecycle_state_from_name(json_string_value(json_object_get(app, "status")), &st);
     gk_lifecycle_role role = gk_call_lc_role(call);
     bool draft = known && st == GK_LC_DRAFT;
     json_t *m = json_object();
@@ -815,17 +827,17 @@ void gk_svc_app_case(const gk_call *call, const char *id, gk_outcome *out)
     json_t *decl = json_array();
     const char *k;
     json_t *v;
-    json_object_foreach(json_object_get(app, "declarations"), k, v)
-    json_array_append_new(decl, json_pack("{s:s, s:s?, s:s?}", "id", k, "measure",
-                                          json_string_value(json_object_get(v, "measure")),
-                                          "description",
-                                          json_string_value(json_object_get(v, "description"))));
+    json_object_foreach(json_object_get(app, "declarations"), k, v) json_array_append_new(
+        decl, json_pack("{s:s, s:s?, s:s?}", "id", k, "measure",
+                        json_string_value(json_object_get(v, "measure")), "description",
+                        json_string_value(json_object_get(v, "description"))));
     json_object_set_new(m, "declarations", decl);
     json_object_set_new(m, "missing_documents", draft ? missing_documents(app) : json_array());
     size_t nk;
     const gk_doc_kind *kinds = gk_doc_kinds(&nk);
     json_t *ka = json_array();
-    for (size_t i = 0; i < nk; i++) json_array_append_new(ka, json_string(kinds[i].name));
+    for (size_t i = 0; i < nk; i++)
+        json_array_append_new(ka, json_string(kinds[i].name));
     json_object_set_new(m, "document_kinds", ka);
     json_object_set_new(m, "info_requests", irs);
     json_object_set_new(m, "app", app);
@@ -849,8 +861,8 @@ gk_error gk_svc_app_form_choices(const gk_call *call, gk_rule_catalog *cat, json
     size_t i;
     json_t *r;
     json_array_foreach(rows, i, r)
-    json_array_append_new(out, json_pack("{s:O, s:O}", "id", json_object_get(r, "id"), "title",
-                                         json_object_get(r, ja ? "title_ja" : "title_en")));
+        json_array_append_new(out, json_pack("{s:O, s:O}", "id", json_object_get(r, "id"), "title",
+                                             json_object_get(r, ja ? "title_ja" : "title_en")));
     json_decref(rows);
     *categories = out;
     return GK_ERR_OK;

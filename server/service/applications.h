@@ -29,8 +29,8 @@ typedef struct gk_svc_idem {
     /* parts: what the request means when its body is not the measure (NULL-terminated), or
      * NULL for the body. On REPLAY the first answer is in *replay (replayed, status, body,
      * type, location). */
-    gk_tx_status (*lookup)(PGconn *c, void *ctx, const char *const *parts,
-                           gk_svc_idem_found *found, gk_outcome *replay);
+    gk_tx_status (*lookup)(PGconn *c, void *ctx, const char *const *parts, gk_svc_idem_found *found,
+                           gk_outcome *replay);
     gk_tx_status (*store)(PGconn *c, void *ctx, unsigned status, const char *location,
                           const char *body);
     void *ctx;
@@ -69,9 +69,9 @@ extern const gk_spec gk_app_withdraw_spec;
 void gk_svc_app_withdraw(const gk_call *call, const gk_app_withdraw_in *in, gk_outcome *out);
 
 typedef struct {
-    const char *id, *rid;  /* from the path: the case and the open request */
-    const char *message;   /* the answer */
-    json_t *document_ids;  /* JSON array of ids of the case's documents, or NULL */
+    const char *id, *rid; /* from the path: the case and the open request */
+    const char *message;  /* the answer */
+    json_t *document_ids; /* JSON array of ids of the case's documents, or NULL */
 } gk_app_respond_in;
 extern const gk_spec gk_app_respond_spec;
 void gk_svc_app_respond(const gk_call *call, const gk_app_respond_in *in, gk_outcome *out);

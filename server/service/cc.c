@@ -33,8 +33,8 @@ const char *gk_cc_rejection_text(const gk_call *call, const gk_cc_rejection *rj)
     snprintf(found, sizeof found, "%zu", rj->found);
     snprintf(limit, sizeof limit, "%zu", rj->limit);
     snprintf(name_limit, sizeof name_limit, "%zu", rj->name_limit);
-    return gk_call_msgf(call, key, "column", rj->column ? rj->column : "", "found", found,
-                        "limit", limit, "name_limit", name_limit, NULL);
+    return gk_call_msgf(call, key, "column", rj->column ? rj->column : "", "found", found, "limit",
+                        limit, "name_limit", name_limit, NULL);
 }
 
 /* The header problem as one message: what is wrong, then each list of columns. */
@@ -50,8 +50,9 @@ const char *gk_cc_header_text(const gk_call *call, const gk_cc_header_problem *h
                  {"cc.csv.header.repeated", h->repeated}};
     for (size_t i = 0; i < sizeof parts / sizeof parts[0]; i++) {
         if (!*parts[i].columns) continue;
-        const char *more = gk_call_printf(
-            call, "%s%s", text, gk_call_msgf(call, parts[i].key, "columns", parts[i].columns, NULL));
+        const char *more =
+            gk_call_printf(call, "%s%s", text,
+                           gk_call_msgf(call, parts[i].key, "columns", parts[i].columns, NULL));
         if (more) text = more;
     }
     return text;
@@ -73,10 +74,9 @@ static json_t *report_view(const gk_call *call, const gk_cc_report *rep)
         }
     }
     if (!rejected) return NULL;
-    return json_pack("{s:I, s:I, s:I, s:o, s:I}", "imported", (json_int_t)rep->imported,
-                     "updated", (json_int_t)rep->updated, "unchanged",
-                     (json_int_t)rep->unchanged, "rejected", rejected, "rejected_total",
-                     (json_int_t)rep->rejected_total);
+    return json_pack("{s:I, s:I, s:I, s:o, s:I}", "imported", (json_int_t)rep->imported, "updated",
+                     (json_int_t)rep->updated, "unchanged", (json_int_t)rep->unchanged, "rejected",
+                     rejected, "rejected_total", (json_int_t)rep->rejected_total);
 }
 
 void gk_svc_cc_import(const gk_call *call, const gk_cc_import_in *in, gk_outcome *out)
@@ -140,10 +140,8 @@ static json_t *cert_view(json_t *row, gk_date on, const char *lang)
     json_object_set_new(row, "ccra_reason", json_string(rec.reason_code));
     json_object_set_new(row, "ccra_reason_text",
                         json_string(gk_cc_ccra_text(lang, rec.reason_code)));
-    json_object_set_new(row, "ccra_reason_en",
-                        json_string(gk_cc_ccra_text("en", rec.reason_code)));
-    json_object_set_new(row, "ccra_reason_ja",
-                        json_string(gk_cc_ccra_text("ja", rec.reason_code)));
+    json_object_set_new(row, "ccra_reason_en", json_string(gk_cc_ccra_text("en", rec.reason_code)));
+    json_object_set_new(row, "ccra_reason_ja", json_string(gk_cc_ccra_text("ja", rec.reason_code)));
     json_object_set_new(row, "ccra_level", json_string(rec.level));
 
     gk_cc_validity v = gk_cc_valid_on(certified, until, archived, on);

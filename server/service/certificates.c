@@ -169,17 +169,16 @@ static gk_tx_status status_tx(PGconn *c, void *ctx)
         x->o->detail = gk_call_printf(x->call, "%s: %s", from, ev);
         return GK_TX_ABORT;
     }
-    const char *order = x->in->order_reference && *x->in->order_reference
-                            ? x->in->order_reference
-                            : NULL;
+    const char *order =
+        x->in->order_reference && *x->in->order_reference ? x->in->order_reference : NULL;
     s = gk_db_cert_set_status(c, x->number, from, gk_lifecycle_cert_state_name(to), ev,
                               x->in->reason, order, x->call->user.id, &e);
-    if (s == GK_TX_ABORT) return gk_fail(x->o, x->call, e != GK_ERR_OK ? e : GK_ERR_CONFLICT,
-                                         NULL, NULL);
+    if (s == GK_TX_ABORT)
+        return gk_fail(x->o, x->call, e != GK_ERR_OK ? e : GK_ERR_CONFLICT, NULL, NULL);
     if (s != GK_TX_OK) return s;
-    json_t *detail = json_pack("{s:s, s:s, s:s, s:s?}", "from", from, "to",
-                               gk_lifecycle_cert_state_name(to), "reason", x->in->reason,
-                               "order_reference", order);
+    json_t *detail =
+        json_pack("{s:s, s:s, s:s, s:s?}", "from", from, "to", gk_lifecycle_cert_state_name(to),
+                  "reason", x->in->reason, "order_reference", order);
     char *object = gk_call_printf(x->call, "certificate:%s", x->number);
     char *action = gk_call_printf(x->call, "certificate.%s", ev);
     s = object && action ? gk_audit_append(c, x->call->user.id, action, object, detail)
@@ -233,8 +232,8 @@ typedef struct {
 } import_ctx;
 
 /* Why a row is refused before the database sees it (a catalogue key), or NULL. */
-static const char *row_problem(import_ctx *x, int n, char **v, gk_date today,
-                               gk_cert_number *num, gk_date *granted, const gk_rule_set **rs)
+static const char *row_problem(import_ctx *x, int n, char **v, gk_date today, gk_cert_number *num,
+                               gk_date *granted, const gk_rule_set **rs)
 {
     if (n < 0) return "certificates.import.unreadable";
     if (n != NCOLS) return "certificates.import.field_count";
@@ -268,28 +267,27 @@ static gk_tx_status import_tx(PGconn *c, void *ctx)
     unsigned long line = 1, start = 1, imported = 0, unchanged = 0, n_rejected = 0;
     char *f[NCOLS + 1];
     gk_tx_status s = GK_TX_OK;
-    int n = gk_csv_record_next(csv, len, &pos, &line, &start, store, NCOLS * MAX_FIELD, f,
-                               NCOLS + 1);
+    int n =
+        gk_csv_record_next(csv, len, &pos, &line, &start, store, NCOLS * MAX_FIELD, f, NCOLS + 1);
     bool header_ok = n == NCOLS;
     for (int i = 0; header_ok && i < NCOLS; i++)
         header_ok = !strcasecmp(gk_csv_trim(f[i]), COLS[i]);
     if (!header_ok) {
         free(store);
         json_decref(rejected);
-        const char *why =
-            gk_call_msgf(x->call, "certificates.import.bad_header", "columns",
-                         GK_CERT_IMPORT_COLUMNS, NULL);
+        const char *why = gk_call_msgf(x->call, "certificates.import.bad_header", "columns",
+                                       GK_CERT_IMPORT_COLUMNS, NULL);
         gk_fail(x->o, x->call, GK_ERR_VALIDATION, NULL, NULL);
         x->o->detail = why;
         x->o->errors = json_pack("[{s:s, s:s}]", "field", "header", "message", why);
         return GK_TX_ABORT;
     }
     gk_date today = gk_date_today_utc();
-    while (s == GK_TX_OK &&
-           (n = gk_csv_record_next(csv, len, &pos, &line, &start, store, NCOLS * MAX_FIELD, f,
-                                   NCOLS + 1)) != 0) {
+    while (s == GK_TX_OK && (n = gk_csv_record_next(csv, len, &pos, &line, &start, store,
+                                                    NCOLS * MAX_FIELD, f, NCOLS + 1)) != 0) {
         char *v[NCOLS];
-        for (int i = 0; n == NCOLS && i < NCOLS; i++) v[i] = gk_csv_trim(f[i]);
+        for (int i = 0; n == NCOLS && i < NCOLS; i++)
+            v[i] = gk_csv_trim(f[i]);
         gk_cert_number num;
         gk_date granted = 0;
         const gk_rule_set *rs = NULL;
@@ -317,16 +315,18 @@ static gk_tx_status import_tx(PGconn *c, void *ctx)
             const char *db_why = NULL;
             s = gk_db_cert_import(c, &row, x->call->user.id, &inserted, &db_why);
             if (s != GK_TX_OK) break;
-            if (db_why) why = gk_call_printf(x->call, "certificates.import.db_%s", db_why);
-            else if (inserted) imported++;
-            else unchanged++;
+            if (db_why)
+                why = gk_call_printf(x->call, "certificates.import.db_%s", db_why);
+            else if (inserted)
+                imported++;
+            else
+                unchanged++;
         }
         if (why) {
             n_rejected++;
             if (json_array_size(rejected) < GK_CERT_IMPORT_MAX_REJECTED)
-                json_array_append_new(rejected,
-                                      json_pack("{s:I, s:s}", "line", (json_int_t)start,
-                                                "reason", gk_call_msg(x->call, why)));
+                json_array_append_new(rejected, json_pack("{s:I, s:s}", "line", (json_int_t)start,
+                                                          "reason", gk_call_msg(x->call, why)));
         }
     }
     free(store);
@@ -343,9 +343,9 @@ static gk_tx_status import_tx(PGconn *c, void *ctx)
         json_decref(rejected);
         return s;
     }
-    x->o->view = json_pack("{s:I, s:I, s:o, s:I}", "imported", (json_int_t)imported,
-                           "unchanged", (json_int_t)unchanged, "rejected", rejected,
-                           "rejected_count", (json_int_t)n_rejected);
+    x->o->view = json_pack("{s:I, s:I, s:o, s:I}", "imported", (json_int_t)imported, "unchanged",
+                           (json_int_t)unchanged, "rejected", rejected, "rejected_count",
+                           (json_int_t)n_rejected);
     return x->o->view ? GK_TX_OK : GK_TX_HARD;
 }
 

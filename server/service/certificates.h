@@ -49,7 +49,7 @@ void gk_svc_cert_revoke(const gk_call *call, const gk_cert_status_in *in, gk_out
  * GK_ERR_VALIDATION (field "header") when the header is wrong. */
 #define GK_CERT_IMPORT_COLUMNS "number,route,category,manufacturer,model_name,type_name,granted_on"
 #define GK_CERT_IMPORT_NCOLS 7
-#define GK_CERT_IMPORT_MAX_FIELD 1024   /* bytes of one field; a longer one refuses its row */
+#define GK_CERT_IMPORT_MAX_FIELD 1024    /* bytes of one field; a longer one refuses its row */
 #define GK_CERT_IMPORT_MAX_REJECTED 1000 /* rejections listed; more are only counted */
 typedef struct {
     const char *csv;

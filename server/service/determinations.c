@@ -7,9 +7,11 @@
 #include <stdint.h>
 #include <string.h>
 
-#define FACT(i, name)                                                                          \
-    {.path = "facts." name, .type = GK_F_BOOL, .required = true,                               \
-     .out = GK_AT(gk_determination_in, facts.v[i])}
+#define FACT(i, name)                                                                              \
+    {                                                                                              \
+        .path = "facts." name, .type = GK_F_BOOL, .required = true,                                \
+        .out = GK_AT(gk_determination_in, facts.v[i])                                              \
+    }
 
 /* The facts first, in gk_fact order (a query or form names them without "facts."). */
 static const gk_field determination_fields[] = {
@@ -19,7 +21,9 @@ static const gk_field determination_fields[] = {
     FACT(GK_FACT_REMOTELY_CONFIGURABLE, "remotely_configurable"),
     FACT(GK_FACT_USER_INSTALLABLE_SECURITY_SOFTWARE, "user_installable_security_software"),
     {.path = "filing_date", .type = GK_F_DATE, .out = GK_AT(gk_determination_in, filing_date)},
-    {.path = "opt_in_rule_set", .type = GK_F_STRING, .nullable = true,
+    {.path = "opt_in_rule_set",
+     .type = GK_F_STRING,
+     .nullable = true,
      .out = GK_AT(gk_determination_in, opt_in_rule_set)},
 };
 const gk_spec gk_determination_spec = GK_SPEC(determination_fields);
@@ -127,8 +131,8 @@ gk_error gk_svc_rule_catalog(const gk_call *call, gk_rule_catalog *cat)
     return gk_rule_sets_load(gk_db_conn(), arena_alloc, call->arena, cat);
 }
 
-void gk_svc_determine(const gk_call *call, const gk_determination_in *in,
-                      const char *missing_key, gk_outcome *out)
+void gk_svc_determine(const gk_call *call, const gk_determination_in *in, const char *missing_key,
+                      gk_outcome *out)
 {
     gk_rule_catalog cat;
     gk_error e = gk_svc_rule_catalog(call, &cat);
@@ -137,8 +141,7 @@ void gk_svc_determine(const gk_call *call, const gk_determination_in *in,
         return;
     }
     gk_determination d;
-    e = gk_determination_on(cat.sets, cat.n, &in->facts, in->filing_date, in->opt_in_rule_set,
-                            &d);
+    e = gk_determination_on(cat.sets, cat.n, &in->facts, in->filing_date, in->opt_in_rule_set, &d);
     if (e == GK_ERR_VALIDATION) {
         for (size_t i = 0; i < d.n_missing; i++)
             gk_field_err(out, call, d.missing[i],
@@ -231,12 +234,12 @@ json_t *gk_view_determination(const gk_determination *d, const char *lang)
     for (size_t i = 0; i < d->n_rationale; i++) {
         const gk_rationale_entry *e = &d->rationale[i];
         const char *key = e->reason_key;
-        json_array_append_new(
-            rat, json_pack("{s:s, s:b, s:b, s:s, s:s, s:s}", "test", e->name, "holds", e->holds,
-                           "decisive", e->decisive, "reason",
-                           gk_messages_get(gk_app.messages, lang, key), "reason_en",
-                           gk_messages_get(gk_app.messages, "en", key), "reason_ja",
-                           gk_messages_get(gk_app.messages, "ja", key)));
+        json_array_append_new(rat,
+                              json_pack("{s:s, s:b, s:b, s:s, s:s, s:s}", "test", e->name, "holds",
+                                        e->holds, "decisive", e->decisive, "reason",
+                                        gk_messages_get(gk_app.messages, lang, key), "reason_en",
+                                        gk_messages_get(gk_app.messages, "en", key), "reason_ja",
+                                        gk_messages_get(gk_app.messages, "ja", key)));
     }
     return json_pack("{s:s, s:s, s:o, s:o, s:o}", "outcome", gk_scope_outcome_name(d->outcome),
                      "rule_set", d->rule_set ? d->rule_set->id : "", "requirements", reqs,
@@ -256,22 +259,20 @@ json_t *gk_view_rule_set(const gk_rule_catalog *cat, size_t i, gk_date today)
         const gk_requirement_text *rt = &t->requirement_texts[q];
         json_t *measures = json_array();
         for (size_t m = 0; m < rq->n_measures; m++)
-            json_array_append_new(measures,
-                                  json_pack("{s:s, s:s, s:s}", "id", rq->measures[m],
-                                            "title_en", rt->measure_titles_en[m], "title_ja",
-                                            rt->measure_titles_ja[m]));
-        json_array_append_new(
-            reqs, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:o}", "id", rq->id, "kind",
-                            gk_requirement_kind_name(rq->kind), "title_en", rq->title_en,
-                            "title_ja", rq->title_ja, "description_en", rt->description_en,
-                            "description_ja", rt->description_ja, "article", rq->legal_basis,
-                            "measures", measures));
+            json_array_append_new(measures, json_pack("{s:s, s:s, s:s}", "id", rq->measures[m],
+                                                      "title_en", rt->measure_titles_en[m],
+                                                      "title_ja", rt->measure_titles_ja[m]));
+        json_array_append_new(reqs,
+                              json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s?, s:s?, s:o}", "id", rq->id,
+                                        "kind", gk_requirement_kind_name(rq->kind), "title_en",
+                                        rq->title_en, "title_ja", rq->title_ja, "description_en",
+                                        rt->description_en, "description_ja", rt->description_ja,
+                                        "article", rq->legal_basis, "measures", measures));
     }
-    return json_pack(
-        "{s:s, s:s, s:s, s:s?, s:s?, s:s, s:s, s:i, s:s, s:o}", "id", s->id, "title_en",
-        s->title_en, "title_ja", s->title_ja, "ordinance_en", t->ordinance_en, "ordinance_ja",
-        t->ordinance_ja, "promulgated_on", prom, "effective_on", eff, "grace_days",
-        gk_rule_set_grace_days(s), "status",
-        gk_rule_set_status_name(gk_rule_set_status_on(cat->sets, cat->n, s, today)),
-        "requirements", reqs);
+    return json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s, s:s, s:i, s:s, s:o}", "id", s->id,
+                     "title_en", s->title_en, "title_ja", s->title_ja, "ordinance_en",
+                     t->ordinance_en, "ordinance_ja", t->ordinance_ja, "promulgated_on", prom,
+                     "effective_on", eff, "grace_days", gk_rule_set_grace_days(s), "status",
+                     gk_rule_set_status_name(gk_rule_set_status_on(cat->sets, cat->n, s, today)),
+                     "requirements", reqs);
 }

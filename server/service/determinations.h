@@ -41,8 +41,8 @@ int gk_svc_determination_read(const gk_call *call, json_t *body, gk_text_getter 
  * "determination.fact.required"), the rule-set errors of gk_rule_set_select on
  * opt_in_rule_set (or filing_date when there is no opt-in). The rule sets live in the call's
  * arena. */
-void gk_svc_determine(const gk_call *call, const gk_determination_in *in,
-                      const char *missing_key, gk_outcome *out);
+void gk_svc_determine(const gk_call *call, const gk_determination_in *in, const char *missing_key,
+                      gk_outcome *out);
 
 /* {"items": [rule set], "in_force": id or null}: every rule set with its catalogue and status
  * today (gk_view_rule_set). */

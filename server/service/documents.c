@@ -48,8 +48,7 @@ static void release(gk_doc_upload *u)
     u->buf = NULL;
 }
 
-void gk_svc_doc_upload_refuse(gk_doc_upload *u, gk_error e, const char *field,
-                              const char *msg_key)
+void gk_svc_doc_upload_refuse(gk_doc_upload *u, gk_error e, const char *field, const char *msg_key)
 {
     if (u->failed == GK_ERR_OK) {
         u->failed = e == GK_ERR_OK ? GK_ERR_INTERNAL : e;
@@ -188,7 +187,8 @@ void gk_svc_doc_upload_finish(gk_doc_upload *u, const gk_doc_upload_in *in, gk_o
     }
     unsigned char digest[GK_SHA256_LEN];
     char hex[2 * GK_SHA256_LEN + 1];
-    if (!gk_sha256_final(&u->sha, digest) || !gk_hex_encode(digest, sizeof digest, hex, sizeof hex)) {
+    if (!gk_sha256_final(&u->sha, digest) ||
+        !gk_hex_encode(digest, sizeof digest, hex, sizeof hex)) {
         gk_fail(out, call, GK_ERR_INTERNAL, NULL, NULL);
         return;
     }
@@ -239,10 +239,10 @@ void gk_svc_doc_upload_finish(gk_doc_upload *u, const gk_doc_upload_in *in, gk_o
         gk_fail(out, call, gk_tx_error(s), NULL, NULL);
         return;
     }
-    json_t *view = json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "id", u->doc_id, "sha256",
-                             hex, "size", (json_int_t)u->size, "kind", in->kind, "filename",
-                             in->filename, "content_type", in->content_type,
-                             "confidentiality", in->confidentiality);
+    json_t *view =
+        json_pack("{s:s, s:s, s:I, s:s, s:s, s:s, s:s}", "id", u->doc_id, "sha256", hex, "size",
+                  (json_int_t)u->size, "kind", in->kind, "filename", in->filename, "content_type",
+                  in->content_type, "confidentiality", in->confidentiality);
     char *text = view ? json_dumps(view, JSON_COMPACT) : NULL;
     const char *loc =
         gk_call_printf(call, "/api/v1/applications/%s/documents/%s", u->app_id, u->doc_id);
@@ -298,8 +298,7 @@ void gk_svc_doc_list(const gk_call *call, const char *app_id, gk_outcome *out)
     out->view = json_pack("{s:o, s:n}", "items", items, "next");
 }
 
-void gk_svc_doc_get(const gk_call *call, const char *app_id, const char *doc_id,
-                    gk_outcome *out)
+void gk_svc_doc_get(const gk_call *call, const char *app_id, const char *doc_id, gk_outcome *out)
 {
     if (!case_visible(call, app_id, out)) return;
     json_t *doc = NULL;

@@ -27,8 +27,7 @@ bool gk_svc_doc_upload_write(gk_doc_upload *u, const char *data, size_t n);
 /* Record a refusal found by the adapter while the body streamed (its parser): the first
  * one counts; msg_key is the catalogue key of its message (a field error when field is
  * given), written out in the caller's language; NULL: the error's title. */
-void gk_svc_doc_upload_refuse(gk_doc_upload *u, gk_error e, const char *field,
-                              const char *msg_key);
+void gk_svc_doc_upload_refuse(gk_doc_upload *u, gk_error e, const char *field, const char *msg_key);
 /* Whether the upload is still going (no refusal yet). */
 bool gk_svc_doc_upload_ok(const gk_doc_upload *u);
 
@@ -48,8 +47,7 @@ void gk_svc_doc_upload_free(gk_doc_upload *u);
 /* {"items": the case's documents, oldest first, "next": null}. */
 void gk_svc_doc_list(const gk_call *call, const char *app_id, gk_outcome *out);
 /* One document's metadata (view: {id, kind, filename, content_type, size, sha256, ...}). */
-void gk_svc_doc_get(const gk_call *call, const char *app_id, const char *doc_id,
-                    gk_outcome *out);
+void gk_svc_doc_get(const gk_call *call, const char *app_id, const char *doc_id, gk_outcome *out);
 /* Chunk `seq` (0, 1, ...) of a document gk_svc_doc_get allowed: up to GK_DOC_CHUNK bytes
  * copied into buf of cap >= GK_DOC_CHUNK (*n; 0 past the end). False when the database could not be read. */
 bool gk_svc_doc_chunk(const char *doc_id, int seq, char *buf, size_t cap, size_t *n);

@@ -55,14 +55,12 @@ static const gk_field equivalence_fields[] = {
     {"cc_certificate_id", GK_F_STRING, true, 64, NULL,
      GK_AT(gk_exam_equivalence_in, cc_certificate_id), false},
     {"accepted", GK_F_BOOL, true, 0, NULL, GK_AT(gk_exam_equivalence_in, accepted), false},
-    {"rationale", GK_F_STRING, true, PROSE, NULL, GK_AT(gk_exam_equivalence_in, rationale),
-     false},
+    {"rationale", GK_F_STRING, true, PROSE, NULL, GK_AT(gk_exam_equivalence_in, rationale), false},
 };
 const gk_spec gk_exam_equivalence_spec = GK_SPEC(equivalence_fields);
 
 static const gk_field propose_fields[] = {
-    {"decision", GK_F_ENUM, true, 0, gk_exam_decisions, GK_AT(gk_exam_propose_in, decision),
-     false},
+    {"decision", GK_F_ENUM, true, 0, gk_exam_decisions, GK_AT(gk_exam_propose_in, decision), false},
     {"reason", GK_F_STRING, true, PROSE, NULL, GK_AT(gk_exam_propose_in, reason), false},
 };
 const gk_spec gk_exam_propose_spec = GK_SPEC(propose_fields);
@@ -93,7 +91,7 @@ struct op {
     gk_app_row row;         /* the locked application */
     gk_exam_case_info kase; /* its rule set, outcome, examiner */
     gk_lifecycle_state state;
-    bool moves;            /* the operation is the event ev: op_tx decides to before fn */
+    bool moves; /* the operation is the event ev: op_tx decides to before fn */
     gk_lifecycle_event ev;
     gk_lifecycle_state to;
     gk_rule_catalog cat; /* loaded before the transaction when the operation needs it */
@@ -163,8 +161,8 @@ static gk_tx_status map_db(op *x, gk_tx_status s, gk_error e, const char *field)
 static gk_tx_status audit(PGconn *c, op *x, const char *action, json_t *detail)
 {
     char *object = gk_call_printf(x->call, "application:%s", x->app_id);
-    gk_tx_status s = object ? gk_audit_append(c, x->call->user.id, action, object, detail)
-                            : GK_TX_HARD;
+    gk_tx_status s =
+        object ? gk_audit_append(c, x->call->user.id, action, object, detail) : GK_TX_HARD;
     json_decref(detail);
     return s;
 }
@@ -235,16 +233,15 @@ static gk_tx_status assign_fn(PGconn *c, op *x)
     bool ok = false;
     gk_tx_status s = gk_db_exam_is_examiner(c, in->examiner_id, &ok);
     if (s != GK_TX_OK) return s;
-    if (!ok)
-        return refuse(x, GK_ERR_VALIDATION, "examiner_id", "examination.not_an_examiner");
+    if (!ok) return refuse(x, GK_ERR_VALIDATION, "examiner_id", "examination.not_an_examiner");
     gk_error e = GK_ERR_OK;
     const char *field = NULL;
     s = gk_db_exam_set_examiner(c, x->app_id, in->examiner_id, &e, &field);
     if (s == GK_TX_OK && x->to != x->state) s = move(c, x, NULL, &e);
     if (s != GK_TX_OK) return map_db(x, s, e, field);
     s = audit(c, x, "application.assign",
-              json_pack("{s:s, s:s, s:s}", "examiner_id", in->examiner_id, "from",
-                        x->row.status, "to", gk_lifecycle_state_name(x->to)));
+              json_pack("{s:s, s:s, s:s}", "examiner_id", in->examiner_id, "from", x->row.status,
+                        "to", gk_lifecycle_state_name(x->to)));
     return s == GK_TX_OK ? app_view(c, x) : s;
 }
 
@@ -339,8 +336,7 @@ static gk_tx_status verdict_fn(PGconn *c, op *x)
                  json_pack("{s:s, s:s}", "requirement", in->requirement, "verdict", in->verdict));
 }
 
-void gk_svc_exam_record_verdict(const gk_call *call, const gk_exam_verdict_in *in,
-                                gk_outcome *out)
+void gk_svc_exam_record_verdict(const gk_call *call, const gk_exam_verdict_in *in, gk_outcome *out)
 {
     memset(out, 0, sizeof *out);
     if (!examiner(call, out)) return;
@@ -400,8 +396,8 @@ static gk_tx_status equivalence_fn(PGconn *c, op *x)
     s = gk_db_exam_cc_get(c, in->cc_certificate_id, &cc);
     if (s != GK_TX_OK) return s;
     if (!cc.found)
-        return refuse(x, accepted ? GK_ERR_CC_NOT_VALID : GK_ERR_VALIDATION,
-                      "cc_certificate_id", "examination.no_such_cc");
+        return refuse(x, accepted ? GK_ERR_CC_NOT_VALID : GK_ERR_VALIDATION, "cc_certificate_id",
+                      "examination.no_such_cc");
     gk_date today = 0, certified = 0, until = GK_DATE_NONE;
     gk_date_parse(cc.today_jst, &today);
     gk_date_parse(cc.certified_on, &certified);
@@ -428,8 +424,7 @@ static gk_tx_status equivalence_fn(PGconn *c, op *x)
                            "accepted", accepted, "decided_on", cc.today_jst));
 }
 
-void gk_svc_exam_equivalence(const gk_call *call, const gk_exam_equivalence_in *in,
-                             gk_outcome *out)
+void gk_svc_exam_equivalence(const gk_call *call, const gk_exam_equivalence_in *in, gk_outcome *out)
 {
     memset(out, 0, sizeof *out);
     if (!examiner(call, out)) return;
@@ -473,8 +468,7 @@ static gk_tx_status check_grantable(PGconn *c, op *x)
             add_field_text(x->o, "obligations." GK_EXAM_OBLIGATION_MANUAL,
                            gk_call_msg(x->call, "examination.no_manual_evidence"));
         }
-        list = gk_call_printf(x->call, "%s%s%s", list ? list : "", list && *list ? ", " : "",
-                              req);
+        list = gk_call_printf(x->call, "%s%s%s", list ? list : "", list && *list ? ", " : "", req);
     }
     json_decref(missing);
     x->o->detail = gk_call_msgf(x->call, "examination.missing", "list", list, NULL);
@@ -541,8 +535,7 @@ static gk_tx_status review_fn(PGconn *c, op *x)
                                      : GK_LC_EV_APPROVE_REJECT;
     s = decide(x, ev, &x->to);
     if (s != GK_TX_OK) return s;
-    if (!approve && !comment)
-        return refuse(x, GK_ERR_VALIDATION, "comment", "examination.say_why");
+    if (!approve && !comment) return refuse(x, GK_ERR_VALIDATION, "comment", "examination.say_why");
     if (approve && grant) {
         s = check_grantable(c, x);
         if (s != GK_TX_OK) return s;
@@ -565,8 +558,8 @@ static gk_tx_status review_fn(PGconn *c, op *x)
     }
     s = move(c, x, comment, &e);
     if (s != GK_TX_OK) return map_db(x, s, e, NULL);
-    json_t *detail = json_pack("{s:b, s:s, s:s}", "approve", approve, "decision", p.decision,
-                               "to", gk_lifecycle_state_name(x->to));
+    json_t *detail = json_pack("{s:b, s:s, s:s}", "approve", approve, "decision", p.decision, "to",
+                               gk_lifecycle_state_name(x->to));
     if (detail && x->number[0])
         json_object_set_new(detail, "certificate_number", json_string(x->number));
     s = audit(c, x, "application.review", detail);
@@ -586,8 +579,8 @@ void gk_svc_exam_review(const gk_call *call, const gk_exam_review_in *in, gk_out
     if (in->approve == 1) {
         /* A grant registers the certificate under its rule set, grandfathered or not. */
         PGconn *c = gk_db_conn();
-        gk_error e = c ? gk_rule_sets_load(c, arena_alloc, call->arena, &x.cat)
-                       : GK_ERR_UNAVAILABLE;
+        gk_error e =
+            c ? gk_rule_sets_load(c, arena_alloc, call->arena, &x.cat) : GK_ERR_UNAVAILABLE;
         if (e != GK_ERR_OK) {
             gk_fail(out, call, e, NULL, NULL);
             return;
@@ -607,9 +600,9 @@ static gk_tx_status case_fn(PGconn *c, op *x)
     if (s == GK_TX_OK) s = gk_db_doc_list(c, x->app_id, &docs);
     if (s == GK_TX_OK && (!app || !rec)) s = GK_TX_HARD;
     if (s == GK_TX_OK) {
-        x->o->view = json_pack("{s:o, s:o, s:o, s:o}", "application", app, "examination", rec,
-                               "history", hist ? hist : json_array(), "documents",
-                               docs ? docs : json_array());
+        x->o->view =
+            json_pack("{s:o, s:o, s:o, s:o}", "application", app, "examination", rec, "history",
+                      hist ? hist : json_array(), "documents", docs ? docs : json_array());
         return x->o->view ? GK_TX_OK : GK_TX_HARD;
     }
     json_decref(app);
@@ -637,16 +630,16 @@ json_t *gk_svc_exam_case_actions(const gk_call *call, const json_t *case_view)
 {
     json_t *app = json_object_get(case_view, "application");
     gk_lifecycle_state st = GK_LC_DRAFT;
-    bool known = gk_lifecycle_state_from_name(json_string_value(json_object_get(app, "status")),
-                                              &st) &&
-                 gk_lifecycle_staff_visible(st);
+    bool known =
+        gk_lifecycle_state_from_name(json_string_value(json_object_get(app, "status")), &st) &&
+        gk_lifecycle_staff_visible(st);
     gk_lifecycle_role role = gk_call_lc_role(call);
     bool ex = known && call->user.role == GK_ROLE_EXAMINER;
     const char *me = call->user.id;
     json_t *open = NULL, *p;
     size_t i;
-    json_array_foreach(json_object_get(json_object_get(case_view, "examination"), "proposals"),
-                       i, p)
+    json_array_foreach(json_object_get(json_object_get(case_view, "examination"), "proposals"), i,
+                       p)
     {
         if (json_is_null(json_object_get(p, "reviewed_at"))) open = p;
     }
@@ -654,16 +647,16 @@ json_t *gk_svc_exam_case_actions(const gk_call *call, const json_t *case_view)
     const char *outcome =
         json_string_value(json_object_get(json_object_get(app, "determination"), "outcome"));
     bool examinable = known && gk_lifecycle_is_examinable(st);
-    return json_pack(
-        "{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:O}", "can_examine", ex && examinable,
-        "can_assign", known && may(st, GK_LC_EV_ASSIGN, role), "can_request_info",
-        ex && may(st, GK_LC_EV_REQUEST_INFO, role), "can_propose",
-        ex && may(st, GK_LC_EV_PROPOSE, role), "can_equivalence",
-        ex && examinable && outcome && !strcmp(outcome, "subject_with_security"), "can_review",
-        ex && open && may(st, GK_LC_EV_RETURN, role) &&
-            gk_lifecycle_review_allowed(proposer, me) == GK_ERR_OK,
-        "own_proposal", open && proposer && me && !strcmp(proposer, me), "open_proposal",
-        open ? open : json_null());
+    return json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:O}", "can_examine", ex && examinable,
+                     "can_assign", known && may(st, GK_LC_EV_ASSIGN, role), "can_request_info",
+                     ex && may(st, GK_LC_EV_REQUEST_INFO, role), "can_propose",
+                     ex && may(st, GK_LC_EV_PROPOSE, role), "can_equivalence",
+                     ex && examinable && outcome && !strcmp(outcome, "subject_with_security"),
+                     "can_review",
+                     ex && open && may(st, GK_LC_EV_RETURN, role) &&
+                         gk_lifecycle_review_allowed(proposer, me) == GK_ERR_OK,
+                     "own_proposal", open && proposer && me && !strcmp(proposer, me),
+                     "open_proposal", open ? open : json_null());
 }
 
 typedef struct {
@@ -693,18 +686,18 @@ void gk_svc_exam_queue(const gk_call *call, const gk_exam_queue_in *in, gk_outco
     if (!case_reader(call, out)) return;
     const char *one[2] = {in->status, NULL};
     gk_lifecycle_state st;
-    if (in->status && (!gk_lifecycle_state_from_name(in->status, &st) ||
-                       !gk_lifecycle_in_queue(st))) {
+    if (in->status &&
+        (!gk_lifecycle_state_from_name(in->status, &st) || !gk_lifecycle_in_queue(st))) {
         gk_fail(out, call, GK_ERR_BAD_QUERY, NULL, NULL);
         out->detail = gk_call_msg(call, "examination.queue.bad_status");
         return;
     }
-    const char *assignee = in->assignee && !strcmp(in->assignee, "me") ? call->user.id
-                                                                        : in->assignee;
+    const char *assignee =
+        in->assignee && !strcmp(in->assignee, "me") ? call->user.id : in->assignee;
     const char *bad = assignee && strcmp(assignee, "none") && !gk_db_is_uuid(assignee)
                           ? "examination.queue.bad_assignee"
                       : in->after && !gk_db_is_uuid(in->after) ? "examination.queue.bad_after"
-                                                                : NULL;
+                                                               : NULL;
     if (bad) {
         gk_fail(out, call, GK_ERR_BAD_QUERY, NULL, NULL);
         out->detail = gk_call_msg(call, bad);

@@ -70,8 +70,7 @@ typedef struct {
     const char *reason;  /* NULL or "" when none */
 } gk_exam_verdict_in;
 extern const gk_spec gk_exam_verdict_spec;
-void gk_svc_exam_record_verdict(const gk_call *call, const gk_exam_verdict_in *in,
-                                gk_outcome *out);
+void gk_svc_exam_record_verdict(const gk_call *call, const gk_exam_verdict_in *in, gk_outcome *out);
 
 /* The examiner pages name the requirement in a form field rather than in the path. */
 extern const gk_spec gk_exam_requirement_spec; /* into gk_exam_evidence_in / _verdict_in */
@@ -105,6 +104,5 @@ typedef struct {
 } gk_exam_review_in;
 extern const gk_spec gk_exam_review_spec;
 void gk_svc_exam_review(const gk_call *call, const gk_exam_review_in *in, gk_outcome *out);
-
 
 #endif

@@ -12,10 +12,10 @@
 #include <string.h>
 #include <time.h>
 
-const char *const gk_registry_params[] = {"q",         "manufacturer", "category",
-                                          "status",    "rule_set",     "basis",
-                                          "grandfathered", "granted_from", "granted_to",
-                                          "sort",      "order",        "limit"};
+const char *const gk_registry_params[] = {
+    "q",          "manufacturer", "category",      "status",
+    "rule_set",   "basis",        "grandfathered", "granted_from",
+    "granted_to", "sort",         "order",         "limit"};
 const size_t gk_registry_param_count = sizeof gk_registry_params / sizeof *gk_registry_params;
 
 bool gk_registry_param_is_paging(const char *name)
@@ -30,8 +30,8 @@ int gk_svc_registry_query(const gk_call *call, gk_cert_getter get, void *ctx, gk
     gk_cert_query_error qe[GK_CERT_QUERY_ERRORS_MAX];
     int bad = gk_cert_query_read(q, get, ctx, qe, GK_CERT_QUERY_ERRORS_MAX);
     for (int i = 0; i < bad && i < GK_CERT_QUERY_ERRORS_MAX; i++) {
-        json_t *e = json_pack("{s:s, s:s}", "field", qe[i].field, "message",
-                              gk_call_msg(call, qe[i].key));
+        json_t *e =
+            json_pack("{s:s, s:s}", "field", qe[i].field, "message", gk_call_msg(call, qe[i].key));
         if (e && (errs || (errs = json_array()))) json_array_append(errs, e);
         json_decref(e);
     }
@@ -107,8 +107,7 @@ const gk_registry_series *gk_registry_series_find(const char *name)
     return NULL;
 }
 
-json_t *gk_svc_registry_series_rows(const gk_call *call, json_t *stats,
-                                    const gk_registry_series *d)
+json_t *gk_svc_registry_series_rows(const gk_call *call, json_t *stats, const gk_registry_series *d)
 {
     json_t *rows = json_array();
     size_t i;
@@ -117,7 +116,8 @@ json_t *gk_svc_registry_series_rows(const gk_call *call, json_t *stats,
     {
         const char *v = json_string_value(json_object_get(it, d->key));
         const char *label = v;
-        if (d->msg_prefix) label = gk_call_msg(call, gk_call_printf(call, "%s%s", d->msg_prefix, v));
+        if (d->msg_prefix)
+            label = gk_call_msg(call, gk_call_printf(call, "%s%s", d->msg_prefix, v));
         if (!strcmp(d->name, "rule_set") && json_is_true(json_object_get(it, "grandfathered")))
             label = gk_call_printf(call, "%s (%s)", v,
                                    gk_call_msg(call, "registry.grandfathered.true"));
@@ -149,8 +149,11 @@ static bool feed_cursor_parse(const char *s, char *at, size_t at_size, char *id,
     for (size_t i = 0; i < 26; i++) {
         char c = a[i];
         bool digit = c >= '0' && c <= '9';
-        if (i == 4 || i == 7 ? c != '-' : i == 10 ? c != 'T' : i == 13 || i == 16 ? c != ':'
-                                                         : i == 19 ? c != '.' : !digit)
+        if (i == 4 || i == 7     ? c != '-'
+            : i == 10            ? c != 'T'
+            : i == 13 || i == 16 ? c != ':'
+            : i == 19            ? c != '.'
+                                 : !digit)
             return false;
     }
     const char *d = bar + 1;
@@ -168,26 +171,22 @@ static json_t *feed_entry(const gk_call *call, json_t *row, bool staff)
                *reason = S("reason");
     const char *key = gk_call_printf(call, "registry.feed.event.%s", event);
     const char *what = key ? gk_call_msg(call, key) : event;
-    if (!what || (key && !strcmp(what, key))) what = event; /* an event the catalogue does not name */
-    const char *summary =
-        gk_call_printf(call, "%s %s — %s %s%s%s%s%s", number, what, maker, model,
-                       type ? " / " : "", type ? type : "",
-                       ref ? gk_call_msgf(call, "registry.feed.order_reference", "ref", ref,
-                                          NULL)
-                           : "",
-                       staff && reason ? gk_call_msgf(call, "registry.feed.reason", "reason",
-                                                      reason, NULL)
-                                       : "");
+    if (!what || (key && !strcmp(what, key)))
+        what = event; /* an event the catalogue does not name */
+    const char *summary = gk_call_printf(
+        call, "%s %s — %s %s%s%s%s%s", number, what, maker, model, type ? " / " : "",
+        type ? type : "",
+        ref ? gk_call_msgf(call, "registry.feed.order_reference", "ref", ref, NULL) : "",
+        staff && reason ? gk_call_msgf(call, "registry.feed.reason", "reason", reason, NULL) : "");
     return json_pack("{s:s?, s:s, s:s, s:s?, s:s?, s:s}", "id",
                      gk_call_printf(call, "urn:giteki:certificate-event:%s", S("id")), "number",
                      number, "event", event, "title",
-                     gk_call_printf(call, "%s: %s %s %s", what, number, maker, model),
-                     "summary", summary, "updated", S("updated"));
+                     gk_call_printf(call, "%s: %s %s %s", what, number, maker, model), "summary",
+                     summary, "updated", S("updated"));
 #undef S
 }
 
-void gk_svc_registry_feed(const gk_call *call, const gk_registry_feed_input *in,
-                          gk_outcome *out)
+void gk_svc_registry_feed(const gk_call *call, const gk_registry_feed_input *in, gk_outcome *out)
 {
     int limit = FEED_LIMIT_DEFAULT;
     if (in->limit && *in->limit) {
@@ -240,8 +239,8 @@ void gk_svc_registry_feed(const gk_call *call, const gk_registry_feed_input *in,
     const char *updated =
         n ? json_string_value(json_object_get(json_array_get(rows, 0), "updated")) : now;
     out->view = entries ? json_pack("{s:s, s:s, s:i, s:o, s:o}", "title",
-                                    gk_call_msg(call, "registry.feed.title"), "updated",
-                                    updated, "limit", limit, "next", next, "entries", entries)
+                                    gk_call_msg(call, "registry.feed.title"), "updated", updated,
+                                    "limit", limit, "next", next, "entries", entries)
                         : NULL;
     json_decref(rows);
     if (!out->view) gk_fail(out, call, GK_ERR_INTERNAL, NULL, NULL);
@@ -361,8 +360,8 @@ static int write_header(gk_registry_file *x, gk_buf *b)
         gmtime_r(&t, &tm);
         strftime(now, sizeof now, "%Y-%m-%dT%H:%M:%SZ", &tm);
         if (xmlTextWriterStartDocument(x->xw, "1.0", "UTF-8", NULL) < 0 ||
-            xmlTextWriterStartElementNS(x->xw, NULL, BAD_CAST "certificates",
-                                        BAD_CAST GK_XML_NS) < 0 ||
+            xmlTextWriterStartElementNS(x->xw, NULL, BAD_CAST "certificates", BAD_CAST GK_XML_NS) <
+                0 ||
             xmlTextWriterWriteAttribute(x->xw, BAD_CAST "generated_at", BAD_CAST now) < 0 ||
             xmlTextWriterFlush(x->xw) < 0)
             return -1;

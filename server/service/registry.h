@@ -54,8 +54,7 @@ json_t *gk_svc_registry_series_rows(const gk_call *call, json_t *stats,
 typedef struct {
     const char *limit, *after;
 } gk_registry_feed_input;
-void gk_svc_registry_feed(const gk_call *call, const gk_registry_feed_input *in,
-                          gk_outcome *out);
+void gk_svc_registry_feed(const gk_call *call, const gk_registry_feed_input *in, gk_outcome *out);
 
 /* The certificate's events and audit log entries (staff only): view {"number",
  * "application_id"?, "manufacturer", "model_name", "type_name"?, "status", "events",

@@ -39,8 +39,7 @@ gk_tx_status gk_fail(gk_outcome *o, const gk_call *call, gk_error e, const char 
         else {
             json_t *fe = json_pack("{s:s, s:s}", "field", field, "message",
                                    gk_error_title(e, call ? call->lang : NULL));
-            if (fe && (o->errors || (o->errors = json_array())))
-                json_array_append(o->errors, fe);
+            if (fe && (o->errors || (o->errors = json_array()))) json_array_append(o->errors, fe);
             json_decref(fe);
         }
     }
@@ -121,10 +120,14 @@ char *gk_call_printf(const gk_call *call, const char *fmt, ...)
 gk_lifecycle_role gk_call_lc_role(const gk_call *call)
 {
     switch (call->user.role) {
-    case GK_ROLE_EXAMINER: return GK_LC_ROLE_EXAMINER;
-    case GK_ROLE_REGULATOR: return GK_LC_ROLE_REGULATOR;
-    case GK_ROLE_ADMIN: return GK_LC_ROLE_ADMIN;
-    default: return GK_LC_ROLE_MANUFACTURER;
+    case GK_ROLE_EXAMINER:
+        return GK_LC_ROLE_EXAMINER;
+    case GK_ROLE_REGULATOR:
+        return GK_LC_ROLE_REGULATOR;
+    case GK_ROLE_ADMIN:
+        return GK_LC_ROLE_ADMIN;
+    default:
+        return GK_LC_ROLE_MANUFACTURER;
     }
 }
 

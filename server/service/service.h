@@ -30,9 +30,9 @@
 
 /* Who calls, in which language, with which scratch memory. Strings are borrowed. */
 typedef struct gk_call {
-    gk_principal user; /* role GK_ROLE_ANON when nobody is signed in */
-    const char *lang;  /* "ja" or "en": the language of messages in outcomes */
-    gk_arena *arena;   /* scratch for the call's strings; freed by whoever owns it */
+    gk_principal user;           /* role GK_ROLE_ANON when nobody is signed in */
+    const char *lang;            /* "ja" or "en": the language of messages in outcomes */
+    gk_arena *arena;             /* scratch for the call's strings; freed by whoever owns it */
     const char *client_addr;     /* for throttling and the audit trail; may be NULL */
     const char *idempotency_key; /* Idempotency-Key of the request, or NULL */
 } gk_call;
@@ -74,7 +74,8 @@ const char *gk_call_msg(const gk_call *call, const char *key);
 const char *gk_call_msgf(const gk_call *call, const char *key, ...) __attribute__((sentinel));
 const char *gk_call_vmsgf(const gk_call *call, const char *key, va_list ap);
 /* Scratch strings in the call's arena. */
-char *gk_call_printf(const gk_call *call, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+char *gk_call_printf(const gk_call *call, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 
 /* The life-cycle role of the caller. Fails closed: anything unknown is the manufacturer's
  * role, the one with the fewest rights over a case it does not own. */

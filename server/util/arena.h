@@ -12,7 +12,7 @@ typedef struct {
 
 /* n bytes aligned for any type; NULL on out of memory. */
 void *gk_arena_alloc(gk_arena *a, size_t n);
-char *gk_arena_strdup(gk_arena *a, const char *s);   /* NULL in, NULL out */
+char *gk_arena_strdup(gk_arena *a, const char *s); /* NULL in, NULL out */
 char *gk_arena_strndup(gk_arena *a, const char *s, size_t n);
 char *gk_arena_printf(gk_arena *a, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* Frees every block; the arena is empty (and usable) afterwards. */

@@ -30,7 +30,8 @@ bool gk_grow(char **data, size_t *cap, size_t need, size_t first, size_t max)
 {
     if (need <= *cap) return true;
     size_t c = *cap ? *cap : first;
-    while (c < need) c = c > max / 2 ? max : c * 2;
+    while (c < need)
+        c = c > max / 2 ? max : c * 2;
     if (c > max) c = max;
     char *d = realloc(*data, c);
     if (!d) return false;

@@ -99,9 +99,9 @@ static char *mapped(const char *s, utf8proc_option_t options)
 {
     if (!gk_utf8_valid_str(s)) return NULL;
     utf8proc_uint8_t *out = NULL;
-    utf8proc_ssize_t n = utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
-                                      (utf8proc_option_t)(options | UTF8PROC_NULLTERM |
-                                                          UTF8PROC_STABLE));
+    utf8proc_ssize_t n =
+        utf8proc_map((const utf8proc_uint8_t *)s, 0, &out,
+                     (utf8proc_option_t)(options | UTF8PROC_NULLTERM | UTF8PROC_STABLE));
     if (n < 0) {
         free(out);
         return NULL;
@@ -116,6 +116,6 @@ char *gk_utf8_nfc(const char *s)
 
 char *gk_utf8_fold(const char *s)
 {
-    return mapped(s, (utf8proc_option_t)(UTF8PROC_COMPOSE | UTF8PROC_COMPAT |
-                                         UTF8PROC_CASEFOLD | UTF8PROC_IGNORE));
+    return mapped(s, (utf8proc_option_t)(UTF8PROC_COMPOSE | UTF8PROC_COMPAT | UTF8PROC_CASEFOLD |
+                                         UTF8PROC_IGNORE));
 }

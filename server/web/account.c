@@ -191,10 +191,13 @@ void gk_h_page_signup_post(gk_request *r)
         gk_outcome_clear(&out);
         return;
     }
-    static const char *const kept[] = {"organization.name",           "organization.name_ja",
+    static const char *const kept[] = {"organization.name",
+                                       "organization.name_ja",
                                        "organization.corporate_number",
-                                       "organization.representative", "user.email",
-                                       "user.name",                   NULL};
+                                       "organization.representative",
+                                       "user.email",
+                                       "user.name",
+                                       NULL};
     keep_values(r, m, kept);
     refused(r, m, &out);
     gk_page_render(r, 200, "signup", m);
@@ -222,8 +225,8 @@ static void render_account(gk_request *r, unsigned status, json_t *m)
     gk_svc_accounts_tokens_list(&call, &tokens);
     if (!add_items(r, m, "tokens", &tokens)) return;
     json_object_set_new(m, "account",
-                        json_pack("{s:s?, s:s?, s:s}", "name", r->user.name, "email",
-                                  r->user.email, "role", gk_role_name(r->user.role)));
+                        json_pack("{s:s?, s:s?, s:s}", "name", r->user.name, "email", r->user.email,
+                                  "role", gk_role_name(r->user.role)));
     gk_page_render(r, status, "account", m);
 }
 

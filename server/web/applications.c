@@ -57,8 +57,7 @@ static json_t *form_to_doc(gk_request *r, const gk_rule_catalog *cat)
     json_t *facts = json_object();
     for (size_t i = 0; i < GK_FACT__COUNT; i++) {
         const char *v = form(r, FACTS[i]);
-        json_object_set_new(facts, FACTS[i],
-                            !v ? json_null() : json_boolean(!strcmp(v, "true")));
+        json_object_set_new(facts, FACTS[i], !v ? json_null() : json_boolean(!strcmp(v, "true")));
     }
     json_t *decl = json_object();
     size_t idx;
@@ -77,12 +76,12 @@ static json_t *form_to_doc(gk_request *r, const gk_rule_catalog *cat)
     }
     const char *opt = form(r, "opt_in_rule_set");
     return json_pack("{s:o, s:{s:o, s:o, s:o, s:o, s:o}, s:o, s:o, s:o, s:o}", "route",
-                     jstr(form(r, "route")), "device", "model_name",
-                     jstr(form(r, "model_name")), "type_name", jstr(form(r, "type_name")),
-                     "category", jstr(form(r, "category")), "description",
-                     jstr(form(r, "description")), "facts", facts, "declarations", decl,
-                     "cc_certificate_id", jstr(form(r, "cc_certificate_id")), "opt_in_rule_set",
-                     jstr(opt), "opt_in_reason", jstr(opt ? form(r, "opt_in_reason") : NULL));
+                     jstr(form(r, "route")), "device", "model_name", jstr(form(r, "model_name")),
+                     "type_name", jstr(form(r, "type_name")), "category", jstr(form(r, "category")),
+                     "description", jstr(form(r, "description")), "facts", facts, "declarations",
+                     decl, "cc_certificate_id", jstr(form(r, "cc_certificate_id")),
+                     "opt_in_rule_set", jstr(opt), "opt_in_reason",
+                     jstr(opt ? form(r, "opt_in_reason") : NULL));
 }
 
 static const char *str_or(json_t *o, const char *path)
@@ -96,14 +95,13 @@ static json_t *form_model(gk_request *r, const gk_rule_catalog *cat, json_t *cat
 {
     json_t *m = json_object();
     json_t *e = gk_page_errors_by_key(errs);
-    json_object_set_new(m, "values",
-                        json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "model_name",
-                                  str_or(doc, "device.model_name"), "type_name",
-                                  str_or(doc, "device.type_name"), "description",
-                                  str_or(doc, "device.description"), "cc_certificate_id",
-                                  str_or(doc, "cc_certificate_id"), "opt_in_reason",
-                                  str_or(doc, "opt_in_reason"), "route", str_or(doc, "route"),
-                                  "category", str_or(doc, "category")));
+    json_object_set_new(
+        m, "values",
+        json_pack("{s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?}", "model_name",
+                  str_or(doc, "device.model_name"), "type_name", str_or(doc, "device.type_name"),
+                  "description", str_or(doc, "device.description"), "cc_certificate_id",
+                  str_or(doc, "cc_certificate_id"), "opt_in_reason", str_or(doc, "opt_in_reason"),
+                  "route", str_or(doc, "route"), "category", str_or(doc, "category")));
     const char *route = str_or(doc, "route");
     json_t *routes = json_array();
     static const char *const ROUTES[] = {"conformity", "design"};
@@ -145,10 +143,11 @@ static json_t *form_model(gk_request *r, const gk_rule_catalog *cat, json_t *cat
         json_t *measures = json_array();
         const gk_requirement_text *t = &cat->texts[idx].requirement_texts[i];
         for (size_t k = 0; k < q->n_measures; k++)
-            json_array_append_new(
-                measures, json_pack("{s:s, s:s, s:b}", "id", q->measures[k], "title",
-                                    gk_lang_is_ja(r->lang) ? t->measure_titles_ja[k] : t->measure_titles_en[k],
-                                    "checked", chosen && !strcmp(chosen, q->measures[k])));
+            json_array_append_new(measures,
+                                  json_pack("{s:s, s:s, s:b}", "id", q->measures[k], "title",
+                                            gk_lang_is_ja(r->lang) ? t->measure_titles_ja[k]
+                                                                   : t->measure_titles_en[k],
+                                            "checked", chosen && !strcmp(chosen, q->measures[k])));
         char k1[80], k2[80], k3[80];
         snprintf(k1, sizeof k1, "declarations_%s", q->id);
         snprintf(k2, sizeof k2, "declarations_%s_description", q->id);
@@ -168,7 +167,7 @@ static json_t *form_model(gk_request *r, const gk_rule_catalog *cat, json_t *cat
     for (size_t i = 0; i < cat->n; i++)
         json_array_append_new(sets, json_pack("{s:s, s:s, s:b}", "id", cat->sets[i].id, "title",
                                               gk_lang_is_ja(r->lang) ? cat->sets[i].title_ja
-                                                    : cat->sets[i].title_en,
+                                                                     : cat->sets[i].title_en,
                                               "selected", opt && !strcmp(opt, cat->sets[i].id)));
     json_object_set_new(m, "rule_sets", sets);
     json_object_set_new(m, "errors", e);
@@ -219,8 +218,8 @@ static void render_form(gk_request *r, unsigned status, choices *ch, json_t *doc
     json_t *m = form_model(r, &ch->cat, ch->categories, doc, errs);
     json_decref(ch->categories);
     ch->categories = NULL;
-    json_object_set_new(m, "action", json_string(id ? gk_req_printf(r, "/applications/%s", id)
-                                                    : "/applications"));
+    json_object_set_new(
+        m, "action", json_string(id ? gk_req_printf(r, "/applications/%s", id) : "/applications"));
     if (id) json_object_set_new(m, "id", json_string(id));
     if (version) json_object_set_new(m, "version", json_string(version));
     json_object_set_new(m, "editing", json_boolean(id != NULL));
@@ -280,8 +279,9 @@ void gk_h_page_application_edit(gk_request *r)
         json_decref(ch.categories);
         gk_reply_redirect(r, 303, gk_req_printf(r, "/applications/%s", r->params[0]));
     } else {
-        char *version = gk_req_printf(
-            r, "%lld", (long long)json_integer_value(json_object_get(app, "version")));
+        char *version =
+            gk_req_printf(r, "%lld",
+                          (long long)json_integer_value(json_object_get(app, "version")));
         render_form(r, 200, &ch, app, NULL, r->params[0], version);
     }
     json_decref(app);
@@ -294,7 +294,8 @@ void gk_h_page_application_update(gk_request *r)
     gk_call call = gk_call_of(r);
     json_t *doc = form_to_doc(r, &ch.cat);
     const char *version = form(r, "version");
-    gk_app_update_in in = {.id = r->params[0], .patch = doc,
+    gk_app_update_in in = {.id = r->params[0],
+                           .patch = doc,
                            .if_match = version ? gk_req_printf(r, "\"%s\"", version) : NULL};
     gk_outcome o;
     gk_svc_app_update(&call, &in, &o);
@@ -328,15 +329,14 @@ static void render_case(gk_request *r, unsigned status, json_t *errors, const ch
     }
     json_object_set_new(m, "nav", json_pack("{s:s}", "applications", "page"));
     const char *done = gk_req_query(r, "done");
-    static const char *const DONE[] = {"created", "saved", "submitted", "withdrawn",
+    static const char *const DONE[] = {"created",  "saved",    "submitted", "withdrawn",
                                        "uploaded", "answered", NULL};
     for (size_t i = 0; done && DONE[i]; i++)
         if (!strcmp(done, DONE[i])) json_object_set_new(m, "done", json_string(done));
     if (r->user.csrf_token)
-        json_object_set_new(
-            m, "upload_action",
-            json_string(gk_req_printf(r, "/applications/%s/documents?csrf_token=%s",
-                                      r->params[0], r->user.csrf_token)));
+        json_object_set_new(m, "upload_action",
+                            json_string(gk_req_printf(r, "/applications/%s/documents?csrf_token=%s",
+                                                      r->params[0], r->user.csrf_token)));
     if (errors) json_object_set_new(m, "error_list", errors);
     if (problem) json_object_set_new(m, "problem", json_string(problem));
     gk_page_render(r, status, "app_case", m);
@@ -393,7 +393,6 @@ void gk_h_page_application_upload(gk_request *r)
     gk_http_doc_upload_end(r, &o);
     json_decref(o.errors); /* the case names the refusal of an upload, not its fields */
     o.errors = NULL;
-    gk_page_form_done(r, &o,
-                      gk_req_printf(r, "/applications/%s?done=uploaded", r->params[0]),
+    gk_page_form_done(r, &o, gk_req_printf(r, "/applications/%s?done=uploaded", r->params[0]),
                       show_case_again, NULL);
 }

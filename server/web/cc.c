@@ -40,12 +40,11 @@ void gk_h_page_cc_list(gk_request *r)
     json_t *errs = out.errors ? json_incref(out.errors) : json_array();
     gk_outcome_clear(&out);
     const char *status = gk_req_query(r, "status");
-    json_object_set_new(
-        model, "query",
-        json_pack("{s:s, s:s, s:s, s:b, s:b}", "q", gk_req_query(r, "q") ?: "", "scheme",
-                  gk_req_query(r, "scheme") ?: "", "status", status ?: "", "active",
-                  status && !strcmp(status, "active"), "archived",
-                  status && !strcmp(status, "archived")));
+    json_object_set_new(model, "query",
+                        json_pack("{s:s, s:s, s:s, s:b, s:b}", "q", gk_req_query(r, "q") ?: "",
+                                  "scheme", gk_req_query(r, "scheme") ?: "", "status", status ?: "",
+                                  "active", status && !strcmp(status, "active"), "archived",
+                                  status && !strcmp(status, "archived")));
     json_object_set_new(model, "errors", errs);
     json_object_set_new(model, "can_import", json_boolean(can_import(r)));
     gk_page_render(r, bad ? 400 : 200, "cc_list", model);

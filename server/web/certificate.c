@@ -15,7 +15,7 @@ void gk_h_page_certificate(gk_request *r)
     json_t *cert = gk_page_view(r, &o);
     if (!cert) return;
     json_t *key = gk_svc_cert_signing_key(json_string_value(json_object_get(cert, "key_id")));
-    json_t *m = json_pack("{s:o, s:o, s:{s:s}}", "cert", cert, "key", key, "nav", "certificates",
-                          "page");
+    json_t *m =
+        json_pack("{s:o, s:o, s:{s:s}}", "cert", cert, "key", key, "nav", "certificates", "page");
     gk_page_render(r, 200, "certificate", m);
 }

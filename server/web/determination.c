@@ -33,12 +33,12 @@ static json_t *rule_set_choices(const gk_call *call, json_t *list, const char *o
     json_array_foreach(json_object_get(list, "items"), i, s)
     {
         const char *id = json_string_value(json_object_get(s, "id"));
-        json_array_append_new(
-            sets, json_pack("{s:O, s:O, s:O, s:b, s:O}", "id", json_object_get(s, "id"), "title",
-                            json_object_get(s, ja ? "title_ja" : "title_en"), "effective_on",
-                            json_object_get(s, "effective_on"), "selected",
-                            opt_in && id && !strcmp(opt_in, id), "status",
-                            json_object_get(s, "status")));
+        json_array_append_new(sets,
+                              json_pack("{s:O, s:O, s:O, s:b, s:O}", "id", json_object_get(s, "id"),
+                                        "title", json_object_get(s, ja ? "title_ja" : "title_en"),
+                                        "effective_on", json_object_get(s, "effective_on"),
+                                        "selected", opt_in && id && !strcmp(opt_in, id), "status",
+                                        json_object_get(s, "status")));
     }
     return sets;
 }

@@ -16,7 +16,7 @@
 #include <string.h>
 
 /* The forms, by the action of their route (?done=<action> names one). */
-static const char *const ACTIONS[] = {"assign",   "evidence", "verdict", "info-request",
+static const char *const ACTIONS[] = {"assign",      "evidence", "verdict", "info-request",
                                       "equivalence", "proposal", "review",  NULL};
 
 static bool known_action(const char *a)
@@ -41,7 +41,8 @@ void gk_h_page_exam_queue(gk_request *r)
     for (const char *const *q = gk_lifecycle_queue_states; !ok_status && *q; q++)
         ok_status = !strcmp(status, *q);
     if (!ok_status) {
-        gk_field_error_add(&errors, "status", gk_call_msg(&call, "examination.queue.unknown_status"));
+        gk_field_error_add(&errors, "status",
+                           gk_call_msg(&call, "examination.queue.unknown_status"));
         status = NULL;
     }
     gk_exam_queue_in in = {.status = status, .limit = 50};
@@ -82,11 +83,12 @@ void gk_h_page_exam_queue(gk_request *r)
     const char *next = json_string_value(json_object_get(m, "next"));
     if (next)
         json_object_set_new(m, "next_url",
-                            json_string(gk_req_printf(r, "/examination?status=%s&assignee=%s"
-                                                         "&min_age_days=%ld&after=%s",
+                            json_string(gk_req_printf(r,
+                                                      "/examination?status=%s&assignee=%s"
+                                                      "&min_age_days=%ld&after=%s",
                                                       status ? status : "",
-                                                      assignee ? assignee : "",
-                                                      in.min_age_days, next)));
+                                                      assignee ? assignee : "", in.min_age_days,
+                                                      next)));
     gk_page_render(r, errors ? 400 : 200, "exam_queue", m);
 }
 

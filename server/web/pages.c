@@ -55,9 +55,9 @@ void gk_page_render(gk_request *r, unsigned status, const char *name, json_t *mo
 {
     model = common_model(r, model);
     gk_buf out = GK_BUF_INIT;
-    int rc = model ? gk_template_render(gk_app.templates, name, model, gk_app.messages, r->lang,
-                                        &out)
-                   : GK_RENDER_NOMEM;
+    int rc = model
+                 ? gk_template_render(gk_app.templates, name, model, gk_app.messages, r->lang, &out)
+                 : GK_RENDER_NOMEM;
     json_decref(model);
     if (rc != GK_RENDER_OK) {
         gk_buf_free(&out);
@@ -144,9 +144,9 @@ static void error_page_hook(gk_request *r)
 {
     gk_error e = r->error;
     json_t *m = json_pack("{s:i, s:s, s:s, s:s, s:s, s:O?}", "status", (int)gk_error_status(e),
-                          "title", gk_error_title(e, r->lang), "code", gk_error_code(e),
-                          "detail", r->error_detail ? r->error_detail : "", "request_id",
-                          r->request_id, "errors", r->error_fields);
+                          "title", gk_error_title(e, r->lang), "code", gk_error_code(e), "detail",
+                          r->error_detail ? r->error_detail : "", "request_id", r->request_id,
+                          "errors", r->error_fields);
     gk_page_render(r, gk_error_status(e), "error", m);
     r->error = e;
 }

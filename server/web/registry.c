@@ -91,8 +91,9 @@ static json_t *errors_by_field(json_t *errs)
     json_t *o = json_object();
     size_t i;
     json_t *e;
-    json_array_foreach(errs, i, e) json_object_set(o, json_string_value(json_object_get(e, "field")),
-                                                   json_object_get(e, "message"));
+    json_array_foreach(errs, i, e)
+        json_object_set(o, json_string_value(json_object_get(e, "field")),
+                        json_object_get(e, "message"));
     return o;
 }
 
@@ -134,7 +135,8 @@ void gk_h_page_certificates(gk_request *r)
             gk_outcome_clear(&out);
             return;
         }
-        json_t *items = json_object_get(out.view, "items"), *cats_m = json_object_get(model, "categories");
+        json_t *items = json_object_get(out.view, "items"),
+               *cats_m = json_object_get(model, "categories");
         size_t i, k;
         json_t *it, *cat;
         json_array_foreach(items, i, it) json_array_foreach(cats_m, k, cat)
@@ -146,13 +148,22 @@ void gk_h_page_certificates(gk_request *r)
         json_object_set_new(model, "searched", json_true());
         json_object_set_new(model, "shown", json_integer((json_int_t)json_array_size(items)));
         const char *next = json_string_value(json_object_get(out.view, "next"));
-        if (next) json_object_set_new(model, "next_url", url_with_filters(r, "/certificates", "after", next, false));
+        if (next)
+            json_object_set_new(model, "next_url",
+                                url_with_filters(r, "/certificates", "after", next, false));
         if (gk_req_query(r, "after"))
-            json_object_set_new(model, "first_url", url_with_filters(r, "/certificates", NULL, NULL, false));
+            json_object_set_new(model, "first_url",
+                                url_with_filters(r, "/certificates", NULL, NULL, false));
         { /* exports are open to everyone: the published fields only (docs/openapi.yaml) */
-            json_object_set_new(model, "export_csv", url_with_filters(r, "/api/v1/certificates/export?format=csv", NULL, NULL, false));
-            json_object_set_new(model, "export_json", url_with_filters(r, "/api/v1/certificates/export?format=json", NULL, NULL, false));
-            json_object_set_new(model, "export_xml", url_with_filters(r, "/api/v1/certificates/export?format=xml", NULL, NULL, false));
+            json_object_set_new(model, "export_csv",
+                                url_with_filters(r, "/api/v1/certificates/export?format=csv", NULL,
+                                                 NULL, false));
+            json_object_set_new(model, "export_json",
+                                url_with_filters(r, "/api/v1/certificates/export?format=json", NULL,
+                                                 NULL, false));
+            json_object_set_new(model, "export_xml",
+                                url_with_filters(r, "/api/v1/certificates/export?format=xml", NULL,
+                                                 NULL, false));
         }
         json_object_set_new(model, "stats_url", url_with_filters(r, "/stats", NULL, NULL, true));
     }
@@ -179,14 +190,14 @@ void gk_h_page_stats(gk_request *r)
         const gk_registry_series *d = &gk_registry_series_all[i];
         json_t *url = url_with_filters(r, gk_req_printf(r, "/stats/charts/%s", d->name), "lang",
                                        r->lang, true);
-        json_array_append_new(
-            charts, json_pack("{s:s, s:s, s:o, s:o}", "name", d->name, "title_key",
-                              gk_req_printf(r, "registry.stats.chart.%s", d->name), "url",
-                              url ? url : json_null(), "rows",
-                              gk_svc_registry_series_rows(&call, stats, d)));
+        json_array_append_new(charts,
+                              json_pack("{s:s, s:s, s:o, s:o}", "name", d->name, "title_key",
+                                        gk_req_printf(r, "registry.stats.chart.%s", d->name), "url",
+                                        url ? url : json_null(), "rows",
+                                        gk_svc_registry_series_rows(&call, stats, d)));
     }
-    json_t *model = json_pack("{s:o, s:o, s:o}", "stats", stats, "charts", charts, "query",
-                              query_model(r));
+    json_t *model =
+        json_pack("{s:o, s:o, s:o}", "stats", stats, "charts", charts, "query", query_model(r));
     json_object_set_new(model, "list_url", url_with_filters(r, "/certificates", NULL, NULL, true));
     gk_page_render(r, 200, "registry_stats", model);
 }
@@ -223,8 +234,9 @@ void gk_h_page_stats_chart(gk_request *r)
         bars[i].value = (double)json_integer_value(json_object_get(row, "count"));
     }
     const char *title = gk_call_msg(&call, gk_req_printf(r, "registry.stats.chart.%s", d->name));
-    const char *desc = gk_req_printf(r, "%s: %lld", gk_call_msg(&call, "registry.stats.total"),
-                                     (long long)json_integer_value(json_object_get(stats, "total")));
+    const char *desc =
+        gk_req_printf(r, "%s: %lld", gk_call_msg(&call, "registry.stats.total"),
+                      (long long)json_integer_value(json_object_get(stats, "total")));
     gk_buf svg_out = GK_BUF_INIT;
     int rc = gk_svg_bar_chart(&svg_out, title, desc, bars, n);
     json_decref(rows);

@@ -86,8 +86,8 @@ static int add_file(gk_static_files *s, const char *full, const char *rel)
     unsigned char md[32];
     unsigned mdlen;
     EVP_Digest(data, got, md, &mdlen, EVP_sha256(), NULL);
-    snprintf(e->etag, sizeof e->etag, "\"%02x%02x%02x%02x%02x%02x%02x%02x\"", md[0], md[1],
-             md[2], md[3], md[4], md[5], md[6], md[7]);
+    snprintf(e->etag, sizeof e->etag, "\"%02x%02x%02x%02x%02x%02x%02x%02x\"", md[0], md[1], md[2],
+             md[3], md[4], md[5], md[6], md[7]);
     s->n++;
     return 0;
 }

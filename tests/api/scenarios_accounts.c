@@ -23,42 +23,38 @@
 #define JSON_T "application/json"
 #define FORM_T "application/x-www-form-urlencoded"
 
-#define SIGNUP(corp, email, password)                                                          \
-    "{\"organization\": {\"name\": \"Acme Devices\", \"name_ja\": \"アクメ機器株式会社\","       \
-    " \"corporate_number\": " corp ", \"representative\": \"山田 太郎\"},"                       \
-    " \"user\": {\"email\": \"" email "\", \"password\": \"" password "\","                    \
+#define SIGNUP(corp, email, password)                                                               \
+    "{\"organization\": {\"name\": \"Acme Devices\", \"name_ja\": \"アクメ機器株式会社\"," \
+    " \"corporate_number\": " corp ", \"representative\": \"山田 太郎\"},"                      \
+    " \"user\": {\"email\": \"" email "\", \"password\": \"" password "\","                         \
     " \"name\": \"Hanako Sato\"}}"
 #define GOOD_PW "correct horse battery staple"
 #define CREDS(email, password) "{\"email\": \"" email "\", \"password\": \"" password "\"}"
 
-#define SIGNUP_STEP(actor_, email)                                                             \
-    {.name = "sign up " email,                                                                 \
-     .actor = actor_,                                                                          \
-     .method = "POST",                                                                         \
-     .path = "/api/v1/signup",                                                                 \
-     .content_type = JSON_T,                                                                   \
-     .body = SIGNUP("null", email, GOOD_PW),                                                   \
-     .expect_status = 201,                                                                     \
-     .expect_content_type = JSON_T}
-#define SIGNIN_STEP(actor_, email, password)                                                   \
-    {.name = "sign in " email,                                                                 \
-     .actor = actor_,                                                                          \
-     .method = "POST",                                                                         \
-     .path = "/api/v1/session",                                                                \
-     .content_type = JSON_T,                                                                   \
-     .body = CREDS(email, password),                                                           \
-     .expect_status = 200,                                                                     \
-     .expect_content_type = JSON_T,                                                            \
-     .checks = {JSON_PRESENT("csrf_token"), JSON_STR("user.email", email)}}
-#define BAD_SIGNIN_STEP(label, email, password)                                                \
-    {.name = label,                                                                            \
-     .method = "POST",                                                                         \
-     .path = "/api/v1/session",                                                                \
-     .content_type = JSON_T,                                                                   \
-     .body = CREDS(email, password),                                                           \
-     .expect_status = 401,                                                                     \
-     .expect_code = "auth.bad_credentials",                                                    \
-     .checks = {HEADER_ABSENT("Set-Cookie"), BODY_LACKS(password)}}
+#define SIGNUP_STEP(actor_, email)                                                                 \
+    {                                                                                              \
+        .name = "sign up " email, .actor = actor_, .method = "POST", .path = "/api/v1/signup",     \
+        .content_type = JSON_T, .body = SIGNUP("null", email, GOOD_PW), .expect_status = 201,      \
+        .expect_content_type = JSON_T                                                              \
+    }
+#define SIGNIN_STEP(actor_, email, password)                                                       \
+    {                                                                                              \
+        .name = "sign in " email, .actor = actor_, .method = "POST", .path = "/api/v1/session",    \
+        .content_type = JSON_T, .body = CREDS(email, password), .expect_status = 200,              \
+        .expect_content_type = JSON_T, .checks = {                                                 \
+            JSON_PRESENT("csrf_token"),                                                            \
+            JSON_STR("user.email", email)                                                          \
+        }                                                                                          \
+    }
+#define BAD_SIGNIN_STEP(label, email, password)                                                    \
+    {                                                                                              \
+        .name = label, .method = "POST", .path = "/api/v1/session", .content_type = JSON_T,        \
+        .body = CREDS(email, password), .expect_status = 401,                                      \
+        .expect_code = "auth.bad_credentials", .checks = {                                         \
+            HEADER_ABSENT("Set-Cookie"),                                                           \
+            BODY_LACKS(password)                                                                   \
+        }                                                                                          \
+    }
 
 /* ---- signup ---------------------------------------------------------------------------- */
 
@@ -84,7 +80,8 @@ static const ht_step signup_ok[] = {
      .content_type = JSON_T,
      .body = CREDS("signup-ok@acme.test", GOOD_PW),
      .expect_status = 200,
-     .checks = {JSON_STR("user.organization_id", "{{org}}"), JSON_STR("user.role", "manufacturer")}},
+     .checks = {JSON_STR("user.organization_id", "{{org}}"),
+                JSON_STR("user.role", "manufacturer")}},
 };
 
 static const ht_step signup_duplicate[] = {
@@ -441,9 +438,8 @@ static const ht_step tokens[] = {
      .expect_status = 200,
      .checks = {JSON_LEN("items", 2), JSON_FIND("items", "id=\"{{id}}\"", "name=\"CI pipeline\""),
                 JSON_FIND("items", "id=\"{{id}}\"", "expires_on=\"2099-12-31\""),
-                JSON_FIND("items", "id=\"{{id}}\"", "last_used_at"),
-                JSON_ABSENT("items[0].token"), JSON_ABSENT("items[1].token"),
-                JSON_EQ("next", "null")}},
+                JSON_FIND("items", "id=\"{{id}}\"", "last_used_at"), JSON_ABSENT("items[0].token"),
+                JSON_ABSENT("items[1].token"), JSON_EQ("next", "null")}},
     SIGNUP_STEP(NULL, "tokens-other@acme.test"),
     SIGNIN_STEP("other", "tokens-other@acme.test", GOOD_PW),
     {.name = "another user cannot see it",
@@ -506,16 +502,13 @@ static const ht_step tokens[] = {
      .path = "/api/v1/tokens",
      .headers = {"Authorization: Basic dXNlcjpwYXNz"},
      .expect_status = 401},
-    {.name = "anonymous: 401",
-     .method = "GET",
-     .path = "/api/v1/tokens",
-     .expect_status = 401},
+    {.name = "anonymous: 401", .method = "GET", .path = "/api/v1/tokens", .expect_status = 401},
 };
 
 /* ---- users (admin) --------------------------------------------------------------------- */
 
-#define NEW_USER(email, role, org)                                                             \
-    "{\"email\": \"" email "\", \"password\": \"" GOOD_PW "\", \"name\": \"Staff\","           \
+#define NEW_USER(email, role, org)                                                                 \
+    "{\"email\": \"" email "\", \"password\": \"" GOOD_PW "\", \"name\": \"Staff\","               \
     " \"role\": \"" role "\"" org "}"
 
 static const ht_step admin_users[] = {
@@ -642,7 +635,8 @@ static const ht_step password_change[] = {
      .method = "POST",
      .path = "/api/v1/account/password",
      .content_type = JSON_T,
-     .body = "{\"current_password\": \"guess guess guess\", \"new_password\": \"a brand new passphrase\"}",
+     .body =
+         "{\"current_password\": \"guess guess guess\", \"new_password\": \"a brand new passphrase\"}",
      .expect_status = 422,
      .checks = {JSON_STR("errors[0].field", "current_password")}},
     {.name = "too short a new password",
@@ -658,7 +652,8 @@ static const ht_step password_change[] = {
      .method = "POST",
      .path = "/api/v1/account/password",
      .content_type = JSON_T,
-     .body = "{\"current_password\": \"" GOOD_PW "\", \"new_password\": \"a brand new passphrase\"}",
+     .body =
+         "{\"current_password\": \"" GOOD_PW "\", \"new_password\": \"a brand new passphrase\"}",
      .expect_status = 204},
     {.name = "this session goes on",
      .actor = "maker",
@@ -690,7 +685,8 @@ static const ht_step pages[] = {
      .path = "/signup",
      .expect_status = 200,
      .expect_content_type = "text/html",
-     .checks = {BODY_HAS("name=\"organization.corporate_number\""), BODY_HAS("name=\"user.password\"")}},
+     .checks = {BODY_HAS("name=\"organization.corporate_number\""),
+                BODY_HAS("name=\"user.password\"")}},
     SIGNUP_STEP(NULL, "pages@acme.test"),
     {.name = "a wrong password: the form again, e-mail kept, password not",
      .actor = "browser",
@@ -709,7 +705,8 @@ static const ht_step pages[] = {
      .content_type = FORM_T,
      .body = "email=pages%40acme.test&password=",
      .expect_status = 200,
-     .checks = {BODY_HAS("aria-describedby=\"password-error\""), BODY_HAS("id=\"password-error\"")}},
+     .checks = {BODY_HAS("aria-describedby=\"password-error\""),
+                BODY_HAS("id=\"password-error\"")}},
     {.name = "signed in: 303 to the local next",
      .actor = "browser",
      .method = "POST",

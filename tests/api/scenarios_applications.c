@@ -21,61 +21,76 @@
 #define APPS "/api/v1/applications"
 #define APP APPS "/{{app}}"
 
-#define SIGNUP_BODY(org, email)                                                                \
+#define SIGNUP_BODY(org, email)                                                                    \
     "{\"organization\": {\"name\": \"" org "\", \"representative\": \"山田 太郎\"},"           \
-    " \"user\": {\"email\": \"" email "\", \"password\": \"" GOOD_PW "\", \"name\": \"" org    \
+    " \"user\": {\"email\": \"" email "\", \"password\": \"" GOOD_PW "\", \"name\": \"" org        \
     " staff\"}}"
-#define SIGNUP(actor_, org, email)                                                             \
-    {.name = "sign up " email, .actor = actor_, .method = "POST", .path = "/api/v1/signup",    \
-     .content_type = JSON_T, .body = SIGNUP_BODY(org, email), .expect_status = 201}
-#define SIGNIN(actor_, email, pw)                                                              \
-    {.name = "sign in " email, .actor = actor_, .method = "POST", .path = "/api/v1/session",   \
-     .content_type = JSON_T,                                                                   \
-     .body = "{\"email\": \"" email "\", \"password\": \"" pw "\"}", .expect_status = 200}
-#define STAFF(role, email)                                                                     \
-    {.name = "admin creates the " role " " email, .actor = "admin", .method = "POST",          \
-     .path = "/api/v1/users", .content_type = JSON_T,                                          \
-     .body = "{\"email\": \"" email "\", \"password\": \"" GOOD_PW "\", \"name\": \"Staff\","  \
-             " \"role\": \"" role "\"}",                                                       \
-     .expect_status = 201}
+#define SIGNUP(actor_, org, email)                                                                 \
+    {                                                                                              \
+        .name = "sign up " email, .actor = actor_, .method = "POST", .path = "/api/v1/signup",     \
+        .content_type = JSON_T, .body = SIGNUP_BODY(org, email), .expect_status = 201              \
+    }
+#define SIGNIN(actor_, email, pw)                                                                  \
+    {                                                                                              \
+        .name = "sign in " email, .actor = actor_, .method = "POST", .path = "/api/v1/session",    \
+        .content_type = JSON_T, .body = "{\"email\": \"" email "\", \"password\": \"" pw "\"}",    \
+        .expect_status = 200                                                                       \
+    }
+#define STAFF(role, email)                                                                         \
+    {                                                                                              \
+        .name = "admin creates the " role " " email, .actor = "admin", .method = "POST",           \
+        .path = "/api/v1/users", .content_type = JSON_T,                                           \
+        .body = "{\"email\": \"" email "\", \"password\": \"" GOOD_PW "\", \"name\": \"Staff\","   \
+                " \"role\": \"" role "\"}",                                                        \
+        .expect_status = 201                                                                       \
+    }
 
-#define DECLS                                                                                  \
-    "{\"SR-1\": {\"description\": \"A password is asked before any remote setting.\"},"        \
-    " \"SR-2\": {\"measure\": \"unique_per_device\", \"description\": \"Printed per unit.\"},"  \
-    " \"SR-3\": {\"description\": \"Signed firmware updates.\"},"                              \
+#define DECLS                                                                                      \
+    "{\"SR-1\": {\"description\": \"A password is asked before any remote setting.\"},"            \
+    " \"SR-2\": {\"measure\": \"unique_per_device\", \"description\": \"Printed per unit.\"},"     \
+    " \"SR-3\": {\"description\": \"Signed firmware updates.\"},"                                  \
     " \"SR-4\": {\"description\": \"Kept in flash.\"}}"
-#define APP_BODY(route, model, decls)                                                          \
-    "{\"route\": \"" route "\", \"device\": {\"model_name\": \"" model "\","                   \
-    " \"type_name\": \"RT-100\", \"category\": \"router\", \"facts\": " FACTS_ALL_HOLD "},"     \
+#define APP_BODY(route, model, decls)                                                              \
+    "{\"route\": \"" route "\", \"device\": {\"model_name\": \"" model "\","                       \
+    " \"type_name\": \"RT-100\", \"category\": \"router\", \"facts\": " FACTS_ALL_HOLD "},"        \
     " \"declarations\": " decls "}"
 
 /* multipart/form-data bodies (CRLF line ends, as browsers send them). */
 #define BOUNDARY "gk-test-boundary-5d1f"
 #define MP_T "multipart/form-data; boundary=" BOUNDARY
-#define PART(name, value)                                                                      \
+#define PART(name, value)                                                                          \
     "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"" name "\"\r\n\r\n" value "\r\n"
-#define FILE_HEAD(fname, ctype)                                                                \
-    "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" fname       \
+#define FILE_HEAD(fname, ctype)                                                                    \
+    "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" fname           \
     "\"\r\nContent-Type: " ctype "\r\n\r\n"
 #define MP_END "--" BOUNDARY "--\r\n"
 #define PDF "%PDF-1.7\n1 0 obj << /Type /Catalog >> endobj\n%%EOF\n"
-#define UPLOAD_BODY(kind, conf, fname, content)                                                \
-    PART("kind", kind) PART("confidentiality", conf) FILE_HEAD(fname, "application/pdf")       \
-        content "\r\n" MP_END
+#define UPLOAD_BODY(kind, conf, fname, content)                                                    \
+    PART("kind", kind)                                                                             \
+    PART("confidentiality", conf) FILE_HEAD(fname, "application/pdf") content "\r\n" MP_END
 
-#define UPLOAD(actor_, kind)                                                                   \
-    {.name = "upload the " kind, .actor = actor_, .method = "POST", .path = APP "/documents",  \
-     .content_type = MP_T, .body = UPLOAD_BODY(kind, "confidential", kind ".pdf", PDF),        \
-     .expect_status = 201, .expect_content_type = JSON_T,                                      \
-     .checks = {JSON_TYPE("id", "string"), JSON_TYPE("sha256", "string"),                      \
-                JSON_TYPE("size", "integer")}}
+#define UPLOAD(actor_, kind)                                                                       \
+    {                                                                                              \
+        .name = "upload the " kind, .actor = actor_, .method = "POST", .path = APP "/documents",   \
+        .content_type = MP_T, .body = UPLOAD_BODY(kind, "confidential", kind ".pdf", PDF),         \
+        .expect_status = 201, .expect_content_type = JSON_T, .checks = {                           \
+            JSON_TYPE("id", "string"),                                                             \
+            JSON_TYPE("sha256", "string"),                                                         \
+            JSON_TYPE("size", "integer")                                                           \
+        }                                                                                          \
+    }
 
-#define CREATE(actor_, model)                                                                  \
-    {.name = "create a draft " model, .actor = actor_, .method = "POST", .path = APPS,         \
-     .content_type = JSON_T, .body = APP_BODY("conformity", model, DECLS),                     \
-     .expect_status = 201, .expect_content_type = JSON_T,                                      \
-     .checks = {JSON_STR("status", "draft"), HEADER_PRESENT("Location"), HEADER_EQ("ETag", "\"1\"")}, \
-     .captures = {CAPTURE_JSON("app", "id")}}
+#define CREATE(actor_, model)                                                                      \
+    {                                                                                              \
+        .name = "create a draft " model, .actor = actor_, .method = "POST", .path = APPS,          \
+        .content_type = JSON_T, .body = APP_BODY("conformity", model, DECLS),                      \
+        .expect_status = 201, .expect_content_type = JSON_T,                                       \
+        .checks = {JSON_STR("status", "draft"), HEADER_PRESENT("Location"),                        \
+                   HEADER_EQ("ETag", "\"1\"")},                                                    \
+        .captures = {                                                                              \
+            CAPTURE_JSON("app", "id")                                                              \
+        }                                                                                          \
+    }
 
 /* ---- the journey ----------------------------------------------------------------------- */
 
@@ -189,7 +204,8 @@ static const ht_step journey[] = {
      .path = APP "/documents",
      .expect_status = 200,
      .checks = {JSON_LEN("items", 6),
-                JSON_FIND("items", "id=\"{{doc}}\"", "confidentiality=\"confidential_until:2030-04-01\""),
+                JSON_FIND("items", "id=\"{{doc}}\"",
+                          "confidentiality=\"confidential_until:2030-04-01\""),
                 JSON_FIND("items", "id=\"{{doc}}\"", "filename=\"概要.pdf\""),
                 JSON_FIND("items", "kind=\"manual\"", "content_type=\"application/pdf\""),
                 JSON_TYPE("items[].uploaded_at", "string")}},
@@ -273,8 +289,7 @@ static const ht_step journey[] = {
      .path = APP "/history",
      .expect_status = 200,
      .checks = {JSON_LEN("items", 3), JSON_STR("items[0].to_status", "draft"),
-                JSON_EQ("items[0].from_status", "null"),
-                JSON_STR("items[1].from_status", "draft"),
+                JSON_EQ("items[0].from_status", "null"), JSON_STR("items[1].from_status", "draft"),
                 JSON_STR("items[1].to_status", "submitted"),
                 JSON_STR("items[2].to_status", "withdrawn"),
                 JSON_STR("items[2].reason", "Replaced by a new model"),
@@ -436,10 +451,7 @@ static const ht_step visibility[] = {
      .method = "GET",
      .path = APP,
      .expect_status = 403},
-    {.name = "anonymous: 401",
-     .method = "GET",
-     .path = APPS,
-     .expect_status = 401},
+    {.name = "anonymous: 401", .method = "GET", .path = APPS, .expect_status = 401},
     {.name = "a malformed id is a 404",
      .actor = "owner",
      .method = "GET",
@@ -592,8 +604,7 @@ static const ht_step refused_uploads[] = {
      .content_type = MP_T,
      .body = UPLOAD_BODY("selfie", "confidential_until:2030-13-40", "x.pdf", PDF),
      .expect_status = 422,
-     .checks = {JSON_STR("errors[].field", "kind"),
-                JSON_STR("errors[].field", "confidentiality")}},
+     .checks = {JSON_STR("errors[].field", "kind"), JSON_STR("errors[].field", "confidentiality")}},
     {.name = "plain UTF-8 text is accepted and stored as text/plain",
      .actor = "maker",
      .method = "POST",

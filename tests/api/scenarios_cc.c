@@ -16,67 +16,64 @@
 #define IMPORT "/api/v1/cc-certificates/import"
 #define LIST "/api/v1/cc-certificates"
 
-#define HEADER                                                                                 \
-    "\"Category\",\"Name\",\"Manufacturer\",\"Scheme\",\"Assurance Level\","                  \
-    "\"Protection Profile(s)\",\"Certification Date\",\"Archived Date\","                     \
-    "\"Certification Report URL\",\"Security Target URL\",\"Maintenance Date\","              \
+#define HEADER                                                                                     \
+    "\"Category\",\"Name\",\"Manufacturer\",\"Scheme\",\"Assurance Level\","                       \
+    "\"Protection Profile(s)\",\"Certification Date\",\"Archived Date\","                          \
+    "\"Certification Report URL\",\"Security Target URL\",\"Maintenance Date\","                   \
     "\"Maintenance Title\",\"Maintenance Report\",\"Maintenance ST\"\r\n"
 #define URL "https://www.commoncriteriaportal.org/files/epfiles/"
 
 /* Router A: cPP, with one maintenance update (a repeated base row). */
-#define ROUTER_A(arch)                                                                         \
-    "\"Network and Network-Related Devices and Systems\",\"APITEST-1 Alpha Router&reg; "      \
-    "v3.1\",\"Example Networks, Inc.\",\"JP\",\"PP Compliant\",\"collaborative Protection "   \
-    "Profile for Network Devices, Version 2.2e\",\"04/01/2021\",\"" arch "\",\"" URL          \
+#define ROUTER_A(arch)                                                                             \
+    "\"Network and Network-Related Devices and Systems\",\"APITEST-1 Alpha Router&reg; "           \
+    "v3.1\",\"Example Networks, Inc.\",\"JP\",\"PP Compliant\",\"collaborative Protection "        \
+    "Profile for Network Devices, Version 2.2e\",\"04/01/2021\",\"" arch "\",\"" URL               \
     "a-cr.pdf\",\"" URL "a-st.pdf\",\"\",\"\",\"\",\"\"\r\n"
-#define ROUTER_A_MAINT(arch)                                                                   \
-    "\"Network and Network-Related Devices and Systems\",\"APITEST-1 Alpha Router&reg; "      \
-    "v3.1\",\"Example Networks, Inc.\",\"JP\",\"PP Compliant\",\"collaborative Protection "   \
-    "Profile for Network Devices, Version 2.2e\",\"04/01/2021\",\"" arch "\",\"" URL          \
-    "a-cr.pdf\",\"" URL "a-st.pdf\",\"10/15/2022\",\"Alpha Router v3.2 &amp; v3.3\",\"" URL   \
+#define ROUTER_A_MAINT(arch)                                                                       \
+    "\"Network and Network-Related Devices and Systems\",\"APITEST-1 Alpha Router&reg; "           \
+    "v3.1\",\"Example Networks, Inc.\",\"JP\",\"PP Compliant\",\"collaborative Protection "        \
+    "Profile for Network Devices, Version 2.2e\",\"04/01/2021\",\"" arch "\",\"" URL               \
+    "a-cr.pdf\",\"" URL "a-st.pdf\",\"10/15/2022\",\"Alpha Router v3.2 &amp; v3.3\",\"" URL        \
     "a-ma1.pdf\",\"\"\r\n"
 /* Camera B: EAL4+ without a cPP (recognised only up to EAL2). */
-#define CAMERA_B                                                                               \
-    "\"Other Devices and Systems\",\"APITEST-1 Beta Camera\",\"Kobe Denki K.K.\",\"DE\","     \
-    "\"EAL4+ ALC_FLR.2\",\"\",\"6/30/2020\",\"6/30/2025\",\"" URL "b-cr.pdf\",\"\",\"\","     \
+#define CAMERA_B                                                                                   \
+    "\"Other Devices and Systems\",\"APITEST-1 Beta Camera\",\"Kobe Denki K.K.\",\"DE\","          \
+    "\"EAL4+ ALC_FLR.2\",\"\",\"6/30/2020\",\"6/30/2025\",\"" URL "b-cr.pdf\",\"\",\"\","          \
     "\"\",\"\",\"\"\r\n"
-#define CAMERA_B_MAINT                                                                         \
-    "\"Other Devices and Systems\",\"APITEST-1 Beta Camera\",\"Kobe Denki K.K.\",\"DE\","     \
-    "\"EAL4+ ALC_FLR.2\",\"\",\"6/30/2020\",\"6/30/2025\",\"" URL "b-cr.pdf\",\"\","          \
+#define CAMERA_B_MAINT                                                                             \
+    "\"Other Devices and Systems\",\"APITEST-1 Beta Camera\",\"Kobe Denki K.K.\",\"DE\","          \
+    "\"EAL4+ ALC_FLR.2\",\"\",\"6/30/2020\",\"6/30/2025\",\"" URL "b-cr.pdf\",\"\","               \
     "\"01/10/2023\",\"Beta Camera firmware 2.0\",\"\",\"\"\r\n"
-#define GAMMA_C                                                                                \
-    "\"Databases\",\"APITEST-1 Gamma DB\",\"Gamma &amp; Co\",\"US\",\"EAL2\",\"\","          \
+#define GAMMA_C                                                                                    \
+    "\"Databases\",\"APITEST-1 Gamma DB\",\"Gamma &amp; Co\",\"US\",\"EAL2\",\"\","                \
     "\"02/02/2024\",\"02/02/2029\",\"\",\"\",\"\",\"\",\"\",\"\"\r\n"
-#define BROKEN_LINE                                                                            \
-    "\"Databases\",\"APITEST-1 Broken\",\"Nobody\",\"US\",\"EAL2\",\"\",\"31/12/2021\","     \
+#define BROKEN_LINE                                                                                \
+    "\"Databases\",\"APITEST-1 Broken\",\"Nobody\",\"US\",\"EAL2\",\"\",\"31/12/2021\","           \
     "\"\",\"\",\"\",\"\",\"\",\"\",\"\"\r\n"
 
 /* Line 2-3: Router A (two rows), line 4: broken (day 31 as a month), line 5: Camera B. */
 #define FILE_V1 HEADER ROUTER_A("04/01/2026") ROUTER_A_MAINT("04/01/2026") BROKEN_LINE CAMERA_B
 /* A newer list: Router A's end date moved, Camera B gained a maintenance update, Gamma is new. */
-#define FILE_V2                                                                                \
+#define FILE_V2                                                                                    \
     HEADER ROUTER_A("04/01/2027") ROUTER_A_MAINT("04/01/2027") CAMERA_B CAMERA_B_MAINT GAMMA_C
 
-#define SIGNIN(actor_, email, password)                                                        \
-    {.name = "sign in " email,                                                                 \
-     .actor = actor_,                                                                          \
-     .method = "POST",                                                                         \
-     .path = "/api/v1/session",                                                                \
-     .content_type = JSON_T,                                                                   \
-     .body = "{\"email\": \"" email "\", \"password\": \"" password "\"}",                    \
-     .expect_status = 200,                                                                     \
-     .expect_content_type = JSON_T}
-#define NEW_EXAMINER(email)                                                                    \
-    {.name = "admin creates examiner " email,                                                  \
-     .actor = "admin",                                                                         \
-     .method = "POST",                                                                         \
-     .path = "/api/v1/users",                                                                  \
-     .content_type = JSON_T,                                                                   \
-     .body = "{\"email\": \"" email "\", \"password\": \"" STAFF_PW "\", \"name\": \"CC "     \
-             "Examiner\", \"role\": \"examiner\"}",                                            \
-     .expect_status = 201}
-#define REPORT(imp, upd, unch, nrej)                                                           \
-    JSON_EQ("imported", #imp), JSON_EQ("updated", #upd), JSON_EQ("unchanged", #unch),          \
+#define SIGNIN(actor_, email, password)                                                            \
+    {                                                                                              \
+        .name = "sign in " email, .actor = actor_, .method = "POST", .path = "/api/v1/session",    \
+        .content_type = JSON_T,                                                                    \
+        .body = "{\"email\": \"" email "\", \"password\": \"" password "\"}",                      \
+        .expect_status = 200, .expect_content_type = JSON_T                                        \
+    }
+#define NEW_EXAMINER(email)                                                                        \
+    {                                                                                              \
+        .name = "admin creates examiner " email, .actor = "admin", .method = "POST",               \
+        .path = "/api/v1/users", .content_type = JSON_T,                                           \
+        .body = "{\"email\": \"" email "\", \"password\": \"" STAFF_PW "\", \"name\": \"CC "       \
+                "Examiner\", \"role\": \"examiner\"}",                                             \
+        .expect_status = 201                                                                       \
+    }
+#define REPORT(imp, upd, unch, nrej)                                                               \
+    JSON_EQ("imported", #imp), JSON_EQ("updated", #upd), JSON_EQ("unchanged", #unch),              \
         JSON_LEN("rejected", nrej), JSON_EQ("rejected_total", #nrej)
 
 static const ht_step import_and_read[] = {
@@ -174,9 +171,9 @@ static const ht_step import_and_read[] = {
      .checks = {REPORT(0, 0, 3, 0)}},
 };
 
-#define ARCHIVED_ROW                                                                           \
-    "\"Operating Systems\",\"APITEST-2 Old OS\",\"Legacy Soft\",\"US\",\"PP Compliant\","    \
-    "\"Protection Profile for General Purpose Operating Systems, Version 4.1\","              \
+#define ARCHIVED_ROW                                                                               \
+    "\"Operating Systems\",\"APITEST-2 Old OS\",\"Legacy Soft\",\"US\",\"PP Compliant\","          \
+    "\"Protection Profile for General Purpose Operating Systems, Version 4.1\","                   \
     "\"10/01/2017\",\"09/30/2022\",\"\",\"\",\"\",\"\",\"\",\"\"\r\n"
 
 static const ht_step archived_list[] = {

@@ -16,9 +16,8 @@
 #define FACTS5(a, b, c, d, e) "{" a ", " b ", " c ", " d ", " e "}"
 #define FACTS4(a, b, c, d) "{" a ", " b ", " c ", " d "}"
 
-#define OPT_IN(facts, date, rule_set)                                                          \
-    "{\"facts\": " facts ", \"filing_date\": \"" date "\", \"opt_in_rule_set\": \"" rule_set   \
-    "\"}"
+#define OPT_IN(facts, date, rule_set)                                                              \
+    "{\"facts\": " facts ", \"filing_date\": \"" date "\", \"opt_in_rule_set\": \"" rule_set "\"}"
 #define ON(date) DETERMINATION(FACTS_ALL_HOLD, date)
 
 /* The names of the tests in `rationale`, as server/domain/determination.c and docs/rules.md
@@ -37,28 +36,28 @@
 #define MANUAL_STATEMENT "\"manual_no_direct_connection_statement\""
 
 /* A 422 naming one field. */
-#define INVALID(step_name, body_text, field)                                                   \
-    {.name = step_name,                                                                        \
-     .method = "POST",                                                                         \
-     .path = PATH,                                                                             \
-     .content_type = JSON_TYPE_,                                                               \
-     .body = body_text,                                                                        \
-     .expect_status = 422,                                                                     \
-     .expect_code = "validation.failed",                                                       \
-     .checks = {JSON_STR("errors[].field", field)}}
+#define INVALID(step_name, body_text, field)                                                       \
+    {                                                                                              \
+        .name = step_name, .method = "POST", .path = PATH, .content_type = JSON_TYPE_,             \
+        .body = body_text, .expect_status = 422, .expect_code = "validation.failed", .checks = {   \
+            JSON_STR("errors[].field", field)                                                      \
+        }                                                                                          \
+    }
 
 /* A general-only outcome where exactly `test` fails. */
-#define GENERAL_ONLY(step_name, facts, test)                                                   \
-    {.name = step_name,                                                                        \
-     .method = "POST",                                                                         \
-     .path = PATH,                                                                             \
-     .content_type = JSON_TYPE_,                                                               \
-     .body = DETERMINATION(facts, "2021-06-01"),                                               \
-     .expect_status = 200,                                                                     \
-     .expect_content_type = JSON_TYPE_,                                                        \
-     .checks = {JSON_STR("outcome", "subject_general_only"), JSON_STR("rule_set", "2020-04"),  \
-                JSON_EQ("requirements", "[]"), JSON_EQ("obligations", "[]"), FAILS(test),      \
-                HOLDS(T_DIRECT)}}
+#define GENERAL_ONLY(step_name, facts, test)                                                       \
+    {                                                                                              \
+        .name = step_name, .method = "POST", .path = PATH, .content_type = JSON_TYPE_,             \
+        .body = DETERMINATION(facts, "2021-06-01"), .expect_status = 200,                          \
+        .expect_content_type = JSON_TYPE_, .checks = {                                             \
+            JSON_STR("outcome", "subject_general_only"),                                           \
+            JSON_STR("rule_set", "2020-04"),                                                       \
+            JSON_EQ("requirements", "[]"),                                                         \
+            JSON_EQ("obligations", "[]"),                                                          \
+            FAILS(test),                                                                           \
+            HOLDS(T_DIRECT)                                                                        \
+        }                                                                                          \
+    }
 
 static const ht_step with_security[] = {
     {.name = "a router with a WAN port and a web admin, filed in 2021",
@@ -96,8 +95,7 @@ static const ht_step general_only[] = {
     GENERAL_ONLY("no Internet Protocol on the line",
                  FACTS5(F_DIRECT, F_FACILITY, "\"uses_ip\": false", F_REMOTE, F_SOFTWARE), T_IP),
     GENERAL_ONLY("settings cannot be changed over the line",
-                 FACTS5(F_DIRECT, F_FACILITY, F_IP, "\"remotely_configurable\": false",
-                        F_SOFTWARE),
+                 FACTS5(F_DIRECT, F_FACILITY, F_IP, "\"remotely_configurable\": false", F_SOFTWARE),
                  T_REMOTE),
     GENERAL_ONLY("a PC: the user can install security software",
                  FACTS5(F_DIRECT, F_FACILITY, F_IP, F_REMOTE,

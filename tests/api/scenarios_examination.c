@@ -21,89 +21,120 @@
 #define ADMIN_PASSWORD "admin-passphrase-for-api-tests"
 #define APPS "/api/v1/applications"
 
-#define SIGNIN(actor_, email, pw)                                                              \
-    {.name = "sign in " email, .actor = actor_, .method = "POST", .path = "/api/v1/session",   \
-     .content_type = JSON_T,                                                                   \
-     .body = "{\"email\": \"" email "\", \"password\": \"" pw "\"}", .expect_status = 200}
-#define EXAMINER(email, var)                                                                   \
-    {.name = "admin creates the examiner " email, .actor = "admin", .method = "POST",          \
-     .path = "/api/v1/users", .content_type = JSON_T,                                          \
-     .body = "{\"email\": \"" email "\", \"password\": \"" PW "\", \"name\": \"Examiner " var  \
-             "\", \"role\": \"examiner\"}",                                                    \
-     .expect_status = 201, .captures = {CAPTURE_JSON(var, "id")}}
-#define SIGNUP(org, email)                                                                     \
-    {.name = "sign up " email, .method = "POST", .path = "/api/v1/signup",                     \
-     .content_type = JSON_T,                                                                   \
-     .body = "{\"organization\": {\"name\": \"" org "\", \"representative\": \"山田 太郎\"},"   \
-             " \"user\": {\"email\": \"" email "\", \"password\": \"" PW "\", \"name\": \"M\"}}", \
-     .expect_status = 201}
+#define SIGNIN(actor_, email, pw)                                                                  \
+    {                                                                                              \
+        .name = "sign in " email, .actor = actor_, .method = "POST", .path = "/api/v1/session",    \
+        .content_type = JSON_T, .body = "{\"email\": \"" email "\", \"password\": \"" pw "\"}",    \
+        .expect_status = 200                                                                       \
+    }
+#define EXAMINER(email, var)                                                                       \
+    {                                                                                              \
+        .name = "admin creates the examiner " email, .actor = "admin", .method = "POST",           \
+        .path = "/api/v1/users", .content_type = JSON_T,                                           \
+        .body = "{\"email\": \"" email "\", \"password\": \"" PW "\", \"name\": \"Examiner " var   \
+                "\", \"role\": \"examiner\"}",                                                     \
+        .expect_status = 201, .captures = {                                                        \
+            CAPTURE_JSON(var, "id")                                                                \
+        }                                                                                          \
+    }
+#define SIGNUP(org, email)                                                                         \
+    {                                                                                              \
+        .name = "sign up " email, .method = "POST", .path = "/api/v1/signup",                      \
+        .content_type = JSON_T,                                                                    \
+        .body =                                                                                    \
+            "{\"organization\": {\"name\": \"" org "\", \"representative\": \"山田 太郎\"},"   \
+            " \"user\": {\"email\": \"" email "\", \"password\": \"" PW "\", \"name\": \"M\"}}",   \
+        .expect_status = 201                                                                       \
+    }
 /* Admin, two examiners and a manufacturer, signed in. */
-#define STAFF(tag)                                                                             \
-    SIGNIN("admin", ADMIN_EMAIL, ADMIN_PASSWORD), EXAMINER("ex1-" tag "@cb.test", "ex1"),       \
-        EXAMINER("ex2-" tag "@cb.test", "ex2"), SIGNIN("ex1", "ex1-" tag "@cb.test", PW),       \
-        SIGNIN("ex2", "ex2-" tag "@cb.test", PW), SIGNUP("Maker " tag, "maker-" tag "@mk.test"), \
+#define STAFF(tag)                                                                                 \
+    SIGNIN("admin", ADMIN_EMAIL, ADMIN_PASSWORD), EXAMINER("ex1-" tag "@cb.test", "ex1"),          \
+        EXAMINER("ex2-" tag "@cb.test", "ex2"), SIGNIN("ex1", "ex1-" tag "@cb.test", PW),          \
+        SIGNIN("ex2", "ex2-" tag "@cb.test", PW), SIGNUP("Maker " tag, "maker-" tag "@mk.test"),   \
         SIGNIN("maker", "maker-" tag "@mk.test", PW)
 
-#define DECLS                                                                                  \
-    "{\"SR-1\": {\"description\": \"A password is asked before any remote setting.\"},"        \
-    " \"SR-2\": {\"measure\": \"unique_per_device\", \"description\": \"Printed per unit.\"},"  \
-    " \"SR-3\": {\"description\": \"Signed firmware updates.\"},"                              \
+#define DECLS                                                                                      \
+    "{\"SR-1\": {\"description\": \"A password is asked before any remote setting.\"},"            \
+    " \"SR-2\": {\"measure\": \"unique_per_device\", \"description\": \"Printed per unit.\"},"     \
+    " \"SR-3\": {\"description\": \"Signed firmware updates.\"},"                                  \
     " \"SR-4\": {\"description\": \"Kept in flash.\"}}"
-#define CREATE(var, model, cc)                                                                 \
-    {.name = "maker creates " model, .actor = "maker", .method = "POST", .path = APPS,         \
-     .content_type = JSON_T,                                                                   \
-     .body = "{\"route\": \"conformity\", \"device\": {\"model_name\": \"" model "\","         \
-             " \"type_name\": \"T-1\", \"category\": \"router\", \"facts\": " FACTS_ALL_HOLD     \
-             "}, \"declarations\": " DECLS cc "}",                                             \
-     .expect_status = 201, .captures = {CAPTURE_JSON(var, "id")}}
+#define CREATE(var, model, cc)                                                                     \
+    {                                                                                              \
+        .name = "maker creates " model, .actor = "maker", .method = "POST", .path = APPS,          \
+        .content_type = JSON_T,                                                                    \
+        .body = "{\"route\": \"conformity\", \"device\": {\"model_name\": \"" model "\","          \
+                " \"type_name\": \"T-1\", \"category\": \"router\", \"facts\": " FACTS_ALL_HOLD    \
+                "}, \"declarations\": " DECLS cc "}",                                              \
+        .expect_status = 201, .captures = {                                                        \
+            CAPTURE_JSON(var, "id")                                                                \
+        }                                                                                          \
+    }
 
 #define BOUNDARY "gk-exam-boundary-71c2"
 #define MP_T "multipart/form-data; boundary=" BOUNDARY
-#define UPLOAD_BODY(kind)                                                                      \
-    "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n" kind "\r\n"      \
-    "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"confidentiality\"\r\n\r\n"       \
-    "confidential\r\n"                                                                         \
-    "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" kind        \
-    ".pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n% " kind "\n%%EOF\n\r\n"          \
+#define UPLOAD_BODY(kind)                                                                          \
+    "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n" kind "\r\n"          \
+    "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"confidentiality\"\r\n\r\n"           \
+    "confidential\r\n"                                                                             \
+    "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" kind            \
+    ".pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n% " kind "\n%%EOF\n\r\n"             \
     "--" BOUNDARY "--\r\n"
-#define UPLOAD(var, kind)                                                                      \
-    {.name = "maker uploads the " kind, .actor = "maker", .method = "POST",                    \
-     .path = APPS "/{{" var "}}/documents", .content_type = MP_T, .body = UPLOAD_BODY(kind),   \
-     .expect_status = 201}
-#define SUBMIT(var)                                                                            \
-    UPLOAD(var, "outline"), UPLOAD(var, "external_view"), UPLOAD(var, "connection_diagram"),    \
-        UPLOAD(var, "block_diagram"), UPLOAD(var, "manual"),                                    \
-        {.name = "maker submits", .actor = "maker", .method = "POST",                          \
-         .path = APPS "/{{" var "}}/submit", .content_type = JSON_T, .body = "{}",             \
-         .expect_status = 200, .checks = {JSON_STR("status", "submitted")}}
-#define ASSIGN(var)                                                                            \
-    {.name = "ex1 assigns the case to self: in_review", .actor = "ex1", .method = "POST",      \
-     .path = APPS "/{{" var "}}/assign", .content_type = JSON_T,                              \
-     .body = "{\"examiner_id\": \"{{ex1}}\"}", .expect_status = 200,                           \
-     .checks = {JSON_STR("status", "in_review"), JSON_STR("assigned_examiner_id", "{{ex1}}")}}
-#define VERDICT(var, req, v)                                                                   \
-    {.name = "ex1: " req " " v, .actor = "ex1", .method = "PUT",                              \
-     .path = APPS "/{{" var "}}/requirements/" req "/verdict", .content_type = JSON_T,        \
-     .body = "{\"verdict\": \"" v "\"}", .expect_status = 200,                                 \
-     .checks = {JSON_STR("requirement_id", req), JSON_STR("verdict", v)}}
-#define PROPOSE(var, decision)                                                                 \
-    {.name = "ex1 proposes to " decision, .actor = "ex1", .method = "POST",                    \
-     .path = APPS "/{{" var "}}/proposal", .content_type = JSON_T,                            \
-     .body = "{\"decision\": \"" decision "\", \"reason\": \"The record supports it.\"}",      \
-     .expect_status = 201,                                                                     \
-     .checks = {JSON_STR("status", "proposed"), JSON_STR("proposal.decision", decision),       \
-                JSON_STR("proposal.proposed_by", "{{ex1}}")}}
+#define UPLOAD(var, kind)                                                                          \
+    {                                                                                              \
+        .name = "maker uploads the " kind, .actor = "maker", .method = "POST",                     \
+        .path = APPS "/{{" var "}}/documents", .content_type = MP_T, .body = UPLOAD_BODY(kind),    \
+        .expect_status = 201                                                                       \
+    }
+#define SUBMIT(var)                                                                                \
+    UPLOAD(var, "outline"), UPLOAD(var, "external_view"), UPLOAD(var, "connection_diagram"),       \
+        UPLOAD(var, "block_diagram"), UPLOAD(var, "manual"),                                       \
+    {                                                                                              \
+        .name = "maker submits", .actor = "maker", .method = "POST",                               \
+        .path = APPS "/{{" var "}}/submit", .content_type = JSON_T, .body = "{}",                  \
+        .expect_status = 200, .checks = {                                                          \
+            JSON_STR("status", "submitted")                                                        \
+        }                                                                                          \
+    }
+#define ASSIGN(var)                                                                                \
+    {                                                                                              \
+        .name = "ex1 assigns the case to self: in_review", .actor = "ex1", .method = "POST",       \
+        .path = APPS "/{{" var "}}/assign", .content_type = JSON_T,                                \
+        .body = "{\"examiner_id\": \"{{ex1}}\"}", .expect_status = 200, .checks = {                \
+            JSON_STR("status", "in_review"),                                                       \
+            JSON_STR("assigned_examiner_id", "{{ex1}}")                                            \
+        }                                                                                          \
+    }
+#define VERDICT(var, req, v)                                                                       \
+    {                                                                                              \
+        .name = "ex1: " req " " v, .actor = "ex1", .method = "PUT",                                \
+        .path = APPS "/{{" var "}}/requirements/" req "/verdict", .content_type = JSON_T,          \
+        .body = "{\"verdict\": \"" v "\"}", .expect_status = 200, .checks = {                      \
+            JSON_STR("requirement_id", req),                                                       \
+            JSON_STR("verdict", v)                                                                 \
+        }                                                                                          \
+    }
+#define PROPOSE(var, decision)                                                                     \
+    {                                                                                              \
+        .name = "ex1 proposes to " decision, .actor = "ex1", .method = "POST",                     \
+        .path = APPS "/{{" var "}}/proposal", .content_type = JSON_T,                              \
+        .body = "{\"decision\": \"" decision "\", \"reason\": \"The record supports it.\"}",       \
+        .expect_status = 201, .checks = {                                                          \
+            JSON_STR("status", "proposed"),                                                        \
+            JSON_STR("proposal.decision", decision),                                               \
+            JSON_STR("proposal.proposed_by", "{{ex1}}")                                            \
+        }                                                                                          \
+    }
 
 /* A CC Portal file: one certificate valid far ahead, one whose validity ended in 2020. */
-#define CC_HEADER                                                                              \
-    "Category,Name,Manufacturer,Scheme,Assurance Level,Protection Profile(s),Certification "   \
-    "Date,Archived Date,Certification Report URL,Security Target URL,Maintenance Date,"        \
+#define CC_HEADER                                                                                  \
+    "Category,Name,Manufacturer,Scheme,Assurance Level,Protection Profile(s),Certification "       \
+    "Date,Archived Date,Certification Report URL,Security Target URL,Maintenance Date,"            \
     "Maintenance Title,Maintenance Report,Maintenance ST\n"
-#define CC_CSV                                                                                 \
-    CC_HEADER                                                                                  \
-    "Network Devices,ExamRouter OS 7,Exam Networks,JP,EAL2+ ALC_FLR.1,None,04/01/2024,"        \
-    "04/01/2099,https://example.org/r.pdf,https://example.org/st.pdf,,,,\n"                    \
-    "Network Devices,ExamRouter OS 5,Exam Networks,JP,EAL2,None,01/10/2015,01/10/2020,"        \
+#define CC_CSV                                                                                     \
+    CC_HEADER                                                                                      \
+    "Network Devices,ExamRouter OS 7,Exam Networks,JP,EAL2+ ALC_FLR.1,None,04/01/2024,"            \
+    "04/01/2099,https://example.org/r.pdf,https://example.org/st.pdf,,,,\n"                        \
+    "Network Devices,ExamRouter OS 5,Exam Networks,JP,EAL2,None,01/10/2015,01/10/2020,"            \
     "https://example.org/r5.pdf,https://example.org/st5.pdf,,,,\n"
 
 /* ---- grants: tested evidence with an information request, then CC equivalence -------------- */
@@ -505,11 +536,11 @@ static const ht_step reject_path[] = {
 
 /* ---- bulk import of pre-existing certificates ------------------------------------------- */
 
-#define IMPORT_CSV                                                                             \
-    "number,route,category,manufacturer,model_name,type_name,granted_on\n"                     \
-    "D18-0420001,conformity,router,Old Routers Inc.,OR-1,OR1A,2018-06-01\n"                    \
-    "\"D21-0777001\",design,camera,\"Cams, Ltd.\",C-9,,2021-02-03\n"                           \
-    "D19-12X4001,conformity,router,Bad Number Co.,X,,2019-01-01\n"                             \
+#define IMPORT_CSV                                                                                 \
+    "number,route,category,manufacturer,model_name,type_name,granted_on\n"                         \
+    "D18-0420001,conformity,router,Old Routers Inc.,OR-1,OR1A,2018-06-01\n"                        \
+    "\"D21-0777001\",design,camera,\"Cams, Ltd.\",C-9,,2021-02-03\n"                               \
+    "D19-12X4001,conformity,router,Bad Number Co.,X,,2019-01-01\n"                                 \
     "D19-0500001,conformity,toaster,Unknown Kind Co.,Y,,2019-01-01\n"
 
 static const ht_step import[] = {
@@ -540,9 +571,8 @@ static const ht_step import[] = {
      .content_type = CSV_T,
      .body = IMPORT_CSV,
      .expect_status = 200,
-     .checks = {JSON_EQ("imported", "2"), JSON_LEN("rejected", 2),
-                JSON_EQ("rejected[0].line", "4"), JSON_EQ("rejected[1].line", "5"),
-                JSON_TYPE("rejected[0].reason", "string")}},
+     .checks = {JSON_EQ("imported", "2"), JSON_LEN("rejected", 2), JSON_EQ("rejected[0].line", "4"),
+                JSON_EQ("rejected[1].line", "5"), JSON_TYPE("rejected[0].reason", "string")}},
     {.name = "importing the same file again adds nothing",
      .actor = "ex1",
      .method = "POST",

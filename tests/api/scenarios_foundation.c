@@ -6,8 +6,8 @@
 
 #define DET_PATH "/api/v1/determinations"
 #define VALID_DET DETERMINATION(FACTS_ALL_HOLD, "2021-06-01")
-#define CSP_CHECKS                                                                             \
-    HEADER_HAS("Content-Security-Policy", "frame-ancestors 'none'"),                           \
+#define CSP_CHECKS                                                                                 \
+    HEADER_HAS("Content-Security-Policy", "frame-ancestors 'none'"),                               \
         HEADER_PRESENT("Referrer-Policy"), HEADER_ABSENT("X-Powered-By")
 
 /* The language of the page is the one on its root element (a language switcher inside may

@@ -40,8 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (size_t i = 0; i < pps.n; i++) {
             FZ_CHECK(memchr(pps.items[i].name, 0, GK_CC_PP_NAME_LEN) != NULL);
             FZ_CHECK(pps.items[i].name[0] != 0);
-            FZ_CHECK(pps.items[i].collaborative ==
-                     gk_cc_pp_is_collaborative(pps.items[i].name));
+            FZ_CHECK(pps.items[i].collaborative == gk_cc_pp_is_collaborative(pps.items[i].name));
             any |= pps.items[i].collaborative;
         }
         FZ_CHECK(any == pps.any_collaborative);

@@ -89,10 +89,19 @@ static int on_cert(void *ctx, const gk_cc_cert *c)
     return 0;
 }
 
-static const char *const CODES[] = {"field_count", "unclosed_quote", "text_after_quote",
-                                    "too_long", "nul_byte", "required", "bad_date",
-                                    "bad_scheme", "bad_text", "end_before_start", "bad_url",
-                                    "bad_protection_profiles", "maintenance_incomplete",
+static const char *const CODES[] = {"field_count",
+                                    "unclosed_quote",
+                                    "text_after_quote",
+                                    "too_long",
+                                    "nul_byte",
+                                    "required",
+                                    "bad_date",
+                                    "bad_scheme",
+                                    "bad_text",
+                                    "end_before_start",
+                                    "bad_url",
+                                    "bad_protection_profiles",
+                                    "maintenance_incomplete",
                                     "too_many_maintenance"};
 
 static int on_reject(void *ctx, const gk_cc_reject *rej)
@@ -100,7 +109,8 @@ static int on_reject(void *ctx, const gk_cc_reject *rej)
     run *r = ctx;
     FZ_CHECK(rej->code);
     bool known = false;
-    for (size_t i = 0; i < sizeof CODES / sizeof *CODES; i++) known |= !strcmp(rej->code, CODES[i]);
+    for (size_t i = 0; i < sizeof CODES / sizeof *CODES; i++)
+        known |= !strcmp(rej->code, CODES[i]);
     if (!known) fprintf(stderr, "undocumented rejection code %s\n", rej->code);
     FZ_CHECK(known);
     check_text(rej->column);

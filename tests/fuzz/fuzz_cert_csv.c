@@ -25,7 +25,8 @@ static void check_plain(const char *rec, size_t len, int n, char **f)
     /* a quote-free, CR-free record of short fields: fields are the comma-separated pieces */
     if (memchr(rec, '"', len) || memchr(rec, '\r', len) || memchr(rec, 0, len)) return;
     int pieces = 1;
-    for (size_t i = 0; i < len; i++) pieces += rec[i] == ',';
+    for (size_t i = 0; i < len; i++)
+        pieces += rec[i] == ',';
     FZ_CHECK(n == pieces);
     const char *p = rec;
     for (int i = 0; i < n && i < NCOLS + 1; i++) {
@@ -52,11 +53,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         size_t before = pos;
         unsigned long line_before = line;
         int n = gk_csv_record_next(s, size, &pos, &line, &start, store, cap, f, NCOLS + 1);
-        for (int i = 0; i < 64; i++) FZ_CHECK((unsigned char)store[cap + i] == 0xA5);
+        for (int i = 0; i < 64; i++)
+            FZ_CHECK((unsigned char)store[cap + i] == 0xA5);
         FZ_CHECK(pos <= size);
         if (n == 0) {
             FZ_CHECK(pos == size);
-            for (size_t i = before; i < size; i++) FZ_CHECK(s[i] == '\n' || s[i] == '\r');
+            for (size_t i = before; i < size; i++)
+                FZ_CHECK(s[i] == '\n' || s[i] == '\r');
             break;
         }
         FZ_CHECK(pos > before);
@@ -70,14 +73,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             }
             /* the record's own bytes: from the first non-newline byte to the end of line */
             size_t b = before;
-            while (b < size && (s[b] == '\n' || s[b] == '\r')) b++;
+            while (b < size && (s[b] == '\n' || s[b] == '\r'))
+                b++;
             size_t e = b;
-            while (e < size && s[e] != '\n' && s[e] != '\r') e++;
+            while (e < size && s[e] != '\n' && s[e] != '\r')
+                e++;
             if (e - b < MAX_FIELD) check_plain(s + b, e - b, n, f);
             for (int i = 0; i < kept; i++) {
                 char *t = gk_csv_trim(f[i]);
                 size_t k = strlen(t);
-                FZ_CHECK(!k || (t[0] != ' ' && t[0] != '\t' && t[k - 1] != ' ' && t[k - 1] != '\t'));
+                FZ_CHECK(!k ||
+                         (t[0] != ' ' && t[0] != '\t' && t[k - 1] != ' ' && t[k - 1] != '\t'));
             }
         } else {
             FZ_CHECK(n == -1);

@@ -13,12 +13,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define FZ_CHECK(cond)                                                                         \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            fprintf(stderr, "%s:%d: oracle failed: %s\n", __FILE__, __LINE__, #cond);          \
-            abort();                                                                           \
-        }                                                                                      \
+#define FZ_CHECK(cond)                                                                             \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            fprintf(stderr, "%s:%d: oracle failed: %s\n", __FILE__, __LINE__, #cond);              \
+            abort();                                                                               \
+        }                                                                                          \
     } while (0)
 
 /* malloc'd NUL-terminated copy of the input; never NULL (abort on OOM: not a finding). */
@@ -33,8 +33,7 @@ static inline char *fz_cstr(const uint8_t *data, size_t size)
 
 /* Split the input at the first occurrence of sep: *a gets the part before (NUL-terminated,
  * malloc'd), *b the part after (or NULL when sep does not occur). */
-static inline void fz_split(const uint8_t *data, size_t size, const char *sep, char **a,
-                            char **b)
+static inline void fz_split(const uint8_t *data, size_t size, const char *sep, char **a, char **b)
 {
     size_t n = strlen(sep);
     const uint8_t *hit = size >= n ? memmem(data, size, sep, n) : NULL;

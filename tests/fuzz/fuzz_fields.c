@@ -22,8 +22,8 @@ void gk_req_arena_free(gk_request *r); /* request.c: the dispatcher frees the ar
 
 static const char *fake_content_type;
 
-const char *MHD_lookup_connection_value(struct MHD_Connection *connection,
-                                        enum MHD_ValueKind kind, const char *key)
+const char *MHD_lookup_connection_value(struct MHD_Connection *connection, enum MHD_ValueKind kind,
+                                        const char *key)
 {
     (void)connection;
     if (kind == MHD_HEADER_KIND && key && !strcasecmp(key, MHD_HTTP_HEADER_CONTENT_TYPE))
@@ -95,7 +95,8 @@ static void check_read(gk_request *r, size_t body_len)
     if (!failed[0]) FZ_CHECK(v.name && v.name[0]); /* required and accepted: non-empty */
     if (v.kind) {
         bool known = false;
-        for (const char *const *c = kinds; *c; c++) known |= !strcmp(*c, v.kind);
+        for (const char *const *c = kinds; *c; c++)
+            known |= !strcmp(*c, v.kind);
         FZ_CHECK(known);
     }
     if (!failed[4]) FZ_CHECK(v.agree == 0 || v.agree == 1); /* required */

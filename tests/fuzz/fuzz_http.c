@@ -39,14 +39,14 @@
 static int report_fd = 2;
 static uint16_t port;
 
-#define CHECK(cond, ...)                                                                       \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            dprintf(report_fd, "fuzz_http: oracle failed: %s: ", #cond);                       \
-            dprintf(report_fd, __VA_ARGS__);                                                   \
-            dprintf(report_fd, "\n");                                                          \
-            abort();                                                                           \
-        }                                                                                      \
+#define CHECK(cond, ...)                                                                           \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            dprintf(report_fd, "fuzz_http: oracle failed: %s: ", #cond);                           \
+            dprintf(report_fd, __VA_ARGS__);                                                       \
+            dprintf(report_fd, "\n");                                                              \
+            abort();                                                                               \
+        }                                                                                          \
     } while (0)
 
 static void die(const char *what, char *err)
@@ -200,7 +200,8 @@ static parse_result one_response(const char **pp, const char *end, const char **
             if ((unsigned char)*q < 0x20 && *q != '\t') BAD("control byte in a header");
         size_t nl = (size_t)(colon - p);
         const char *v = colon + 1;
-        while (v < e && *v == ' ') v++;
+        while (v < e && *v == ' ')
+            v++;
         if (nl == 14 && !strncasecmp(p, "Content-Length", 14)) {
             if (clen >= 0) BAD("two Content-Length headers");
             if (v == e) BAD("empty Content-Length");
@@ -252,8 +253,8 @@ static parse_result one_response(const char **pp, const char *end, const char **
         /* A reply to HEAD carries the length but no body: the next response (or the end)
          * then follows at once. */
         size_t rest = (size_t)(end - p);
-        if (rest >= (size_t)clen && (rest == (size_t)clen || (rest - (size_t)clen >= 7 &&
-                                                              !memcmp(p + clen, proto, 7))))
+        if (rest >= (size_t)clen &&
+            (rest == (size_t)clen || (rest - (size_t)clen >= 7 && !memcmp(p + clen, proto, 7))))
             p += clen;
         else if (rest == 0 || (rest >= 7 && !memcmp(p, proto, 7)))
             ; /* HEAD */
@@ -297,7 +298,8 @@ static void exchange(const uint8_t *data, size_t size, bytes *answer)
 {
     int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
     CHECK(s >= 0, "socket: %s", strerror(errno));
-    struct sockaddr_in a = {.sin_family = AF_INET, .sin_port = htons(port),
+    struct sockaddr_in a = {.sin_family = AF_INET,
+                            .sin_port = htons(port),
                             .sin_addr.s_addr = htonl(INADDR_LOOPBACK)};
     int rc;
     for (int tries = 0; (rc = connect(s, (struct sockaddr *)&a, sizeof a)) && tries < 100; tries++)

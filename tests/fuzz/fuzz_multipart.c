@@ -97,14 +97,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         unsigned c = in.p[0];
         in.p++;
         in.n--;
-        if ((c & 3) == 3) take(&in, key, sizeof key);
-        else snprintf(key, sizeof key, "%s", names[c & 3]);
+        if ((c & 3) == 3)
+            take(&in, key, sizeof key);
+        else
+            snprintf(key, sizeof key, "%s", names[c & 3]);
         if (c & 4) take(&in, fname, sizeof fname);
         if (c & 8) take(&in, ctype, sizeof ctype);
         size_t n = take(&in, chunk, sizeof chunk);
         off = (c & 16) ? off : 0;
-        bool r = gk_multipart_part(&mp, key, (c & 4) ? fname : NULL, (c & 8) ? ctype : NULL,
-                                   chunk, off, n);
+        bool r = gk_multipart_part(&mp, key, (c & 4) ? fname : NULL, (c & 8) ? ctype : NULL, chunk,
+                                   off, n);
         if (!ok) FZ_CHECK(!r); /* once failed, always failed */
         if (ok && r && !strcmp(key, "file")) {
             fed = realloc(fed, fed_n + n + 1);

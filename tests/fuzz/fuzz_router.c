@@ -49,8 +49,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int index = -1;
     char *params[GK_MAX_PARAMS] = {0};
     char allow[128];
-    gk_match m = gk_router_match(method, path, &index, params, alloc_fn, NULL, allow,
-                                 sizeof allow);
+    gk_match m = gk_router_match(method, path, &index, params, alloc_fn, NULL, allow, sizeof allow);
     switch (m) {
     case GK_MATCH_OK: {
         FZ_CHECK(index >= 0 && (size_t)index < gk_routes_count);
@@ -73,7 +72,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     default:
         FZ_CHECK(!"unknown match result");
     }
-    for (int i = 0; i < GK_MAX_PARAMS; i++) free(params[i]);
+    for (int i = 0; i < GK_MAX_PARAMS; i++)
+        free(params[i]);
     free(method);
     free(path);
     return 0;

@@ -43,7 +43,8 @@ static void copy_file(const char *from, const char *to)
     }
     char buf[8192];
     size_t n;
-    while ((n = fread(buf, 1, sizeof buf, in)) > 0) fwrite(buf, 1, n, out);
+    while ((n = fread(buf, 1, sizeof buf, in)) > 0)
+        fwrite(buf, 1, n, out);
     fclose(in);
     fclose(out);
 }
@@ -95,8 +96,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         for (int i = 0; i < 2; i++) {
             gk_buf out = GK_BUF_INIT, again = GK_BUF_INIT;
             FZ_CHECK(gk_template_render(t, "t", model, msgs, langs[i], &out) == GK_RENDER_OK);
-            FZ_CHECK(gk_template_render(t, "t", model, msgs, langs[i], &again) ==
-                     GK_RENDER_OK);
+            FZ_CHECK(gk_template_render(t, "t", model, msgs, langs[i], &again) == GK_RENDER_OK);
             FZ_CHECK(out.len == again.len && (!out.len || !memcmp(out.data, again.data, out.len)));
             if (out.len) FZ_CHECK(out.data[out.len] == 0);
             if (!mentions_script(tpl) && out.len) {

@@ -13,7 +13,8 @@
 #define DATE_2019_03_01 17956 /* 平成31年総務省令第12号 promulgated */
 #define DATE_2020_04_01 18353 /* ... in force */
 
-static const char *const fixture_sr2_measures[] = {"prompt_change", "unique_per_device", "equivalent"};
+static const char *const fixture_sr2_measures[] = {"prompt_change", "unique_per_device",
+                                                   "equivalent"};
 
 static const gk_requirement requirements_2020_04[] = {
     {"SR-1", GK_REQ_KIND_REQUIREMENT, "Access control before remote operation", "アクセス制御機能",

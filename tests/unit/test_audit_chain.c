@@ -17,9 +17,9 @@
 
 #define N 6
 
-static const char *const ACTIONS[N] = {"application.assign",    "examination.evidence",
-                                       "examination.verdict",   "application.propose",
-                                       "application.review",    "certificate.suspend"};
+static const char *const ACTIONS[N] = {"application.assign",  "examination.evidence",
+                                       "examination.verdict", "application.propose",
+                                       "application.review",  "certificate.suspend"};
 
 typedef struct {
     gk_audit_entry e[N];
@@ -48,7 +48,8 @@ static void build(chain *c)
 
 static void release(chain *c)
 {
-    for (int i = 0; i < N; i++) json_decref(c->detail[i]);
+    for (int i = 0; i < N; i++)
+        json_decref(c->detail[i]);
 }
 
 static const unsigned char ZERO[GK_AUDIT_HASH_LEN] = {0};
@@ -73,11 +74,11 @@ static void hash_is_sha256_of_the_documented_object(void **state)
     build(&c);
     const gk_audit_entry *e = &c.e[1];
     char prev[65];
-    for (int i = 0; i < GK_AUDIT_HASH_LEN; i++) sprintf(prev + 2 * i, "%02x", e->prev_hash[i]);
+    for (int i = 0; i < GK_AUDIT_HASH_LEN; i++)
+        sprintf(prev + 2 * i, "%02x", e->prev_hash[i]);
     json_t *o = json_pack("{s:i, s:I, s:s, s:s, s:s, s:s, s:O, s:s}", "v", 1, "seq",
-                          (json_int_t)e->seq, "at", e->at, "actor", e->actor, "action",
-                          e->action, "object", e->object, "detail", e->detail, "prev_hash",
-                          prev);
+                          (json_int_t)e->seq, "at", e->at, "actor", e->actor, "action", e->action,
+                          "object", e->object, "detail", e->detail, "prev_hash", prev);
     char *text = gk_canonical_json(o);
     assert_non_null(text);
     unsigned char h[32];
@@ -107,8 +108,8 @@ typedef enum {
 static const struct {
     const char *name;
     change_kind kind;
-    int at;       /* entry changed */
-    long expect;  /* first entry verification names */
+    int at;      /* entry changed */
+    long expect; /* first entry verification names */
 } CASES[] = {
     {"action of the first entry", CHANGE_ACTION, 0, 0},
     {"actor in the middle", CHANGE_ACTOR, 3, 3},
@@ -135,18 +136,34 @@ static void every_change_is_found_at_its_entry(void **state)
         size_t n = N;
         json_t *other = NULL;
         switch (CASES[k].kind) {
-        case CHANGE_ACTION: e->action = "application.withdraw"; break;
-        case CHANGE_ACTOR: e->actor = "user:00000000-0000-4000-8000-000000000000"; break;
-        case CHANGE_AT: e->at = "2026-11-28T10:00:05.123456Z"; break;
-        case CHANGE_OBJECT_TO_NULL: e->object = NULL; break;
-        case CHANGE_OBJECT_FROM_NULL: e->object = ""; break;
+        case CHANGE_ACTION:
+            e->action = "application.withdraw";
+            break;
+        case CHANGE_ACTOR:
+            e->actor = "user:00000000-0000-4000-8000-000000000000";
+            break;
+        case CHANGE_AT:
+            e->at = "2026-11-28T10:00:05.123456Z";
+            break;
+        case CHANGE_OBJECT_TO_NULL:
+            e->object = NULL;
+            break;
+        case CHANGE_OBJECT_FROM_NULL:
+            e->object = "";
+            break;
         case CHANGE_DETAIL:
             other = json_pack("{s:s, s:i}", "to", "granted", "n", CASES[k].at);
             e->detail = other;
             break;
-        case CHANGE_SEQ: e->seq += 10; break;
-        case CHANGE_STORED_HASH: e->hash[7] ^= 1; break;
-        case CHANGE_PREV_HASH: e->prev_hash[0] ^= 0x80; break;
+        case CHANGE_SEQ:
+            e->seq += 10;
+            break;
+        case CHANGE_STORED_HASH:
+            e->hash[7] ^= 1;
+            break;
+        case CHANGE_PREV_HASH:
+            e->prev_hash[0] ^= 0x80;
+            break;
         case SWAP_WITH_NEXT: {
             gk_audit_entry t = c.e[CASES[k].at];
             c.e[CASES[k].at] = c.e[CASES[k].at + 1];
@@ -172,8 +189,11 @@ static void a_detail_that_is_not_an_object_cannot_be_hashed(void **state)
     (void)state;
     json_t *arr = json_array();
     json_t *real = json_pack("{s:f}", "x", 0.5);
-    gk_audit_entry e = {.seq = 1, .at = "2026-01-01T00:00:00.000000Z", .actor = "cli",
-                        .action = "certificate.import", .detail = arr};
+    gk_audit_entry e = {.seq = 1,
+                        .at = "2026-01-01T00:00:00.000000Z",
+                        .actor = "cli",
+                        .action = "certificate.import",
+                        .detail = arr};
     unsigned char h[GK_AUDIT_HASH_LEN];
     assert_false(gk_audit_hash(&e, h));
     e.detail = real; /* floating point is never hashed: JCS would not reproduce it exactly */

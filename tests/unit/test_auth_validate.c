@@ -16,11 +16,11 @@ typedef struct {
     bool ok;
 } vcase;
 
-#define RUN_CASES(fn, cases)                                                                   \
-    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {                                \
-        if (fn(cases[i].in) != cases[i].ok)                                                    \
-            fail_msg("%s(\"%s\") should be %s", #fn, cases[i].in ? cases[i].in : "(null)",      \
-                     cases[i].ok ? "true" : "false");                                          \
+#define RUN_CASES(fn, cases)                                                                       \
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {                                    \
+        if (fn(cases[i].in) != cases[i].ok)                                                        \
+            fail_msg("%s(\"%s\") should be %s", #fn, cases[i].in ? cases[i].in : "(null)",         \
+                     cases[i].ok ? "true" : "false");                                              \
     }
 
 static void test_corporate_number(void **state)
@@ -49,7 +49,8 @@ static void test_corporate_number_exactly_one_digit(void **state)
                                   "000012050002", "180301018771", "010101010101"};
     for (size_t b = 0; b < sizeof bases / sizeof *bases; b++) {
         unsigned sum = 0;
-        for (int i = 0; i < 12; i++) sum += (unsigned)(bases[b][i] - '0') * (i % 2 ? 1u : 2u);
+        for (int i = 0; i < 12; i++)
+            sum += (unsigned)(bases[b][i] - '0') * (i % 2 ? 1u : 2u);
         unsigned want = 9 - sum % 9;
         int valid = 0;
         for (unsigned d = 0; d <= 9; d++) {
@@ -91,16 +92,24 @@ static void test_email(void **state)
 static void test_label(void **state)
 {
     static const vcase cases[] = {
-        {"Acme", true},          {"アクメ機器株式会社", true}, {" a ", true},
-        {"", false},             {"   ", false},           {"line\nbreak", false},
-        {"del\x7f", false},      {"c1\xc2\x85", false},    {"bad \xff utf8", false},
-        {"overlong \xc0\xaf", false}, {NULL, false},
+        {"Acme", true},
+        {"アクメ機器株式会社", true},
+        {" a ", true},
+        {"", false},
+        {"   ", false},
+        {"line\nbreak", false},
+        {"del\x7f", false},
+        {"c1\xc2\x85", false},
+        {"bad \xff utf8", false},
+        {"overlong \xc0\xaf", false},
+        {NULL, false},
     };
     RUN_CASES(gk_auth_label_valid, cases);
     char s[1300];
     /* 300 three-byte characters pass, 301 do not: code points are counted, not bytes */
     s[0] = 0;
-    for (int i = 0; i < 300; i++) strcat(s, "あ");
+    for (int i = 0; i < 300; i++)
+        strcat(s, "あ");
     assert_true(gk_auth_label_valid(s));
     strcat(s, "あ");
     assert_false(gk_auth_label_valid(s));

@@ -81,7 +81,8 @@ static int on_cert(void *ctx, const gk_cc_cert *c)
                  c->maintenance[i].st_url ? c->maintenance[i].st_url : "-");
     }
     sink_add(s, "|h=");
-    for (int i = 0; i < 4; i++) sink_add(s, "%02x", c->hash[i]);
+    for (int i = 0; i < 4; i++)
+        sink_add(s, "%02x", c->hash[i]);
     sink_add(s, "\n");
     return s->stop_after && ++s->certs >= s->stop_after;
 }
@@ -161,8 +162,7 @@ static void assert_has(const char *report, const char *prefix, const char *conta
     size_t n = end ? (size_t)(end - l) : strlen(l);
     char line[8192];
     snprintf(line, sizeof line, "%.*s", (int)n, l);
-    if (contains && !strstr(line, contains))
-        fail_msg("line %s lacks \"%s\"", line, contains);
+    if (contains && !strstr(line, contains)) fail_msg("line %s lacks \"%s\"", line, contains);
 }
 
 static size_t count_lines(const char *report, char kind)
@@ -188,16 +188,21 @@ static void certified_file_certificates(void **state)
         const char *prefix, *contains;
     } want[] = {
         /* quoted comma in name and manufacturer; maintenance history from repeated rows */
-        {"C2|", "|Cisco Catalyst 9300, 9400 Series Switches running IOS-XE 17.3|Cisco Systems, Inc.|US|PP Compliant|2022-03-15|2027-03-15|active|"},
-        {"C2|", "pp=[collaborative Protection Profile for Network Devices, Version 2.2e]|M3 2022-09-01 Cisco Catalyst 9300 & 9400 IOS-XE 17.6 Maintenance Update https://www.commoncriteriaportal.org/files/epfiles/st_vid11212-add1.pdf -|M4 2023-02-06 IOS-XE 17.9 Assurance Continuity"},
+        {"C2|",
+         "|Cisco Catalyst 9300, 9400 Series Switches running IOS-XE 17.3|Cisco Systems, Inc.|US|PP Compliant|2022-03-15|2027-03-15|active|"},
+        {"C2|",
+         "pp=[collaborative Protection Profile for Network Devices, Version 2.2e]|M3 2022-09-01 Cisco Catalyst 9300 & 9400 IOS-XE 17.6 Maintenance Update https://www.commoncriteriaportal.org/files/epfiles/st_vid11212-add1.pdf -|M4 2023-02-06 IOS-XE 17.9 Assurance Continuity"},
         /* entities decoded (named, decimal, hex), unquoted fields, M/D/YYYY */
-        {"C5|", "|SecureChip\u00ae SLE78 with Crypto\u2122 Library v2.3 'Rev B' \u2122|Infineon Technologies AG|DE|EAL6+ ALC_FLR.1|2020-07-09|2025-07-09|active|"},
+        {"C5|",
+         "|SecureChip\u00ae SLE78 with Crypto\u2122 Library v2.3 'Rev B' \u2122|Infineon Technologies AG|DE|EAL6+ ALC_FLR.1|2020-07-09|2025-07-09|active|"},
         {"C5|", "pp=|h="}, /* "None" means no PP */
         /* a PP cell spanning two lines; &lt; &gt; &quot;; empty assurance and end date */
-        {"C6|", "|imageRUNNER ADVANCE DX C5800 Series <2600> with \"HCD\" Kit|Canon Inc.|JP|-|2021-11-30|-|active|"},
+        {"C6|",
+         "|imageRUNNER ADVANCE DX C5800 Series <2600> with \"HCD\" Kit|Canon Inc.|JP|-|2021-11-30|-|active|"},
         {"C6|", "pp=[Protection Profile for Hardcopy Devices, Version 1.0][HCD-PP Errata #1]"},
         /* doubled quotes, a comma in the category */
-        {"C11|", "|ICs, Smart Cards and Smart Card-Related Devices and Systems|FeliCa \"Secure\" IC RC-SA24/1|Sony Corporation|JP|EAL4+ ALC_FLR.2, AVA_VAN.5|2022-12-20|2027-12-20|"},
+        {"C11|",
+         "|ICs, Smart Cards and Smart Card-Related Devices and Systems|FeliCa \"Secure\" IC RC-SA24/1|Sony Corporation|JP|EAL4+ ALC_FLR.2, AVA_VAN.5|2022-12-20|2027-12-20|"},
     };
     for (size_t i = 0; i < sizeof want / sizeof *want; i++)
         assert_has(rep, want[i].prefix, want[i].contains);
@@ -262,8 +267,12 @@ static void windows_1252_and_bom(void **state)
     assert_non_null(memchr(a.data, 0xE9, a.len));
     assert_memory_equal(b.data, "\xEF\xBB\xBF\"Category\"", 13);
     char *ra = report_of(a.data, a.len, 0, 0), *rb = report_of(b.data, b.len, 0, 0);
-    assert_has(ra, "C2|", "|Carte S\u00e9curis\u00e9e\u2122 IDeal Citiz v2.17 \u2019J\u2019|IDEMIA France SAS|FR|");
-    assert_has(ra, "C3|", "|Kassensystem \u20ac-Modul M\u00fcnchen|Kassen & Co KG|DE|EAL2|2020-01-02|2025-01-02|");
+    assert_has(
+        ra, "C2|",
+        "|Carte S\u00e9curis\u00e9e\u2122 IDeal Citiz v2.17 \u2019J\u2019|IDEMIA France SAS|FR|");
+    assert_has(
+        ra, "C3|",
+        "|Kassensystem \u20ac-Modul M\u00fcnchen|Kassen & Co KG|DE|EAL2|2020-01-02|2025-01-02|");
     /* Same content, other encoding and line ends: the same certificates, the same hashes. */
     assert_string_equal(ra, rb);
     assert_int_equal(count_lines(ra, 'R'), 0);
@@ -287,8 +296,8 @@ static void cp1252_table(void **state)
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         char out[64];
-        size_t n = gk_cc_cp1252_to_utf8((const unsigned char *)cases[i].in,
-                                        strlen(cases[i].in), out);
+        size_t n =
+            gk_cc_cp1252_to_utf8((const unsigned char *)cases[i].in, strlen(cases[i].in), out);
         assert_int_equal(n, strlen(cases[i].out));
         assert_string_equal(out, cases[i].out);
     }
@@ -302,13 +311,14 @@ static void entities(void **state)
         {"AT&amp;T", "AT&T"},
         {"&lt;b&gt; &quot;x&quot; &#39;y&#39; &apos;z&apos;", "<b> \"x\" 'y' 'z'"},
         {"Crypto&reg; Lib&trade; &copy;", "Crypto\u00ae Lib\u2122 \u00a9"},
-        {"S&eacute;curit&eacute; M&uuml;nchen na&iuml;ve", "S\u00e9curit\u00e9 M\u00fcnchen na\u00efve"},
+        {"S&eacute;curit&eacute; M&uuml;nchen na&iuml;ve",
+         "S\u00e9curit\u00e9 M\u00fcnchen na\u00efve"},
         {"&#233;&#xE9;&#XE9;&#x2122;&#128512;", "\u00e9\u00e9\u00e9\u2122\U0001F600"},
         {"a&nbsp;b &ndash; c&mdash;d", "a\u00a0b \u2013 c\u2014d"},
-        {"&amp;amp; once", "&amp; once"},                /* decoded once, not recursively */
-        {"R&D &unknown; &amp", "R&D &unknown; &amp"},    /* unknown or unterminated: kept */
+        {"&amp;amp; once", "&amp; once"},             /* decoded once, not recursively */
+        {"R&D &unknown; &amp", "R&D &unknown; &amp"}, /* unknown or unterminated: kept */
         {"&#0; &#7; &#x80; &#xD800; &#x110000; &#;", "&#0; &#7; &#x80; &#xD800; &#x110000; &#;"},
-        {"&#123456789;", "&#123456789;"},                /* too many digits: kept */
+        {"&#123456789;", "&#123456789;"}, /* too many digits: kept */
         {"&#10;", "\n"},
         {"", ""},
     };
@@ -316,7 +326,8 @@ static void entities(void **state)
         char buf[128];
         snprintf(buf, sizeof buf, "%s", cases[i].in);
         gk_cc_decode_entities(buf);
-        if (strcmp(buf, cases[i].out)) fail_msg("%s -> %s, want %s", cases[i].in, buf, cases[i].out);
+        if (strcmp(buf, cases[i].out))
+            fail_msg("%s -> %s, want %s", cases[i].in, buf, cases[i].out);
     }
 }
 
@@ -353,11 +364,16 @@ static void header_error_is_utf8_when_cut(void **state)
     assert_string_equal(h->code, "mismatch");
     assert_true(strlen(h->unexpected) > 900); /* long enough to have been cut */
     for (int l = 0; l < 3; l++) {
-        const unsigned char *m =
-            (const unsigned char *)(l == 0 ? h->missing : l == 1 ? h->unexpected : h->repeated);
+        const unsigned char *m = (const unsigned char *)(l == 0   ? h->missing
+                                                         : l == 1 ? h->unexpected
+                                                                  : h->repeated);
         for (size_t i = 0; m[i];) { /* every character complete */
-            size_t len = m[i] < 0x80 ? 1 : (m[i] & 0xE0) == 0xC0 ? 2 : (m[i] & 0xF0) == 0xE0 ? 3 : 4;
-            for (size_t k = 1; k < len; k++) assert_int_equal(m[i + k] & 0xC0, 0x80);
+            size_t len = m[i] < 0x80             ? 1
+                         : (m[i] & 0xE0) == 0xC0 ? 2
+                         : (m[i] & 0xF0) == 0xE0 ? 3
+                                                 : 4;
+            for (size_t k = 1; k < len; k++)
+                assert_int_equal(m[i + k] & 0xC0, 0x80);
             i += len;
         }
     }
@@ -398,7 +414,8 @@ static void header_cases(void **state)
         sink s = {0};
         sink_add(&s, "%s", "");
         gk_cc_status st = parse(cases[i].csv, strlen(cases[i].csv), 0, 0, false, &s);
-        if (st != cases[i].want) fail_msg("case %zu: status %d, want %d: %s", i, st, cases[i].want, s.out);
+        if (st != cases[i].want)
+            fail_msg("case %zu: status %d, want %d: %s", i, st, cases[i].want, s.out);
         if (cases[i].msg && !strstr(s.out, cases[i].msg))
             fail_msg("case %zu: %s lacks %s", i, s.out, cases[i].msg);
         free(s.out);
@@ -407,11 +424,11 @@ static void header_cases(void **state)
 
 /* ---- rows ------------------------------------------------------------------------------- */
 
-#define HDR                                                                                    \
-    "Category,Name,Manufacturer,Scheme,Assurance Level,Protection Profile(s),Certification "  \
-    "Date,Archived Date,Certification Report URL,Security Target URL,Maintenance "            \
+#define HDR                                                                                        \
+    "Category,Name,Manufacturer,Scheme,Assurance Level,Protection Profile(s),Certification "       \
+    "Date,Archived Date,Certification Report URL,Security Target URL,Maintenance "                 \
     "Date,Maintenance Title,Maintenance Report,Maintenance ST\n"
-#define ROW(name, date, arch, mdate, mtitle)                                                   \
+#define ROW(name, date, arch, mdate, mtitle)                                                       \
     "Network Devices," name ",Acme,JP,EAL2,," date "," arch ",,," mdate "," mtitle ",,\n"
 
 static void row_cases(void **state)
@@ -433,8 +450,7 @@ static void row_cases(void **state)
         {ROW("A", "01/02/2020", "", "", "") ROW("A", "01/02/2023", "", "", ""),
          "C2|Network Devices|A|Acme|JP|EAL2|2020-01-02|-|active|-|-||pp=|h="},
         /* a quoted field without its closing quote at the end of the file */
-        {ROW("A", "01/02/2020", "", "", "") "Network Devices,\"B,Acme\n",
-         "R3|unclosed_quote|-"},
+        {ROW("A", "01/02/2020", "", "", "") "Network Devices,\"B,Acme\n", "R3|unclosed_quote|-"},
         /* required cells */
         {ROW("", "01/02/2020", "", "", ""), "R2|required|Name"},
         {ROW("A", "", "", "", ""), "R2|required|Certification Date"},
@@ -465,7 +481,8 @@ static void row_cases(void **state)
             rl = sizeof nulrow - 1;
         }
         char *rep = report_of(csv, hl + rl, 0, 0);
-        if (!strstr(rep, cases[i].want)) fail_msg("case %zu: want %s in:\n%s", i, cases[i].want, rep);
+        if (!strstr(rep, cases[i].want))
+            fail_msg("case %zu: want %s in:\n%s", i, cases[i].want, rep);
         free(rep);
     }
 }
@@ -490,9 +507,9 @@ static void hash_identifies_the_base_row(void **state)
 {
     static const char *const rows[] = {
         ROW("A", "01/02/2020", "01/02/2025", "", ""),
-        ROW("A", "01/02/2020", "01/02/2025", "", ""),  /* same row again */
-        ROW("A", "01/02/2020", "01/02/2026", "", ""),  /* another end date */
-        ROW("A ", "1/2/2020", "1/2/2025", "", ""),      /* same after trimming and dates */
+        ROW("A", "01/02/2020", "01/02/2025", "", ""), /* same row again */
+        ROW("A", "01/02/2020", "01/02/2026", "", ""), /* another end date */
+        ROW("A ", "1/2/2020", "1/2/2025", "", ""),    /* same after trimming and dates */
         ROW("A", "01/02/2020", "01/02/2025", "03/03/2021", "A 1.1"), /* maintenance only */
     };
     char hashes[5][16];
@@ -526,8 +543,12 @@ static void archived_list(void **state)
     sink s = {0};
     sink_add(&s, "%s", "");
     assert_int_equal(parse(f.data, f.len, 0, 0, true, &s), GK_CC_OK);
-    assert_has(s.out, "C2|", "|Juniper EX4300 Junos OS 18.2R1|Juniper Networks, Inc.|US|PP Compliant|2018-08-24|2023-08-24|archived|");
-    assert_has(s.out, "C3|", "|Windows 10 (Creators Update)|Microsoft Corporation|US|PP Compliant|2017-10-01|2022-09-30|archived|");
+    assert_has(
+        s.out, "C2|",
+        "|Juniper EX4300 Junos OS 18.2R1|Juniper Networks, Inc.|US|PP Compliant|2018-08-24|2023-08-24|archived|");
+    assert_has(
+        s.out, "C3|",
+        "|Windows 10 (Creators Update)|Microsoft Corporation|US|PP Compliant|2017-10-01|2022-09-30|archived|");
     free(s.out);
     free(f.data);
 }

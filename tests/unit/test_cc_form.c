@@ -25,7 +25,8 @@ static void boundaries(void **state)
         {"multipart/form-data; boundary=\"unterminated", NULL},
         {"multipart/form-data; boundary=bad{char}", NULL},
         {"multipart/form-data; boundary="
-         "12345678901234567890123456789012345678901234567890123456789012345678901", NULL},
+         "12345678901234567890123456789012345678901234567890123456789012345678901",
+         NULL},
         {"text/csv; boundary=x", NULL},
         {NULL, NULL},
     };

@@ -9,13 +9,14 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *vars[] = {"GITEKI_DATABASE_URL", "GITEKI_LISTEN", "GITEKI_THREADS",
-                             "GITEKI_SCRYPT_LOG2N", "GITEKI_BODY_CODE", "GITEKI_UPLOAD_MAX",
+static const char *vars[] = {"GITEKI_DATABASE_URL",   "GITEKI_LISTEN",    "GITEKI_THREADS",
+                             "GITEKI_SCRYPT_LOG2N",   "GITEKI_BODY_CODE", "GITEKI_UPLOAD_MAX",
                              "GITEKI_SECURE_COOKIES", "GITEKI_DATA_DIR"};
 
 static int clear_env(void **state)
 {
-    for (size_t i = 0; i < sizeof vars / sizeof *vars; i++) unsetenv(vars[i]);
+    for (size_t i = 0; i < sizeof vars / sizeof *vars; i++)
+        unsetenv(vars[i]);
     return 0;
 }
 
@@ -64,13 +65,20 @@ static void bad_values(void **state)
     static const struct {
         const char *var, *value;
     } bad[] = {
-        {"GITEKI_LISTEN", "8080"},          {"GITEKI_LISTEN", "127.0.0.1:0"},
-        {"GITEKI_LISTEN", "127.0.0.1:99999"}, {"GITEKI_LISTEN", "host:port"},
-        {"GITEKI_THREADS", "0"},            {"GITEKI_THREADS", "-1"},
-        {"GITEKI_THREADS", "4x"},           {"GITEKI_THREADS", ""},
-        {"GITEKI_SCRYPT_LOG2N", "9"},       {"GITEKI_BODY_CODE", "01"},
-        {"GITEKI_BODY_CODE", "0a1"},        {"GITEKI_UPLOAD_MAX", "12"},
-        {"GITEKI_SECURE_COOKIES", "maybe"}, {"GITEKI_DATABASE_URL", ""},
+        {"GITEKI_LISTEN", "8080"},
+        {"GITEKI_LISTEN", "127.0.0.1:0"},
+        {"GITEKI_LISTEN", "127.0.0.1:99999"},
+        {"GITEKI_LISTEN", "host:port"},
+        {"GITEKI_THREADS", "0"},
+        {"GITEKI_THREADS", "-1"},
+        {"GITEKI_THREADS", "4x"},
+        {"GITEKI_THREADS", ""},
+        {"GITEKI_SCRYPT_LOG2N", "9"},
+        {"GITEKI_BODY_CODE", "01"},
+        {"GITEKI_BODY_CODE", "0a1"},
+        {"GITEKI_UPLOAD_MAX", "12"},
+        {"GITEKI_SECURE_COOKIES", "maybe"},
+        {"GITEKI_DATABASE_URL", ""},
     };
     for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
         clear_env(NULL);

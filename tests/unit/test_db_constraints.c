@@ -65,7 +65,8 @@ static void tokenize(const char *s, toks *t)
         if (isspace((unsigned char)*s)) {
             s++;
         } else if (s[0] == '-' && s[1] == '-') {
-            while (*s && *s != '\n') s++;
+            while (*s && *s != '\n')
+                s++;
         } else if (s[0] == '/' && s[1] == '*') {
             const char *e = strstr(s + 2, "*/");
             s = e ? e + 2 : s + strlen(s);
@@ -86,12 +87,14 @@ static void tokenize(const char *s, toks *t)
             push(t, T_STRING, buf, n);
         } else if (*s == '"') {
             const char *b = ++s;
-            while (*s && *s != '"') s++;
+            while (*s && *s != '"')
+                s++;
             push(t, T_IDENT, b, (size_t)(s - b));
             if (*s) s++;
         } else if (isalpha((unsigned char)*s) || *s == '_') {
             const char *b = s;
-            while (isalnum((unsigned char)*s) || *s == '_' || *s == '$') s++;
+            while (isalnum((unsigned char)*s) || *s == '_' || *s == '$')
+                s++;
             push(t, T_IDENT, b, (size_t)(s - b));
         } else if (strchr("(),;=", *s)) {
             push(t, T_PUNCT, s, 1);
@@ -153,8 +156,7 @@ static bool has(const names *ns, const char *name)
 static void problem(names *ns, const char *what, const char *name)
 {
     size_t len = strlen(ns->problems);
-    snprintf(ns->problems + len, sizeof ns->problems - len, "%s%s %s", len ? "; " : "", what,
-             name);
+    snprintf(ns->problems + len, sizeof ns->problems - len, "%s%s %s", len ? "; " : "", what, name);
 }
 
 /* A name PostgreSQL generates: table, the columns joined by '_', suffix. */
@@ -187,12 +189,13 @@ static void table_element(names *ns, const char *table, const toks *t, size_t b,
 {
     if (b >= e) return;
     bool table_level = is_kw(t, b, "CONSTRAINT") || is_kw(t, b, "PRIMARY") ||
-                       is_kw(t, b, "UNIQUE") || is_kw(t, b, "FOREIGN") ||
-                       is_kw(t, b, "CHECK") || is_kw(t, b, "EXCLUDE");
+                       is_kw(t, b, "UNIQUE") || is_kw(t, b, "FOREIGN") || is_kw(t, b, "CHECK") ||
+                       is_kw(t, b, "EXCLUDE");
     if (table_level) {
         if (is_kw(t, b, "CONSTRAINT")) return; /* named: found by the CONSTRAINT rule */
         size_t open = b + 1;
-        while (open < e && !is_p(t, open, '(')) open++;
+        while (open < e && !is_p(t, open, '('))
+            open++;
         size_t close = close_paren(t, open);
         if (is_kw(t, b, "PRIMARY"))
             add_generated(ns, table, t, 0, 0, "pkey");
@@ -311,7 +314,8 @@ static void extract(const char *sql, names *ns)
 
 static void names_free(names *ns)
 {
-    for (size_t i = 0; i < ns->n; i++) free(ns->v[i]);
+    for (size_t i = 0; i < ns->n; i++)
+        free(ns->v[i]);
     free(ns->v);
     memset(ns, 0, sizeof *ns);
 }
@@ -394,13 +398,27 @@ static const char sample[] =
 static void extractor_finds_every_kind(void **state)
 {
     static const char *const expect[] = {
-        "d_label_format",       "d_plain_check",         "widgets_pkey",
-        "widgets_owner_fkey",   "widgets_code_format",   "widgets_code_key",
-        "widgets_size_check",   "widgets_serial_key",    "widgets_maker_named",
-        "widgets_maker_fkey",   "widgets_owner_code",    "widgets_owner_code_fkey",
-        "widgets_code_size_key", "pairs_pkey",           "widgets_one_big",
-        "widgets_frozen",       "widgets_owner_examiner", "widgets_raised",
-        "gadgets_append_only",  "widgets_keep",          "widget_events_append_only",
+        "d_label_format",
+        "d_plain_check",
+        "widgets_pkey",
+        "widgets_owner_fkey",
+        "widgets_code_format",
+        "widgets_code_key",
+        "widgets_size_check",
+        "widgets_serial_key",
+        "widgets_maker_named",
+        "widgets_maker_fkey",
+        "widgets_owner_code",
+        "widgets_owner_code_fkey",
+        "widgets_code_size_key",
+        "pairs_pkey",
+        "widgets_one_big",
+        "widgets_frozen",
+        "widgets_owner_examiner",
+        "widgets_raised",
+        "gadgets_append_only",
+        "widgets_keep",
+        "widget_events_append_only",
     };
     names ns = {0};
     extract(sample, &ns);

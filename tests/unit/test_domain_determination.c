@@ -232,9 +232,10 @@ static void test_determination_rationale_complete(void **state)
 
 static void test_determination_fact_names(void **state)
 {
-    static const char *const names[GK_FACT__COUNT] = {
-        "directly_connectable", "data_transmission_facility", "uses_ip", "remotely_configurable",
-        "user_installable_security_software"};
+    static const char *const names[GK_FACT__COUNT] = {"directly_connectable",
+                                                      "data_transmission_facility", "uses_ip",
+                                                      "remotely_configurable",
+                                                      "user_installable_security_software"};
     for (int i = 0; i < GK_FACT__COUNT; i++) {
         char field[128];
         snprintf(field, sizeof field, "facts.%s", names[i]);

@@ -18,20 +18,25 @@
 static void test_required_per_route(void **state)
 {
     (void)state;
-    static const char *const conformity[] = {"outline", "test_report", "external_view",
-                                             "connection_diagram", "block_diagram", "manual"};
-    static const char *const design[] = {"outline", "test_report", "external_view",
-                                         "connection_diagram", "block_diagram", "manual",
+    static const char *const conformity[] = {"outline",       "test_report",
+                                             "external_view", "connection_diagram",
+                                             "block_diagram", "manual"};
+    static const char *const design[] = {"outline",          "test_report",
+                                         "external_view",    "connection_diagram",
+                                         "block_diagram",    "manual",
                                          "conformity_method"};
     const char *got[16];
     size_t n = gk_doc_required(GK_ROUTE_CONFORMITY, got, 16);
     assert_int_equal(n, 6);
-    for (size_t i = 0; i < n; i++) assert_string_equal(got[i], conformity[i]);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(got[i], conformity[i]);
     n = gk_doc_required(GK_ROUTE_DESIGN, got, 16);
     assert_int_equal(n, 7);
-    for (size_t i = 0; i < n; i++) assert_string_equal(got[i], design[i]);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(got[i], design[i]);
     /* Every required kind is a kind. */
-    for (size_t i = 0; i < n; i++) assert_non_null(gk_doc_kind_find(got[i]));
+    for (size_t i = 0; i < n; i++)
+        assert_non_null(gk_doc_kind_find(got[i]));
     /* A short buffer still says how many. */
     assert_int_equal(gk_doc_required(GK_ROUTE_DESIGN, got, 2), 7);
 }
@@ -57,10 +62,10 @@ static void test_upload_allowed(void **state)
         gk_lifecycle_state st;
         bool applicant, staff;
     } rows[] = {
-        {GK_LC_DRAFT, true, false},         {GK_LC_SUBMITTED, false, false},
-        {GK_LC_IN_REVIEW, false, true},     {GK_LC_INFO_REQUESTED, true, true},
-        {GK_LC_PROPOSED, false, false},     {GK_LC_GRANTED, false, false},
-        {GK_LC_REJECTED, false, false},     {GK_LC_WITHDRAWN, false, false},
+        {GK_LC_DRAFT, true, false},     {GK_LC_SUBMITTED, false, false},
+        {GK_LC_IN_REVIEW, false, true}, {GK_LC_INFO_REQUESTED, true, true},
+        {GK_LC_PROPOSED, false, false}, {GK_LC_GRANTED, false, false},
+        {GK_LC_REJECTED, false, false}, {GK_LC_WITHDRAWN, false, false},
     };
     assert_int_equal(sizeof rows / sizeof *rows, GK_LC_STATE__COUNT);
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {
@@ -144,7 +149,8 @@ static void test_classes_match_schema(void **state)
     size_t n = schema_list("CONSTRAINT documents_confidentiality_check", names, 8), nc;
     const char *const *cls = gk_doc_confidentiality_classes(&nc);
     assert_int_equal(n, nc);
-    for (size_t i = 0; i < n; i++) assert_string_equal(names[i], cls[i]);
+    for (size_t i = 0; i < n; i++)
+        assert_string_equal(names[i], cls[i]);
 }
 
 int main(void)

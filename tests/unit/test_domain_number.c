@@ -208,8 +208,9 @@ static void test_number_class_letters(void **state)
     }
 
     /* Overrides from the database win; other categories keep their defaults. */
-    static const gk_class_letters_entry overrides[] = {
-        {"onu_modem", "AD"}, {"smartphone", "BD"}, {"drone", "E"}};
+    static const gk_class_letters_entry overrides[] = {{"onu_modem", "AD"},
+                                                       {"smartphone", "BD"},
+                                                       {"drone", "E"}};
     static const struct {
         const char *category, *letters;
     } with_overrides[] = {

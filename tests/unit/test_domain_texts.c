@@ -156,8 +156,10 @@ static void old_rejection(const char *code, char *en, char *ja, size_t n)
     } else if (!strcmp(code, "bad_protection_profiles")) {
         snprintf(en, n, "%s: more than %d profiles, or a name longer than %d bytes", c,
                  GK_CC_MAX_PPS, GK_CC_PP_NAME_LEN - 1);
-        snprintf(ja, n, "%s: プロテクションプロファイルが %d 件を超えているか、名前が %d バイトを超えています",
-                 c, GK_CC_MAX_PPS, GK_CC_PP_NAME_LEN - 1);
+        snprintf(
+            ja, n,
+            "%s: プロテクションプロファイルが %d 件を超えているか、名前が %d バイトを超えています",
+            c, GK_CC_MAX_PPS, GK_CC_PP_NAME_LEN - 1);
     } else if (!strcmp(code, "maintenance_incomplete")) {
         snprintf(en, n, "Maintenance Date and Maintenance Title must be given together");
         snprintf(ja, n, "Maintenance Date と Maintenance Title は両方を記入してください");
@@ -168,10 +170,20 @@ static void old_rejection(const char *code, char *en, char *ja, size_t n)
     }
 }
 
-static const char *const reject_codes[] = {
-    "field_count", "unclosed_quote", "text_after_quote", "too_long", "nul_byte",
-    "required", "bad_date", "bad_scheme", "bad_text", "end_before_start", "bad_url",
-    "bad_protection_profiles", "maintenance_incomplete", "too_many_maintenance"};
+static const char *const reject_codes[] = {"field_count",
+                                           "unclosed_quote",
+                                           "text_after_quote",
+                                           "too_long",
+                                           "nul_byte",
+                                           "required",
+                                           "bad_date",
+                                           "bad_scheme",
+                                           "bad_text",
+                                           "end_before_start",
+                                           "bad_url",
+                                           "bad_protection_profiles",
+                                           "maintenance_incomplete",
+                                           "too_many_maintenance"};
 
 static gk_arena arena;
 static gk_call call_en, call_ja;
@@ -373,8 +385,9 @@ static void determination_input_json(void **state)
 
 static void determination_input_query(void **state)
 {
-    const char *ok[] = {"directly_connectable", "yes", "uses_ip", "false", "opt_in_rule_set",
-                        "2020-04", "filing_date", "", NULL};
+    const char *ok[] = {
+        "directly_connectable", "yes", "uses_ip", "false", "opt_in_rule_set", "2020-04",
+        "filing_date",          "",    NULL};
     json_t *errors = NULL;
     gk_determination_in in;
     assert_int_equal(gk_svc_determination_read(&call_ja, NULL, pairs_get, ok, &in, &errors), 0);

@@ -68,11 +68,10 @@ static void matching(void **state)
         char *params[GK_MAX_PARAMS] = {0};
         char allow[128];
         int idx = -1;
-        gk_match m = gk_router_match(cases[i].method, cases[i].path, &idx, params, alloc_fn,
-                                     NULL, allow, sizeof allow);
+        gk_match m = gk_router_match(cases[i].method, cases[i].path, &idx, params, alloc_fn, NULL,
+                                     allow, sizeof allow);
         if (m != cases[i].want)
-            fail_msg("%s %s: got %d, want %d", cases[i].method, cases[i].path, m,
-                     cases[i].want);
+            fail_msg("%s %s: got %d, want %d", cases[i].method, cases[i].path, m, cases[i].want);
         if (m == GK_MATCH_OK) assert_true(idx >= 0 && (size_t)idx < gk_routes_count);
         if (m == GK_MATCH_METHOD) assert_non_null(strstr(allow, "GET"));
         if (cases[i].param0) assert_string_equal(params[0], cases[i].param0);

@@ -20,8 +20,10 @@ static void keys(void **state)
         const char *key;
         bool ok;
     } cases[] = {
-        {"abc", true}, {"0f6c1c4e-5a6b-4b0e-9d3f-1b2c3d4e5f60", true}, {"!~", true},
-        {"", false}, {"has space", false}, {"tab\t", false}, {"日本", false}, {NULL, false},
+        {"abc", true},        {"0f6c1c4e-5a6b-4b0e-9d3f-1b2c3d4e5f60", true},
+        {"!~", true},         {"", false},
+        {"has space", false}, {"tab\t", false},
+        {"日本", false},      {NULL, false},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++)
         if (gk_idem_key_valid(cases[i].key) != cases[i].ok)

@@ -138,7 +138,8 @@ static void add(rows *set, size_t cols, const char *a, const char *b, const char
 {
     row r = {0};
     const char *v[] = {a, b, c};
-    for (size_t i = 0; i < cols; i++) snprintf(r.v[i], sizeof r.v[i], "%s", v[i]);
+    for (size_t i = 0; i < cols; i++)
+        snprintf(r.v[i], sizeof r.v[i], "%s", v[i]);
     if (contains(set, &r, cols)) return;
     assert_true(set->n < MAX_ROWS);
     set->rows[set->n++] = r;
@@ -166,7 +167,8 @@ static void compare(const char *what, const rows *c, const rows *sql, size_t col
 static void names(rows *set, const char *const *list)
 {
     set->n = 0;
-    for (size_t i = 0; list[i]; i++) add(set, 1, list[i], "", "");
+    for (size_t i = 0; list[i]; i++)
+        add(set, 1, list[i], "", "");
 }
 
 /* Status changes: the C table's rows that move a case (from != to), as (from, to). */

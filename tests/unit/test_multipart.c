@@ -34,9 +34,11 @@ static void sniff_table(void **state)
         {"plain notes\r\n\tok", 16, NULL, true, "text/plain; charset=utf-8"},
         {"\xef\xbb\xbf\xe8\xa9\xa6\xe9\xa8\x93", 9, NULL, true, "text/plain; charset=utf-8"},
         {"ab\xe8\xa9", 4, NULL, false, "text/plain; charset=utf-8"}, /* cut by the window */
-        {"ab\xe8\xa9", 4, NULL, true, NULL},                          /* cut at the end */
-        {"MZ\x90\x00", 4, NULL, true, NULL},                          /* a Windows program */
-        {"\x7f" "ELF", 4, NULL, true, NULL},
+        {"ab\xe8\xa9", 4, NULL, true, NULL},                         /* cut at the end */
+        {"MZ\x90\x00", 4, NULL, true, NULL},                         /* a Windows program */
+        {"\x7f"
+         "ELF",
+         4, NULL, true, NULL},
         {"<html>\x01", 7, NULL, true, NULL},
         {"\xc0\xaf", 2, NULL, true, NULL}, /* overlong UTF-8 */
         {"", 0, NULL, true, NULL},
@@ -65,8 +67,12 @@ static void filename_table(void **state)
         {"", "document"},
         {NULL, "document"},
         {" . name. ", "name"},
-        {"a\nb\x01" "c.txt", "a_b_c.txt"},
-        {"bad\xff" "utf8.pdf", "bad_utf8.pdf"},
+        {"a\nb\x01"
+         "c.txt",
+         "a_b_c.txt"},
+        {"bad\xff"
+         "utf8.pdf",
+         "bad_utf8.pdf"},
         {"dir/", "document"},
     };
     char out[GK_MP_FILENAME_MAX];
@@ -77,7 +83,8 @@ static void filename_table(void **state)
     }
     /* At most 255 characters, cut on a character boundary. */
     char long_name[1200] = "";
-    for (int i = 0; i < 300; i++) strcat(long_name, "あ");
+    for (int i = 0; i < 300; i++)
+        strcat(long_name, "あ");
     gk_multipart_sanitize_filename(long_name, out, sizeof out);
     assert_int_equal(strlen(out), 255 * 3);
 }
@@ -161,14 +168,34 @@ static void refusals(void **state)
         const char *field;
     } cases[] = {
         {"a program", 1, {"file"}, {"x.pdf"}, {"MZ\x90"}, GK_ERR_UNSUPPORTED_MEDIA_TYPE, "file"},
-        {"two files", 2, {"file", "file"}, {"a.pdf", "b.pdf"}, {"%PDF-", "%PDF-"},
-         GK_ERR_VALIDATION, "file"},
-        {"a file field without a file name", 1, {"file"}, {NULL}, {"%PDF-"}, GK_ERR_VALIDATION,
+        {"two files",
+         2,
+         {"file", "file"},
+         {"a.pdf", "b.pdf"},
+         {"%PDF-", "%PDF-"},
+         GK_ERR_VALIDATION,
          "file"},
-        {"a repeated field", 2, {"kind", "kind"}, {NULL, NULL}, {"a", "b"}, GK_ERR_VALIDATION,
+        {"a file field without a file name",
+         1,
+         {"file"},
+         {NULL},
+         {"%PDF-"},
+         GK_ERR_VALIDATION,
+         "file"},
+        {"a repeated field",
+         2,
+         {"kind", "kind"},
+         {NULL, NULL},
+         {"a", "b"},
+         GK_ERR_VALIDATION,
          "body"},
-        {"too many parts", 9, {"a", "b", "c", "d", "e", "f", "g", "h", "i"}, {0}, {"1", "1", "1", "1", "1", "1", "1", "1", "1"},
-         GK_ERR_VALIDATION, "body"},
+        {"too many parts",
+         9,
+         {"a", "b", "c", "d", "e", "f", "g", "h", "i"},
+         {0},
+         {"1", "1", "1", "1", "1", "1", "1", "1", "1"},
+         GK_ERR_VALIDATION,
+         "body"},
         {"no file at all", 1, {"kind"}, {NULL}, {"outline"}, GK_ERR_VALIDATION, "file"},
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
@@ -177,8 +204,8 @@ static void refusals(void **state)
         gk_multipart_init(&mp, "file", collect, &s);
         bool ok = true;
         for (int k = 0; k < cases[i].steps && ok; k++)
-            ok = gk_multipart_part(&mp, cases[i].keys[k], cases[i].fname[k], NULL,
-                                   cases[i].data[k], 0, strlen(cases[i].data[k]));
+            ok = gk_multipart_part(&mp, cases[i].keys[k], cases[i].fname[k], NULL, cases[i].data[k],
+                                   0, strlen(cases[i].data[k]));
         if (ok) ok = gk_multipart_finish(&mp);
         if (ok) fail_msg("%s: accepted", cases[i].name);
         if (mp.error != cases[i].want || !mp.error_field || strcmp(mp.error_field, cases[i].field))

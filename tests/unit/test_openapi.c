@@ -47,7 +47,8 @@ static size_t read_ops(op *ops, size_t max)
             if (!strncmp(line, want, strlen(want)) && n < max) {
                 snprintf(ops[n].path, sizeof ops[n].path, "%s", cur);
                 snprintf(ops[n].method, sizeof ops[n].method, "%s", methods[m]);
-                for (char *c = ops[n].method; *c; c++) *c = (char)toupper((unsigned char)*c);
+                for (char *c = ops[n].method; *c; c++)
+                    *c = (char)toupper((unsigned char)*c);
                 n++;
             }
         }

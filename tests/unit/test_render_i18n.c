@@ -258,8 +258,9 @@ static void test_real_templates(void **state)
     }
 
     /* Signed in: the name (escaped) and a sign-out form with the CSRF token. */
-    char *out = render_real(
-        t, m, "home", "{\"user\": {\"name\": \"<Sato & Co>\"}, \"csrf_token\": \"tok\\\"\"}", "en");
+    char *out =
+        render_real(t, m, "home",
+                    "{\"user\": {\"name\": \"<Sato & Co>\"}, \"csrf_token\": \"tok\\\"\"}", "en");
     assert_contains(out, "&lt;Sato &amp; Co&gt;");
     assert_contains(out, "name=\"csrf_token\" value=\"tok&quot;\"");
     assert_lacks(out, "href=\"/signin\"");

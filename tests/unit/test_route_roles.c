@@ -211,9 +211,10 @@ static void every_sample_path_hits_its_route(void **state)
         if (m != GK_MATCH_OK || index < 0 || (size_t)index >= gk_routes_count ||
             strcmp(gk_routes[index].pattern, e->pattern) ||
             strcmp(gk_routes[index].method, e->method)) {
-            printf(
-                "sample %s %s is served by %s, not by its row's route %s\n", e->method, e->sample,
-                m == GK_MATCH_OK && index >= 0 ? gk_routes[index].pattern : "no route", e->pattern);
+            printf("sample %s %s is served by %s, not by its row's route %s\n", e->method,
+                   e->sample,
+                   m == GK_MATCH_OK && index >= 0 ? gk_routes[index].pattern : "no route",
+                   e->pattern);
             problems++;
         }
     }
