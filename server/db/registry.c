@@ -1,6 +1,8 @@
 /* The registry's reads (see registry.h). */
 #include "db/registry.h"
 
+#include "db/run.h"
+
 #include "db/db.h"
 #include "log.h"
 #include "render/buf.h"
@@ -45,12 +47,6 @@ static const gk_stmt stmts[] = {
      "                WHERE c.number = $1 AND c.application_id IS NOT NULL)"
      " ORDER BY l.seq"},
 };
-
-/* The export's cursor statements run on the export's own connection, inside its transaction. */
-#define EXPORT_BEGIN "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY"
-#define EXPORT_DECLARE "DECLARE gk_export NO SCROLL CURSOR FOR "
-#define EXPORT_FETCH "FETCH 500 FROM gk_export" /* GK_REGISTRY_EXPORT_BATCH */
-#define EXPORT_COMMIT "COMMIT"
 
 void gk_registry_db_register(void)
 {
@@ -286,7 +282,7 @@ gk_error gk_registry_db_cert_audit(const char *number, json_t **out)
 /* ---- export cursor ----------------------------------------------------------------------- */
 
 struct gk_registry_export {
-    PGconn *conn;
+    gk_db_cursor cur; /* on a connection of its own: one snapshot for the whole file */
     bool done;
 };
 
@@ -295,34 +291,24 @@ gk_registry_export *gk_registry_export_open(const gk_cert_query *q, gk_error *er
     *err = GK_ERR_INTERNAL;
     gk_registry_export *x = calloc(1, sizeof *x);
     if (!x) return NULL;
-    x->conn = gk_db_open_dedicated(true);
-    if (!x->conn) {
+    PGconn *c = gk_db_open_dedicated(true);
+    if (!c) {
         free(x);
         *err = GK_ERR_UNAVAILABLE;
         return NULL;
     }
+    x->cur.conn = c; /* so that close gives the connection back whatever happens next */
     gk_cert_sql s;
     if (gk_cert_sql_build(q, GK_CERT_SQL_EXPORT, &s)) {
         gk_registry_export_close(x);
         return NULL;
     }
-    gk_buf decl = GK_BUF_INIT;
-    gk_buf_puts(&decl, EXPORT_DECLARE);
-    gk_buf_puts(&decl, gk_buf_cstr(&s.sql));
-    bool ok = false;
-    PGresult *r = PQexec(x->conn, EXPORT_BEGIN);
-    if (r && PQresultStatus(r) == PGRES_COMMAND_OK && !decl.failed) {
-        PQclear(r);
-        r = PQexecParams(x->conn, gk_buf_cstr(&decl), s.n, NULL, s.values, NULL, NULL, 0);
-        ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
-    }
-    if (!ok)
-        gk_log("error", "export cursor failed",
-               json_pack("{s:s}", "error", r ? PQresultErrorMessage(r) : PQerrorMessage(x->conn)));
-    if (r) PQclear(r);
-    gk_buf_free(&decl);
+    gk_tx_status st =
+        gk_db_cursor_open(&x->cur, c, "gk_export", gk_buf_cstr(&s.sql), s.n, s.values);
+    x->cur.conn = c;
     gk_cert_sql_free(&s);
-    if (!ok) {
+    if (st != GK_TX_OK) {
+        *err = gk_tx_error(st);
         gk_registry_export_close(x);
         return NULL;
     }
@@ -338,20 +324,15 @@ gk_error gk_registry_export_fetch(gk_registry_export *x, bool staff, json_t **ro
         *rows = json_array();
         return *rows ? GK_ERR_OK : GK_ERR_INTERNAL;
     }
-    PGresult *res = PQexec(x->conn, EXPORT_FETCH);
-    if (!res || PQresultStatus(res) != PGRES_TUPLES_OK) {
-        gk_log("error", "export fetch failed",
-               json_pack("{s:s}", "error", res ? PQresultErrorMessage(res) : "no result"));
-        if (res) PQclear(res);
-        return GK_ERR_INTERNAL;
-    }
+    PGresult *res = NULL;
+    gk_tx_status st = gk_db_cursor_fetch(&x->cur, GK_REGISTRY_EXPORT_BATCH, &res);
+    if (st != GK_TX_OK) return gk_tx_error(st);
     int n = PQntuples(res);
     *rows = cert_rows(res, n, staff);
     PQclear(res);
     if (!*rows) return GK_ERR_INTERNAL;
     if (n < GK_REGISTRY_EXPORT_BATCH) {
-        PGresult *end = PQexec(x->conn, EXPORT_COMMIT);
-        if (end) PQclear(end);
+        gk_db_cursor_close(&x->cur);
         x->done = true;
     } else {
         *last = false;
@@ -362,6 +343,6 @@ gk_error gk_registry_export_fetch(gk_registry_export *x, bool staff, json_t **ro
 void gk_registry_export_close(gk_registry_export *x)
 {
     if (!x) return;
-    gk_db_close_dedicated(x->conn); /* ends the transaction with the connection */
+    gk_db_close_dedicated(x->cur.conn); /* ends a transaction still open with the connection */
     free(x);
 }
