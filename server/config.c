@@ -102,10 +102,8 @@ static const setting settings[] = {
      "a libpq URL"},
     {"listen", "GITEKI_LISTEN", K_LISTEN, 0, 0, 0, "HOST:PORT with a port 1-65535"},
     {"threads", "GITEKI_THREADS", K_UINT, OFF(threads), 1, 64, "an integer 1-64"},
-    {"conn-limit", "GITEKI_CONN_LIMIT", K_UINT, OFF(conn_limit), 8, 100000,
-     "an integer 8-100000"},
-    {"conn-timeout", "GITEKI_CONN_TIMEOUT", K_UINT, OFF(conn_timeout_s), 1, 3600,
-     "seconds 1-3600"},
+    {"conn-limit", "GITEKI_CONN_LIMIT", K_UINT, OFF(conn_limit), 8, 100000, "an integer 8-100000"},
+    {"conn-timeout", "GITEKI_CONN_TIMEOUT", K_UINT, OFF(conn_timeout_s), 1, 3600, "seconds 1-3600"},
     {"json-body-max", "GITEKI_JSON_BODY_MAX", K_SIZE, OFF(json_body_max), 1024, 64UL << 20,
      "bytes 1024-67108864"},
     {"upload-max", "GITEKI_UPLOAD_MAX", K_SIZE, OFF(upload_max), 1024, 1UL << 31,
@@ -116,8 +114,8 @@ static const setting settings[] = {
      "an integer 1-64"},
     {"session-idle", "GITEKI_SESSION_IDLE", K_UINT, OFF(session_idle_s), 60, 86400 * 30,
      "seconds 60-2592000"},
-    {"session-absolute", "GITEKI_SESSION_ABSOLUTE", K_UINT, OFF(session_absolute_s), 60,
-     86400 * 90, "seconds 60-7776000"},
+    {"session-absolute", "GITEKI_SESSION_ABSOLUTE", K_UINT, OFF(session_absolute_s), 60, 86400 * 90,
+     "seconds 60-7776000"},
     {"data-dir", "GITEKI_DATA_DIR", K_STR, OFF(data_dir), 0, 0, "a folder"},
     {"key-dir", "GITEKI_KEY_DIR", K_STR, OFF(key_dir), 0, 0, "a folder"},
     {"body-code", "GITEKI_BODY_CODE", K_BODY, OFF(body_code), 0, 0, "three digits, e.g. 001"},
@@ -125,8 +123,7 @@ static const setting settings[] = {
     {"public-url", "GITEKI_PUBLIC_URL", K_STR, OFF(public_url), 0, 0,
      "http:// or https:// and a host, e.g. https://giteki.example.jp"},
     {"secure-cookies", "GITEKI_SECURE_COOKIES", K_BOOL, OFF(secure_cookies), 0, 0, "0 or 1"},
-    {"migrate-on-start", "GITEKI_MIGRATE_ON_START", K_BOOL, OFF(migrate_on_start), 0, 0,
-     "0 or 1"},
+    {"migrate-on-start", "GITEKI_MIGRATE_ON_START", K_BOOL, OFF(migrate_on_start), 0, 0, "0 or 1"},
 };
 
 static int apply(gk_config *c, const setting *s, const char *origin, const char *v, char **err)
@@ -166,7 +163,8 @@ static int apply(gk_config *c, const setting *s, const char *origin, const char 
 int gk_config_load_env(gk_config *c, char **err)
 {
     memset(c, 0, sizeof *c);
-    c->threads = 8; /* measured: 4 blocks on PostgreSQL round trips (p99 74 ms vs 16 ms, scripts/bench) */
+    c->threads =
+        8; /* measured: 4 blocks on PostgreSQL round trips (p99 74 ms vs 16 ms, scripts/bench) */
     c->conn_limit = 1024;
     c->conn_timeout_s = 30;
     c->json_body_max = 1 << 20;
@@ -250,10 +248,11 @@ int gk_config_finish(gk_config *c, bool need_db, char **err)
     if (c->public_url) {
         /* scheme and host only: no quote, space or angle bracket can reach an attribute */
         size_t n = strlen(c->public_url);
-        while (n > 0 && c->public_url[n - 1] == '/') c->public_url[--n] = 0;
+        while (n > 0 && c->public_url[n - 1] == '/')
+            c->public_url[--n] = 0;
         const char *host = !strncmp(c->public_url, "https://", 8)  ? c->public_url + 8
                            : !strncmp(c->public_url, "http://", 7) ? c->public_url + 7
-                                                                    : NULL;
+                                                                   : NULL;
         if (!host || !*host || strcspn(c->public_url, " \"'<>\\?#") != n) {
             *err = fmt("GITEKI_PUBLIC_URL: \"%s\" is not http:// or https:// and a host",
                        c->public_url);

@@ -13,25 +13,25 @@ typedef struct {
     char *read_database_url; /* GITEKI_READ_DATABASE_URL (optional replica) */
     char *listen_host;       /* GITEKI_LISTEN --listen host:port, default 127.0.0.1:8080 */
     uint16_t listen_port;
-    unsigned threads;           /* GITEKI_THREADS --threads, worker threads (1..64), default 4 */
-    unsigned conn_limit;        /* GITEKI_CONN_LIMIT, default 1024 */
-    unsigned conn_timeout_s;    /* GITEKI_CONN_TIMEOUT, idle connection timeout, default 30 */
-    size_t json_body_max;       /* GITEKI_JSON_BODY_MAX bytes, default 1 MiB */
-    size_t upload_max;          /* GITEKI_UPLOAD_MAX bytes, default 20 MiB */
-    unsigned scrypt_log2n;      /* GITEKI_SCRYPT_LOG2N, default 17 (N = 2^17) */
+    unsigned threads;        /* GITEKI_THREADS --threads, worker threads (1..64), default 4 */
+    unsigned conn_limit;     /* GITEKI_CONN_LIMIT, default 1024 */
+    unsigned conn_timeout_s; /* GITEKI_CONN_TIMEOUT, idle connection timeout, default 30 */
+    size_t json_body_max;    /* GITEKI_JSON_BODY_MAX bytes, default 1 MiB */
+    size_t upload_max;       /* GITEKI_UPLOAD_MAX bytes, default 20 MiB */
+    unsigned scrypt_log2n;   /* GITEKI_SCRYPT_LOG2N, default 17 (N = 2^17) */
     unsigned scrypt_r, scrypt_p;
-    unsigned hash_concurrency;  /* GITEKI_HASH_CONCURRENCY, default 2 */
-    unsigned session_idle_s;    /* GITEKI_SESSION_IDLE, default 2 h */
-    unsigned session_absolute_s;/* GITEKI_SESSION_ABSOLUTE, default 12 h */
-    char *data_dir;          /* GITEKI_DATA_DIR: folder holding schema/ templates/ static/ */
-    char *key_dir;           /* GITEKI_KEY_DIR: Ed25519 signing keys, default var/keys */
-    char *body_code;         /* GITEKI_BODY_CODE: the certification body's 3 digits, "001" */
-    char *trusted_proxy;     /* GITEKI_TRUSTED_PROXY: address whose X-Forwarded-* we believe */
-    char *public_url;        /* GITEKI_PUBLIC_URL: scheme://host[:port] people reach us at, no
+    unsigned hash_concurrency;   /* GITEKI_HASH_CONCURRENCY, default 2 */
+    unsigned session_idle_s;     /* GITEKI_SESSION_IDLE, default 2 h */
+    unsigned session_absolute_s; /* GITEKI_SESSION_ABSOLUTE, default 12 h */
+    char *data_dir;              /* GITEKI_DATA_DIR: folder holding schema/ templates/ static/ */
+    char *key_dir;               /* GITEKI_KEY_DIR: Ed25519 signing keys, default var/keys */
+    char *body_code;             /* GITEKI_BODY_CODE: the certification body's 3 digits, "001" */
+    char *trusted_proxy;         /* GITEKI_TRUSTED_PROXY: address whose X-Forwarded-* we believe */
+    char *public_url;            /* GITEKI_PUBLIC_URL: scheme://host[:port] people reach us at, no
                               * trailing slash (absolute links in the Atom feed); default
                               * http://<listen address> */
-    bool secure_cookies;     /* GITEKI_SECURE_COOKIES: 1 when served over TLS by the proxy */
-    bool migrate_on_start;   /* GITEKI_MIGRATE_ON_START, default 1 */
+    bool secure_cookies;         /* GITEKI_SECURE_COOKIES: 1 when served over TLS by the proxy */
+    bool migrate_on_start;       /* GITEKI_MIGRATE_ON_START, default 1 */
 } gk_config;
 
 /* Fill *c with defaults, then the environment. Returns 0, or -1 with a malloc'd message in

@@ -87,8 +87,7 @@ void gk_h_feed_atom(gk_request *r)
         rc |= xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0;
         rc |= xmlTextWriterStartElementNS(w, NULL, BAD_CAST "feed", BAD_CAST ATOM_NS) < 0;
         rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "xml:lang", BAD_CAST r->lang) < 0;
-        rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "xml:base",
-                                          BAD_CAST abs_url(r, "/")) < 0;
+        rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "xml:base", BAD_CAST abs_url(r, "/")) < 0;
         rc |= xmlTextWriterWriteElement(w, BAD_CAST "id",
                                         BAD_CAST "urn:giteki:feed:certificate-events") < 0;
         rc |= xmlTextWriterWriteElement(w, BAD_CAST "title", BAD_CAST str(feed, "title")) < 0;
@@ -105,8 +104,8 @@ void gk_h_feed_atom(gk_request *r)
         rc |= write_link(w, "first", abs_url(r, FEED_PATH), "application/atom+xml") < 0;
         if (next)
             rc |= write_link(w, "next",
-                             abs_url(r, gk_req_printf(r, FEED_PATH "?after=%s&limit=%d", next,
-                                                      limit)),
+                             abs_url(r,
+                                     gk_req_printf(r, FEED_PATH "?after=%s&limit=%d", next, limit)),
                              "application/atom+xml") < 0;
         size_t i;
         json_t *e;

@@ -144,9 +144,10 @@ static bool in_list(const char *s, const char *const *list)
 static const char *const void_elements[] = {"area",   "base",  "br",    "col",  "embed",
                                             "hr",     "img",   "input", "link", "meta",
                                             "source", "track", "wbr",   NULL};
-static const char *const url_attrs[] = {
-    "href",       "src",      "action", "formaction", "poster",   "cite",       "data",
-    "background", "longdesc", "usemap", "manifest",   "codebase", "xlink:href", NULL};
+static const char *const url_attrs[] = {"href",       "src",    "action",   "formaction",
+                                        "poster",     "cite",   "data",     "background",
+                                        "longdesc",   "usemap", "manifest", "codebase",
+                                        "xlink:href", NULL};
 static const char *const bool_attrs[] = {
     "allowfullscreen", "async",     "autofocus",   "autoplay",       "checked",  "controls",
     "default",         "defer",     "disabled",    "formnovalidate", "hidden",   "inert",

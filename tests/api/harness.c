@@ -26,7 +26,8 @@ static void buf_add(buf *b, const char *s, size_t n)
     if (b->oom) return;
     if (b->len + n + 1 > b->cap) {
         size_t cap = b->cap ? b->cap : 256;
-        while (cap < b->len + n + 1) cap *= 2;
+        while (cap < b->len + n + 1)
+            cap *= 2;
         char *p = realloc(b->p, cap);
         if (!p) {
             b->oom = true;
@@ -113,10 +114,12 @@ static char *media_type(const char *content_type)
 {
     if (!content_type) return NULL;
     size_t n = strcspn(content_type, ";");
-    while (n > 0 && isspace((unsigned char)content_type[n - 1])) n--;
+    while (n > 0 && isspace((unsigned char)content_type[n - 1]))
+        n--;
     char *m = strndup(content_type, n);
     if (m)
-        for (char *p = m; *p; p++) *p = (char)tolower((unsigned char)*p);
+        for (char *p = m; *p; p++)
+            *p = (char)tolower((unsigned char)*p);
     return m;
 }
 
@@ -124,8 +127,7 @@ static bool media_is_json(const char *media)
 {
     if (!media) return false;
     size_t n = strlen(media);
-    return strcmp(media, "application/json") == 0 ||
-           (n > 5 && strcmp(media + n - 5, "+json") == 0);
+    return strcmp(media, "application/json") == 0 || (n > 5 && strcmp(media + n - 5, "+json") == 0);
 }
 
 /* ---- The client ------------------------------------------------------------------------ */
@@ -147,7 +149,8 @@ ht_client *ht_client_new(const char *base_url)
     ht_client *c = calloc(1, sizeof *c);
     if (!c) return NULL;
     size_t n = strlen(base_url);
-    while (n > 0 && base_url[n - 1] == '/') n--;
+    while (n > 0 && base_url[n - 1] == '/')
+        n--;
     c->base_url = strndup(base_url, n);
     if (!c->base_url) {
         free(c);
@@ -219,8 +222,10 @@ static size_t on_header(char *data, size_t size, size_t n, void *userdata)
     const char *colon = memchr(data, ':', len);
     if (!colon) return len;
     const char *v = colon + 1, *end = data + len;
-    while (v < end && (*v == ' ' || *v == '\t')) v++;
-    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' ')) end--;
+    while (v < end && (*v == ' ' || *v == '\t'))
+        v++;
+    while (end > v && (end[-1] == '\r' || end[-1] == '\n' || end[-1] == ' '))
+        end--;
     ht_header *grown = realloc(t->r->headers, (t->r->n_headers + 1) * sizeof *grown);
     if (!grown) {
         t->oom = true;
@@ -284,16 +289,17 @@ static struct curl_slist *request_headers(const actor *a, const ht_request *req,
 {
     struct curl_slist *list = NULL, *next;
     char line[512];
-#define ADD(s)                                                                                 \
-    do {                                                                                       \
-        next = curl_slist_append(list, s);                                                     \
-        if (!next) {                                                                           \
-            *oom = true;                                                                       \
-            return list;                                                                       \
-        }                                                                                      \
-        list = next;                                                                           \
+#define ADD(s)                                                                                     \
+    do {                                                                                           \
+        next = curl_slist_append(list, s);                                                         \
+        if (!next) {                                                                               \
+            *oom = true;                                                                           \
+            return list;                                                                           \
+        }                                                                                          \
+        list = next;                                                                               \
     } while (0)
-    for (size_t i = 0; req->headers && req->headers[i]; i++) ADD(req->headers[i]);
+    for (size_t i = 0; req->headers && req->headers[i]; i++)
+        ADD(req->headers[i]);
     if (req->content_type) {
         snprintf(line, sizeof line, "Content-Type: %s", req->content_type);
         ADD(line);
@@ -340,8 +346,7 @@ static void set_method_and_body(CURL *curl, const ht_request *req, upload *up)
         curl_easy_setopt(curl, CURLOPT_SEEKFUNCTION, on_seek);
         curl_easy_setopt(curl, CURLOPT_SEEKDATA, up);
         curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE,
-                         req->send == HT_SEND_CHUNKED ? (curl_off_t)-1
-                                                      : (curl_off_t)req->body_len);
+                         req->send == HT_SEND_CHUNKED ? (curl_off_t)-1 : (curl_off_t)req->body_len);
     } else if (req->body) {
         curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req->body);
         curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE_LARGE, (curl_off_t)req->body_len);
@@ -371,12 +376,13 @@ static void record(const char *actor_name, const ht_request *req, const ht_respo
 {
     if (!record_file || out->status <= 0) return;
     char *media = media_type(ht_response_header(out, "Content-Type"));
-    json_t *line = json_pack("{s:s, s:s, s:s, s:I, s:s?, s:I, s:b}", "actor", actor_name,
-                             "method", req->method, "path", req->path, "status",
-                             (json_int_t)out->status, "type", media, "length",
-                             (json_int_t)out->body_len, "json_ok", out->json != NULL);
+    json_t *line =
+        json_pack("{s:s, s:s, s:s, s:I, s:s?, s:I, s:b}", "actor", actor_name, "method",
+                  req->method, "path", req->path, "status", (json_int_t)out->status, "type", media,
+                  "length", (json_int_t)out->body_len, "json_ok", out->json != NULL);
     if (line && out->json) json_object_set(line, "body", out->json);
-    if (line && req->content_type) json_object_set_new(line, "request_type", json_string(req->content_type));
+    if (line && req->content_type)
+        json_object_set_new(line, "request_type", json_string(req->content_type));
     if (line) {
         json_dumpf(line, record_file, JSON_COMPACT);
         fputc('\n', record_file);
@@ -530,8 +536,7 @@ static void vars_clear(vars *vs)
 static const char *vars_get(const vars *vs, const char *name, size_t len)
 {
     for (size_t i = 0; i < vs->n; i++)
-        if (strlen(vs->name[i]) == len && strncmp(vs->name[i], name, len) == 0)
-            return vs->value[i];
+        if (strlen(vs->name[i]) == len && strncmp(vs->name[i], name, len) == 0) return vs->value[i];
     return NULL;
 }
 
@@ -615,7 +620,8 @@ static char *dump(const json_t *j)
     char *s = json_dumps(j, JSON_COMPACT | JSON_ENCODE_ANY);
     if (s && strlen(s) > 300) {
         size_t cut = 297;
-        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80) cut--; /* whole characters */
+        while (cut > 0 && ((unsigned char)s[cut] & 0xC0) == 0x80)
+            cut--; /* whole characters */
         strcpy(s + cut, "...");
     }
     return s ? s : strdup("?");
@@ -624,14 +630,21 @@ static char *dump(const json_t *j)
 static const char *type_name(const json_t *j)
 {
     switch (json_typeof(j)) {
-    case JSON_OBJECT: return "object";
-    case JSON_ARRAY: return "array";
-    case JSON_STRING: return "string";
-    case JSON_INTEGER: return "integer";
-    case JSON_REAL: return "number";
+    case JSON_OBJECT:
+        return "object";
+    case JSON_ARRAY:
+        return "array";
+    case JSON_STRING:
+        return "string";
+    case JSON_INTEGER:
+        return "integer";
+    case JSON_REAL:
+        return "number";
     case JSON_TRUE:
-    case JSON_FALSE: return "boolean";
-    case JSON_NULL: return "null";
+    case JSON_FALSE:
+        return "boolean";
+    case JSON_NULL:
+        return "null";
     }
     return "?";
 }
@@ -661,13 +674,12 @@ static bool pred_any(json_t *v, void *ctx)
 static bool pred_type(json_t *v, void *ctx)
 {
     const char *want = ((pred_ctx *)ctx)->chk->b;
-    return strcmp(type_name(v), want) == 0 ||
-           (strcmp(want, "number") == 0 && json_is_number(v));
+    return strcmp(type_name(v), want) == 0 || (strcmp(want, "number") == 0 && json_is_number(v));
 }
 
 static bool pred_len(json_t *v, void *ctx)
 {
-    size_t n = json_is_array(v) ? json_array_size(v)
+    size_t n = json_is_array(v)    ? json_array_size(v)
                : json_is_object(v) ? json_object_size(v)
                : json_is_string(v) ? json_string_length(v)
                                    : SIZE_MAX;
@@ -756,9 +768,15 @@ static void check_json(verdict *v, const ht_check *chk)
         table_ok = p.expected != NULL;
         fn = chk->kind == HT_JSON_EQ ? pred_eq : pred_has;
         break;
-    case HT_JSON_STR: fn = pred_str; break;
-    case HT_JSON_TYPE: fn = pred_type; break;
-    case HT_JSON_LEN: fn = pred_len; break;
+    case HT_JSON_STR:
+        fn = pred_str;
+        break;
+    case HT_JSON_TYPE:
+        fn = pred_type;
+        break;
+    case HT_JSON_LEN:
+        fn = pred_len;
+        break;
     case HT_JSON_FIND:
         table_ok = split_key_json(chk->b, key, sizeof key, &p.key_value) && p.key_value &&
                    (!chk->c || split_key_json(chk->c, key2, sizeof key2, &p.key2_value));
@@ -766,7 +784,8 @@ static void check_json(verdict *v, const ht_check *chk)
         p.key2 = chk->c ? key2 : NULL;
         fn = pred_find;
         break;
-    default: break;
+    default:
+        break;
     }
     if (!table_ok) {
         fail(v, "table error: bad JSON in check %s %s", chk->a, chk->b);
@@ -832,15 +851,16 @@ static void check_one(verdict *v, const ht_check *chk)
             fail(v, "table error: bad regular expression %s", chk->a);
             break;
         }
-        if (regexec(&re, r->body, 0, NULL, 0) != 0)
-            fail(v, "body: expected to match /%s/", chk->a);
+        if (regexec(&re, r->body, 0, NULL, 0) != 0) fail(v, "body: expected to match /%s/", chk->a);
         regfree(&re);
         break;
     }
     case HT_BODY_EMPTY:
         if (r->body_len) fail(v, "body: expected none, got %zu bytes", r->body_len);
         break;
-    default: check_json(v, chk); break;
+    default:
+        check_json(v, chk);
+        break;
     }
 }
 
@@ -916,7 +936,8 @@ static void check_response(verdict *v, const ht_step *s, const ht_check *checks,
     }
     check_invariants(v);
     if (r->status >= 400 && strcmp(v->method, "HEAD") != 0) check_problem_shape(v);
-    for (size_t i = 0; i < n; i++) check_one(v, &checks[i]);
+    for (size_t i = 0; i < n; i++)
+        check_one(v, &checks[i]);
 }
 
 /* ---- Running steps --------------------------------------------------------------------- */
@@ -941,7 +962,8 @@ static void expanded_free(expanded *e)
 {
     free(e->path);
     free(e->body);
-    for (size_t i = 0; i < HT_MAX_HEADERS; i++) free(e->headers[i]);
+    for (size_t i = 0; i < HT_MAX_HEADERS; i++)
+        free(e->headers[i]);
     for (size_t i = 0; i < e->n_checks; i++) {
         free(e->check_b[i]);
         free(e->check_c[i]);
@@ -998,8 +1020,7 @@ static char *path_padded(char *path, size_t path_pad)
     return p;
 }
 
-static bool expand_step(const vars *vs, const ht_step *s, expanded *e, size_t *body_len,
-                        char **err)
+static bool expand_step(const vars *vs, const ht_step *s, expanded *e, size_t *body_len, char **err)
 {
     *e = (expanded){0};
     e->path = expand(vs, s->path, err);
@@ -1052,8 +1073,8 @@ static void print_failure(const char *where, size_t idx, size_t n, const ht_step
                           const char *path, const verdict *v)
 {
     const ht_response *r = v->r;
-    printf("FAIL %s, step %zu/%zu \"%s\" (actor %s)\n", where, idx + 1, n,
-           s->name ? s->name : "", s->actor ? s->actor : "anon");
+    printf("FAIL %s, step %zu/%zu \"%s\" (actor %s)\n", where, idx + 1, n, s->name ? s->name : "",
+           s->actor ? s->actor : "anon");
     printf("    %s %.*s%s\n", s->method, 200, path, strlen(path) > 200 ? "..." : "");
     if (r && r->curl_error) printf("    transfer: %s\n", r->curl_error);
     fputs(v->problems.p ? v->problems.p : "", stdout);
@@ -1167,8 +1188,8 @@ int ht_run(const ht_options *opts, const ht_group *const *groups, size_t n_group
     ht_client_free(rn.client);
     printf("summary: %u scenarios (%u failed), %u steps run (%u failed), %u skipped after a "
            "failure\n",
-           totals->scenarios_run, totals->scenarios_failed, totals->steps_run,
-           totals->steps_failed, totals->steps_skipped);
+           totals->scenarios_run, totals->scenarios_failed, totals->steps_run, totals->steps_failed,
+           totals->steps_skipped);
     if (totals->scenarios_run == 0) {
         printf("no scenario matched%s%s\n", opts->only ? " --only " : "",
                opts->only ? opts->only : "");

@@ -27,23 +27,21 @@
 #define JSON_T "application/json"
 #define PW "registry regulator passphrase"
 
-#define SIGNIN(actor_, email, password)                                                        \
-    {.name = "sign in " email,                                                                 \
-     .actor = actor_,                                                                          \
-     .method = "POST",                                                                         \
-     .path = "/api/v1/session",                                                                \
-     .content_type = JSON_T,                                                                   \
-     .body = "{\"email\": \"" email "\", \"password\": \"" password "\"}",                     \
-     .expect_status = 200}
+#define SIGNIN(actor_, email, password)                                                            \
+    {                                                                                              \
+        .name = "sign in " email, .actor = actor_, .method = "POST", .path = "/api/v1/session",    \
+        .content_type = JSON_T,                                                                    \
+        .body = "{\"email\": \"" email "\", \"password\": \"" password "\"}", .expect_status = 200 \
+    }
 
-#define FIXTURE_CSV                                                                            \
-    "number,route,category,manufacturer,model_name,type_name,granted_on\r\n"                   \
-    "D19-0001951,conformity,router,Zephyrine Devices,ZR-100,ZR100A,2019-05-01\r\n"              \
-    "A20-0001951,conformity,telephone,Zephyrine Devices,ZT-1,,2020-01-15\r\n"                   \
-    "D21-0001951,design,camera,株式会社ゼフィリン,見守りカメラZ1,,2021-06-01\r\n"                \
-    "D22-0001951,conformity,router,Zephyrine Devices,ZR-200,,2022-01-10\r\n"                    \
-    "D22-0002951,conformity,nas,\"Zephyrine, \"\"Quoted\"\" Ltd.\",ZN-1,,2022-03-03\r\n"        \
-    "D23-0001951,conformity,router,Zephyrine Devices,ZR-300,,2023-07-07\r\n"                    \
+#define FIXTURE_CSV                                                                                \
+    "number,route,category,manufacturer,model_name,type_name,granted_on\r\n"                       \
+    "D19-0001951,conformity,router,Zephyrine Devices,ZR-100,ZR100A,2019-05-01\r\n"                 \
+    "A20-0001951,conformity,telephone,Zephyrine Devices,ZT-1,,2020-01-15\r\n"                      \
+    "D21-0001951,design,camera,株式会社ゼフィリン,見守りカメラZ1,,2021-06-01\r\n"   \
+    "D22-0001951,conformity,router,Zephyrine Devices,ZR-200,,2022-01-10\r\n"                       \
+    "D22-0002951,conformity,nas,\"Zephyrine, \"\"Quoted\"\" Ltd.\",ZN-1,,2022-03-03\r\n"           \
+    "D23-0001951,conformity,router,Zephyrine Devices,ZR-300,,2023-07-07\r\n"                       \
     "D24-0001951,conformity,gateway,株式会社ゼフィリン,ゲートウェイZ,,2024-02-02\r\n"
 
 /* ---- fixture ---------------------------------------------------------------------------- */
@@ -63,7 +61,8 @@ static const ht_step fixture[] = {
      .method = "POST",
      .path = "/api/v1/certificates/D22-0001951/suspend",
      .content_type = JSON_T,
-     .body = "{\"reason\": \"市場調査で技術基準への不適合の疑い\", \"order_reference\": \"総基電第951号\"}",
+     .body =
+         "{\"reason\": \"市場調査で技術基準への不適合の疑い\", \"order_reference\": \"総基電第951号\"}",
      .expect_status = 200},
     {.name = "revoke one",
      .actor = "admin",
@@ -84,20 +83,22 @@ static const ht_step fixture[] = {
 
 /* ---- filters ------------------------------------------------------------------------------ */
 
-#define LIST(label, query, n, ...)                                                             \
-    {.name = label,                                                                            \
-     .method = "GET",                                                                          \
-     .path = "/api/v1/certificates?" query,                                                    \
-     .expect_status = 200,                                                                     \
-     .expect_content_type = JSON_T,                                                            \
-     .checks = {JSON_LEN("items", n), JSON_EQ("next", "null"), __VA_ARGS__}}
-#define BAD(label, query, field)                                                               \
-    {.name = label,                                                                            \
-     .method = "GET",                                                                          \
-     .path = "/api/v1/certificates?" query,                                                    \
-     .expect_status = 400,                                                                     \
-     .expect_code = "request.bad_query",                                                       \
-     .checks = {JSON_STR("errors[].field", field)}}
+#define LIST(label, query, n, ...)                                                                 \
+    {                                                                                              \
+        .name = label, .method = "GET", .path = "/api/v1/certificates?" query,                     \
+        .expect_status = 200, .expect_content_type = JSON_T, .checks = {                           \
+            JSON_LEN("items", n),                                                                  \
+            JSON_EQ("next", "null"),                                                               \
+            __VA_ARGS__                                                                            \
+        }                                                                                          \
+    }
+#define BAD(label, query, field)                                                                   \
+    {                                                                                              \
+        .name = label, .method = "GET", .path = "/api/v1/certificates?" query,                     \
+        .expect_status = 400, .expect_code = "request.bad_query", .checks = {                      \
+            JSON_STR("errors[].field", field)                                                      \
+        }                                                                                          \
+    }
 
 static const ht_step filters[] = {
     LIST("q matches Latin maker text, case-insensitive", "q=zephyrine", 5,
@@ -118,13 +119,17 @@ static const ht_step filters[] = {
     LIST("grandfathered (granted before 2020-04-01)", "q=zephyrine&grandfathered=true", 2,
          JSON_EQ("items[0].grandfathered", "true"), JSON_STR("items[].number", "A20-0001951")),
     LIST("rule set", "q=zephyrine&rule_set=2020-04", 3, JSON_STR("items[0].rule_set", "2020-04")),
-    LIST("basis not_applicable covers pre-2020", "q=zephyrine&basis=not_applicable&rule_set=pre-2020", 2,
+    LIST("basis not_applicable covers pre-2020",
+         "q=zephyrine&basis=not_applicable&rule_set=pre-2020", 2,
          JSON_STR("items[0].basis", "not_applicable")),
-    LIST("grant date range, both ends included", "q=zephyrine&granted_from=2020-01-15&granted_to=2022-03-03", 3,
+    LIST("grant date range, both ends included",
+         "q=zephyrine&granted_from=2020-01-15&granted_to=2022-03-03", 3,
          JSON_STR("items[].number", "A20-0001951"), JSON_STR("items[].number", "D22-0002951")),
-    LIST("every filter at once", "q=ZR&manufacturer=zephyrine&category=router&status=granted"
+    LIST("every filter at once",
+         "q=ZR&manufacturer=zephyrine&category=router&status=granted"
          "&rule_set=2020-04&basis=not_applicable&grandfathered=false&granted_from=2019-01-01"
-         "&granted_to=2024-12-31", 0, JSON_LEN("items", 0)),
+         "&granted_to=2024-12-31",
+         0, JSON_LEN("items", 0)),
     BAD("unknown status", "status=valid", "status"),
     BAD("unknown basis", "basis=cc", "basis"),
     BAD("grandfathered not boolean", "grandfathered=yes", "grandfathered"),
@@ -208,10 +213,12 @@ static const ht_step visibility[] = {
      .method = "GET",
      .path = "/api/v1/certificates?q=zr-1",
      .expect_status = 200,
-     .checks = {JSON_STR("items[0].number", "D19-0001951"), JSON_STR("items[0].route", "conformity"),
-                JSON_STR("items[0].category", "router"), JSON_STR("items[0].model_name", "ZR-100"),
-                JSON_STR("items[0].type_name", "ZR100A"), JSON_STR("items[0].granted_on", "2019-05-01"),
-                JSON_STR("items[0].rule_set", "pre-2020"), JSON_STR("items[0].status_changed_on", "2019-05-01"),
+     .checks = {JSON_STR("items[0].number", "D19-0001951"),
+                JSON_STR("items[0].route", "conformity"), JSON_STR("items[0].category", "router"),
+                JSON_STR("items[0].model_name", "ZR-100"), JSON_STR("items[0].type_name", "ZR100A"),
+                JSON_STR("items[0].granted_on", "2019-05-01"),
+                JSON_STR("items[0].rule_set", "pre-2020"),
+                JSON_STR("items[0].status_changed_on", "2019-05-01"),
                 JSON_ABSENT("items[0].application_id"), JSON_ABSENT("items[0].organization_id"),
                 JSON_ABSENT("items[0].imported")}},
     {.name = "the public can export the published fields",
@@ -379,14 +386,14 @@ const ht_group ht_group_registry = {"registry", scenarios, HT_COUNT(scenarios)};
 
 static int failures;
 
-#define EXPECT(cond, ...)                                                                      \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            printf("FAIL registry/procedural: ");                                              \
-            printf(__VA_ARGS__);                                                               \
-            printf("\n");                                                                      \
-            failures++;                                                                        \
-        }                                                                                      \
+#define EXPECT(cond, ...)                                                                          \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            printf("FAIL registry/procedural: ");                                                  \
+            printf(__VA_ARGS__);                                                                   \
+            printf("\n");                                                                          \
+            failures++;                                                                            \
+        }                                                                                          \
     } while (0)
 
 static bool get(ht_client *c, const char *actor, const char *path, ht_response *out)
@@ -418,17 +425,25 @@ static size_t csv_parse(const char *s, size_t len, csv_row *rows, size_t max)
             if (i < len && s[i] == '"') {
                 i++;
                 while (i < len) {
-                    if (s[i] == '"' && i + 1 < len && s[i + 1] == '"') field[o++] = '"', i += 2;
-                    else if (s[i] == '"') { i++; break; }
-                    else field[o++] = s[i++];
+                    if (s[i] == '"' && i + 1 < len && s[i + 1] == '"')
+                        field[o++] = '"', i += 2;
+                    else if (s[i] == '"') {
+                        i++;
+                        break;
+                    } else
+                        field[o++] = s[i++];
                 }
             } else {
-                while (i < len && s[i] != ',' && s[i] != '\r' && s[i] != '\n') field[o++] = s[i++];
+                while (i < len && s[i] != ',' && s[i] != '\r' && s[i] != '\n')
+                    field[o++] = s[i++];
             }
             field[o] = 0;
             row->f = realloc(row->f, (row->n + 1) * sizeof *row->f);
             row->f[row->n++] = field;
-            if (i < len && s[i] == ',') { i++; continue; }
+            if (i < len && s[i] == ',') {
+                i++;
+                continue;
+            }
             if (i < len && s[i] == '\r') i++;
             if (i < len && s[i] == '\n') i++;
             break;
@@ -440,7 +455,8 @@ static size_t csv_parse(const char *s, size_t len, csv_row *rows, size_t max)
 static void csv_free(csv_row *rows, size_t n)
 {
     for (size_t r = 0; r < n; r++) {
-        for (size_t k = 0; k < rows[r].n; k++) free(rows[r].f[k]);
+        for (size_t k = 0; k < rows[r].n; k++)
+            free(rows[r].f[k]);
         free(rows[r].f);
     }
 }
@@ -449,8 +465,10 @@ static void csv_free(csv_row *rows, size_t n)
 static void check_csv_roundtrip(ht_client *c)
 {
     ht_response csv = {0}, js = {0};
-    if (get(c, "regulator", "/api/v1/certificates/export?format=csv&q=zephyrine&sort=number&order=asc", &csv) &&
-        get(c, "regulator", "/api/v1/certificates/export?format=json&q=zephyrine&sort=number&order=asc", &js)) {
+    if (get(c, "regulator",
+            "/api/v1/certificates/export?format=csv&q=zephyrine&sort=number&order=asc", &csv) &&
+        get(c, "regulator",
+            "/api/v1/certificates/export?format=json&q=zephyrine&sort=number&order=asc", &js)) {
         EXPECT(csv.body_len > 3 && !memcmp(csv.body, "\xEF\xBB\xBF", 3), "CSV lacks the BOM");
         csv_row rows[16];
         size_t n = csv_parse(csv.body + 3, csv.body_len - 3, rows, 16);
@@ -463,7 +481,7 @@ static void check_csv_roundtrip(ht_client *c)
             for (size_t k = 0; k < rows[0].n && k < rows[r].n; k++) {
                 json_t *v = json_object_get(item, rows[0].f[k]);
                 char buf[64];
-                const char *want = json_is_string(v) ? json_string_value(v)
+                const char *want = json_is_string(v)  ? json_string_value(v)
                                    : json_is_true(v)  ? "true"
                                    : json_is_false(v) ? "false"
                                    : json_is_null(v)  ? ""
@@ -493,7 +511,8 @@ static void check_xml_schema(ht_client *c, const char *query, size_t want_rows)
         EXPECT(doc, "XML export is not well-formed");
         if (schema && doc) {
             xmlSchemaValidCtxtPtr vc = xmlSchemaNewValidCtxt(schema);
-            EXPECT(xmlSchemaValidateDoc(vc, doc) == 0, "XML export %s is not valid against the XSD", query);
+            EXPECT(xmlSchemaValidateDoc(vc, doc) == 0, "XML export %s is not valid against the XSD",
+                   query);
             xmlSchemaFreeValidCtxt(vc);
             size_t n = 0;
             for (xmlNodePtr e = xmlDocGetRootElement(doc)->children; e; e = e->next)
@@ -544,10 +563,12 @@ static void check_atom(ht_client *c, const char *base_url)
         for (xmlNodePtr e = root->children; e; e = e->next) {
             if (e->type != XML_ELEMENT_NODE) continue;
             if (!xmlStrcmp(e->name, BAD_CAST "link")) {
-                xmlChar *rel = xmlGetProp(e, BAD_CAST "rel"), *href = xmlGetProp(e, BAD_CAST "href");
+                xmlChar *rel = xmlGetProp(e, BAD_CAST "rel"),
+                        *href = xmlGetProp(e, BAD_CAST "href");
                 EXPECT(href && !strncmp((const char *)href, base_url, base_len) &&
                            href[base_len] == '/',
-                       "feed link %s is not absolute under %s", href ? (const char *)href : "", base_url);
+                       "feed link %s is not absolute under %s", href ? (const char *)href : "",
+                       base_url);
                 if (rel && href && !xmlStrcmp(rel, BAD_CAST "next") &&
                     !strncmp((const char *)href, base_url, base_len))
                     snprintf(next, sizeof next, "%s", (const char *)href + base_len);
@@ -560,13 +581,15 @@ static void check_atom(ht_client *c, const char *base_url)
                 xmlChar *href = xmlGetProp(l, BAD_CAST "href");
                 EXPECT(href && !strncmp((const char *)href, base_url, base_len) &&
                            !strncmp((const char *)href + base_len, "/certificates/", 14),
-                       "entry link %s is not absolute under %s", href ? (const char *)href : "", base_url);
+                       "entry link %s is not absolute under %s", href ? (const char *)href : "",
+                       base_url);
                 xmlFree(href);
             }
             const xmlChar *id = child_text(e, "id"), *up = child_text(e, "updated");
             EXPECT(id && child_text(e, "title") && up, "entry lacks id/title/updated");
             if (!id || !up) continue;
-            EXPECT(strcmp((const char *)up, prev) <= 0, "entries not newest first: %s after %s", up, prev);
+            EXPECT(strcmp((const char *)up, prev) <= 0, "entries not newest first: %s after %s", up,
+                   prev);
             snprintf(prev, sizeof prev, "%s", (const char *)up);
             for (size_t k = 0; k < nseen; k++)
                 EXPECT(strcmp(seen[k], (const char *)id), "entry %s repeats across pages", id);
@@ -597,7 +620,8 @@ static void check_stats_consistent(ht_client *c)
         snprintf(path, sizeof path, "/api/v1/stats?%s", filters_[f]);
         if (!get(c, "anon", path, &st)) continue;
         json_int_t total = json_integer_value(json_object_get(st.json, "total"));
-        static const char *const parts[] = {"by_month", "by_category", "by_basis", "by_rule_set", "by_status"};
+        static const char *const parts[] = {"by_month", "by_category", "by_basis", "by_rule_set",
+                                            "by_status"};
         for (size_t p = 0; p < 5; p++) {
             json_int_t sum = 0;
             size_t i;
@@ -625,11 +649,14 @@ int ht_registry_checks(const ht_options *opts)
     if (!c) return 1;
     failures = 0;
     ht_response r = {0};
-    ht_request signin = {.method = "POST", .path = "/api/v1/session",
+    ht_request signin = {.method = "POST",
+                         .path = "/api/v1/session",
                          .content_type = JSON_T,
-                         .body = "{\"email\": \"regulator@registry.test\", \"password\": \"" PW "\"}"};
+                         .body =
+                             "{\"email\": \"regulator@registry.test\", \"password\": \"" PW "\"}"};
     signin.body_len = strlen(signin.body);
-    EXPECT(ht_send(c, "regulator", &signin, &r) == 0 && r.status == 200, "regulator sign-in: %ld", r.status);
+    EXPECT(ht_send(c, "regulator", &signin, &r) == 0 && r.status == 200, "regulator sign-in: %ld",
+           r.status);
     ht_response_free(&r);
     check_csv_roundtrip(c);
     check_xml_schema(c, "&q=zephyrine", 5);
