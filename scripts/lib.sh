@@ -13,12 +13,15 @@ export GITEKI_ROOT
 GITEKI_PACKAGES=(build-essential cmake pkg-config libmicrohttpd-dev libpq-dev libjansson-dev
     libxml2-dev libxml2-utils libssl-dev libcmocka-dev libcurl4-openssl-dev libutf8proc-dev
     clang-format postgresql-15
-    postgresql-client-15 wrk clang libclang-rt-14-dev curl ca-certificates python3)
-# The end-to-end browser tests (tests/e2e, issue 9) add these, installed when GITEKI_E2E=1
-# (scripts/test sets it unless told GITEKI_E2E=0): Debian's chromium (playwright-core drives it;
-# it never downloads a browser of its own), Node and npm, and Japanese fonts, without which
-# the Japanese pages render as empty boxes in the screenshots of docs/user-guide.md.
-GITEKI_E2E_PACKAGES=(chromium nodejs npm fonts-noto-cjk)
+    postgresql-client-15 wrk clang libclang-rt-14-dev curl ca-certificates python3
+    nodejs npm)
+# Node and npm run the contract tests (tests/contract: redocly, openapi-typescript, the
+# response validator) on every API run. The end-to-end browser tests (tests/e2e, issue 9) add
+# these, installed when GITEKI_E2E=1 (scripts/test sets it unless told GITEKI_E2E=0): Debian's
+# chromium (playwright-core drives it; it never downloads a browser of its own), Japanese
+# fonts, without which the Japanese pages render as empty boxes in the screenshots of
+# docs/user-guide.md, and Java for the Nu HTML Checker (vnu-jar) run on the visited pages.
+GITEKI_E2E_PACKAGES=(chromium fonts-noto-cjk default-jre-headless)
 
 # ---------------------------------------------------------------------------------------------
 # Messages. Everything for humans goes to stderr, so functions can print results on stdout.

@@ -28,6 +28,8 @@ const char gk_config_help[] =
     "  GITEKI_KEY_DIR           --key-dir DIR        signing keys, default var/keys\n"
     "  GITEKI_BODY_CODE         --body-code NNN      certification body code, default 001\n"
     "  GITEKI_TRUSTED_PROXY     --trusted-proxy IP   proxy whose X-Forwarded-* is trusted\n"
+    "  GITEKI_PUBLIC_URL        --public-url URL     https://host the public reaches, for\n"
+    "                                                absolute links (default http://LISTEN)\n"
     "  GITEKI_SECURE_COOKIES    --secure-cookies 0|1 mark cookies Secure (behind TLS)\n"
     "  GITEKI_MIGRATE_ON_START  --migrate-on-start 0|1 migrate when serve starts, default 1\n";
 
@@ -109,6 +111,8 @@ static const setting settings[] = {
     {"key-dir", "GITEKI_KEY_DIR", K_STR, OFF(key_dir), 0, 0, "a folder"},
     {"body-code", "GITEKI_BODY_CODE", K_BODY, OFF(body_code), 0, 0, "three digits, e.g. 001"},
     {"trusted-proxy", "GITEKI_TRUSTED_PROXY", K_STR, OFF(trusted_proxy), 0, 0, "an address"},
+    {"public-url", "GITEKI_PUBLIC_URL", K_STR, OFF(public_url), 0, 0,
+     "http:// or https:// and a host, e.g. https://giteki.example.jp"},
     {"secure-cookies", "GITEKI_SECURE_COOKIES", K_BOOL, OFF(secure_cookies), 0, 0, "0 or 1"},
     {"migrate-on-start", "GITEKI_MIGRATE_ON_START", K_BOOL, OFF(migrate_on_start), 0, 0, "0 or 1"},
 };
@@ -232,6 +236,29 @@ int gk_config_finish(gk_config *c, bool need_db, char **err)
                          "postgresql:///giteki?host=/path/to/socket (or --database-url)");
         return -1;
     }
+    if (c->public_url) {
+        /* scheme and host only: no quote, space or angle bracket can reach an attribute */
+        size_t n = strlen(c->public_url);
+        while (n > 0 && c->public_url[n - 1] == '/')
+            c->public_url[--n] = 0;
+        const char *host = !strncmp(c->public_url, "https://", 8)  ? c->public_url + 8
+                           : !strncmp(c->public_url, "http://", 7) ? c->public_url + 7
+                                                                   : NULL;
+        if (!host || !*host || strcspn(c->public_url, " \"'<>\\?#") != n) {
+            *err = gk_strfmt("GITEKI_PUBLIC_URL: \"%s\" is not http:// or https:// and a host",
+                             c->public_url);
+            return -1;
+        }
+    } else {
+        char url[300];
+        bool v6 = c->listen_host && strchr(c->listen_host, ':');
+        snprintf(url, sizeof url, v6 ? "http://[%s]:%u" : "http://%s:%u",
+                 c->listen_host ? c->listen_host : "127.0.0.1", (unsigned)c->listen_port);
+        if (set_str(&c->public_url, url)) {
+            *err = gk_strfmt("out of memory");
+            return -1;
+        }
+    }
     if (c->data_dir) {
         if (!has_dirs(c->data_dir)) {
             *err =
@@ -256,5 +283,6 @@ void gk_config_free(gk_config *c)
     free(c->key_dir);
     free(c->body_code);
     free(c->trusted_proxy);
+    free(c->public_url);
     memset(c, 0, sizeof *c);
 }

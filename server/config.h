@@ -27,6 +27,9 @@ typedef struct {
     char *key_dir;               /* GITEKI_KEY_DIR: Ed25519 signing keys, default var/keys */
     char *body_code;             /* GITEKI_BODY_CODE: the certification body's 3 digits, "001" */
     char *trusted_proxy;         /* GITEKI_TRUSTED_PROXY: address whose X-Forwarded-* we believe */
+    char *public_url;            /* GITEKI_PUBLIC_URL: scheme://host[:port] people reach us at, no
+                              * trailing slash (absolute links in the Atom feed); default
+                              * http://<listen address> */
     bool secure_cookies;         /* GITEKI_SECURE_COOKIES: 1 when served over TLS by the proxy */
     bool migrate_on_start;       /* GITEKI_MIGRATE_ON_START, default 1 */
 } gk_config;

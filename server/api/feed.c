@@ -3,10 +3,11 @@
  * is not the last links the next one with rel="next". Written with libxml2's xmlTextWriter,
  * so every text is escaped by the writer.
  *
- * Links are relative references (RFC 4287 section 4.2.7 allows IRI references), because the
- * server does not know its public origin and must not trust Host. */
+ * Links are absolute, made from the configured public URL (GITEKI_PUBLIC_URL), never from
+ * Host, which the client controls; the feed also carries it as xml:base. */
 #include "http/handlers.h"
 
+#include "app.h"
 #include "http/reply.h"
 #include "http/service_call.h"
 #include "render/template.h"
@@ -37,6 +38,12 @@ static const char *str(json_t *o, const char *key)
     return s ? s : "";
 }
 
+/* An absolute URL of ours: the public URL and a path. */
+static const char *abs_url(gk_request *r, const char *path)
+{
+    return gk_req_printf(r, "%s%s", gk_app.config.public_url, path);
+}
+
 static int write_entry(gk_request *r, xmlTextWriterPtr w, json_t *e)
 {
     int rc = 0;
@@ -44,7 +51,8 @@ static int write_entry(gk_request *r, xmlTextWriterPtr w, json_t *e)
     rc |= xmlTextWriterWriteElement(w, BAD_CAST "id", BAD_CAST str(e, "id")) < 0;
     rc |= xmlTextWriterWriteElement(w, BAD_CAST "title", BAD_CAST str(e, "title")) < 0;
     rc |= xmlTextWriterWriteElement(w, BAD_CAST "updated", BAD_CAST str(e, "updated")) < 0;
-    rc |= write_link(w, "alternate", gk_req_printf(r, "/certificates/%s", str(e, "number")),
+    rc |= write_link(w, "alternate",
+                     abs_url(r, gk_req_printf(r, "/certificates/%s", str(e, "number"))),
                      "text/html") < 0;
     rc |= xmlTextWriterStartElement(w, BAD_CAST "category") < 0;
     rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "term", BAD_CAST str(e, "event")) < 0;
@@ -79,6 +87,7 @@ void gk_h_feed_atom(gk_request *r)
         rc |= xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0;
         rc |= xmlTextWriterStartElementNS(w, NULL, BAD_CAST "feed", BAD_CAST ATOM_NS) < 0;
         rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "xml:lang", BAD_CAST r->lang) < 0;
+        rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "xml:base", BAD_CAST abs_url(r, "/")) < 0;
         rc |= xmlTextWriterWriteElement(w, BAD_CAST "id",
                                         BAD_CAST "urn:giteki:feed:certificate-events") < 0;
         rc |= xmlTextWriterWriteElement(w, BAD_CAST "title", BAD_CAST str(feed, "title")) < 0;
@@ -91,12 +100,13 @@ void gk_h_feed_atom(gk_request *r)
             snprintf(self, sizeof self, FEED_PATH "?after=%s&limit=%d", after, limit);
         else
             snprintf(self, sizeof self, FEED_PATH "?limit=%d", limit);
-        rc |= write_link(w, "self", self, "application/atom+xml") < 0;
-        rc |= write_link(w, "first", FEED_PATH, "application/atom+xml") < 0;
+        rc |= write_link(w, "self", abs_url(r, self), "application/atom+xml") < 0;
+        rc |= write_link(w, "first", abs_url(r, FEED_PATH), "application/atom+xml") < 0;
         if (next)
-            rc |=
-                write_link(w, "next", gk_req_printf(r, FEED_PATH "?after=%s&limit=%d", next, limit),
-                           "application/atom+xml") < 0;
+            rc |= write_link(w, "next",
+                             abs_url(r,
+                                     gk_req_printf(r, FEED_PATH "?after=%s&limit=%d", next, limit)),
+                             "application/atom+xml") < 0;
         size_t i;
         json_t *e;
         json_array_foreach(json_object_get(feed, "entries"), i, e)

@@ -310,8 +310,12 @@ static bool add_dattr(loader *l, tnode *n, const char *d, const char *name, size
         lerr(l, n->line, "g:%s: \"%s\" is not an attribute name", d, nm);
         return false;
     }
+    /* A fixed catalogue key is text we wrote, like the template: a <meta name="description">
+     * may take its content from one (never from the model, never through a {path} key). */
+    bool fixed_msg = strcmp(d, "msg-attr") == 0 && !memchr(expr, '{', expr_len);
     if (strncasecmp(nm, "on", 2) == 0 || strcasecmp(nm, "style") == 0 ||
-        strcasecmp(nm, "srcdoc") == 0 || in_list(nm, no_dynamic_attrs)) {
+        strcasecmp(nm, "srcdoc") == 0 ||
+        (in_list(nm, no_dynamic_attrs) && !(fixed_msg && strcasecmp(nm, "content") == 0))) {
         lerr(l, n->line, "g:%s: attribute \"%s\" may not be set from data", d, nm);
         return false;
     }

@@ -359,6 +359,39 @@ static void set_method_and_body(CURL *curl, const ht_request *req, upload *up)
         curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, m);
 }
 
+/* ---- The record of exchanges (ht_record_to) --------------------------------------------- */
+
+static FILE *record_file;
+
+int ht_record_to(const char *path)
+{
+    if (record_file) fclose(record_file);
+    record_file = fopen(path, "w");
+    return record_file ? 0 : -1;
+}
+
+/* One line per exchange. A body that is not JSON is recorded by its length only: the contract
+ * checks its status and media type. */
+static void record(const char *actor_name, const ht_request *req, const ht_response *out)
+{
+    if (!record_file || out->status <= 0) return;
+    char *media = media_type(ht_response_header(out, "Content-Type"));
+    json_t *line =
+        json_pack("{s:s, s:s, s:s, s:I, s:s?, s:I, s:b}", "actor", actor_name, "method",
+                  req->method, "path", req->path, "status", (json_int_t)out->status, "type", media,
+                  "length", (json_int_t)out->body_len, "json_ok", out->json != NULL);
+    if (line && out->json) json_object_set(line, "body", out->json);
+    if (line && req->content_type)
+        json_object_set_new(line, "request_type", json_string(req->content_type));
+    if (line) {
+        json_dumpf(line, record_file, JSON_COMPACT);
+        fputc('\n', record_file);
+        fflush(record_file);
+    }
+    json_decref(line);
+    free(media);
+}
+
 /* Parse a JSON-typed body; remember a csrf_token for the actor's later unsafe requests. */
 static void parse_body(actor *a, ht_response *out)
 {
@@ -429,6 +462,7 @@ int ht_send(ht_client *c, const char *actor_name, const ht_request *req, ht_resp
     out->body_len = t.body.len;
     out->body = buf_take(&t.body);
     parse_body(a, out);
+    record(a->name, req, out);
     htx_observe(req, out); /* secrets on the wire, searched for in the server log later */
     return out->status > 0 ? 0 : -1;
 }

@@ -76,6 +76,11 @@ void ht_client_reset(ht_client *c);
  * ht_response_free). Returns 0, or -1 when nothing came back (out->curl_error says why). */
 int ht_send(ht_client *c, const char *actor, const ht_request *req, ht_response *out);
 
+/* Append every exchange ht_send makes from now on to the file at `path` (JSON lines: method,
+ * path, status, media type, the JSON body), for tests/contract/validate.js to check against
+ * docs/openapi.yaml. Returns 0, or -1 when the file cannot be opened. */
+int ht_record_to(const char *path);
+
 /* ---- Steps and checks ------------------------------------------------------------------ */
 
 typedef enum {

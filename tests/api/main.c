@@ -1,7 +1,7 @@
 /* api_tests: runs the API scenarios against a running giteki server.
  *
  *   api_tests --base-url http://127.0.0.1:8080 [--database-url CONNINFO] [--only PATTERN]
- *             [--server-log PATH] [--verbose] [--list]
+ *             [--server-log PATH] [--record PATH] [--verbose] [--list]
  *
  * Exit status: 0 when every selected scenario passed, 1 when one failed (or none matched, or
  * the server is unreachable), 2 on a usage error. */
@@ -24,7 +24,7 @@ static void usage(FILE *to)
 {
     fputs("usage: api_tests --base-url URL [--database-url CONNINFO] [--only PATTERN]\n"
           "                 [--skip PATTERN]\n"
-          "                 [--server-log PATH] [--verbose] [--list]\n"
+          "                 [--server-log PATH] [--record PATH] [--verbose] [--list]\n"
           "  --base-url URL       the server, e.g. http://127.0.0.1:8080\n"
           "  --database-url STR   libpq conninfo of the server's database (optional)\n"
           "  --only PATTERN       run the scenarios whose \"group/name\", name or group\n"
@@ -32,10 +32,14 @@ static void usage(FILE *to)
           "  --skip PATTERN       do not run the scenarios matching PATTERN (same matching)\n"
           "  --server-log PATH    at the end, fail if a password, token or cookie used by\n"
           "                       the tests appears in the server's log at PATH\n"
+          "  --record PATH        write every exchange (method, path, status, type, JSON\n"
+          "                       body) to PATH, one JSON line each, for the contract test\n"
           "  --verbose            print every step, not only failures\n"
           "  --list               print the scenario names and exit\n",
           to);
 }
+
+static const char *record_path; /* --record */
 
 /* Returns 0, or 2 after printing why the arguments are wrong. */
 static int parse_args(int argc, char **argv, ht_options *o)
@@ -53,6 +57,8 @@ static int parse_args(int argc, char **argv, ht_options *o)
             target = &o->skip;
         else if (strcmp(a, "--server-log") == 0)
             target = &o->server_log;
+        else if (strcmp(a, "--record") == 0)
+            target = &record_path;
         else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0)
             o->verbose = true;
         else if (strcmp(a, "--list") == 0)
@@ -106,6 +112,10 @@ int main(int argc, char **argv)
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         fprintf(stderr, "api_tests: curl_global_init failed\n");
         return 1;
+    }
+    if (record_path && ht_record_to(record_path) != 0) {
+        fprintf(stderr, "api_tests: cannot write %s\n", record_path);
+        return 2;
     }
     ht_totals totals = {0};
     bool reachable = opts.list || server_reachable(opts.base_url);

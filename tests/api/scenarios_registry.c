@@ -536,9 +536,12 @@ static const xmlChar *child_text(xmlNodePtr e, const char *name)
 
 /* The feed is Atom: root atom:feed with id, title, updated; every entry has id, title,
  * updated and a link; entries newest first, across two pages; ids never repeat. */
-static void check_atom(ht_client *c)
+/* The feed's links are absolute and start with the server's public URL (scripts/test starts it
+ * with GITEKI_PUBLIC_URL = the base URL), which is also the feed's xml:base. */
+static void check_atom(ht_client *c, const char *base_url)
 {
     ht_response p1 = {0};
+    size_t base_len = strlen(base_url);
     if (!get(c, "anon", "/api/v1/feed.atom?limit=4", &p1)) return;
     xmlDocPtr doc = xmlReadMemory(p1.body, (int)p1.body_len, "feed.atom", NULL, XML_PARSE_NONET);
     EXPECT(doc, "feed is not well-formed");
@@ -551,18 +554,37 @@ static void check_atom(ht_client *c)
                "root is not atom:feed");
         EXPECT(child_text(root, "id") && child_text(root, "title") && child_text(root, "updated"),
                "feed lacks id/title/updated");
+        xmlChar *xbase = root ? xmlNodeGetBase(doc, root) : NULL;
+        EXPECT(xbase && !strncmp((const char *)xbase, base_url, base_len) &&
+                   !strcmp((const char *)xbase + base_len, "/"),
+               "xml:base is %s, want %s/", xbase ? (const char *)xbase : "(none)", base_url);
+        xmlFree(xbase);
         next[0] = 0;
         for (xmlNodePtr e = root->children; e; e = e->next) {
             if (e->type != XML_ELEMENT_NODE) continue;
             if (!xmlStrcmp(e->name, BAD_CAST "link")) {
                 xmlChar *rel = xmlGetProp(e, BAD_CAST "rel"),
                         *href = xmlGetProp(e, BAD_CAST "href");
-                if (rel && href && !xmlStrcmp(rel, BAD_CAST "next"))
-                    snprintf(next, sizeof next, "%s", (const char *)href);
+                EXPECT(href && !strncmp((const char *)href, base_url, base_len) &&
+                           href[base_len] == '/',
+                       "feed link %s is not absolute under %s", href ? (const char *)href : "",
+                       base_url);
+                if (rel && href && !xmlStrcmp(rel, BAD_CAST "next") &&
+                    !strncmp((const char *)href, base_url, base_len))
+                    snprintf(next, sizeof next, "%s", (const char *)href + base_len);
                 xmlFree(rel);
                 xmlFree(href);
             }
             if (xmlStrcmp(e->name, BAD_CAST "entry")) continue;
+            for (xmlNodePtr l = e->children; l; l = l->next) {
+                if (l->type != XML_ELEMENT_NODE || xmlStrcmp(l->name, BAD_CAST "link")) continue;
+                xmlChar *href = xmlGetProp(l, BAD_CAST "href");
+                EXPECT(href && !strncmp((const char *)href, base_url, base_len) &&
+                           !strncmp((const char *)href + base_len, "/certificates/", 14),
+                       "entry link %s is not absolute under %s", href ? (const char *)href : "",
+                       base_url);
+                xmlFree(href);
+            }
             const xmlChar *id = child_text(e, "id"), *up = child_text(e, "updated");
             EXPECT(id && child_text(e, "title") && up, "entry lacks id/title/updated");
             if (!id || !up) continue;
@@ -640,7 +662,7 @@ int ht_registry_checks(const ht_options *opts)
     check_xml_schema(c, "&q=zephyrine", 5);
     check_xml_schema(c, "&q=%E3%82%BC%E3%83%95%E3%82%A3%E3%83%AA%E3%83%B3", 2);
     check_xml_schema(c, "&q=no-such-maker-anywhere", 0);
-    check_atom(c);
+    check_atom(c, opts->base_url);
     check_stats_consistent(c);
     ht_client_free(c);
     printf("%s registry/procedural (CSV round trip, XML schema, Atom, stats)%s\n",

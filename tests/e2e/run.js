@@ -15,6 +15,8 @@
 //   --screenshots   where the PNGs for docs/user-guide.md go (default docs/screenshots;
 //                   "none" takes none)
 //   --artifacts     where a failing step leaves its page (PNG + HTML) (default var/test-logs/e2e)
+//   --html DIR      keep the HTML of every page visited in DIR and check it with the Nu HTML
+//                   Checker (vnu-jar, Java) at the end: any error fails the run
 //   --strict-nav    a page without a link to where the journey goes next fails (the default; --lax-nav warns)
 // Prints one ok/FAIL/skip line per step and ends with "N passed, N failed, N skipped".
 // Exit status 0 only when every step passed.
@@ -33,6 +35,7 @@ function parseArgs(argv) {
     only: '',
     screenshots: path.join(ROOT, 'docs', 'screenshots'),
     artifacts: path.join(ROOT, 'var', 'test-logs', 'e2e'),
+    html: '',
     strictNav: true,
     timeout: 15000,
   };
@@ -49,6 +52,7 @@ function parseArgs(argv) {
       case '--only': o.only = v(); break;
       case '--screenshots': o.screenshots = v(); break;
       case '--artifacts': o.artifacts = v(); break;
+      case '--html': o.html = v(); break;
       case '--strict-nav': o.strictNav = true; break;
       case '--lax-nav': o.strictNav = false; break;
       case '--timeout': o.timeout = Number(v()); break;
@@ -72,6 +76,42 @@ function usage(msg) {
   }
   process.stdout.write(`${text}\n`);
   process.exit(0);
+}
+
+// The Nu HTML Checker (vnu-jar from npm, run by Debian's Java) on the pages the journeys
+// kept: true when it finds no error. Warnings are listed, not failures.
+function nuCheck(dir) {
+  const { spawnSync } = require('child_process');
+  const files = fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith('.html')) : [];
+  if (!files.length) {
+    console.log(`\nNu HTML Checker: no page was kept in ${dir}`);
+    return false;
+  }
+  const jar = String(require('vnu-jar'));
+  const r = spawnSync('java', ['-jar', jar, '--format', 'json', '--skip-non-html', dir],
+    { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.error) {
+    console.log(`\nNu HTML Checker: cannot run java (Debian package default-jre-headless): ${r.error.message}`);
+    return false;
+  }
+  let messages;
+  try {
+    messages = JSON.parse(r.stderr || r.stdout).messages;
+  } catch (e) {
+    console.log(`\nNu HTML Checker: unreadable output (exit ${r.status}):\n${(r.stderr || '').slice(0, 2000)}`);
+    return false;
+  }
+  const errors = messages.filter((m) => m.type === 'error' || m.type === 'non-document-error');
+  const warnings = messages.filter((m) => m.type === 'info' && m.subType === 'warning');
+  const show = (m) => `  ${path.basename(m.url || '')}:${m.lastLine || '?'}: ${m.message}` +
+    (m.extract ? `\n      ${m.extract.replace(/\s+/g, ' ').slice(0, 160)}` : '');
+  console.log(`\nNu HTML Checker: ${files.length} pages, ${errors.length} errors, ${warnings.length} warnings`);
+  for (const m of errors) console.log(show(m));
+  if (warnings.length) {
+    console.log('warnings (not failures):');
+    for (const m of warnings) console.log(show(m));
+  }
+  return errors.length === 0;
 }
 
 function secs(ms) {
@@ -108,6 +148,7 @@ async function main() {
     warnings: [],
     notes: new Set(),
     axeRuns: 0,
+    htmlDir: opts.html,
     warn(m) { if (!this.warnings.includes(m)) this.warnings.push(m); },
     note(m) { this.notes.add(m); },
     // A failure that does not stop the journey (accessibility, browser errors): the step
@@ -205,6 +246,10 @@ async function main() {
     for (const w of run.warnings) console.log(`  ${w}`);
   }
   if (run.shots.length) console.log(`\nscreenshots: ${run.shots.length} in ${path.relative(ROOT, opts.screenshots) || opts.screenshots}`);
+  if (opts.html && !nuCheck(opts.html)) {
+    counts.failed++;
+    failures.push('Nu HTML Checker');
+  }
   if (failures.length) console.log(`\nfailed: ${failures.join('; ')}\nevidence of failing pages: ${opts.artifacts}`);
   console.log(`\ne2e time ${secs(Date.now() - t0)}`);
   console.log(`${counts.passed} passed, ${counts.failed} failed, ${counts.skipped} skipped`);

@@ -151,10 +151,25 @@ class Actor {
       fail(`${where}: the page is in "${htmlLang}", the browser asked for "${this.lang}"`);
     }
     if (opts.axe !== false) await this.axe(where);
+    await this.keepHtml(resp, where);
     if (this.consoleErrors.length) {
       const errs = this.consoleErrors.splice(0);
       this.run.soft(`${where}: the browser reported errors:\n  ${errs.join('\n  ')}`);
     }
+  }
+
+  // The HTML the server sent (not the DOM after scripts), for the Nu HTML Checker at the end
+  // of the run (run.js --html): one file per language and page, the latest visit kept.
+  async keepHtml(resp, where) {
+    if (!this.run.htmlDir || !resp) return;
+    const type = resp.headers()['content-type'] || '';
+    if (!type.startsWith('text/html')) return;
+    const body = await resp.text().catch(() => null);
+    if (body === null) return;
+    const slug = where.split('?')[0].replace(/[0-9a-f]{8}-[0-9a-f-]{27}/g, 'id')
+      .replace(/[^A-Za-z0-9_-]+/g, '_').replace(/^_+|_+$/g, '') || 'home';
+    fs.mkdirSync(this.run.htmlDir, { recursive: true });
+    fs.writeFileSync(path.join(this.run.htmlDir, `${this.lang}-${slug}.html`), body);
   }
 
   async mainText() {
