@@ -111,9 +111,18 @@ static void draw_mark(pen *p, const char *number, double x, double y, double hei
     pango_layout_set_ellipsize(p->lay, PANGO_ELLIPSIZE_NONE);
     pango_layout_set_text(p->lay, number, -1);
     double base = (double)pango_layout_get_baseline(p->lay) / PANGO_SCALE;
+    int tw, th;
+    pango_layout_get_size(p->lay, &tw, &th);
+    /* Fit the width the shapes reserve, as the SVG's textLength does. */
+    double want = (double)strlen(number) * GK_MARK_CHAR_W * k;
+    double sx = tw > 0 ? want / ((double)tw / PANGO_SCALE) : 1;
+    cairo_save(cr);
     cairo_set_source_rgb(cr, 0, 0, 0);
-    cairo_move_to(cr, x + GK_MARK_TEXT_X * k, y + GK_MARK_TEXT_BASE * k - base);
+    cairo_translate(cr, x + GK_MARK_TEXT_X * k, y + GK_MARK_TEXT_BASE * k - base);
+    cairo_scale(cr, sx, 1);
+    cairo_move_to(cr, 0, 0);
     pango_cairo_show_layout(cr, p->lay);
+    cairo_restore(cr);
 }
 
 /* The QR code `size` points square (quiet zone included), top left at (x, y). */
@@ -226,8 +235,10 @@ bool gk_pdf_labels_render(const gk_pdf_labels *l, gk_buf *out)
     if (cairo_surface_status(s) != CAIRO_STATUS_SUCCESS || !pen_open(&p, s))
         return close_pdf(s, &p, out), false;
 
-    static const double mark_mm[] = {3, 5, 8, 12, 20};
-    static const double qr_mm[] = {12, 15, 20, 25, 30};
+    /* Mark heights from the smallest allowed; codes from the smallest a phone reads well
+     * (about 0.3 mm a module) up. */
+    static const double mark_mm[] = {3, 5, 8, 12, 16};
+    static const double qr_mm[] = {12, 14, 16, 18, 20};
     double width = A4_W - 2 * MARGIN, y = MARGIN;
     y += text(&p, l->heading, FONT_SANS, 13, true, MARGIN, y, width, 3, false, 0) + 4;
     y += text(&p, l->note, FONT_SANS, 9, false, MARGIN, y, width, 6, false, 0.2) + 10;
@@ -242,13 +253,18 @@ bool gk_pdf_labels_render(const gk_pdf_labels *l, gk_buf *out)
         cairo_line_to(p.cr, A4_W - MARGIN, y);
         cairo_stroke(p.cr);
         text(&p, cap, FONT_SANS, 7, false, MARGIN, y + 2, 0, 1, false, 0.4);
-        double row_h = fmax(h, qs);
+        /* The code right-aligned beside the mark, or under it when they would touch. */
+        double mark_right = MARGIN + gk_mark_width(chars) * h / GK_MARK_HEIGHT;
+        double qx = A4_W - MARGIN - qs;
+        bool beside = mark_right + 5 * MM <= qx;
+        double row_h = beside ? fmax(h, qs) : h + 4 * MM + qs;
         double top = y + 12;
-        draw_mark(&p, l->number, MARGIN, top + (row_h - h) / 2, h);
-        if (l->qr) {
-            double qx = fmax(MARGIN + gk_mark_width(chars) * h / GK_MARK_HEIGHT + 10 * MM,
-                             A4_W - MARGIN - qs);
-            draw_qr(&p, l->qr, qx, top, qs);
+        draw_mark(&p, l->number, MARGIN, top + (beside ? (row_h - h) / 2 : 0), h);
+        if (l->qr) draw_qr(&p, l->qr, beside ? qx : MARGIN, beside ? top : top + h + 4 * MM, qs);
+        if (top + row_h + 8 > A4_H - MARGIN && i + 1 < sizeof mark_mm / sizeof *mark_mm) {
+            cairo_show_page(p.cr);
+            y = MARGIN;
+            continue;
         }
         y = top + row_h + 8;
     }
