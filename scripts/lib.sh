@@ -13,7 +13,9 @@ export GITEKI_ROOT
 GITEKI_PACKAGES=(build-essential cmake pkg-config libmicrohttpd-dev libpq-dev libjansson-dev
     libxml2-dev libxml2-utils libssl-dev libcmocka-dev libcurl4-openssl-dev libutf8proc-dev
     clang-format postgresql-15
-    postgresql-client-15 wrk clang libclang-rt-14-dev curl ca-certificates python3)
+    postgresql-client-15 wrk clang libclang-rt-14-dev curl ca-certificates python3
+    libqrencode-dev libpng-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk fonts-dejavu-core
+    poppler-utils zbar-tools)
 # The end-to-end browser tests (tests/e2e, issue 9) add these, installed when GITEKI_E2E=1
 # (scripts/test sets it unless told GITEKI_E2E=0): Debian's chromium (playwright-core drives it;
 # it never downloads a browser of its own), Node and npm, and Japanese fonts, without which
