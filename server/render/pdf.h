@@ -3,8 +3,8 @@
  * (Noto Sans CJK JP for Japanese, any script fontconfig can find) and written as real text
  * with its fonts embedded as subsets, so the PDF is searchable and copyable. All strings are
  * UTF-8 of any length: values wrap, and a value longer than a few lines is cut with an
- * ellipsis rather than running off the page. Thread-safe: each call has its own surface, and
- * pango's cairo font map is per thread. */
+ * ellipsis rather than running off the page. Thread-safe: documents are drawn one at a
+ * time with one font map for the process (fonts loaded once, not per worker thread). */
 #ifndef GK_RENDER_PDF_H
 #define GK_RENDER_PDF_H
 
