@@ -4,6 +4,7 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
+#include <malloc.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <pthread.h>
@@ -40,7 +41,14 @@ static PangoFontMap *font_map;
 
 static bool pen_open(pen *p, cairo_surface_t *s)
 {
-    if (!font_map) font_map = pango_cairo_font_map_new();
+    if (!font_map) {
+        /* Subsetting a CJK face reads its whole CFF table (about 16 MB) into malloc'd memory.
+         * glibc's default raises the mmap threshold after such a block is freed, so the next
+         * ones come from the worker thread's arena and stay there: 8 workers kept 200 MiB.
+         * A fixed threshold keeps big blocks in mmap, given back when freed. */
+        mallopt(M_MMAP_THRESHOLD, 1 << 20);
+        font_map = pango_cairo_font_map_new();
+    }
     p->cr = cairo_create(s);
     PangoContext *ctx = font_map ? pango_font_map_create_context(font_map) : NULL;
     if (!ctx) return false;
