@@ -4,7 +4,6 @@
 
 #include <cairo-pdf.h>
 #include <cairo.h>
-#include <malloc.h>
 #include <math.h>
 #include <pango/pangocairo.h>
 #include <pthread.h>
@@ -34,21 +33,15 @@ typedef struct {
 } pen;
 
 /* One font map for the process, so the fonts (the CJK faces are large) are loaded and kept
- * once, not once per worker thread. A pango font map is not thread-safe: documents are drawn
- * one at a time under this lock (one takes a few tens of milliseconds). */
-static pthread_mutex_t font_lock = PTHREAD_MUTEX_INITIALIZER;
+ * once. A pango font map is not thread-safe, and subsetting a CJK face reads its whole CFF
+ * table (about 16 MB) into malloc'd memory that glibc keeps in the arena of the thread that
+ * freed it (8 workers kept 200 MiB). So every document is drawn by one render thread, one
+ * at a time (a few tens of milliseconds each): one font map, one arena. */
 static PangoFontMap *font_map;
 
 static bool pen_open(pen *p, cairo_surface_t *s)
 {
-    if (!font_map) {
-        /* Subsetting a CJK face reads its whole CFF table (about 16 MB) into malloc'd memory.
-         * glibc's default raises the mmap threshold after such a block is freed, so the next
-         * ones come from the worker thread's arena and stay there: 8 workers kept 200 MiB.
-         * A fixed threshold keeps big blocks in mmap, given back when freed. */
-        mallopt(M_MMAP_THRESHOLD, 1 << 20);
-        font_map = pango_cairo_font_map_new();
-    }
+    if (!font_map) font_map = pango_cairo_font_map_new();
     p->cr = cairo_create(s);
     PangoContext *ctx = font_map ? pango_font_map_create_context(font_map) : NULL;
     if (!ctx) return false;
@@ -291,18 +284,83 @@ static bool labels_locked(const gk_pdf_labels *l, gk_buf *out)
     return close_pdf(s, &p, out);
 }
 
+/* ---- the render thread -------------------------------------------------------------- */
+
+typedef struct {
+    bool (*fn)(const void *arg, gk_buf *out);
+    const void *arg;
+    gk_buf *out;
+    bool ok, done;
+} job;
+
+static pthread_mutex_t job_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t job_cond = PTHREAD_COND_INITIALIZER;
+static job *pending;
+static enum { NOT_STARTED, RUNNING, NO_THREAD } render_thread;
+
+static void *render_loop(void *unused)
+{
+    (void)unused;
+    pthread_mutex_lock(&job_lock);
+    for (;;) {
+        while (!pending || pending->done) pthread_cond_wait(&job_cond, &job_lock);
+        job *j = pending;
+        pthread_mutex_unlock(&job_lock);
+        bool ok = j->fn(j->arg, j->out);
+        pthread_mutex_lock(&job_lock);
+        j->ok = ok;
+        j->done = true;
+        pthread_cond_broadcast(&job_cond);
+    }
+    return NULL;
+}
+
+/* Runs fn on the render thread and waits for it; inline (still one at a time) when the
+ * thread cannot be started. */
+static bool run_job(bool (*fn)(const void *, gk_buf *), const void *arg, gk_buf *out)
+{
+    job j = {fn, arg, out, false, false};
+    pthread_mutex_lock(&job_lock);
+    if (render_thread == NOT_STARTED) {
+        pthread_t t;
+        pthread_attr_t a;
+        bool made = !pthread_attr_init(&a) &&
+                    !pthread_attr_setdetachstate(&a, PTHREAD_CREATE_DETACHED) &&
+                    !pthread_create(&t, &a, render_loop, NULL);
+        pthread_attr_destroy(&a);
+        render_thread = made ? RUNNING : NO_THREAD;
+    }
+    while (pending && !pending->done) pthread_cond_wait(&job_cond, &job_lock);
+    if (render_thread == NO_THREAD) {
+        j.ok = fn(arg, out); /* under job_lock: one at a time */
+        pthread_mutex_unlock(&job_lock);
+        return j.ok;
+    }
+    pending = &j;
+    pthread_cond_broadcast(&job_cond);
+    while (!j.done) pthread_cond_wait(&job_cond, &job_lock);
+    pending = NULL;
+    pthread_cond_broadcast(&job_cond);
+    pthread_mutex_unlock(&job_lock);
+    return j.ok;
+}
+
+static bool certificate_job(const void *arg, gk_buf *out)
+{
+    return certificate_locked(arg, out);
+}
+
+static bool labels_job(const void *arg, gk_buf *out)
+{
+    return labels_locked(arg, out);
+}
+
 bool gk_pdf_certificate_render(const gk_pdf_certificate *c, gk_buf *out)
 {
-    pthread_mutex_lock(&font_lock);
-    bool ok = certificate_locked(c, out);
-    pthread_mutex_unlock(&font_lock);
-    return ok;
+    return run_job(certificate_job, c, out);
 }
 
 bool gk_pdf_labels_render(const gk_pdf_labels *l, gk_buf *out)
 {
-    pthread_mutex_lock(&font_lock);
-    bool ok = labels_locked(l, out);
-    pthread_mutex_unlock(&font_lock);
-    return ok;
+    return run_job(labels_job, l, out);
 }

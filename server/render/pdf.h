@@ -4,7 +4,7 @@
  * with its fonts embedded as subsets, so the PDF is searchable and copyable. All strings are
  * UTF-8 of any length: values wrap, and a value longer than a few lines is cut with an
  * ellipsis rather than running off the page. Thread-safe: documents are drawn one at a
- * time with one font map for the process (fonts loaded once, not per worker thread). */
+ * time on one render thread with one font map (fonts loaded once, memory kept once). */
 #ifndef GK_RENDER_PDF_H
 #define GK_RENDER_PDF_H
 
