@@ -32,7 +32,7 @@ const gk_route gk_routes[] = {
     {"GET", "/determination", gk_h_determination_page, ALL, GK_BODY_NONE, 0,
      GK_ROUTE_DB | GK_ROUTE_PAGE, "page.determination"},
 
-    /* ---- registry: search, exports, feed, stats (api/certificate_search.c, exports.c,
+/* ---- registry: search, exports, feed, stats (api/certificate_search.c, exports.c,
      * feed.c, stats.c, web/registry.c). Before any "/api/v1/certificates/{number}" row:
      * the router takes the first match, and "export" would match {number}. ------------ */
 #define STAFF (GK_ROLE_REGULATOR | GK_ROLE_EXAMINER | GK_ROLE_ADMIN)
@@ -56,8 +56,8 @@ const gk_route gk_routes[] = {
     /* Import caps are 0: the configured upload_max for CSV and multipart bodies. */
     {"POST", "/api/v1/cc-certificates/import", gk_h_cc_certificates_import,
      GK_ROLE_EXAMINER | GK_ROLE_ADMIN, GK_BODY_CSV, 0, GK_ROUTE_DB, "cc_certificates.import"},
-    {"GET", "/api/v1/cc-certificates", gk_h_cc_certificates_list, ALL, GK_BODY_NONE, 0,
-     GK_ROUTE_DB, "cc_certificates.list"},
+    {"GET", "/api/v1/cc-certificates", gk_h_cc_certificates_list, ALL, GK_BODY_NONE, 0, GK_ROUTE_DB,
+     "cc_certificates.list"},
     {"GET", "/api/v1/cc-certificates/{id}", gk_h_cc_certificates_get, ALL, GK_BODY_NONE, 0,
      GK_ROUTE_DB, "cc_certificates.get"},
     {"GET", "/cc-certificates", gk_h_page_cc_list, ALL, GK_BODY_NONE, 0,
@@ -65,13 +65,12 @@ const gk_route gk_routes[] = {
     /* before {id}: the first matching row wins */
     {"GET", "/cc-certificates/import", gk_h_page_cc_import, GK_ROLE_EXAMINER | GK_ROLE_ADMIN,
      GK_BODY_NONE, 0, GK_ROUTE_DB | GK_ROUTE_PAGE, "page.cc_import"},
-    {"POST", "/cc-certificates/import", gk_h_page_cc_import_post,
-     GK_ROLE_EXAMINER | GK_ROLE_ADMIN, GK_BODY_MULTIPART, 0, GK_ROUTE_DB | GK_ROUTE_PAGE,
-     "page.cc_import.post"},
+    {"POST", "/cc-certificates/import", gk_h_page_cc_import_post, GK_ROLE_EXAMINER | GK_ROLE_ADMIN,
+     GK_BODY_MULTIPART, 0, GK_ROUTE_DB | GK_ROUTE_PAGE, "page.cc_import.post"},
     {"GET", "/cc-certificates/{id}", gk_h_page_cc_detail, ALL, GK_BODY_NONE, 0,
      GK_ROUTE_DB | GK_ROUTE_PAGE, "page.cc_detail"},
 
-    /* ---- applications: cases, documents, info requests, history (api/applications.c,
+/* ---- applications: cases, documents, info requests, history (api/applications.c,
      *      api/documents.c, api/info_requests.c, api/history.c, web/applications.c) ----- */
 #define APP_M GK_ROLE_MANUFACTURER
 #define APP_READ (GK_ROLE_MANUFACTURER | GK_ROLE_EXAMINER | GK_ROLE_ADMIN)
@@ -82,26 +81,26 @@ const gk_route gk_routes[] = {
      "applications.create"},
     {"GET", "/api/v1/applications", gk_h_applications_list, APP_READ, GK_BODY_NONE, 0, APP_DB,
      "applications.list"},
-    {"GET", "/api/v1/applications/{id}", gk_h_applications_get, APP_READ, GK_BODY_NONE, 0,
-     APP_DB, "applications.get"},
-    {"PATCH", "/api/v1/applications/{id}", gk_h_applications_patch, APP_M, GK_BODY_JSON, 0,
-     APP_DB, "applications.patch"},
+    {"GET", "/api/v1/applications/{id}", gk_h_applications_get, APP_READ, GK_BODY_NONE, 0, APP_DB,
+     "applications.get"},
+    {"PATCH", "/api/v1/applications/{id}", gk_h_applications_patch, APP_M, GK_BODY_JSON, 0, APP_DB,
+     "applications.patch"},
     {"POST", "/api/v1/applications/{id}/submit", gk_h_applications_submit, APP_M,
      GK_BODY_JSON_OR_FORM, 0, APP_DB, "applications.submit"},
     {"POST", "/api/v1/applications/{id}/withdraw", gk_h_applications_withdraw, APP_M,
      GK_BODY_JSON_OR_FORM, 0, APP_DB, "applications.withdraw"},
-    {"GET", "/api/v1/applications/{id}/history", gk_h_applications_history, APP_READ,
-     GK_BODY_NONE, 0, APP_DB, "applications.history"},
+    {"GET", "/api/v1/applications/{id}/history", gk_h_applications_history, APP_READ, GK_BODY_NONE,
+     0, APP_DB, "applications.history"},
     {"POST", "/api/v1/applications/{id}/documents", gk_h_documents_upload, APP_UP,
      GK_BODY_MULTIPART, 0, APP_DB, "documents.upload", gk_h_documents_upload_chunk},
-    {"GET", "/api/v1/applications/{id}/documents", gk_h_documents_list, APP_READ, GK_BODY_NONE,
-     0, APP_DB, "documents.list"},
+    {"GET", "/api/v1/applications/{id}/documents", gk_h_documents_list, APP_READ, GK_BODY_NONE, 0,
+     APP_DB, "documents.list"},
     {"GET", "/api/v1/applications/{id}/documents/{doc_id}", gk_h_documents_get, APP_READ,
      GK_BODY_NONE, 0, APP_DB, "documents.get"},
     {"GET", "/api/v1/applications/{id}/info-requests", gk_h_info_requests_list, APP_READ,
      GK_BODY_NONE, 0, APP_DB, "info_requests.list"},
-    {"POST", "/api/v1/applications/{id}/info-requests/{rid}/response",
-     gk_h_info_requests_respond, APP_M, GK_BODY_JSON, 0, APP_DB, "info_requests.respond"},
+    {"POST", "/api/v1/applications/{id}/info-requests/{rid}/response", gk_h_info_requests_respond,
+     APP_M, GK_BODY_JSON, 0, APP_DB, "info_requests.respond"},
     /* pages */
     {"GET", "/applications", gk_h_page_applications, APP_READ, GK_BODY_NONE, 0, APP_PAGE,
      "page.applications"},
@@ -111,17 +110,16 @@ const gk_route gk_routes[] = {
      "page.application_create"},
     {"GET", "/applications/{id}", gk_h_page_application, APP_READ, GK_BODY_NONE, 0, APP_PAGE,
      "page.application"},
-    {"GET", "/applications/{id}/edit", gk_h_page_application_edit, APP_M, GK_BODY_NONE, 0,
-     APP_PAGE, "page.application_edit"},
-    {"POST", "/applications/{id}", gk_h_page_application_update, APP_M, GK_BODY_FORM, 0,
-     APP_PAGE, "page.application_update"},
+    {"GET", "/applications/{id}/edit", gk_h_page_application_edit, APP_M, GK_BODY_NONE, 0, APP_PAGE,
+     "page.application_edit"},
+    {"POST", "/applications/{id}", gk_h_page_application_update, APP_M, GK_BODY_FORM, 0, APP_PAGE,
+     "page.application_update"},
     {"POST", "/applications/{id}/submit", gk_h_page_application_submit, APP_M, GK_BODY_FORM, 0,
      APP_PAGE, "page.application_submit"},
-    {"POST", "/applications/{id}/withdraw", gk_h_page_application_withdraw, APP_M,
-     GK_BODY_FORM, 0, APP_PAGE, "page.application_withdraw"},
+    {"POST", "/applications/{id}/withdraw", gk_h_page_application_withdraw, APP_M, GK_BODY_FORM, 0,
+     APP_PAGE, "page.application_withdraw"},
     {"POST", "/applications/{id}/documents", gk_h_page_application_upload, APP_UP,
-     GK_BODY_MULTIPART, 0, APP_PAGE, "page.application_upload",
-     gk_h_page_application_upload_chunk},
+     GK_BODY_MULTIPART, 0, APP_PAGE, "page.application_upload", gk_h_page_application_upload_chunk},
     {"POST", "/applications/{id}/info-requests/{rid}/response", gk_h_page_info_request_respond,
      APP_M, GK_BODY_FORM, 0, APP_PAGE, "page.info_request_respond"},
 #undef APP_M
@@ -130,7 +128,7 @@ const gk_route gk_routes[] = {
 #undef APP_DB
 #undef APP_PAGE
 
-    /* ---- examination: queue, assignment, evidence, verdicts, equivalence, proposal,
+/* ---- examination: queue, assignment, evidence, verdicts, equivalence, proposal,
      *      review (api/examination.c, web/examination.c) ------------------------------- */
 #define EX GK_ROLE_EXAMINER
 #define EX_ADMIN (GK_ROLE_EXAMINER | GK_ROLE_ADMIN)
@@ -145,18 +143,18 @@ const gk_route gk_routes[] = {
      "examination.queue"},
     {"GET", "/api/v1/applications/{id}/examination", gk_h_exam_case, EX_READ, GK_BODY_NONE, 0,
      EX_DB, "examination.case"},
-    {"POST", "/api/v1/applications/{id}/assign", gk_h_exam_assign, EX_ADMIN, GK_BODY_JSON, 0,
-     EX_DB, "examination.assign"},
+    {"POST", "/api/v1/applications/{id}/assign", gk_h_exam_assign, EX_ADMIN, GK_BODY_JSON, 0, EX_DB,
+     "examination.assign"},
     {"POST", "/api/v1/applications/{id}/requirements/{req}/evidence", gk_h_exam_evidence, EX,
      GK_BODY_JSON, 256 * 1024, EX_DB, "examination.evidence"},
     {"PUT", "/api/v1/applications/{id}/requirements/{req}/verdict", gk_h_exam_verdict, EX,
      GK_BODY_JSON, 0, EX_DB, "examination.verdict"},
-    {"POST", "/api/v1/applications/{id}/info-requests", gk_h_exam_info_request, EX,
-     GK_BODY_JSON, 0, EX_DB, "examination.info_request"},
-    {"POST", "/api/v1/applications/{id}/equivalence", gk_h_exam_equivalence, EX, GK_BODY_JSON,
-     0, EX_DB, "examination.equivalence"},
-    {"POST", "/api/v1/applications/{id}/proposal", gk_h_exam_proposal, EX, GK_BODY_JSON, 0,
-     EX_DB, "examination.proposal"},
+    {"POST", "/api/v1/applications/{id}/info-requests", gk_h_exam_info_request, EX, GK_BODY_JSON, 0,
+     EX_DB, "examination.info_request"},
+    {"POST", "/api/v1/applications/{id}/equivalence", gk_h_exam_equivalence, EX, GK_BODY_JSON, 0,
+     EX_DB, "examination.equivalence"},
+    {"POST", "/api/v1/applications/{id}/proposal", gk_h_exam_proposal, EX, GK_BODY_JSON, 0, EX_DB,
+     "examination.proposal"},
     {"POST", "/api/v1/applications/{id}/review", gk_h_exam_review, EX, GK_BODY_JSON, 0, EX_DB,
      "examination.review"},
     {"GET", "/examination", gk_h_page_exam_queue, EX_READ, GK_BODY_NONE, 0, EX_PAGE,
@@ -175,8 +173,8 @@ const gk_route gk_routes[] = {
      FORM_MAX, EX_PAGE, "page.exam_equivalence"},
     {"POST", "/examination/{id}/proposal", gk_h_page_exam_proposal, EX, GK_BODY_FORM, FORM_MAX,
      EX_PAGE, "page.exam_proposal"},
-    {"POST", "/examination/{id}/review", gk_h_page_exam_review, EX, GK_BODY_FORM, FORM_MAX,
-     EX_PAGE, "page.exam_review"},
+    {"POST", "/examination/{id}/review", gk_h_page_exam_review, EX, GK_BODY_FORM, FORM_MAX, EX_PAGE,
+     "page.exam_review"},
 #undef EX
 #undef EX_ADMIN
 #undef EX_READ
@@ -184,7 +182,7 @@ const gk_route gk_routes[] = {
 #undef EX_PAGE
 #undef FORM_MAX
 
-    /* ---- certificates: one certificate, signing keys, life cycle, import
+/* ---- certificates: one certificate, signing keys, life cycle, import
      *      (api/certificates.c, web/certificate.c); after the registry's literal rows ---- */
 #define CERT_STAFF (GK_ROLE_EXAMINER | GK_ROLE_REGULATOR | GK_ROLE_ADMIN)
     {"GET", "/api/v1/signing-keys", gk_h_signing_keys, ALL, GK_BODY_NONE, 0, 0,
@@ -206,20 +204,20 @@ const gk_route gk_routes[] = {
 
     /* ---- the mark, QR codes, PDFs, electronic label (api/certificate_files.c,
      *      web/elabel.c): public, but the label sheet is the holder's and the staff's ---- */
-    {"GET", "/api/v1/certificates/{number}/mark.svg", gk_h_certificate_mark_svg, ALL,
-     GK_BODY_NONE, 0, GK_ROUTE_DB, "certificates.mark_svg"},
-    {"GET", "/api/v1/certificates/{number}/qr.svg", gk_h_certificate_qr_svg, ALL, GK_BODY_NONE,
-     0, GK_ROUTE_DB, "certificates.qr_svg"},
-    {"GET", "/api/v1/certificates/{number}/qr.png", gk_h_certificate_qr_png, ALL, GK_BODY_NONE,
-     0, GK_ROUTE_DB, "certificates.qr_png"},
+    {"GET", "/api/v1/certificates/{number}/mark.svg", gk_h_certificate_mark_svg, ALL, GK_BODY_NONE,
+     0, GK_ROUTE_DB, "certificates.mark_svg"},
+    {"GET", "/api/v1/certificates/{number}/qr.svg", gk_h_certificate_qr_svg, ALL, GK_BODY_NONE, 0,
+     GK_ROUTE_DB, "certificates.qr_svg"},
+    {"GET", "/api/v1/certificates/{number}/qr.png", gk_h_certificate_qr_png, ALL, GK_BODY_NONE, 0,
+     GK_ROUTE_DB, "certificates.qr_png"},
     {"GET", "/api/v1/certificates/{number}/certificate.pdf", gk_h_certificate_pdf, ALL,
      GK_BODY_NONE, 0, GK_ROUTE_DB, "certificates.pdf"},
-    {"GET", "/api/v1/certificates/{number}/labels.pdf", gk_h_certificate_labels_pdf,
-     GK_ROLES_USERS, GK_BODY_NONE, 0, GK_ROUTE_DB, "certificates.labels_pdf"},
+    {"GET", "/api/v1/certificates/{number}/labels.pdf", gk_h_certificate_labels_pdf, GK_ROLES_USERS,
+     GK_BODY_NONE, 0, GK_ROUTE_DB, "certificates.labels_pdf"},
     {"GET", "/e/{number}", gk_h_page_elabel, ALL, GK_BODY_NONE, 0, GK_ROUTE_DB | GK_ROUTE_PAGE,
      "page.elabel"},
 
-    /* ---- accounts: signup, session, users, tokens (api/accounts.c, web/account.c) ----- */
+/* ---- accounts: signup, session, users, tokens (api/accounts.c, web/account.c) ----- */
 #define USERS GK_ROLES_USERS
 #define ADMIN GK_ROLE_ADMIN
 #define DB GK_ROUTE_DB
@@ -247,8 +245,8 @@ const gk_route gk_routes[] = {
      "page.account.password"},
     {"POST", "/account/tokens", gk_h_page_account_tokens, USERS, GK_BODY_FORM, 0, PAGE,
      "page.account.tokens"},
-    {"POST", "/account/tokens/{id}/revoke", gk_h_page_account_token_revoke, USERS,
-     GK_BODY_FORM, 0, PAGE, "page.account.token_revoke"},
+    {"POST", "/account/tokens/{id}/revoke", gk_h_page_account_token_revoke, USERS, GK_BODY_FORM, 0,
+     PAGE, "page.account.token_revoke"},
     {"GET", "/admin/users", gk_h_page_admin_users, ADMIN, GK_BODY_NONE, 0, PAGE,
      "page.admin_users"},
     {"POST", "/admin/users", gk_h_page_admin_users_post, ADMIN, GK_BODY_FORM, 0, PAGE,

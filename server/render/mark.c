@@ -5,12 +5,9 @@
 /* The pictogram: a ring holding the 〒-like figure of public depictions of the mark (two
  * bars and a stem); then the T in its square. Proportions are ours (docs/rules.md). */
 const gk_shape gk_mark_shapes[] = {
-    {GK_SHAPE_RING, 5.0, 5.0, 4.55, 0.9},
-    {GK_SHAPE_BOX, 2.3, 2.5, 5.4, 1.0},
-    {GK_SHAPE_BOX, 2.3, 4.3, 5.4, 1.0},
-    {GK_SHAPE_BOX, 4.45, 4.3, 1.1, 3.9},
-    {GK_SHAPE_FRAME, 11.6, 1.0, 8.0, 0.8},
-    {GK_SHAPE_BOX, 13.2, 2.5, 4.8, 1.1},
+    {GK_SHAPE_RING, 5.0, 5.0, 4.55, 0.9},  {GK_SHAPE_BOX, 2.3, 2.5, 5.4, 1.0},
+    {GK_SHAPE_BOX, 2.3, 4.3, 5.4, 1.0},    {GK_SHAPE_BOX, 4.45, 4.3, 1.1, 3.9},
+    {GK_SHAPE_FRAME, 11.6, 1.0, 8.0, 0.8}, {GK_SHAPE_BOX, 13.2, 2.5, 4.8, 1.1},
     {GK_SHAPE_BOX, 15.05, 2.5, 1.1, 5.3},
 };
 const size_t gk_mark_shapes_n = sizeof gk_mark_shapes / sizeof *gk_mark_shapes;
@@ -45,8 +42,9 @@ bool gk_mark_svg(const char *number, const char *title, gk_buf *out)
                            s->x, s->y, s->w, s->h);
             break;
         case GK_SHAPE_BOX:
-            gk_buf_appendf(out, "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
-                                "stroke=\"none\"/>",
+            gk_buf_appendf(out,
+                           "<rect x=\"%.2f\" y=\"%.2f\" width=\"%.2f\" height=\"%.2f\" "
+                           "stroke=\"none\"/>",
                            s->x, s->y, s->w, s->h);
             break;
         case GK_SHAPE_FRAME:

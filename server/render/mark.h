@@ -11,12 +11,12 @@
 #include <stdbool.h>
 #include <stddef.h>
 
-#define GK_MARK_HEIGHT 10.0    /* units: the circle's outer diameter */
-#define GK_MARK_TEXT_X 21.5    /* where the number starts */
-#define GK_MARK_TEXT_BASE 8.4  /* its baseline */
-#define GK_MARK_TEXT_SIZE 8.8  /* its font size (cap height about 6.4) */
-#define GK_MARK_CHAR_W 5.3     /* advance per character the layout reserves */
-#define GK_MARK_MIN_MM 3       /* the smallest height the rules allow, in millimetres */
+#define GK_MARK_HEIGHT 10.0   /* units: the circle's outer diameter */
+#define GK_MARK_TEXT_X 21.5   /* where the number starts */
+#define GK_MARK_TEXT_BASE 8.4 /* its baseline */
+#define GK_MARK_TEXT_SIZE 8.8 /* its font size (cap height about 6.4) */
+#define GK_MARK_CHAR_W 5.3    /* advance per character the layout reserves */
+#define GK_MARK_MIN_MM 3      /* the smallest height the rules allow, in millimetres */
 
 typedef enum {
     GK_SHAPE_RING, /* a circle stroked: centre x, y; radius w; stroke width h */

@@ -89,8 +89,8 @@ static double text(pen *p, const char *s, const char *family, double size, bool 
     pango_layout_set_width(p->lay, width > 0 ? (int)(width * PANGO_SCALE) : -1);
     pango_layout_set_wrap(p->lay, anywhere ? PANGO_WRAP_CHAR : PANGO_WRAP_WORD_CHAR);
     pango_layout_set_height(p->lay, lines > 0 ? -lines : -1);
-    pango_layout_set_ellipsize(p->lay, width > 0 && lines > 0 ? PANGO_ELLIPSIZE_END
-                                                              : PANGO_ELLIPSIZE_NONE);
+    pango_layout_set_ellipsize(p->lay,
+                               width > 0 && lines > 0 ? PANGO_ELLIPSIZE_END : PANGO_ELLIPSIZE_NONE);
     pango_layout_set_text(p->lay, s, -1);
     cairo_set_source_rgb(p->cr, g, g, g);
     cairo_move_to(p->cr, x, y);
@@ -170,9 +170,9 @@ static void draw_qr(pen *p, const gk_qr *q, double x, double y, double size)
                 continue;
             }
             int run = 1;
-            while (gk_qr_dark(q, c + run, r)) run++;
-            cairo_rectangle(cr, x + (c + GK_QR_QUIET) * m, y + (r + GK_QR_QUIET) * m, run * m,
-                            m);
+            while (gk_qr_dark(q, c + run, r))
+                run++;
+            cairo_rectangle(cr, x + (c + GK_QR_QUIET) * m, y + (r + GK_QR_QUIET) * m, run * m, m);
             c += run;
         }
     cairo_fill(cr);
@@ -216,8 +216,7 @@ static bool certificate_locked(const gk_pdf_certificate *c, gk_buf *out)
     if (c->qr) {
         draw_qr(&p, c->qr, right - qr_size, MARGIN, qr_size);
         double cy = MARGIN + qr_size + 2;
-        text(&p, c->qr_caption, FONT_MONO, 6, false, right - qr_size, cy, qr_size, 3, true,
-             0.3);
+        text(&p, c->qr_caption, FONT_MONO, 6, false, right - qr_size, cy, qr_size, 3, true, 0.3);
         y = fmax(y, cy + 3 * 8);
     }
     y += text(&p, c->statement, FONT_SANS, 9.5, false, MARGIN, y, width, 6, false, 0) + 12;
@@ -231,8 +230,8 @@ static bool certificate_locked(const gk_pdf_certificate *c, gk_buf *out)
         cairo_translate(p.cr, 0, -10 * A4_H);
         double hl = text(&p, r->label_ja, FONT_SANS, 9, true, MARGIN, 0, label_w, 2, false, 0);
         hl += text(&p, r->label_en, FONT_SANS, 7.5, false, MARGIN, hl, label_w, 2, false, 0);
-        double hv = text(&p, r->value, r->mono ? FONT_MONO : FONT_SANS, r->mono ? 8 : 10.5,
-                         false, value_x, 0, value_w, r->mono ? 4 : 5, r->mono, 0);
+        double hv = text(&p, r->value, r->mono ? FONT_MONO : FONT_SANS, r->mono ? 8 : 10.5, false,
+                         value_x, 0, value_w, r->mono ? 4 : 5, r->mono, 0);
         cairo_restore(p.cr);
         double h = fmax(hl, hv) + 8;
         if (y + h > bottom) {
@@ -318,7 +317,8 @@ static void *render_loop(void *unused)
     (void)unused;
     pthread_mutex_lock(&job_lock);
     for (;;) {
-        while (!pending || pending->done) pthread_cond_wait(&job_cond, &job_lock);
+        while (!pending || pending->done)
+            pthread_cond_wait(&job_cond, &job_lock);
         job *j = pending;
         pthread_mutex_unlock(&job_lock);
         bool ok = j->fn(j->arg, j->out);
@@ -345,7 +345,8 @@ static bool run_job(bool (*fn)(const void *, gk_buf *), const void *arg, gk_buf 
         pthread_attr_destroy(&a);
         render_thread = made ? RUNNING : NO_THREAD;
     }
-    while (pending && !pending->done) pthread_cond_wait(&job_cond, &job_lock);
+    while (pending && !pending->done)
+        pthread_cond_wait(&job_cond, &job_lock);
     if (render_thread == NO_THREAD) {
         j.ok = fn(arg, out); /* under job_lock: one at a time */
         pthread_mutex_unlock(&job_lock);
@@ -353,7 +354,8 @@ static bool run_job(bool (*fn)(const void *, gk_buf *), const void *arg, gk_buf 
     }
     pending = &j;
     pthread_cond_broadcast(&job_cond);
-    while (!j.done) pthread_cond_wait(&job_cond, &job_lock);
+    while (!j.done)
+        pthread_cond_wait(&job_cond, &job_lock);
     pending = NULL;
     pthread_cond_broadcast(&job_cond);
     pthread_mutex_unlock(&job_lock);

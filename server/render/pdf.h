@@ -27,10 +27,10 @@ typedef struct {
     const char *number;              /* shown with the mark */
     const gk_pdf_row *rows;
     size_t n_rows;
-    const gk_qr *qr;          /* the verification URL's code, or NULL */
-    const char *qr_caption;   /* under the code: the URL itself */
-    const char *footer;       /* small print at the bottom */
-    const char *pdf_title;    /* document metadata */
+    const gk_qr *qr;        /* the verification URL's code, or NULL */
+    const char *qr_caption; /* under the code: the URL itself */
+    const char *footer;     /* small print at the bottom */
+    const char *pdf_title;  /* document metadata */
 } gk_pdf_certificate;
 
 /* Appends the PDF to out; false on failure (cairo or memory). */
@@ -38,9 +38,9 @@ bool gk_pdf_certificate_render(const gk_pdf_certificate *c, gk_buf *out);
 
 typedef struct {
     const char *number;
-    const char *heading;  /* e.g. the model and holder */
-    const char *note;     /* how to use the sheet (minimum size) */
-    const gk_qr *qr;      /* may be NULL: no codes */
+    const char *heading; /* e.g. the model and holder */
+    const char *note;    /* how to use the sheet (minimum size) */
+    const gk_qr *qr;     /* may be NULL: no codes */
     const char *pdf_title;
 } gk_pdf_labels;
 

@@ -15,7 +15,8 @@ bool gk_qr_encode(const char *text, gk_qr *out)
     out->modules = malloc(n);
     if (out->modules) {
         out->width = c->width;
-        for (size_t i = 0; i < n; i++) out->modules[i] = c->data[i] & 1;
+        for (size_t i = 0; i < n; i++)
+            out->modules[i] = c->data[i] & 1;
     }
     QRcode_free(c);
     return out->modules != NULL;
@@ -51,7 +52,8 @@ bool gk_qr_svg(const gk_qr *q, const char *title, gk_buf *out)
                 continue;
             }
             int run = 1;
-            while (gk_qr_dark(q, x + run, y)) run++;
+            while (gk_qr_dark(q, x + run, y))
+                run++;
             gk_buf_appendf(out, "M%d %dh%dv1h-%dz", x + GK_QR_QUIET, y + GK_QR_QUIET, run, run);
             x += run;
         }
@@ -70,8 +72,8 @@ static void png_flush_none(png_structp p)
 }
 
 /* The libpng part on its own, so nothing the longjmp crosses is a local that changes. */
-static bool write_png(png_structp p, png_infop info, const gk_qr *q, int scale,
-                      unsigned char *row, gk_buf *b)
+static bool write_png(png_structp p, png_infop info, const gk_qr *q, int scale, unsigned char *row,
+                      gk_buf *b)
 {
     if (setjmp(png_jmpbuf(p))) return false;
     int side = (q->width + 2 * GK_QR_QUIET) * scale;

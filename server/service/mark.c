@@ -55,34 +55,41 @@ static const char *both_lines(const gk_call *call, const char *key, const char *
                           gk_call_msgf(&ec, key, name, value, NULL));
 }
 
-#define ROW(key, v) {ja("mark.doc." key), en("mark.doc." key), (v), false}
-#define MONO_ROW(key, v) {ja("mark.doc." key), en("mark.doc." key), (v), true}
+#define ROW(key, v)                                                                                \
+    {                                                                                              \
+        ja("mark.doc." key), en("mark.doc." key), (v), false                                       \
+    }
+#define MONO_ROW(key, v)                                                                           \
+    {                                                                                              \
+        ja("mark.doc." key), en("mark.doc." key), (v), true                                        \
+    }
 
 static bool render_pdf(const gk_call *call, json_t *v, const gk_qr *qr, const char *url,
                        gk_buf *out)
 {
     const char *number = str(v, "number");
-    const char *status = gk_call_printf(call, "%s (%s)", both_f(call, "cert.status.",
-                                                                str(v, "status")),
-                                        str(v, "status_changed_on"));
+    const char *status =
+        gk_call_printf(call, "%s (%s)", both_f(call, "cert.status.", str(v, "status")),
+                       str(v, "status_changed_on"));
     const char *basis = both_f(call, "cert.basis.", str(v, "basis"));
     if (json_is_true(json_object_get(v, "grandfathered")))
         basis = gk_call_printf(call, "%s\n%s", basis, both(call, "mark.doc.grandfathered"));
-    const char *category = gk_call_printf(call, "%s / %s", str(v, "category_title_ja"),
-                                          str(v, "category_title_en"));
+    const char *category =
+        gk_call_printf(call, "%s / %s", str(v, "category_title_ja"), str(v, "category_title_en"));
     size_t nlen = strlen(number);
     const char *code = nlen >= 3 ? number + nlen - 3 : number;
     gk_call jc = *call, ec = *call;
     jc.lang = "ja";
     ec.lang = "en";
-    const char *body = gk_call_printf(call, "%s\n%s", gk_call_msgf(&jc, "mark.body", "code", code, NULL),
-                                      gk_call_msgf(&ec, "mark.body", "code", code, NULL));
+    const char *body =
+        gk_call_printf(call, "%s\n%s", gk_call_msgf(&jc, "mark.body", "code", code, NULL),
+                       gk_call_msgf(&ec, "mark.body", "code", code, NULL));
     const char *sig = str(v, "signature");
     bool signed_ = *sig != '\0';
-    const char *check =
-        !signed_ ? both(call, "mark.doc.unsigned")
-        : json_is_true(json_object_get(v, "verified")) ? both(call, "mark.doc.verified")
-                                                        : both(call, "mark.doc.not_verified");
+    const char *check = !signed_ ? both(call, "mark.doc.unsigned")
+                        : json_is_true(json_object_get(v, "verified"))
+                            ? both(call, "mark.doc.verified")
+                            : both(call, "mark.doc.not_verified");
     gk_pdf_row rows[16];
     size_t n = 0;
     rows[n++] = (gk_pdf_row)ROW("number", number);

@@ -29,14 +29,14 @@ typedef struct {
 
 /* One response. Every pointer is owned by the response and freed by ht_response_free. */
 typedef struct {
-    long status;          /* 0 when no response came (curl_error says why) */
-    char *curl_error;     /* NULL unless the transfer failed */
-    ht_header *headers;   /* the headers of the final response (not of a 100 Continue) */
+    long status;        /* 0 when no response came (curl_error says why) */
+    char *curl_error;   /* NULL unless the transfer failed */
+    ht_header *headers; /* the headers of the final response (not of a 100 Continue) */
     size_t n_headers;
-    char *body;           /* NUL-terminated (the terminator is not counted in body_len) */
+    char *body; /* NUL-terminated (the terminator is not counted in body_len) */
     size_t body_len;
-    json_t *json;         /* parsed body when Content-Type is JSON and it parses, else NULL */
-    char *json_error;     /* why a JSON-typed body did not parse, else NULL */
+    json_t *json;     /* parsed body when Content-Type is JSON and it parses, else NULL */
+    char *json_error; /* why a JSON-typed body did not parse, else NULL */
 } ht_response;
 
 void ht_response_free(ht_response *r);
@@ -53,11 +53,11 @@ typedef enum { HT_SEND_NORMAL = 0, HT_SEND_EXPECT_100, HT_SEND_CHUNKED } ht_send
 
 typedef struct {
     const char *method;
-    const char *path;          /* appended to the base URL as is (no dot-segment squashing) */
-    const char *const *headers;/* "Name: value" lines, a NULL-terminated array, or NULL */
-    const char *body;          /* NULL: no body */
+    const char *path;           /* appended to the base URL as is (no dot-segment squashing) */
+    const char *const *headers; /* "Name: value" lines, a NULL-terminated array, or NULL */
+    const char *body;           /* NULL: no body */
     size_t body_len;
-    const char *content_type;  /* NULL: no Content-Type header */
+    const char *content_type; /* NULL: no Content-Type header */
     ht_send_mode send;
 } ht_request;
 
@@ -119,15 +119,15 @@ typedef struct {
 #define HT_MAX_CAPTURES 4
 
 typedef struct {
-    const char *name;           /* what the step shows, printed in failures */
-    const char *actor;          /* NULL = "anon" */
+    const char *name;  /* what the step shows, printed in failures */
+    const char *actor; /* NULL = "anon" */
     const char *method;
-    const char *path;           /* {{var}} allowed */
-    const char *content_type;   /* NULL = none */
-    const char *body;           /* {{var}} allowed; NULL = none */
-    size_t pad_to;              /* > 0: append spaces to the body up to this many bytes */
-    size_t url_pad;             /* > 0: append a query parameter so the path has this length */
-    size_t path_pad;            /* > 0: lengthen the path itself (no query) to this length */
+    const char *path;         /* {{var}} allowed */
+    const char *content_type; /* NULL = none */
+    const char *body;         /* {{var}} allowed; NULL = none */
+    size_t pad_to;            /* > 0: append spaces to the body up to this many bytes */
+    size_t url_pad;           /* > 0: append a query parameter so the path has this length */
+    size_t path_pad;          /* > 0: lengthen the path itself (no query) to this length */
     ht_send_mode send;
     const char *headers[HT_MAX_HEADERS]; /* extra "Name: value" lines, {{var}} allowed */
     long expect_status;
@@ -152,29 +152,92 @@ typedef struct {
 
 #define HT_COUNT(a) (sizeof(a) / sizeof((a)[0]))
 /* Steps that build on each other (a failure skips the rest), and independent ones. */
-#define HT_SCENARIO(name, steps) {name, steps, HT_COUNT(steps), false}
-#define HT_CASES(name, steps) {name, steps, HT_COUNT(steps), true}
+#define HT_SCENARIO(name, steps)                                                                   \
+    {                                                                                              \
+        name, steps, HT_COUNT(steps), false                                                        \
+    }
+#define HT_CASES(name, steps)                                                                      \
+    {                                                                                              \
+        name, steps, HT_COUNT(steps), true                                                         \
+    }
 
 /* Check constructors, so tables read as sentences. */
-#define JSON_EQ(path, json) {HT_JSON_EQ, path, json, NULL}
-#define JSON_STR(path, s) {HT_JSON_STR, path, s, NULL}
-#define JSON_PRESENT(path) {HT_JSON_PRESENT, path, NULL, NULL}
-#define JSON_ABSENT(path) {HT_JSON_ABSENT, path, NULL, NULL}
-#define JSON_TYPE(path, t) {HT_JSON_TYPE, path, t, NULL}
-#define JSON_LEN(path, n) {HT_JSON_LEN, path, #n, NULL}
-#define JSON_HAS(path, json) {HT_JSON_HAS, path, json, NULL}
-#define JSON_FIND(path, match, also) {HT_JSON_FIND, path, match, also}
-#define HEADER_EQ(name, v) {HT_HEADER_EQ, name, v, NULL}
-#define HEADER_HAS(name, v) {HT_HEADER_HAS, name, v, NULL}
-#define HEADER_PRESENT(name) {HT_HEADER_PRESENT, name, NULL, NULL}
-#define HEADER_ABSENT(name) {HT_HEADER_ABSENT, name, NULL, NULL}
-#define HEADER_NE(name, v) {HT_HEADER_NE, name, v, NULL}
-#define BODY_HAS(s) {HT_BODY_HAS, s, NULL, NULL}
-#define BODY_LACKS(s) {HT_BODY_LACKS, s, NULL, NULL}
-#define BODY_MATCH(re) {HT_BODY_MATCH, re, NULL, NULL}
-#define BODY_EMPTY() {HT_BODY_EMPTY, NULL, NULL, NULL}
-#define CAPTURE_JSON(var, path) {var, "json:" path}
-#define CAPTURE_HEADER(var, name) {var, "header:" name}
+#define JSON_EQ(path, json)                                                                        \
+    {                                                                                              \
+        HT_JSON_EQ, path, json, NULL                                                               \
+    }
+#define JSON_STR(path, s)                                                                          \
+    {                                                                                              \
+        HT_JSON_STR, path, s, NULL                                                                 \
+    }
+#define JSON_PRESENT(path)                                                                         \
+    {                                                                                              \
+        HT_JSON_PRESENT, path, NULL, NULL                                                          \
+    }
+#define JSON_ABSENT(path)                                                                          \
+    {                                                                                              \
+        HT_JSON_ABSENT, path, NULL, NULL                                                           \
+    }
+#define JSON_TYPE(path, t)                                                                         \
+    {                                                                                              \
+        HT_JSON_TYPE, path, t, NULL                                                                \
+    }
+#define JSON_LEN(path, n)                                                                          \
+    {                                                                                              \
+        HT_JSON_LEN, path, #n, NULL                                                                \
+    }
+#define JSON_HAS(path, json)                                                                       \
+    {                                                                                              \
+        HT_JSON_HAS, path, json, NULL                                                              \
+    }
+#define JSON_FIND(path, match, also)                                                               \
+    {                                                                                              \
+        HT_JSON_FIND, path, match, also                                                            \
+    }
+#define HEADER_EQ(name, v)                                                                         \
+    {                                                                                              \
+        HT_HEADER_EQ, name, v, NULL                                                                \
+    }
+#define HEADER_HAS(name, v)                                                                        \
+    {                                                                                              \
+        HT_HEADER_HAS, name, v, NULL                                                               \
+    }
+#define HEADER_PRESENT(name)                                                                       \
+    {                                                                                              \
+        HT_HEADER_PRESENT, name, NULL, NULL                                                        \
+    }
+#define HEADER_ABSENT(name)                                                                        \
+    {                                                                                              \
+        HT_HEADER_ABSENT, name, NULL, NULL                                                         \
+    }
+#define HEADER_NE(name, v)                                                                         \
+    {                                                                                              \
+        HT_HEADER_NE, name, v, NULL                                                                \
+    }
+#define BODY_HAS(s)                                                                                \
+    {                                                                                              \
+        HT_BODY_HAS, s, NULL, NULL                                                                 \
+    }
+#define BODY_LACKS(s)                                                                              \
+    {                                                                                              \
+        HT_BODY_LACKS, s, NULL, NULL                                                               \
+    }
+#define BODY_MATCH(re)                                                                             \
+    {                                                                                              \
+        HT_BODY_MATCH, re, NULL, NULL                                                              \
+    }
+#define BODY_EMPTY()                                                                               \
+    {                                                                                              \
+        HT_BODY_EMPTY, NULL, NULL, NULL                                                            \
+    }
+#define CAPTURE_JSON(var, path)                                                                    \
+    {                                                                                              \
+        var, "json:" path                                                                          \
+    }
+#define CAPTURE_HEADER(var, name)                                                                  \
+    {                                                                                              \
+        var, "header:" name                                                                        \
+    }
 
 /* ---- Running ----------------------------------------------------------------------------- */
 

@@ -15,16 +15,9 @@
 /* Every group of scenarios, in the order they run. A new scenarios_*.c file adds its group
  * here and in harness.h. */
 static const ht_group *const groups[] = {
-    &ht_group_foundation,
-    &ht_group_determination,
-    &ht_group_cc,
-    &ht_group_accounts,
-    &ht_group_examination,
-    &ht_group_registry,
-    &ht_group_authz,
-    &ht_group_drafts,
-    &ht_group_applications,
-    &ht_group_mark,
+    &ht_group_foundation,   &ht_group_determination, &ht_group_cc,    &ht_group_accounts,
+    &ht_group_examination,  &ht_group_registry,      &ht_group_authz, &ht_group_drafts,
+    &ht_group_applications, &ht_group_mark,
 };
 
 static void usage(FILE *to)
@@ -50,13 +43,20 @@ static int parse_args(int argc, char **argv, ht_options *o)
     for (int i = 1; i < argc; i++) {
         const char *a = argv[i];
         const char **target = NULL;
-        if (strcmp(a, "--base-url") == 0) target = &o->base_url;
-        else if (strcmp(a, "--database-url") == 0) target = &o->database_url;
-        else if (strcmp(a, "--only") == 0) target = &o->only;
-        else if (strcmp(a, "--skip") == 0) target = &o->skip;
-        else if (strcmp(a, "--server-log") == 0) target = &o->server_log;
-        else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0) o->verbose = true;
-        else if (strcmp(a, "--list") == 0) o->list = true;
+        if (strcmp(a, "--base-url") == 0)
+            target = &o->base_url;
+        else if (strcmp(a, "--database-url") == 0)
+            target = &o->database_url;
+        else if (strcmp(a, "--only") == 0)
+            target = &o->only;
+        else if (strcmp(a, "--skip") == 0)
+            target = &o->skip;
+        else if (strcmp(a, "--server-log") == 0)
+            target = &o->server_log;
+        else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0)
+            o->verbose = true;
+        else if (strcmp(a, "--list") == 0)
+            o->list = true;
         else if (strcmp(a, "--help") == 0 || strcmp(a, "-h") == 0) {
             usage(stdout);
             return 1;
@@ -109,8 +109,10 @@ int main(int argc, char **argv)
     }
     ht_totals totals = {0};
     bool reachable = opts.list || server_reachable(opts.base_url);
-    if (!reachable) rc = 1;
-    else rc = ht_run(&opts, groups, HT_COUNT(groups), &totals);
+    if (!reachable)
+        rc = 1;
+    else
+        rc = ht_run(&opts, groups, HT_COUNT(groups), &totals);
     /* registry: procedural checks after its tables (CSV, XSD, Atom, stats) */
     if (!opts.list && totals.scenarios_run && (!opts.only || !strncmp(opts.only, "registry", 8)) &&
         ht_registry_checks(&opts))
@@ -123,8 +125,10 @@ int main(int argc, char **argv)
      * secrets in the server log */
     if (reachable) {
         unsigned before = totals.scenarios_run;
-        if (htx_after_run(&opts, &totals)) rc = 1;
-        else if (!opts.list && before == 0 && totals.scenarios_run > 0) rc = 0;
+        if (htx_after_run(&opts, &totals))
+            rc = 1;
+        else if (!opts.list && before == 0 && totals.scenarios_run > 0)
+            rc = 0;
     }
     curl_global_cleanup();
     return rc;

@@ -27,38 +27,53 @@
 #define MODEL "見守りルーター MK-7"
 #define CERTS "/api/v1/certificates/{{num}}"
 
-#define SIGNIN(actor_, email, pw)                                                              \
-    {.name = "sign in " email, .actor = actor_, .method = "POST", .path = "/api/v1/session",   \
-     .content_type = JSON_T,                                                                   \
-     .body = "{\"email\": \"" email "\", \"password\": \"" pw "\"}", .expect_status = 200}
-#define EXAMINER(email, var)                                                                   \
-    {.name = "admin creates the examiner " email, .actor = "admin", .method = "POST",          \
-     .path = "/api/v1/users", .content_type = JSON_T,                                          \
-     .body = "{\"email\": \"" email "\", \"password\": \"" PW "\", \"name\": \"Examiner " var  \
-             "\", \"role\": \"examiner\"}",                                                    \
-     .expect_status = 201, .captures = {CAPTURE_JSON(var, "id")}}
-#define SIGNUP(org, email)                                                                     \
-    {.name = "sign up " email, .method = "POST", .path = "/api/v1/signup",                     \
-     .content_type = JSON_T,                                                                   \
-     .body = "{\"organization\": {\"name\": \"" org "\", \"representative\": \"山田 太郎\"},"   \
-             " \"user\": {\"email\": \"" email "\", \"password\": \"" PW "\", \"name\": \"M\"}}", \
-     .expect_status = 201}
+#define SIGNIN(actor_, email, pw)                                                                  \
+    {                                                                                              \
+        .name = "sign in " email, .actor = actor_, .method = "POST", .path = "/api/v1/session",    \
+        .content_type = JSON_T, .body = "{\"email\": \"" email "\", \"password\": \"" pw "\"}",    \
+        .expect_status = 200                                                                       \
+    }
+#define EXAMINER(email, var)                                                                       \
+    {                                                                                              \
+        .name = "admin creates the examiner " email, .actor = "admin", .method = "POST",           \
+        .path = "/api/v1/users", .content_type = JSON_T,                                           \
+        .body = "{\"email\": \"" email "\", \"password\": \"" PW "\", \"name\": \"Examiner " var   \
+                "\", \"role\": \"examiner\"}",                                                     \
+        .expect_status = 201, .captures = {                                                        \
+            CAPTURE_JSON(var, "id")                                                                \
+        }                                                                                          \
+    }
+#define SIGNUP(org, email)                                                                         \
+    {                                                                                              \
+        .name = "sign up " email, .method = "POST", .path = "/api/v1/signup",                      \
+        .content_type = JSON_T,                                                                    \
+        .body =                                                                                    \
+            "{\"organization\": {\"name\": \"" org "\", \"representative\": \"山田 太郎\"},"   \
+            " \"user\": {\"email\": \"" email "\", \"password\": \"" PW "\", \"name\": \"M\"}}",   \
+        .expect_status = 201                                                                       \
+    }
 #define BOUNDARY "gk-mark-boundary-5d1e"
-#define UPLOAD(kind)                                                                           \
-    {.name = "maker uploads the " kind, .actor = "maker", .method = "POST",                    \
-     .path = APPS "/{{app}}/documents", .content_type = "multipart/form-data; boundary=" BOUNDARY, \
-     .body = "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n" kind     \
-             "\r\n--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"confidentiality\""  \
-             "\r\n\r\nconfidential\r\n--" BOUNDARY "\r\nContent-Disposition: form-data; "        \
-             "name=\"file\"; filename=\"" kind ".pdf\"\r\nContent-Type: application/pdf\r\n\r\n" \
-             "%PDF-1.7\n% " kind "\n%%EOF\n\r\n--" BOUNDARY "--\r\n",                           \
-     .expect_status = 201}
-#define VERDICT(req)                                                                           \
-    {.name = "ex1: " req " pass", .actor = "ex1", .method = "PUT",                            \
-     .path = APPS "/{{app}}/requirements/" req "/verdict", .content_type = JSON_T,            \
-     .body = "{\"verdict\": \"pass\"}", .expect_status = 200}
-#define GET(actor_, what, path_, status, type)                                                 \
-    .name = what, .actor = actor_, .method = "GET", .path = path_, .expect_status = status,    \
+#define UPLOAD(kind)                                                                               \
+    {                                                                                              \
+        .name = "maker uploads the " kind, .actor = "maker", .method = "POST",                     \
+        .path = APPS "/{{app}}/documents",                                                         \
+        .content_type = "multipart/form-data; boundary=" BOUNDARY,                                 \
+        .body =                                                                                    \
+            "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n" kind         \
+            "\r\n--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"confidentiality\""       \
+            "\r\n\r\nconfidential\r\n--" BOUNDARY "\r\nContent-Disposition: form-data; "           \
+            "name=\"file\"; filename=\"" kind ".pdf\"\r\nContent-Type: application/pdf\r\n\r\n"    \
+            "%PDF-1.7\n% " kind "\n%%EOF\n\r\n--" BOUNDARY "--\r\n",                               \
+        .expect_status = 201                                                                       \
+    }
+#define VERDICT(req)                                                                               \
+    {                                                                                              \
+        .name = "ex1: " req " pass", .actor = "ex1", .method = "PUT",                              \
+        .path = APPS "/{{app}}/requirements/" req "/verdict", .content_type = JSON_T,              \
+        .body = "{\"verdict\": \"pass\"}", .expect_status = 200                                    \
+    }
+#define GET(actor_, what, path_, status, type)                                                     \
+    .name = what, .actor = actor_, .method = "GET", .path = path_, .expect_status = status,        \
     .expect_content_type = type
 
 static const ht_step files[] = {
@@ -90,18 +105,31 @@ static const ht_step files[] = {
     UPLOAD("connection_diagram"),
     UPLOAD("block_diagram"),
     UPLOAD("manual"),
-    {.name = "maker submits", .actor = "maker", .method = "POST", .path = APPS "/{{app}}/submit",
-     .content_type = JSON_T, .body = "{}", .expect_status = 200},
-    {.name = "ex1 takes the case", .actor = "ex1", .method = "POST",
-     .path = APPS "/{{app}}/assign", .content_type = JSON_T,
-     .body = "{\"examiner_id\": \"{{ex1}}\"}", .expect_status = 200},
+    {.name = "maker submits",
+     .actor = "maker",
+     .method = "POST",
+     .path = APPS "/{{app}}/submit",
+     .content_type = JSON_T,
+     .body = "{}",
+     .expect_status = 200},
+    {.name = "ex1 takes the case",
+     .actor = "ex1",
+     .method = "POST",
+     .path = APPS "/{{app}}/assign",
+     .content_type = JSON_T,
+     .body = "{\"examiner_id\": \"{{ex1}}\"}",
+     .expect_status = 200},
     VERDICT("SR-1"),
     VERDICT("SR-2"),
     VERDICT("SR-3"),
     VERDICT("SR-4"),
-    {.name = "ex1 proposes a grant", .actor = "ex1", .method = "POST",
-     .path = APPS "/{{app}}/proposal", .content_type = JSON_T,
-     .body = "{\"decision\": \"grant\", \"reason\": \"All met.\"}", .expect_status = 201},
+    {.name = "ex1 proposes a grant",
+     .actor = "ex1",
+     .method = "POST",
+     .path = APPS "/{{app}}/proposal",
+     .content_type = JSON_T,
+     .body = "{\"decision\": \"grant\", \"reason\": \"All met.\"}",
+     .expect_status = 201},
     {.name = "ex2 approves: granted",
      .actor = "ex2",
      .method = "POST",
@@ -112,10 +140,10 @@ static const ht_step files[] = {
      .checks = {JSON_STR("status", "granted")},
      .captures = {CAPTURE_JSON("num", "certificate_number")}},
 
-    {GET(NULL, "the mark: SVG with the number as text", CERTS "/mark.svg", 200,
-         "image/svg+xml"),
+    {GET(NULL, "the mark: SVG with the number as text", CERTS "/mark.svg", 200, "image/svg+xml"),
      .checks = {BODY_HAS("<svg xmlns=\"http://www.w3.org/2000/svg\""), BODY_HAS("<circle"),
-                BODY_MATCH(">D[0-9]{2}-[0-9]{7}</text>"), HEADER_HAS("Content-Disposition", "inline"),
+                BODY_MATCH(">D[0-9]{2}-[0-9]{7}</text>"),
+                HEADER_HAS("Content-Disposition", "inline"),
                 HEADER_HAS("Content-Disposition", "{{num}}-mark.svg")}},
     {GET(NULL, "the display form of the number finds the mark too",
          "/api/v1/certificates/T%20{{num}}/mark.svg", 200, "image/svg+xml"),
@@ -124,20 +152,18 @@ static const ht_step files[] = {
      .checks = {BODY_HAS("<path fill=\"#000\" d=\"M"), BODY_MATCH("/e/D[0-9]{2}-[0-9]{7}")}},
     {GET(NULL, "the QR code as PNG", CERTS "/qr.png", 200, "image/png"),
      .checks = {BODY_MATCH("^.PNG")}},
-    {GET(NULL, "the certificate PDF, for anyone", CERTS "/certificate.pdf", 200,
-         "application/pdf"),
+    {GET(NULL, "the certificate PDF, for anyone", CERTS "/certificate.pdf", 200, "application/pdf"),
      .checks = {BODY_MATCH("^%PDF-1\\.[4-7]"),
                 HEADER_EQ("Content-Disposition",
                           "attachment; filename=\"{{num}}-certificate.pdf\"")}},
     {GET(NULL, "the label sheet is not for the public: 401", CERTS "/labels.pdf", 401, NULL)},
     {GET("other", "nor for another organisation's maker: 403", CERTS "/labels.pdf", 403, NULL),
      .expect_code = "auth.forbidden"},
-    {GET("maker", "the holder gets its label sheet", CERTS "/labels.pdf", 200,
-         "application/pdf"),
+    {GET("maker", "the holder gets its label sheet", CERTS "/labels.pdf", 200, "application/pdf"),
      .checks = {BODY_MATCH("^%PDF-")}},
     {GET("ex1", "and so do the staff", CERTS "/labels.pdf", 200, "application/pdf")},
-    {GET(NULL, "a number that names nothing: 404", "/api/v1/certificates/D20-9999999/mark.svg",
-         404, NULL),
+    {GET(NULL, "a number that names nothing: 404", "/api/v1/certificates/D20-9999999/mark.svg", 404,
+         NULL),
      .expect_code = "resource.not_found"},
     {GET(NULL, "not a number: 404", "/api/v1/certificates/%3Cscript%3E/certificate.pdf", 404,
          NULL)},
@@ -149,18 +175,18 @@ static const ht_step files[] = {
                 BODY_MATCH("href=\"/api/v1/certificates/D[0-9]{2}-[0-9]{7}/certificate\\.pdf\""),
                 BODY_HAS("at least 3 mm"), BODY_MATCH("<strong>T D[0-9]{2}-[0-9]{7}</strong>"),
                 BODY_LACKS("\xe2\x93\x89"), BODY_LACKS("labels.pdf")}},
-    {GET("maker", "the holder's page offers the label sheet", "/certificates/{{num}}?lang=ja",
-         200, "text/html"),
+    {GET("maker", "the holder's page offers the label sheet", "/certificates/{{num}}?lang=ja", 200,
+         "text/html"),
      .headers = {"Accept: text/html"},
      .checks = {BODY_MATCH("href=\"/api/v1/certificates/D[0-9]{2}-[0-9]{7}/labels\\.pdf\"")}},
     {GET("other", "another maker's page does not", "/certificates/{{num}}", 200, "text/html"),
-     .headers = {"Accept: text/html"},
-     .checks = {BODY_LACKS("labels.pdf")}},
+     .headers = {"Accept: text/html"}, .checks = {BODY_LACKS("labels.pdf")}},
     {GET(NULL, "the electronic label", "/e/{{num}}?lang=ja", 200, "text/html"),
      .headers = {"Accept: text/html"},
-     .checks = {BODY_MATCH("<strong>D[0-9]{2}-[0-9]{7}</strong>"), BODY_HAS(HOLDER), BODY_HAS(MODEL),
-                BODY_HAS("badge badge-granted"), BODY_HAS("有効"),
-                BODY_HAS("/static/css/giteki.css"), BODY_MATCH("/api/v1/certificates/D[0-9]{2}-[0-9]{7}/mark\\.svg")}},
+     .checks = {BODY_MATCH("<strong>D[0-9]{2}-[0-9]{7}</strong>"), BODY_HAS(HOLDER),
+                BODY_HAS(MODEL), BODY_HAS("badge badge-granted"), BODY_HAS("有効"),
+                BODY_HAS("/static/css/giteki.css"),
+                BODY_MATCH("/api/v1/certificates/D[0-9]{2}-[0-9]{7}/mark\\.svg")}},
 };
 
 static const ht_scenario scenarios[] = {
@@ -172,14 +198,14 @@ const ht_group ht_group_mark = {"mark", scenarios, HT_COUNT(scenarios)};
 /* ---- procedural checks -------------------------------------------------------------------- */
 
 static int failures;
-#define EXPECT(cond, ...)                                                                      \
-    do {                                                                                       \
-        if (!(cond)) {                                                                         \
-            failures++;                                                                        \
-            printf("FAIL mark/procedural: ");                                                  \
-            printf(__VA_ARGS__);                                                               \
-            printf("\n");                                                                      \
-        }                                                                                      \
+#define EXPECT(cond, ...)                                                                          \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            failures++;                                                                            \
+            printf("FAIL mark/procedural: ");                                                      \
+            printf(__VA_ARGS__);                                                                   \
+            printf("\n");                                                                          \
+        }                                                                                          \
     } while (0)
 
 static bool get(ht_client *c, const char *path, ht_response *r)
@@ -232,8 +258,8 @@ int ht_mark_checks(const ht_options *opts)
     char number[32] = "";
     /* The number the table scenario granted: the only certificate of this holder. */
     if (get(c, "/api/v1/certificates?q=%E3%83%9E%E3%83%BC%E3%82%AF%E9%9B%BB%E6%A9%9F", &r)) {
-        const char *n = json_string_value(json_object_get(
-            json_array_get(json_object_get(r.json, "items"), 0), "number"));
+        const char *n = json_string_value(
+            json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "number"));
         if (n) snprintf(number, sizeof number, "%s", n);
     }
     ht_response_free(&r);

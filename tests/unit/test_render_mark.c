@@ -61,7 +61,8 @@ static char *run(const char *cmd)
 
 static void assert_well_formed(const char *xml, size_t len)
 {
-    xmlDocPtr doc = xmlReadMemory(xml, (int)len, "x.svg", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR);
+    xmlDocPtr doc =
+        xmlReadMemory(xml, (int)len, "x.svg", NULL, XML_PARSE_NONET | XML_PARSE_NOERROR);
     assert_non_null(doc);
     xmlNodePtr root = xmlDocGetRootElement(doc);
     assert_string_equal((const char *)root->name, "svg");
@@ -111,7 +112,8 @@ static void test_qr_png_decodes_to_url(void **state)
     unlink(path);
     free(path);
     size_t n = strlen(out);
-    while (n && (out[n - 1] == '\n' || out[n - 1] == '\r')) out[--n] = '\0';
+    while (n && (out[n - 1] == '\n' || out[n - 1] == '\r'))
+        out[--n] = '\0';
     assert_string_equal(out, URL);
     free(out);
 }
@@ -164,25 +166,35 @@ static void test_certificate_pdf(void **state)
     /* A model name far longer than a page's line, and a holder name in Japanese. */
     size_t long_n = 20000;
     char *longname = malloc(long_n + 1);
-    for (size_t i = 0; i < long_n; i++) longname[i] = "ABCDEFGH "[i % 9];
+    for (size_t i = 0; i < long_n; i++)
+        longname[i] = "ABCDEFGH "[i % 9];
     longname[long_n] = '\0';
     gk_pdf_row rows[] = {
         {"認定番号", "Certificate number", "D26-0001001", false},
         {"認定を受けた者", "Holder", "株式会社テスト電機", false},
         {"機器の名称", "Model name", "見守りカメラ Z-100", false},
         {"型式", "Type", longname, false},
-        {"電子署名", "Signature", "aBcD_-0123456789aBcD_-0123456789aBcD_-0123456789aBcD_-0123456789aBcD_-0123456789", true},
+        {"電子署名", "Signature",
+         "aBcD_-0123456789aBcD_-0123456789aBcD_-0123456789aBcD_-0123456789aBcD_-0123456789", true},
     };
     gk_qr q;
     assert_true(gk_qr_encode(URL, &q));
-    gk_pdf_certificate c = {"技術基準適合認定書", "Certificate of conformity", "証明します。\nThis certifies.",
-                            "D26-0001001", rows, sizeof rows / sizeof *rows, &q, URL, "footer",
+    gk_pdf_certificate c = {"技術基準適合認定書",
+                            "Certificate of conformity",
+                            "証明します。\nThis certifies.",
+                            "D26-0001001",
+                            rows,
+                            sizeof rows / sizeof *rows,
+                            &q,
+                            URL,
+                            "footer",
                             "Certificate D26-0001001"};
     gk_buf b = GK_BUF_INIT;
     assert_true(gk_pdf_certificate_render(&c, &b));
     assert_true(b.len > 1000);
     assert_memory_equal(b.data, "%PDF-", 5);
-    gk_pdf_labels l = {"D26-0001001", "見守りカメラ Z-100\n株式会社テスト電機", "3 mm", &q, "labels"};
+    gk_pdf_labels l = {"D26-0001001", "見守りカメラ Z-100\n株式会社テスト電機", "3 mm", &q,
+                       "labels"};
     gk_buf lb = GK_BUF_INIT;
     assert_true(gk_pdf_labels_render(&l, &lb));
     assert_memory_equal(lb.data, "%PDF-", 5);
@@ -209,10 +221,8 @@ static void test_certificate_pdf(void **state)
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_qr_matrix),
-        cmocka_unit_test(test_qr_png_decodes_to_url),
-        cmocka_unit_test(test_qr_svg_well_formed),
-        cmocka_unit_test(test_mark_svg_well_formed),
+        cmocka_unit_test(test_qr_matrix),          cmocka_unit_test(test_qr_png_decodes_to_url),
+        cmocka_unit_test(test_qr_svg_well_formed), cmocka_unit_test(test_mark_svg_well_formed),
         cmocka_unit_test(test_certificate_pdf),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
