@@ -14,7 +14,8 @@ GITEKI_PACKAGES=(build-essential cmake pkg-config libmicrohttpd-dev libpq-dev li
     libxml2-dev libxml2-utils libssl-dev libcmocka-dev libcurl4-openssl-dev libutf8proc-dev
     clang-format postgresql-15
     postgresql-client-15 wrk clang libclang-rt-14-dev curl ca-certificates python3
-    nodejs npm)
+    libqrencode-dev libpng-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk fonts-dejavu-core
+    poppler-utils zbar-tools nodejs npm)
 # Node and npm run the contract tests (tests/contract: redocly, openapi-typescript, the
 # response validator) on every API run. The end-to-end browser tests (tests/e2e, issue 9) add
 # these, installed when GITEKI_E2E=1 (scripts/test sets it unless told GITEKI_E2E=0): Debian's

@@ -59,6 +59,15 @@ gk_handler_fn gk_h_certificate_get, gk_h_signing_keys, gk_h_certificate_suspend,
     gk_h_certificate_reinstate, gk_h_certificate_revoke, gk_h_certificates_import,
     gk_h_page_certificate;
 
+/* ---- the mark, QR codes, certificate PDF, label sheet (api/certificate_files.c,
+ *      web/elabel.c; operations in service/mark.h) ---- */
+void gk_h_certificate_mark_svg(gk_request *r);
+void gk_h_certificate_qr_svg(gk_request *r);
+void gk_h_certificate_qr_png(gk_request *r);
+void gk_h_certificate_pdf(gk_request *r);
+void gk_h_certificate_labels_pdf(gk_request *r);
+void gk_h_page_elabel(gk_request *r);
+
 /* ---- accounts (api/accounts.c, web/account.c) ---- */
 /* Registers the accounts statements and installs the authentication and CSRF hooks. */
 void gk_accounts_api_register(void);

@@ -202,6 +202,21 @@ const gk_route gk_routes[] = {
      GK_ROUTE_DB | GK_ROUTE_PAGE, "page.certificate"},
 #undef CERT_STAFF
 
+    /* ---- the mark, QR codes, PDFs, electronic label (api/certificate_files.c,
+     *      web/elabel.c): public, but the label sheet is the holder's and the staff's ---- */
+    {"GET", "/api/v1/certificates/{number}/mark.svg", gk_h_certificate_mark_svg, ALL, GK_BODY_NONE,
+     0, GK_ROUTE_DB, "certificates.mark_svg"},
+    {"GET", "/api/v1/certificates/{number}/qr.svg", gk_h_certificate_qr_svg, ALL, GK_BODY_NONE, 0,
+     GK_ROUTE_DB, "certificates.qr_svg"},
+    {"GET", "/api/v1/certificates/{number}/qr.png", gk_h_certificate_qr_png, ALL, GK_BODY_NONE, 0,
+     GK_ROUTE_DB, "certificates.qr_png"},
+    {"GET", "/api/v1/certificates/{number}/certificate.pdf", gk_h_certificate_pdf, ALL,
+     GK_BODY_NONE, 0, GK_ROUTE_DB, "certificates.pdf"},
+    {"GET", "/api/v1/certificates/{number}/labels.pdf", gk_h_certificate_labels_pdf, GK_ROLES_USERS,
+     GK_BODY_NONE, 0, GK_ROUTE_DB, "certificates.labels_pdf"},
+    {"GET", "/e/{number}", gk_h_page_elabel, ALL, GK_BODY_NONE, 0, GK_ROUTE_DB | GK_ROUTE_PAGE,
+     "page.elabel"},
+
 /* ---- accounts: signup, session, users, tokens (api/accounts.c, web/account.c) ----- */
 #define USERS GK_ROLES_USERS
 #define ADMIN GK_ROLE_ADMIN

@@ -5,6 +5,7 @@
 #include "http/handlers.h"
 #include "http/service_call.h"
 #include "service/certificates.h"
+#include "service/mark.h"
 #include "web/page.h"
 
 void gk_h_page_certificate(gk_request *r)
@@ -15,7 +16,8 @@ void gk_h_page_certificate(gk_request *r)
     json_t *cert = gk_page_view(r, &o);
     if (!cert) return;
     json_t *key = gk_svc_cert_signing_key(json_string_value(json_object_get(cert, "key_id")));
-    json_t *m =
-        json_pack("{s:o, s:o, s:{s:s}}", "cert", cert, "key", key, "nav", "certificates", "page");
+    bool labels = gk_svc_cert_may_get_labels(&call, cert);
+    json_t *m = json_pack("{s:o, s:o, s:{s:s}, s:b}", "cert", cert, "key", key, "nav",
+                          "certificates", "page", "labels", labels);
     gk_page_render(r, 200, "certificate", m);
 }

@@ -110,6 +110,19 @@ static const az_expect az_table[] = {
     {"POST", "/api/v1/certificates/{number}/revoke", AZ_EXAM | AZ_REG | AZ_ADMIN, AZ_B_JSON,
      "/api/v1/certificates/D20-9999999/revoke", 0},
     {"GET", "/certificates/{number}", AZ_ALL, AZ_B_NONE, "/certificates/D20-9999999", 0},
+    /* the mark, QR codes and certificate PDF are public like the record; the label sheet
+     * is for the holder's organisation and the staff (the service refuses another maker) */
+    {"GET", "/api/v1/certificates/{number}/mark.svg", AZ_ALL, AZ_B_NONE,
+     "/api/v1/certificates/D20-9999999/mark.svg", 0},
+    {"GET", "/api/v1/certificates/{number}/qr.svg", AZ_ALL, AZ_B_NONE,
+     "/api/v1/certificates/D20-9999999/qr.svg", 0},
+    {"GET", "/api/v1/certificates/{number}/qr.png", AZ_ALL, AZ_B_NONE,
+     "/api/v1/certificates/D20-9999999/qr.png", 0},
+    {"GET", "/api/v1/certificates/{number}/certificate.pdf", AZ_ALL, AZ_B_NONE,
+     "/api/v1/certificates/D20-9999999/certificate.pdf", 0},
+    {"GET", "/api/v1/certificates/{number}/labels.pdf", AZ_USERS, AZ_B_NONE,
+     "/api/v1/certificates/D20-9999999/labels.pdf", 0},
+    {"GET", "/e/{number}", AZ_ALL, AZ_B_NONE, "/e/D20-9999999", 0},
 
     /* ---- Common Criteria registry: public reads, the body's staff import ---------------- */
     {"POST", "/api/v1/cc-certificates/import", AZ_CB_STAFF, AZ_B_CSV,

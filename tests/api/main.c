@@ -15,9 +15,9 @@
 /* Every group of scenarios, in the order they run. A new scenarios_*.c file adds its group
  * here and in harness.h. */
 static const ht_group *const groups[] = {
-    &ht_group_foundation, &ht_group_determination, &ht_group_cc,
-    &ht_group_accounts,   &ht_group_examination,   &ht_group_registry,
-    &ht_group_authz,      &ht_group_drafts,        &ht_group_applications,
+    &ht_group_foundation,   &ht_group_determination, &ht_group_cc,    &ht_group_accounts,
+    &ht_group_examination,  &ht_group_registry,      &ht_group_authz, &ht_group_drafts,
+    &ht_group_applications, &ht_group_mark,
 };
 
 static void usage(FILE *to)
@@ -126,6 +126,10 @@ int main(int argc, char **argv)
     /* registry: procedural checks after its tables (CSV, XSD, Atom, stats) */
     if (!opts.list && totals.scenarios_run && (!opts.only || !strncmp(opts.only, "registry", 8)) &&
         ht_registry_checks(&opts))
+        rc = 1;
+    /* mark: PDF text, QR decoding, label size after its table */
+    if (!opts.list && totals.scenarios_run && (!opts.only || !strncmp(opts.only, "mark", 4)) &&
+        ht_mark_checks(&opts))
         rc = 1;
     /* authz: the route walk and session expiry, also when --only selects no table; then
      * secrets in the server log */

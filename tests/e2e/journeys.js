@@ -300,6 +300,34 @@ function steps() {
       },
     },
 
+    {
+      journey: 'examiner', name: 'downloads the certificate PDF and the mark from the certificate page',
+      async run(c) {
+        const e = c.ex2;
+        const plain = c.certNumber.match(PLAIN_NUMBER_RE)[0];
+        // The mark is drawn, not a circled T in text.
+        const img = e.page.locator(`main img[src$="/${plain}/mark.svg"]`).first();
+        if (!(await img.count())) fail(`${e.where()}: the certificate page shows no mark image`);
+        const drawn = await img.evaluate((el) => el.complete && el.naturalWidth > 0);
+        if (!drawn) fail(`${e.where()}: the mark image did not load`);
+        if ((await e.mainText()).includes('\u24c9')) fail(`${e.where()}: the page still shows a circled T`);
+        await e.expectText(e.t('mark.min_size'), 'the minimum size of the mark');
+        const fetchDownload = async (key) => {
+          const link = e.link(key);
+          if (!(await link.count())) fail(`${e.where()}: no "${e.t(key)}" link`);
+          const [download] = await Promise.all([e.page.waitForEvent('download'), link.click()]);
+          return { name: download.suggestedFilename(), bytes: require('fs').readFileSync(await download.path()) };
+        };
+        const pdf = await fetchDownload('mark.download_pdf');
+        if (pdf.bytes.subarray(0, 5).toString('latin1') !== '%PDF-') fail(`the certificate PDF does not start with %PDF-: ${pdf.bytes.subarray(0, 8).toString('hex')}`);
+        if (pdf.name !== `${plain}-certificate.pdf`) fail(`the certificate PDF is named ${pdf.name}`);
+        const mark = await fetchDownload('mark.download_mark');
+        const svg = mark.bytes.toString('utf8');
+        if (!svg.includes('<svg') || !svg.includes(`>${plain}</text>`)) fail(`the mark download is not the SVG of ${plain}: ${svg.slice(0, 200)}`);
+        await e.shot('examiner', '08-certificate-downloads', e.page.getByRole('heading', { name: e.t('mark.downloads') }));
+      },
+    },
+
     // ---- Journey 3: the regulator ----------------------------------------------------------
     {
       journey: 'regulator', name: 'searches and filters the register',

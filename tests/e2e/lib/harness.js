@@ -37,6 +37,13 @@ function fail(message) {
 function loadMessages(lang) {
   const file = path.join(ROOT, 'templates', 'messages', `${lang}.json`);
   const all = JSON.parse(fs.readFileSync(file, 'utf8'));
+  // Each area's own catalogue (templates/messages/<lang>/<area>.json), merged as the server does.
+  const dir = path.join(ROOT, 'templates', 'messages', lang);
+  if (fs.existsSync(dir)) {
+    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.json')).sort()) {
+      Object.assign(all, JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')));
+    }
+  }
   // t(key, vars): the catalogue text, with {name} placeholders filled from vars.
   const t = (key, vars = {}) => {
     const s = all[key];

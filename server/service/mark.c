@@ -1,0 +1,209 @@
+#include "service/mark.h"
+
+#include "app.h"
+#include "render/i18n.h"
+#include "render/mark.h"
+#include "render/pdf.h"
+#include "render/qr.h"
+#include "service/certificates.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+const char *gk_svc_cert_verify_url(const gk_call *call, const char *site, const char *number)
+{
+    return gk_call_printf(call, "%s/e/%s", site ? site : "", number);
+}
+
+static const char *str(json_t *view, const char *key)
+{
+    const char *s = json_string_value(json_object_get(view, key));
+    return s ? s : "";
+}
+
+static const char *ja(const char *key)
+{
+    return gk_messages_get(gk_app.messages, "ja", key);
+}
+
+static const char *en(const char *key)
+{
+    return gk_messages_get(gk_app.messages, "en", key);
+}
+
+/* "日本語 / English" of a catalogue key, or one of them when both are the same text. */
+static const char *both(const gk_call *call, const char *key)
+{
+    const char *j = ja(key), *e = en(key);
+    return strcmp(j, e) ? gk_call_printf(call, "%s / %s", j, e) : j;
+}
+
+/* both() of the key "<prefix><part>" (cert.status.granted, ...). */
+static const char *both_f(const gk_call *call, const char *prefix, const char *part)
+{
+    return both(call, gk_call_printf(call, "%s%s", prefix, part));
+}
+
+/* The same text in both languages with {name} filled, joined by a line break. */
+static const char *both_lines(const gk_call *call, const char *key, const char *name,
+                              const char *value)
+{
+    gk_call jc = *call, ec = *call;
+    jc.lang = "ja";
+    ec.lang = "en";
+    return gk_call_printf(call, "%s\n%s", gk_call_msgf(&jc, key, name, value, NULL),
+                          gk_call_msgf(&ec, key, name, value, NULL));
+}
+
+#define ROW(key, v)                                                                                \
+    {                                                                                              \
+        ja("mark.doc." key), en("mark.doc." key), (v), false                                       \
+    }
+#define MONO_ROW(key, v)                                                                           \
+    {                                                                                              \
+        ja("mark.doc." key), en("mark.doc." key), (v), true                                        \
+    }
+
+static bool render_pdf(const gk_call *call, json_t *v, const gk_qr *qr, const char *url,
+                       gk_buf *out)
+{
+    const char *number = str(v, "number");
+    const char *status =
+        gk_call_printf(call, "%s (%s)", both_f(call, "cert.status.", str(v, "status")),
+                       str(v, "status_changed_on"));
+    const char *basis = both_f(call, "cert.basis.", str(v, "basis"));
+    if (json_is_true(json_object_get(v, "grandfathered")))
+        basis = gk_call_printf(call, "%s\n%s", basis, both(call, "mark.doc.grandfathered"));
+    const char *category =
+        gk_call_printf(call, "%s / %s", str(v, "category_title_ja"), str(v, "category_title_en"));
+    size_t nlen = strlen(number);
+    const char *code = nlen >= 3 ? number + nlen - 3 : number;
+    gk_call jc = *call, ec = *call;
+    jc.lang = "ja";
+    ec.lang = "en";
+    const char *body =
+        gk_call_printf(call, "%s\n%s", gk_call_msgf(&jc, "mark.body", "code", code, NULL),
+                       gk_call_msgf(&ec, "mark.body", "code", code, NULL));
+    const char *sig = str(v, "signature");
+    bool signed_ = *sig != '\0';
+    const char *check = !signed_ ? both(call, "mark.doc.unsigned")
+                        : json_is_true(json_object_get(v, "verified"))
+                            ? both(call, "mark.doc.verified")
+                            : both(call, "mark.doc.not_verified");
+    gk_pdf_row rows[16];
+    size_t n = 0;
+    rows[n++] = (gk_pdf_row)ROW("number", number);
+    rows[n++] = (gk_pdf_row)ROW("holder", str(v, "manufacturer"));
+    rows[n++] = (gk_pdf_row)ROW("model", str(v, "model_name"));
+    if (*str(v, "type_name")) rows[n++] = (gk_pdf_row)ROW("type", str(v, "type_name"));
+    rows[n++] = (gk_pdf_row)ROW("category", category);
+    rows[n++] = (gk_pdf_row)ROW("route", both_f(call, "cert.route.", str(v, "route")));
+    rows[n++] = (gk_pdf_row)ROW("rule_set", str(v, "rule_set"));
+    rows[n++] = (gk_pdf_row)ROW("basis", basis);
+    rows[n++] = (gk_pdf_row)ROW("granted_on", str(v, "granted_on"));
+    rows[n++] = (gk_pdf_row)ROW("status", status);
+    rows[n++] = (gk_pdf_row)ROW("body", body);
+    if (signed_) {
+        rows[n++] = (gk_pdf_row)MONO_ROW("key_id", str(v, "key_id"));
+        rows[n++] = (gk_pdf_row)MONO_ROW("signature", sig);
+    }
+    rows[n++] = (gk_pdf_row)ROW("check", check);
+    rows[n++] = (gk_pdf_row)MONO_ROW("verify", url);
+    gk_pdf_certificate doc = {
+        .title_ja = ja("cert.heading"),
+        .title_en = en("cert.heading"),
+        .statement = both_lines(call, "mark.doc.statement", "number", number),
+        .number = number,
+        .rows = rows,
+        .n_rows = n,
+        .qr = qr,
+        .qr_caption = url,
+        .footer = both_lines(call, "mark.doc.footer", "url", url),
+        .pdf_title = gk_call_printf(call, "%s %s", en("cert.heading"), number),
+    };
+    return gk_pdf_certificate_render(&doc, out);
+}
+
+bool gk_svc_cert_may_get_labels(const gk_call *call, json_t *view)
+{
+    if (gk_call_is_staff(call)) return true;
+    const char *org = json_string_value(json_object_get(view, "organization_id"));
+    return call->user.role == GK_ROLE_MANUFACTURER && org && call->user.organization_id &&
+           !strcmp(org, call->user.organization_id);
+}
+
+void gk_svc_cert_file(const gk_call *call, const gk_cert_file_in *in, gk_cert_file *file,
+                      gk_outcome *out)
+{
+    memset(file, 0, sizeof *file);
+    gk_svc_cert_get(call, in->number, out);
+    if (out->err != GK_ERR_OK) return;
+    json_t *v = out->view;
+    out->view = NULL;
+    const char *number = gk_call_printf(call, "%s", str(v, "number"));
+    if (in->kind == GK_CERT_FILE_LABELS_PDF && !gk_svc_cert_may_get_labels(call, v)) {
+        json_decref(v);
+        gk_fail(out, call, GK_ERR_FORBIDDEN, NULL, NULL);
+        return;
+    }
+    const char *url = gk_svc_cert_verify_url(call, in->site, number);
+    gk_qr qr = {0};
+    bool need_qr = in->kind != GK_CERT_FILE_MARK_SVG;
+    bool ok = !need_qr || gk_qr_encode(url, &qr);
+    gk_buf b = GK_BUF_INIT;
+    unsigned char *png = NULL;
+    size_t png_len = 0;
+    const char *ext = "svg";
+    switch (in->kind) {
+    case GK_CERT_FILE_MARK_SVG:
+        file->content_type = "image/svg+xml";
+        ok = gk_mark_svg(number, gk_call_msgf(call, "mark.svg_title", "number", number, NULL), &b);
+        ext = "mark.svg";
+        break;
+    case GK_CERT_FILE_QR_SVG:
+        file->content_type = "image/svg+xml";
+        ok = ok && gk_qr_svg(&qr, gk_call_msgf(call, "mark.qr_title", "url", url, NULL), &b);
+        ext = "qr.svg";
+        break;
+    case GK_CERT_FILE_QR_PNG:
+        file->content_type = "image/png";
+        ok = ok && gk_qr_png(&qr, 8, &png, &png_len);
+        ext = "qr.png";
+        break;
+    case GK_CERT_FILE_PDF:
+        file->content_type = "application/pdf";
+        ok = ok && render_pdf(call, v, &qr, url, &b);
+        ext = "certificate.pdf";
+        break;
+    case GK_CERT_FILE_LABELS_PDF: {
+        file->content_type = "application/pdf";
+        gk_pdf_labels l = {
+            .number = number,
+            .heading = gk_call_printf(call, "%s\n%s", str(v, "model_name"), str(v, "manufacturer")),
+            .note = both_lines(call, "mark.labels.note", "min", "3"),
+            .qr = &qr,
+            .pdf_title = gk_call_printf(call, "%s %s", number, en("mark.labels.title")),
+        };
+        ok = ok && gk_pdf_labels_render(&l, &b);
+        ext = "labels.pdf";
+        break;
+    }
+    }
+    gk_qr_free(&qr);
+    json_decref(v);
+    if (png) {
+        file->data = png;
+        file->len = png_len;
+    } else if (ok) {
+        file->data = (unsigned char *)gk_buf_steal(&b, &file->len);
+        ok = file->data != NULL;
+    }
+    gk_buf_free(&b);
+    if (!ok) {
+        free(file->data);
+        file->data = NULL;
+        gk_fail(out, call, GK_ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    file->filename = gk_call_printf(call, "%s-%s", number, ext);
+}
