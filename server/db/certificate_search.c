@@ -20,6 +20,9 @@ const char *const gk_cert_field_names[GK_CERT_COL__PUBLISHED] = {
 #define GK_CERT_TEXT_EXPR                                                                          \
     "(c.manufacturer::text || ' ' || c.model_name::text || ' ' || coalesce(c.type_name::text, ''))"
 
+/* Must be the expression of certificates_number_compact_idx (schema 0013), with the alias c. */
+#define GK_CERT_NUMBER_EXPR "replace(c.number, '-', '')"
+
 #define COLUMNS                                                                                    \
     "c.number, c.route, c.category_id, c.manufacturer, c.model_name, c.type_name,"                 \
     " c.granted_on, c.rule_set_id, c.grandfathered, c.basis, c.status, c.status_changed_on,"       \
@@ -250,6 +253,37 @@ bool gk_cert_like_pattern(const char *text, char *out, size_t size)
     return true;
 }
 
+/* A certificate number or its prefix as typed, with or without the hyphen: "D26-0001001",
+ * "d260001", "D26-00". out: the letters and digits upper-cased followed by '%' (a LIKE
+ * prefix of the number without its hyphen); false when q is no such prefix (1-3 letters
+ * and at least one digit, blanks around ignored). */
+static bool number_prefix(const char *q, char *out, size_t size)
+{
+    size_t o = 0, letters = 0, digits = 0, hyphens = 0;
+    for (const char *p = q; *p; p++) {
+        char ch = *p;
+        if (ch == ' ') continue;
+        if (ch == '-') {
+            if (!letters || hyphens++) return false;
+            continue;
+        }
+        if (ch >= 'a' && ch <= 'z') ch = (char)(ch - 'a' + 'A');
+        if (ch >= 'A' && ch <= 'Z') {
+            if (digits || ++letters > 3) return false;
+        } else if (ch >= '0' && ch <= '9') {
+            if (!letters || ++digits > 9) return false;
+        } else {
+            return false;
+        }
+        if (o + 2 >= size) return false;
+        out[o++] = ch;
+    }
+    if (!digits) return false;
+    out[o++] = '%';
+    out[o] = 0;
+    return true;
+}
+
 /* Add a parameter; returns its $number. */
 static int param(gk_cert_sql *s, const char *v)
 {
@@ -278,8 +312,15 @@ static void where(gk_cert_sql *s, bool *first, const char *fmt, ...)
 static void filters(const gk_cert_query *q, gk_cert_sql *s, bool *first)
 {
     char date[GK_DATE_BUF];
-    if (q->q && gk_cert_like_pattern(q->q, s->store[0], sizeof s->store[0]))
-        where(s, first, GK_CERT_TEXT_EXPR " ILIKE $%d", param(s, s->store[0]));
+    if (q->q && gk_cert_like_pattern(q->q, s->store[0], sizeof s->store[0])) {
+        if (number_prefix(q->q, s->store[6], sizeof s->store[6])) {
+            int text = param(s, s->store[0]);
+            where(s, first, "(" GK_CERT_TEXT_EXPR " ILIKE $%d OR " GK_CERT_NUMBER_EXPR " LIKE $%d)",
+                  text, param(s, s->store[6]));
+        } else {
+            where(s, first, GK_CERT_TEXT_EXPR " ILIKE $%d", param(s, s->store[0]));
+        }
+    }
     if (q->manufacturer && gk_cert_like_pattern(q->manufacturer, s->store[1], sizeof s->store[1]))
         where(s, first, "c.manufacturer::text ILIKE $%d", param(s, s->store[1]));
     if (q->category) where(s, first, "c.category_id = $%d", param(s, q->category));

@@ -104,7 +104,7 @@ typedef struct {
     gk_buf sql;
     const char *values[GK_CERT_MAX_PARAMS];
     int n;
-    char store[6][GK_CERT_Q_MAX * 2 + 8]; /* escaped LIKE patterns, dates, numbers */
+    char store[7][GK_CERT_Q_MAX * 2 + 8]; /* escaped LIKE patterns, dates, numbers */
 } gk_cert_sql;
 
 /* Build the statement for `kind`. Returns 0, or -1 when out of memory (sql freed). */

@@ -59,7 +59,8 @@ static const gk_stmt stmts[] = {
     {"exam_is_examiner",
      "SELECT 1 FROM users WHERE id = $1 AND role = 'examiner' AND NOT disabled"},
     {"exam_set_examiner", "UPDATE applications SET assigned_examiner_id = $2 WHERE id = $1"},
-    {"exam_req_kind", "SELECT kind FROM requirements WHERE rule_set_id = $1 AND id = $2"},
+    {"exam_req_kind",
+     "SELECT kind, conditional FROM requirements WHERE rule_set_id = $1 AND id = $2"},
     {"exam_req_ids",
      "SELECT coalesce(jsonb_agg(id ORDER BY sort_order), '[]'::jsonb)::text FROM requirements"
      " WHERE rule_set_id = $1 AND kind = 'requirement'"},
@@ -110,7 +111,8 @@ static const gk_stmt stmts[] = {
      "   AND r.kind = 'requirement'"
      " LEFT JOIN verdicts v ON v.application_id = a.id AND v.requirement_id = r.id"
      " WHERE a.id = $1 AND a.determination ->> 'outcome' = 'subject_with_security'"
-     " AND (v.verdict IS NULL OR NOT v.verdict = ANY($2::text[]))"},
+     " AND (v.verdict IS NULL OR NOT v.verdict = ANY($2::text[])"
+     "   OR (NOT r.conditional AND v.verdict = ANY($3::text[])))"},
     {"exam_manual_evidence",
      "SELECT 1 FROM evidence WHERE application_id = $1"
      " AND obligation = 'manual_no_direct_connection_statement' LIMIT 1"},
@@ -262,14 +264,18 @@ gk_tx_status gk_db_exam_set_examiner(PGconn *c, const char *app_id, const char *
 }
 
 gk_tx_status gk_db_exam_requirement_kind(PGconn *c, const char *rule_set, const char *req,
-                                         char kind[16])
+                                         char kind[16], bool *conditional)
 {
     kind[0] = 0;
+    *conditional = false;
     const char *v[] = {rule_set, req};
     PGresult *res = NULL;
     gk_tx_status s = run(c, "exam_req_kind", 2, v, &res, NULL, NULL);
     if (s != GK_TX_OK) return s;
-    if (PQntuples(res) == 1) gk_db_text(kind, 16, res, 0, 0);
+    if (PQntuples(res) == 1) {
+        gk_db_text(kind, 16, res, 0, 0);
+        *conditional = !strcmp(PQgetvalue(res, 0, 1), "t");
+    }
     PQclear(res);
     return GK_TX_OK;
 }
@@ -392,12 +398,14 @@ gk_tx_status gk_db_exam_equivalence_add(PGconn *c, const char *app_id, const cha
 }
 
 gk_tx_status gk_db_exam_grant_missing(PGconn *c, const char *app_id, const gk_exam_case_info *k,
-                                      const char *const *clearing, json_t **missing)
+                                      const char *const *clearing,
+                                      const char *const *conditional_only, json_t **missing)
 {
-    char verdicts[256];
+    char verdicts[256], cond[256];
     if (!text_array(clearing, verdicts, sizeof verdicts)) return GK_TX_HARD;
-    const char *v[] = {app_id, verdicts};
-    gk_tx_status s = run_json(c, "exam_grant_missing", 2, v, missing, NULL, NULL);
+    if (!text_array(conditional_only, cond, sizeof cond)) return GK_TX_HARD;
+    const char *v[] = {app_id, verdicts, cond};
+    gk_tx_status s = run_json(c, "exam_grant_missing", 3, v, missing, NULL, NULL);
     if (s != GK_TX_OK) return s;
     if (!*missing) *missing = json_array();
     if (!*missing) return GK_TX_HARD;

@@ -50,9 +50,10 @@ gk_tx_status gk_db_exam_is_examiner(PGconn *c, const char *user_id, bool *ok);
 gk_tx_status gk_db_exam_set_examiner(PGconn *c, const char *app_id, const char *examiner_id,
                                      gk_error *e, const char **field);
 
-/* Requirement kind in the rule set: *kind "requirement", "equivalence" or "" (unknown). */
+/* Requirement kind in the rule set: *kind "requirement", "equivalence" or "" (unknown);
+ * *conditional: the rule set marks it conditional (it may be judged not applicable). */
 gk_tx_status gk_db_exam_requirement_kind(PGconn *c, const char *rule_set, const char *req,
-                                         char kind[16]);
+                                         char kind[16], bool *conditional);
 
 /* The ids of the rule set's requirements of kind "requirement", in catalogue order. */
 gk_tx_status gk_db_exam_requirement_ids(PGconn *c, const char *rule_set, json_t **ids);
@@ -97,7 +98,8 @@ gk_tx_status gk_db_exam_equivalence_add(PGconn *c, const char *app_id, const cha
  * {"obligation": "manual_no_direct_connection_statement"} when that evidence is missing and
  * needed. */
 gk_tx_status gk_db_exam_grant_missing(PGconn *c, const char *app_id, const gk_exam_case_info *k,
-                                      const char *const *clearing, json_t **missing);
+                                      const char *const *clearing,
+                                      const char *const *conditional_only, json_t **missing);
 
 gk_tx_status gk_db_exam_proposal_add(PGconn *c, const char *app_id, const char *decision,
                                      const char *reason, const char *user_id, json_t **out,
@@ -106,7 +108,7 @@ gk_tx_status gk_db_exam_proposal_add(PGconn *c, const char *app_id, const char *
 /* The open proposal, locked: found false when there is none. */
 typedef struct {
     bool found;
-    char id[24], decision[8], proposed_by[37];
+    char id[24], decision[16], proposed_by[37];
 } gk_exam_proposal;
 gk_tx_status gk_db_exam_proposal_open(PGconn *c, const char *app_id, gk_exam_proposal *out);
 

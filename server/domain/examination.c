@@ -3,10 +3,10 @@
 #include <string.h>
 
 static const gk_exam_verdict_rule verdicts[] = {
-    {"pass", true, false, false},
-    {"fail", false, false, false},
-    {"not_applicable", true, true, false},
-    {"met_by_equivalence", true, false, true},
+    {"pass", true, false, false, false},
+    {"fail", false, false, false, false},
+    {"not_applicable", true, true, false, true},
+    {"met_by_equivalence", true, false, true, false},
 };
 
 /* verdicts[] by name (a unit test keeps them equal). */
@@ -17,7 +17,25 @@ const char *const gk_exam_verdicts[] = {"pass", "fail", "not_applicable", "met_b
 const char *const gk_exam_clearing_verdicts[] = {"pass", "not_applicable", "met_by_equivalence",
                                                  NULL};
 
-const char *const gk_exam_decisions[] = {GK_EXAM_DECISION_GRANT, "reject", NULL};
+/* Those of verdicts[] with `conditional_only` (checked by the same test). */
+const char *const gk_exam_conditional_only_verdicts[] = {"not_applicable", NULL};
+
+const char *const gk_exam_decisions[] = {GK_EXAM_DECISION_GRANT, "reject",
+                                         GK_EXAM_DECISION_NOT_REQUIRED, NULL};
+
+bool gk_exam_decision_fits(const char *decision, const char *outcome)
+{
+    if (!decision || !outcome) return false;
+    bool not_subject = !strcmp(outcome, "not_subject");
+    if (!strcmp(decision, GK_EXAM_DECISION_GRANT)) return !not_subject;
+    if (!strcmp(decision, GK_EXAM_DECISION_NOT_REQUIRED)) return not_subject;
+    return true;
+}
+
+bool gk_exam_verdict_allowed_on(const gk_exam_verdict_rule *rule, bool conditional)
+{
+    return rule && (!rule->conditional_only || conditional);
+}
 
 const gk_exam_verdict_rule *gk_exam_verdict_rule_of(const char *name)
 {

@@ -34,6 +34,7 @@ static const gk_lifecycle_transition app_table[] = {
     {GK_LC_PROPOSED, GK_LC_EV_APPROVE_GRANT, E, GK_LC_GRANTED},
     {GK_LC_PROPOSED, GK_LC_EV_APPROVE_REJECT, E, GK_LC_REJECTED},
     {GK_LC_PROPOSED, GK_LC_EV_RETURN, E, GK_LC_IN_REVIEW},
+    {GK_LC_PROPOSED, GK_LC_EV_APPROVE_NOT_REQUIRED, E, GK_LC_CLOSED_NOT_REQUIRED},
 };
 
 /* The certificate life cycle: the certification body's examiners act on market surveillance,
@@ -96,10 +97,15 @@ bool gk_lifecycle_is_final(gk_lifecycle_state state)
 static const struct {
     bool staff_visible, in_queue, examinable;
 } state_props[GK_LC_STATE__COUNT] = {
-    [GK_LC_DRAFT] = {false, false, false},   [GK_LC_SUBMITTED] = {true, true, false},
-    [GK_LC_IN_REVIEW] = {true, true, true},  [GK_LC_INFO_REQUESTED] = {true, true, true},
-    [GK_LC_PROPOSED] = {true, true, false},  [GK_LC_GRANTED] = {true, false, false},
-    [GK_LC_REJECTED] = {true, false, false}, [GK_LC_WITHDRAWN] = {true, false, false},
+    [GK_LC_DRAFT] = {false, false, false},
+    [GK_LC_SUBMITTED] = {true, true, false},
+    [GK_LC_IN_REVIEW] = {true, true, true},
+    [GK_LC_INFO_REQUESTED] = {true, true, true},
+    [GK_LC_PROPOSED] = {true, true, false},
+    [GK_LC_GRANTED] = {true, false, false},
+    [GK_LC_REJECTED] = {true, false, false},
+    [GK_LC_WITHDRAWN] = {true, false, false},
+    [GK_LC_CLOSED_NOT_REQUIRED] = {true, false, false},
 };
 
 /* The same states as state_props' in_queue, by name (a unit test keeps them equal). */
@@ -137,10 +143,15 @@ static const char *const role_names[GK_LC_ROLE__COUNT] = {
 };
 
 static const char *const state_names[GK_LC_STATE__COUNT] = {
-    [GK_LC_DRAFT] = "draft",         [GK_LC_SUBMITTED] = "submitted",
-    [GK_LC_IN_REVIEW] = "in_review", [GK_LC_INFO_REQUESTED] = "info_requested",
-    [GK_LC_PROPOSED] = "proposed",   [GK_LC_GRANTED] = "granted",
-    [GK_LC_REJECTED] = "rejected",   [GK_LC_WITHDRAWN] = "withdrawn",
+    [GK_LC_DRAFT] = "draft",
+    [GK_LC_SUBMITTED] = "submitted",
+    [GK_LC_IN_REVIEW] = "in_review",
+    [GK_LC_INFO_REQUESTED] = "info_requested",
+    [GK_LC_PROPOSED] = "proposed",
+    [GK_LC_GRANTED] = "granted",
+    [GK_LC_REJECTED] = "rejected",
+    [GK_LC_WITHDRAWN] = "withdrawn",
+    [GK_LC_CLOSED_NOT_REQUIRED] = "closed_not_required",
 };
 
 static const char *const event_names[GK_LC_EVENT__COUNT] = {
@@ -155,6 +166,7 @@ static const char *const event_names[GK_LC_EVENT__COUNT] = {
     [GK_LC_EV_APPROVE_GRANT] = "approve_grant",
     [GK_LC_EV_APPROVE_REJECT] = "approve_reject",
     [GK_LC_EV_RETURN] = "return",
+    [GK_LC_EV_APPROVE_NOT_REQUIRED] = "approve_not_required",
 };
 
 static const char *const cert_state_names[GK_LC_CERT_STATE__COUNT] = {

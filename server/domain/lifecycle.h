@@ -36,6 +36,7 @@ typedef enum {
     GK_LC_GRANTED,
     GK_LC_REJECTED,
     GK_LC_WITHDRAWN,
+    GK_LC_CLOSED_NOT_REQUIRED, /* outside certification: closed with no certificate */
     GK_LC_STATE__COUNT
 } gk_lifecycle_state;
 
@@ -48,9 +49,10 @@ typedef enum {
     GK_LC_EV_REQUEST_INFO,
     GK_LC_EV_RESPOND,
     GK_LC_EV_PROPOSE,
-    GK_LC_EV_APPROVE_GRANT,  /* reviewer approves a proposal to grant */
-    GK_LC_EV_APPROVE_REJECT, /* reviewer approves a proposal to reject */
-    GK_LC_EV_RETURN,         /* reviewer does not approve: back to in_review */
+    GK_LC_EV_APPROVE_GRANT,        /* reviewer approves a proposal to grant */
+    GK_LC_EV_APPROVE_REJECT,       /* reviewer approves a proposal to reject */
+    GK_LC_EV_RETURN,               /* reviewer does not approve: back to in_review */
+    GK_LC_EV_APPROVE_NOT_REQUIRED, /* reviewer approves: certification not required */
     GK_LC_EVENT__COUNT
 } gk_lifecycle_event;
 
@@ -76,7 +78,7 @@ const gk_lifecycle_transition *gk_lifecycle_table(size_t *n);
 gk_error gk_lifecycle_next(gk_lifecycle_state from, gk_lifecycle_event event,
                            gk_lifecycle_role role, gk_lifecycle_state *to);
 
-/* True for granted, rejected, withdrawn: no event leaves them. */
+/* True for granted, rejected, withdrawn, closed_not_required: no event leaves them. */
 bool gk_lifecycle_is_final(gk_lifecycle_state state);
 
 /* What a state means outside its transitions, as data (lifecycle.c, state_props):

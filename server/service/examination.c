@@ -259,11 +259,14 @@ void gk_svc_exam_assign(const gk_call *call, const gk_exam_assign_in *in, gk_out
 
 /* ---- evidence ------------------------------------------------------------------------------ */
 
-/* The requirement must be one of the case's rule set (404 otherwise). */
-static gk_tx_status require_requirement(PGconn *c, op *x, const char *req)
+/* The requirement must be one of the case's rule set (404 otherwise); *conditional: the
+ * rule set marks it conditional (NULL when not wanted). */
+static gk_tx_status require_requirement(PGconn *c, op *x, const char *req, bool *conditional)
 {
     char kind[16];
-    gk_tx_status s = gk_db_exam_requirement_kind(c, x->kase.rule_set, req, kind);
+    bool cond = false;
+    gk_tx_status s = gk_db_exam_requirement_kind(c, x->kase.rule_set, req, kind, &cond);
+    if (conditional) *conditional = cond;
     if (s != GK_TX_OK) return s;
     if (!strcmp(kind, "requirement")) return GK_TX_OK;
     return refuse_detail(x, GK_ERR_NOT_FOUND,
@@ -279,7 +282,7 @@ static gk_tx_status evidence_fn(PGconn *c, op *x)
     if (!strcmp(in->requirement, GK_EXAM_OBLIGATION_MANUAL)) {
         obligation = GK_EXAM_OBLIGATION_MANUAL;
     } else {
-        s = require_requirement(c, x, in->requirement);
+        s = require_requirement(c, x, in->requirement, NULL);
         if (s != GK_TX_OK) return s;
         req = in->requirement;
     }
@@ -316,9 +319,12 @@ void gk_svc_exam_record_evidence(const gk_call *call, const gk_exam_evidence_in 
 static gk_tx_status verdict_fn(PGconn *c, op *x)
 {
     const gk_exam_verdict_in *in = x->in;
+    bool conditional = false;
     gk_tx_status s = require_examinable(x);
-    if (s == GK_TX_OK) s = require_requirement(c, x, in->requirement);
+    if (s == GK_TX_OK) s = require_requirement(c, x, in->requirement, &conditional);
     if (s != GK_TX_OK) return s;
+    if (!gk_exam_verdict_allowed_on(gk_exam_verdict_rule_of(in->verdict), conditional))
+        return refuse(x, GK_ERR_VALIDATION, "verdict", "examination.mandatory_requirement");
     gk_error e = GK_ERR_OK;
     const char *field = NULL;
     json_t *v = NULL;
@@ -443,8 +449,8 @@ void gk_svc_exam_equivalence(const gk_call *call, const gk_exam_equivalence_in *
 static gk_tx_status check_grantable(PGconn *c, op *x)
 {
     json_t *missing = NULL;
-    gk_tx_status s =
-        gk_db_exam_grant_missing(c, x->app_id, &x->kase, gk_exam_clearing_verdicts, &missing);
+    gk_tx_status s = gk_db_exam_grant_missing(c, x->app_id, &x->kase, gk_exam_clearing_verdicts,
+                                              gk_exam_conditional_only_verdicts, &missing);
     if (s != GK_TX_OK) return s;
     if (json_array_size(missing) == 0) {
         json_decref(missing);
@@ -475,10 +481,26 @@ static gk_tx_status check_grantable(PGconn *c, op *x)
     return GK_TX_ABORT;
 }
 
+/* A decision that does not fit the determination: 409 case.not_certifiable for a grant of
+ * equipment outside certification, 422 on decision for not_required of equipment inside. */
+static gk_tx_status refuse_unfit(op *x, const char *decision)
+{
+    if (!strcmp(decision, GK_EXAM_DECISION_GRANT)) {
+        refuse_detail(x, GK_ERR_NOT_CERTIFIABLE,
+                      gk_call_msgf(x->call, "examination.not_certifiable", "outcome",
+                                   x->kase.outcome, NULL));
+        add_field_text(x->o, "determination.outcome",
+                       gk_call_msg(x->call, "examination.propose_not_required"));
+        return GK_TX_ABORT;
+    }
+    return refuse(x, GK_ERR_VALIDATION, "decision", "examination.not_required_needs_not_subject");
+}
+
 static gk_tx_status propose_fn(PGconn *c, op *x)
 {
     const gk_exam_propose_in *in = x->in;
     gk_tx_status s;
+    if (!gk_exam_decision_fits(in->decision, x->kase.outcome)) return refuse_unfit(x, in->decision);
     if (!strcmp(in->decision, GK_EXAM_DECISION_GRANT)) {
         s = check_grantable(c, x);
         if (s != GK_TX_OK) return s;
@@ -530,12 +552,16 @@ static gk_tx_status review_fn(PGconn *c, op *x)
         return refuse_detail(x, GK_ERR_OWN_PROPOSAL,
                              gk_call_msg(x->call, "examination.second_examiner"));
     bool grant = !strcmp(p.decision, GK_EXAM_DECISION_GRANT);
-    gk_lifecycle_event ev = !approve ? GK_LC_EV_RETURN
-                            : grant  ? GK_LC_EV_APPROVE_GRANT
-                                     : GK_LC_EV_APPROVE_REJECT;
+    bool not_required = !strcmp(p.decision, GK_EXAM_DECISION_NOT_REQUIRED);
+    gk_lifecycle_event ev = !approve       ? GK_LC_EV_RETURN
+                            : grant        ? GK_LC_EV_APPROVE_GRANT
+                            : not_required ? GK_LC_EV_APPROVE_NOT_REQUIRED
+                                           : GK_LC_EV_APPROVE_REJECT;
     s = decide(x, ev, &x->to);
     if (s != GK_TX_OK) return s;
     if (!approve && !comment) return refuse(x, GK_ERR_VALIDATION, "comment", "examination.say_why");
+    if (approve && !gk_exam_decision_fits(p.decision, x->kase.outcome))
+        return refuse_unfit(x, p.decision);
     if (approve && grant) {
         s = check_grantable(c, x);
         if (s != GK_TX_OK) return s;
@@ -647,16 +673,26 @@ json_t *gk_svc_exam_case_actions(const gk_call *call, const json_t *case_view)
     const char *outcome =
         json_string_value(json_object_get(json_object_get(app, "determination"), "outcome"));
     bool examinable = known && gk_lifecycle_is_examinable(st);
-    return json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:O}", "can_examine", ex && examinable,
-                     "can_assign", known && may(st, GK_LC_EV_ASSIGN, role), "can_request_info",
-                     ex && may(st, GK_LC_EV_REQUEST_INFO, role), "can_propose",
-                     ex && may(st, GK_LC_EV_PROPOSE, role), "can_equivalence",
-                     ex && examinable && outcome && !strcmp(outcome, "subject_with_security"),
-                     "can_review",
-                     ex && open && may(st, GK_LC_EV_RETURN, role) &&
-                         gk_lifecycle_review_allowed(proposer, me) == GK_ERR_OK,
-                     "own_proposal", open && proposer && me && !strcmp(proposer, me),
-                     "open_proposal", open ? open : json_null());
+    bool can_propose = ex && may(st, GK_LC_EV_PROPOSE, role);
+    json_t *actions =
+        json_pack("{s:b, s:b}", "can_propose_grant",
+                  can_propose && gk_exam_decision_fits(GK_EXAM_DECISION_GRANT, outcome),
+                  "can_propose_not_required",
+                  can_propose && gk_exam_decision_fits(GK_EXAM_DECISION_NOT_REQUIRED, outcome));
+    json_t *more =
+        json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:O}", "can_examine", ex && examinable,
+                  "can_assign", known && may(st, GK_LC_EV_ASSIGN, role), "can_request_info",
+                  ex && may(st, GK_LC_EV_REQUEST_INFO, role), "can_propose",
+                  ex && may(st, GK_LC_EV_PROPOSE, role), "can_equivalence",
+                  ex && examinable && outcome && !strcmp(outcome, "subject_with_security"),
+                  "can_review",
+                  ex && open && may(st, GK_LC_EV_RETURN, role) &&
+                      gk_lifecycle_review_allowed(proposer, me) == GK_ERR_OK,
+                  "own_proposal", open && proposer && me && !strcmp(proposer, me), "open_proposal",
+                  open ? open : json_null());
+    if (actions && more) json_object_update(actions, more);
+    json_decref(more);
+    return actions;
 }
 
 typedef struct {

@@ -278,6 +278,7 @@ extern const ht_group ht_group_examination;
 extern const ht_group ht_group_registry;
 extern const ht_group ht_group_authz;
 extern const ht_group ht_group_drafts;
+extern const ht_group ht_group_law;
 extern const ht_group ht_group_applications;
 extern const ht_group ht_group_mark;
 /* Procedural checks of the registry group (scenarios_registry.c): CSV round trip, XML against

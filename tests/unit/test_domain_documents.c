@@ -62,10 +62,15 @@ static void test_upload_allowed(void **state)
         gk_lifecycle_state st;
         bool applicant, staff;
     } rows[] = {
-        {GK_LC_DRAFT, true, false},     {GK_LC_SUBMITTED, false, false},
-        {GK_LC_IN_REVIEW, false, true}, {GK_LC_INFO_REQUESTED, true, true},
-        {GK_LC_PROPOSED, false, false}, {GK_LC_GRANTED, false, false},
-        {GK_LC_REJECTED, false, false}, {GK_LC_WITHDRAWN, false, false},
+        {GK_LC_DRAFT, true, false},
+        {GK_LC_SUBMITTED, false, false},
+        {GK_LC_IN_REVIEW, false, true},
+        {GK_LC_INFO_REQUESTED, true, true},
+        {GK_LC_PROPOSED, false, false},
+        {GK_LC_GRANTED, false, false},
+        {GK_LC_REJECTED, false, false},
+        {GK_LC_WITHDRAWN, false, false},
+        {GK_LC_CLOSED_NOT_REQUIRED, false, false},
     };
     assert_int_equal(sizeof rows / sizeof *rows, GK_LC_STATE__COUNT);
     for (size_t i = 0; i < sizeof rows / sizeof *rows; i++) {

@@ -39,6 +39,7 @@ static const row app_rows[] = {
     {"proposed", "approve_grant", "examiner", "granted"},
     {"proposed", "approve_reject", "examiner", "rejected"},
     {"proposed", "return", "examiner", "in_review"},
+    {"proposed", "approve_not_required", "examiner", "closed_not_required"},
 };
 
 static const row cert_rows[] = {
@@ -210,9 +211,10 @@ static void test_lifecycle_final_states(void **state)
     static const struct {
         gk_lifecycle_state s;
         bool final;
-    } cases[] = {{GK_LC_DRAFT, false},          {GK_LC_SUBMITTED, false}, {GK_LC_IN_REVIEW, false},
-                 {GK_LC_INFO_REQUESTED, false}, {GK_LC_PROPOSED, false},  {GK_LC_GRANTED, true},
-                 {GK_LC_REJECTED, true},        {GK_LC_WITHDRAWN, true}};
+    } cases[] = {
+        {GK_LC_DRAFT, false},          {GK_LC_SUBMITTED, false}, {GK_LC_IN_REVIEW, false},
+        {GK_LC_INFO_REQUESTED, false}, {GK_LC_PROPOSED, false},  {GK_LC_GRANTED, true},
+        {GK_LC_REJECTED, true},        {GK_LC_WITHDRAWN, true},  {GK_LC_CLOSED_NOT_REQUIRED, true}};
     for (size_t i = 0; i < COUNT(cases); i++)
         assert_int_equal(gk_lifecycle_is_final(cases[i].s), cases[i].final);
 }
@@ -235,11 +237,13 @@ static void test_lifecycle_four_eyes(void **state)
 static void test_lifecycle_names_round_trip(void **state)
 {
     static const char *const roles[] = {"manufacturer", "examiner", "regulator", "admin"};
-    static const char *const states[] = {"draft",    "submitted", "in_review", "info_requested",
-                                         "proposed", "granted",   "rejected",  "withdrawn"};
-    static const char *const events[] = {"edit",          "submit",         "withdraw", "assign",
-                                         "start_review",  "request_info",   "respond",  "propose",
-                                         "approve_grant", "approve_reject", "return"};
+    static const char *const states[] = {"draft",          "submitted", "in_review",
+                                         "info_requested", "proposed",  "granted",
+                                         "rejected",       "withdrawn", "closed_not_required"};
+    static const char *const events[] = {"edit",           "submit",       "withdraw",
+                                         "assign",         "start_review", "request_info",
+                                         "respond",        "propose",      "approve_grant",
+                                         "approve_reject", "return",       "approve_not_required"};
     static const char *const cert_states[] = {"granted", "suspended", "revoked"};
     static const char *const cert_events[] = {"suspend", "reinstate", "revoke"};
     assert_int_equal(COUNT(roles), GK_LC_ROLE__COUNT);

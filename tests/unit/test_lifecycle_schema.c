@@ -32,15 +32,21 @@ typedef struct {
     size_t n;
 } rows;
 
-/* Every .sql file of schema/, one after the other. */
+static int by_name(const struct dirent **a, const struct dirent **b)
+{
+    return strcmp((*a)->d_name, (*b)->d_name);
+}
+
+/* Every .sql file of schema/, in migration order (later migrations alter earlier lists). */
 static char *schema_text(void)
 {
-    DIR *d = opendir("schema");
-    assert_non_null(d);
+    struct dirent **list = NULL;
+    int n_files = scandir("schema", &list, NULL, by_name);
+    assert_true(n_files > 0);
     char *all = calloc(1, 1);
     size_t len = 0;
-    struct dirent *e;
-    while ((e = readdir(d))) {
+    for (int i = 0; i < n_files; i++) {
+        const struct dirent *e = list[i];
         size_t n = strlen(e->d_name);
         if (n < 5 || strcmp(e->d_name + n - 4, ".sql") != 0) continue;
         char path[512];
@@ -58,14 +64,15 @@ static char *schema_text(void)
         all[len] = 0;
         fclose(f);
     }
-    closedir(d);
+    for (int i = 0; i < n_files; i++)
+        free(list[i]);
+    free(list);
     return all;
 }
 
 /* The quoted values of each (...) tuple from `from` up to the next ';', cols per tuple. */
 static void tuples(const char *from, size_t cols, rows *out)
 {
-    out->n = 0;
     const char *end = strchr(from, ';');
     assert_non_null(end);
     for (const char *p = strchr(from, '('); p && p < end; p = strchr(p, '(')) {
@@ -89,23 +96,26 @@ static void tuples(const char *from, size_t cols, rows *out)
     }
 }
 
-/* The rows of `INSERT INTO <table> (...) VALUES (...), ...;`. */
+/* The rows of every `INSERT INTO <table> (...) VALUES (...), ...;` of the migrations. */
 static void schema_rows(const char *schema, const char *table, size_t cols, rows *out)
 {
     char marker[128];
     snprintf(marker, sizeof marker, "INSERT INTO %s (", table);
-    const char *at = strstr(schema, marker);
-    if (!at) fail_msg("the schema has no rows for %s", table);
-    const char *values = strstr(at, "VALUES");
-    assert_non_null(values);
-    tuples(values, cols, out);
-    assert_true(out->n > 0);
+    out->n = 0;
+    for (const char *at = strstr(schema, marker); at; at = strstr(at + 1, marker)) {
+        const char *values = strstr(at, "VALUES");
+        assert_non_null(values);
+        tuples(values, cols, out);
+    }
+    if (out->n == 0) fail_msg("the schema has no rows for %s", table);
 }
 
-/* The quoted strings of the first (...) after `marker`. */
+/* The quoted strings of the first (...) after the last `marker` (the list in force). */
 static void schema_list(const char *schema, const char *marker, rows *out)
 {
-    const char *at = strstr(schema, marker);
+    const char *at = NULL;
+    for (const char *p = strstr(schema, marker); p; p = strstr(p + 1, marker))
+        at = p;
     if (!at) fail_msg("the schema has no \"%s\"", marker);
     const char *open = strchr(at, '('), *close = open ? strchr(open, ')') : NULL;
     assert_non_null(close);

@@ -1,0 +1,273 @@
+/* The law read closer (issue 15), as an examiner would try it: equipment the determination puts
+ * outside certification is closed as "certification not required" with no certificate (a
+ * grant is refused), and `not_applicable` is a verdict only on SR-2 (the report makes SR-1,
+ * SR-3 and SR-4 mandatory).
+ *
+ * Fixtures: the admin made by scripts/test; everything else is created here with addresses of
+ * its own. */
+#include "bodies.h"
+#include "harness.h"
+
+#define JSON_T "application/json"
+#define CSV_T "text/csv"
+#define PW "examination passphrase 1"
+#define ADMIN_EMAIL "admin@api.test"
+#define ADMIN_PASSWORD "admin-passphrase-for-api-tests"
+#define APPS "/api/v1/applications"
+
+#define SIGNIN(actor_, email, pw)                                                                  \
+    {                                                                                              \
+        .name = "sign in " email, .actor = actor_, .method = "POST", .path = "/api/v1/session",    \
+        .content_type = JSON_T, .body = "{\"email\": \"" email "\", \"password\": \"" pw "\"}",    \
+        .expect_status = 200                                                                       \
+    }
+#define EXAMINER(email, var)                                                                       \
+    {                                                                                              \
+        .name = "admin creates the examiner " email, .actor = "admin", .method = "POST",           \
+        .path = "/api/v1/users", .content_type = JSON_T,                                           \
+        .body = "{\"email\": \"" email "\", \"password\": \"" PW "\", \"name\": \"Examiner " var   \
+                "\", \"role\": \"examiner\"}",                                                     \
+        .expect_status = 201, .captures = {                                                        \
+            CAPTURE_JSON(var, "id")                                                                \
+        }                                                                                          \
+    }
+#define SIGNUP(org, email)                                                                         \
+    {                                                                                              \
+        .name = "sign up " email, .method = "POST", .path = "/api/v1/signup",                      \
+        .content_type = JSON_T,                                                                    \
+        .body =                                                                                    \
+            "{\"organization\": {\"name\": \"" org "\", \"representative\": \"山田 太郎\"},"   \
+            " \"user\": {\"email\": \"" email "\", \"password\": \"" PW "\", \"name\": \"M\"}}",   \
+        .expect_status = 201                                                                       \
+    }
+/* Admin, two examiners and a manufacturer, signed in. */
+#define STAFF(tag)                                                                                 \
+    SIGNIN("admin", ADMIN_EMAIL, ADMIN_PASSWORD), EXAMINER("ex1-" tag "@cb.test", "ex1"),          \
+        EXAMINER("ex2-" tag "@cb.test", "ex2"), SIGNIN("ex1", "ex1-" tag "@cb.test", PW),          \
+        SIGNIN("ex2", "ex2-" tag "@cb.test", PW), SIGNUP("Maker " tag, "maker-" tag "@mk.test"),   \
+        SIGNIN("maker", "maker-" tag "@mk.test", PW)
+
+#define DECLS                                                                                      \
+    "{\"SR-1\": {\"description\": \"A password is asked before any remote setting.\"},"            \
+    " \"SR-2\": {\"measure\": \"unique_per_device\", \"description\": \"Printed per unit.\"},"     \
+    " \"SR-3\": {\"description\": \"Signed firmware updates.\"},"                                  \
+    " \"SR-4\": {\"description\": \"Kept in flash.\"}}"
+#define CREATE(var, model, cc) CREATE_WITH(var, model, "router", FACTS_ALL_HOLD, cc)
+#define CREATE_WITH(var, model, category, facts, cc)                                               \
+    {                                                                                              \
+        .name = "maker creates " model, .actor = "maker", .method = "POST", .path = APPS,          \
+        .content_type = JSON_T,                                                                    \
+        .body = "{\"route\": \"conformity\", \"device\": {\"model_name\": \"" model "\","          \
+                " \"type_name\": \"T-1\", \"category\": \"" category "\", \"facts\": " facts       \
+                "}, \"declarations\": " DECLS cc "}",                                              \
+        .expect_status = 201, .captures = {                                                        \
+            CAPTURE_JSON(var, "id")                                                                \
+        }                                                                                          \
+    }
+
+#define BOUNDARY "gk-exam-boundary-71c2"
+#define MP_T "multipart/form-data; boundary=" BOUNDARY
+#define UPLOAD_BODY(kind)                                                                          \
+    "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"kind\"\r\n\r\n" kind "\r\n"          \
+    "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"confidentiality\"\r\n\r\n"           \
+    "confidential\r\n"                                                                             \
+    "--" BOUNDARY "\r\nContent-Disposition: form-data; name=\"file\"; filename=\"" kind            \
+    ".pdf\"\r\nContent-Type: application/pdf\r\n\r\n%PDF-1.7\n% " kind "\n%%EOF\n\r\n"             \
+    "--" BOUNDARY "--\r\n"
+#define UPLOAD(var, kind)                                                                          \
+    {                                                                                              \
+        .name = "maker uploads the " kind, .actor = "maker", .method = "POST",                     \
+        .path = APPS "/{{" var "}}/documents", .content_type = MP_T, .body = UPLOAD_BODY(kind),    \
+        .expect_status = 201                                                                       \
+    }
+#define SUBMIT(var)                                                                                \
+    UPLOAD(var, "test_report"), UPLOAD(var, "outline"), UPLOAD(var, "external_view"),              \
+        UPLOAD(var, "connection_diagram"), UPLOAD(var, "block_diagram"), UPLOAD(var, "manual"),    \
+    {                                                                                              \
+        .name = "maker submits", .actor = "maker", .method = "POST",                               \
+        .path = APPS "/{{" var "}}/submit", .content_type = JSON_T, .body = "{}",                  \
+        .expect_status = 200, .checks = {                                                          \
+            JSON_STR("status", "submitted")                                                        \
+        }                                                                                          \
+    }
+#define ASSIGN(var)                                                                                \
+    {                                                                                              \
+        .name = "ex1 assigns the case to self: in_review", .actor = "ex1", .method = "POST",       \
+        .path = APPS "/{{" var "}}/assign", .content_type = JSON_T,                                \
+        .body = "{\"examiner_id\": \"{{ex1}}\"}", .expect_status = 200, .checks = {                \
+            JSON_STR("status", "in_review"),                                                       \
+            JSON_STR("assigned_examiner_id", "{{ex1}}")                                            \
+        }                                                                                          \
+    }
+#define VERDICT(var, req, v)                                                                       \
+    {                                                                                              \
+        .name = "ex1: " req " " v, .actor = "ex1", .method = "PUT",                                \
+        .path = APPS "/{{" var "}}/requirements/" req "/verdict", .content_type = JSON_T,          \
+        .body = "{\"verdict\": \"" v "\"}", .expect_status = 200, .checks = {                      \
+            JSON_STR("requirement_id", req),                                                       \
+            JSON_STR("verdict", v)                                                                 \
+        }                                                                                          \
+    }
+#define PROPOSE(var, decision)                                                                     \
+    {                                                                                              \
+        .name = "ex1 proposes to " decision, .actor = "ex1", .method = "POST",                     \
+        .path = APPS "/{{" var "}}/proposal", .content_type = JSON_T,                              \
+        .body = "{\"decision\": \"" decision "\", \"reason\": \"The record supports it.\"}",       \
+        .expect_status = 201, .checks = {                                                          \
+            JSON_STR("status", "proposed"),                                                        \
+            JSON_STR("proposal.decision", decision),                                               \
+            JSON_STR("proposal.proposed_by", "{{ex1}}")                                            \
+        }                                                                                          \
+    }
+
+/* Large white goods with an Ethernet port, always behind the home router and never taken
+ * outside: outside certification (report (4)). */
+#define FACTS_NOT_SUBJECT                                                                          \
+    "{\"directly_connectable\": false, \"data_transmission_facility\": true,"                      \
+    " \"uses_ip\": true, \"remotely_configurable\": true,"                                         \
+    " \"user_installable_security_software\": false}"
+
+#define NA(var, req, expect)                                                                       \
+    {                                                                                              \
+        .name = "ex1: " req " not_applicable with a reason: " #expect, .actor = "ex1",             \
+        .method = "PUT", .path = APPS "/{{" var "}}/requirements/" req "/verdict",                 \
+        .content_type = JSON_T,                                                                    \
+        .body = "{\"verdict\": \"not_applicable\", \"reason\": \"No remote login.\"}",             \
+        .expect_status = expect                                                                    \
+    }
+
+/* ---- 1. not_subject: no grant, closed as not required ------------------------------------ */
+
+static const ht_step not_subject[] = {
+    STAFF("law-ns"),
+    CREATE_WITH("app", "LAW Fridge 1", "other", FACTS_NOT_SUBJECT, ""),
+    SUBMIT("app"),
+    ASSIGN("app"),
+    {.name = "the case's determination is not_subject",
+     .actor = "ex1",
+     .method = "GET",
+     .path = APPS "/{{app}}/examination",
+     .expect_status = 200,
+     .checks = {JSON_STR("application.determination.outcome", "not_subject")}},
+    {.name = "a grant proposal: 409 case.not_certifiable naming the determination",
+     .actor = "ex1",
+     .method = "POST",
+     .path = APPS "/{{app}}/proposal",
+     .content_type = JSON_T,
+     .body = "{\"decision\": \"grant\", \"reason\": \"Manual states it.\"}",
+     .expect_status = 409,
+     .expect_code = "case.not_certifiable",
+     .checks = {JSON_STR("errors[0].field", "determination.outcome")}},
+    PROPOSE("app", "not_required"),
+    {.name = "the proposer cannot close it alone: 403",
+     .actor = "ex1",
+     .method = "POST",
+     .path = APPS "/{{app}}/review",
+     .content_type = JSON_T,
+     .body = "{\"approve\": true}",
+     .expect_status = 403,
+     .expect_code = "review.own_proposal"},
+    {.name = "the second examiner approves: closed_not_required, no certificate",
+     .actor = "ex2",
+     .method = "POST",
+     .path = APPS "/{{app}}/review",
+     .content_type = JSON_T,
+     .body = "{\"approve\": true, \"comment\": \"Always behind the router.\"}",
+     .expect_status = 200,
+     .checks = {JSON_STR("status", "closed_not_required"),
+                BODY_LACKS("\"certificate_number\":\"")}},
+    {.name = "the applicant sees the closed case and its determination",
+     .actor = "maker",
+     .method = "GET",
+     .path = APPS "/{{app}}",
+     .expect_status = 200,
+     .checks = {JSON_STR("status", "closed_not_required"),
+                JSON_STR("determination.outcome", "not_subject"),
+                JSON_TYPE("determination.rationale", "array")}},
+    {.name = "nothing more can be proposed on it: 409",
+     .actor = "ex1",
+     .method = "POST",
+     .path = APPS "/{{app}}/proposal",
+     .content_type = JSON_T,
+     .body = "{\"decision\": \"grant\", \"reason\": \"r\"}",
+     .expect_status = 409},
+};
+
+/* not_required is no way around an examination of equipment inside certification. */
+static const ht_step not_required_needs_not_subject[] = {
+    STAFF("law-nr"),
+    CREATE("app", "LAW Router NR", ""),
+    SUBMIT("app"),
+    ASSIGN("app"),
+    {.name = "not_required for a router inside certification: 422 decision",
+     .actor = "ex1",
+     .method = "POST",
+     .path = APPS "/{{app}}/proposal",
+     .content_type = JSON_T,
+     .body = "{\"decision\": \"not_required\", \"reason\": \"r\"}",
+     .expect_status = 422,
+     .checks = {JSON_STR("errors[0].field", "decision")}},
+};
+
+/* ---- 3. not_applicable only on SR-2, and only with a reason ------------------------------- */
+
+static const ht_step verdicts[] = {
+    STAFF("law-na"),
+    CREATE("app", "LAW Router NA", ""),
+    SUBMIT("app"),
+    ASSIGN("app"),
+    NA("app", "SR-1", 422),
+    NA("app", "SR-3", 422),
+    NA("app", "SR-4", 422),
+    {.name = "the refusal names the verdict",
+     .actor = "ex1",
+     .method = "PUT",
+     .path = APPS "/{{app}}/requirements/SR-1/verdict",
+     .content_type = JSON_T,
+     .body = "{\"verdict\": \"not_applicable\", \"reason\": \"No remote login.\"}",
+     .expect_status = 422,
+     .checks = {JSON_STR("errors[0].field", "verdict")}},
+    {.name = "SR-2 not_applicable without a reason: 422 reason",
+     .actor = "ex1",
+     .method = "PUT",
+     .path = APPS "/{{app}}/requirements/SR-2/verdict",
+     .content_type = JSON_T,
+     .body = "{\"verdict\": \"not_applicable\"}",
+     .expect_status = 422,
+     .checks = {JSON_STR("errors[0].field", "reason")}},
+    {.name = "SR-2 not_applicable with a reason (button pairing, no identification code)",
+     .actor = "ex1",
+     .method = "PUT",
+     .path = APPS "/{{app}}/requirements/SR-2/verdict",
+     .content_type = JSON_T,
+     .body = "{\"verdict\": \"not_applicable\", \"reason\": \"Access control pairs by a physical"
+             " button; no identification code is used.\"}",
+     .expect_status = 200,
+     .checks = {JSON_STR("verdict", "not_applicable")}},
+    VERDICT("app", "SR-1", "pass"),
+    VERDICT("app", "SR-3", "pass"),
+    VERDICT("app", "SR-4", "pass"),
+    PROPOSE("app", "grant"),
+    {.name = "a second examiner approves: granted, basis tested",
+     .actor = "ex2",
+     .method = "POST",
+     .path = APPS "/{{app}}/review",
+     .content_type = JSON_T,
+     .body = "{\"approve\": true, \"comment\": \"Checked.\"}",
+     .expect_status = 200,
+     .checks = {JSON_STR("status", "granted")},
+     .captures = {CAPTURE_JSON("num", "certificate_number")}},
+    {.name = "the certificate's basis is tested",
+     .method = "GET",
+     .path = "/api/v1/certificates/{{num}}",
+     .expect_status = 200,
+     .checks = {JSON_STR("basis", "tested")}},
+};
+
+static const ht_scenario scenarios[] = {
+    HT_SCENARIO("not-subject-closed-not-required", not_subject),
+    HT_SCENARIO("not-required-needs-not-subject", not_required_needs_not_subject),
+    HT_SCENARIO("not-applicable-only-sr2", verdicts),
+};
+
+const ht_group ht_group_law = {"law", scenarios, HT_COUNT(scenarios)};
