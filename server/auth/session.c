@@ -122,7 +122,17 @@ static void auth_bearer(gk_request *r, PGconn *c, const char *authz)
         refuse(r, GK_ERR_INTERNAL, NULL);
         return;
     }
+    r->user.scopes = gk_scopes_parse(PQgetvalue(res, 0, 7));
     PQclear(res);
+    /* A GET needs "read"; anything else the scope of the user's role. */
+    unsigned need = gk_req_is_safe_method(r) ? GK_SCOPE_READ : gk_scope_for_role(r->user.role);
+    if (!need || !(r->user.scopes & need)) {
+        r->user = (gk_principal){.role = GK_ROLE_ANON};
+        refuse(r, GK_ERR_TOKEN_SCOPE,
+               gk_req_msgf(r, "accounts.token_scope_missing", "scope",
+                           need ? gk_scope_name(need) : "-", NULL));
+        return;
+    }
     if (stale) { /* last_used_at, written at most once a minute per token */
         const char *tv[] = {token_id};
         PQclear(gk_db_exec(c, GK_SQL_TOKEN_TOUCH, 1, tv));
