@@ -337,6 +337,24 @@ static bool parse_body(gk_request *r)
     return true;
 }
 
+/* Whether an unsafe request comes from another site (login CSRF, issue 18): the browser says
+ * so in Sec-Fetch-Site, or its Origin is neither our public address nor the Host it asked.
+ * Requests without either header (API clients, old browsers) are left to the CSRF token. */
+static bool cross_site(gk_request *r)
+{
+    const char *sfs = gk_req_header(r, "Sec-Fetch-Site");
+    if (sfs && (!strcasecmp(sfs, "cross-site") || !strcasecmp(sfs, "same-site"))) return true;
+    const char *origin = gk_req_header(r, "Origin");
+    if (!origin) return false;
+    const char *pub = gk_app.config.public_url;
+    if (pub && !strcmp(origin, pub)) return false;
+    const char *host = gk_req_header(r, MHD_HTTP_HEADER_HOST);
+    const char *rest = !strncmp(origin, "https://", 8)  ? origin + 8
+                       : !strncmp(origin, "http://", 7) ? origin + 7
+                                                        : NULL;
+    return !(host && rest && !strcmp(rest, host));
+}
+
 /* Who is calling, may they call this route, and is the CSRF token right. Returns false
  * when it built a refusal. Runs on the headers for streamed bodies, else on the full body
  * (a form's csrf_token field is in the body). */
@@ -345,6 +363,13 @@ static bool admit(gk_request *r)
     r->user.role = GK_ROLE_ANON;
     if (gk_server_authenticate) gk_server_authenticate(r);
     if (r->response) return false; /* authentication refused (e.g. expired token) */
+    /* A Bearer token is never sent by a browser on its own: only cookies and anonymous
+     * forms can be forged from another site. */
+    bool bearer = r->user.role != GK_ROLE_ANON && !r->user.via_cookie;
+    if (!gk_req_is_safe_method(r) && !bearer && cross_site(r)) {
+        gk_reply_problem(r, GK_ERR_CSRF, gk_req_msg(r, "accounts.cross_site"), NULL);
+        return false;
+    }
     if (!(r->route->roles & r->user.role)) {
         gk_reply_problem(r,
                          r->user.role == GK_ROLE_ANON ? GK_ERR_UNAUTHENTICATED : GK_ERR_FORBIDDEN,

@@ -414,6 +414,46 @@ static const ht_step csrf[] = {
      .checks = {HEADER_EQ("Location", "/"), HEADER_HAS("Set-Cookie", "Max-Age=0")}},
 };
 
+/* Login CSRF (issue 18): a form of another site posting to /signin or /signup is refused
+ * by what the browser says of the request's origin, before any account is looked at. */
+static const ht_step cross_site[] = {
+    {.name = "a cross-site form posting /signin (Origin of another site)",
+     .method = "POST",
+     .path = "/signin",
+     .content_type = FORM_T,
+     .body = "email=throttle%40acme.test&password=correct+horse+battery+staple",
+     .headers = {"Origin: https://evil.example"},
+     .expect_status = 403,
+     .expect_code = "auth.csrf",
+     .checks = {HEADER_ABSENT("Set-Cookie")}},
+    {.name = "a cross-site form posting /signup (Sec-Fetch-Site)",
+     .method = "POST",
+     .path = "/signup",
+     .content_type = FORM_T,
+     .body = "organization.name=Evil&organization.representative=Eve"
+             "&user.email=eve%40evil.example&user.password=correct+horse+battery+staple"
+             "&user.name=Eve",
+     .headers = {"Sec-Fetch-Site: cross-site"},
+     .expect_status = 403,
+     .expect_code = "auth.csrf"},
+    {.name = "a sandboxed page (Origin: null) posting the API sign-in",
+     .method = "POST",
+     .path = "/api/v1/session",
+     .content_type = JSON_T,
+     .body = CREDS("throttle@acme.test", GOOD_PW),
+     .headers = {"Origin: null"},
+     .expect_status = 403,
+     .expect_code = "auth.csrf"},
+    {.name = "a same-origin form is let through (here: the wrong password's page)",
+     .method = "POST",
+     .path = "/signin",
+     .content_type = FORM_T,
+     .body = "email=nobody%40acme.test&password=not+the+password",
+     .headers = {"Sec-Fetch-Site: same-origin"},
+     .expect_status = 200,
+     .expect_content_type = "text/html"},
+};
+
 /* ---- API tokens ------------------------------------------------------------------------ */
 
 static const ht_step tokens[] = {
@@ -866,6 +906,7 @@ static const ht_scenario scenarios[] = {
     HT_SCENARIO("signin_throttle", throttle),
     HT_SCENARIO("signout_server_side", signout),
     HT_SCENARIO("csrf", csrf),
+    HT_CASES("cross_site", cross_site),
     HT_SCENARIO("tokens", tokens),
     HT_SCENARIO("admin_users", admin_users),
     HT_SCENARIO("password_change", password_change),
