@@ -30,7 +30,6 @@ const char gk_config_help[] =
     "  GITEKI_SIGNIN_LIMIT      --signin-limit N     sign-ins per address per 15 min, default 100\n"
     "  GITEKI_TOKEN_MAX_DAYS    --token-max-days N   longest API token life, default 365\n"
     "  GITEKI_METRICS_ALLOW     --metrics-allow A,B  addresses that may read /metrics (default all)\n"
-    "  GITEKI_ALLOW_ROOT        --allow-root 0|1     let serve run as root, default 0\n"
     "  GITEKI_DATA_DIR          --data-dir DIR       folder with schema/ templates/ static/\n"
     "  GITEKI_KEY_DIR           --key-dir DIR        signing keys, default var/keys\n"
     "  GITEKI_BODY_CODE         --body-code NNN      certification body code, default 001\n"
@@ -125,7 +124,6 @@ static const setting settings[] = {
      "days 1-3660"},
     {"metrics-allow", "GITEKI_METRICS_ALLOW", K_STR, OFF(metrics_allow), 0, 0,
      "addresses separated by commas, e.g. 127.0.0.1,::1"},
-    {"allow-root", "GITEKI_ALLOW_ROOT", K_BOOL, OFF(allow_root), 0, 0, "0 or 1"},
     {"data-dir", "GITEKI_DATA_DIR", K_STR, OFF(data_dir), 0, 0, "a folder"},
     {"key-dir", "GITEKI_KEY_DIR", K_STR, OFF(key_dir), 0, 0, "a folder"},
     {"body-code", "GITEKI_BODY_CODE", K_BODY, OFF(body_code), 0, 0, "three digits, e.g. 001"},

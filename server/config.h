@@ -29,7 +29,6 @@ typedef struct {
     unsigned signin_limit;         /* GITEKI_SIGNIN_LIMIT: sign-ins per address per 15 min, 100 */
     unsigned token_max_days;       /* GITEKI_TOKEN_MAX_DAYS: longest API token life, 365 */
     char *metrics_allow;   /* GITEKI_METRICS_ALLOW: addresses that may read /metrics, or NULL */
-    bool allow_root;       /* GITEKI_ALLOW_ROOT: serve may run as root (containers), default 0 */
     char *data_dir;        /* GITEKI_DATA_DIR: folder holding schema/ templates/ static/ */
     char *key_dir;         /* GITEKI_KEY_DIR: Ed25519 signing keys, default var/keys */
     char *body_code;       /* GITEKI_BODY_CODE: the certification body's 3 digits, "001" */

@@ -143,10 +143,11 @@ static void auth_cookie(gk_request *r, PGconn *c, const char *cookie)
 {
     char hex[2 * GK_SHA256_LEN + 1];
     if (!gk_auth_token_shape_ok(cookie) || !hex_of_token_hash(cookie, hex)) return;
-    char idle[24];
+    char idle[24], staff_idle[24];
     snprintf(idle, sizeof idle, "%u", gk_app.config.session_idle_s);
-    const char *v[] = {hex, idle};
-    PGresult *res = gk_db_exec(c, GK_SQL_SESSION_LOOKUP, 2, v);
+    snprintf(staff_idle, sizeof staff_idle, "%u", gk_app.config.staff_session_idle_s);
+    const char *v[] = {hex, idle, staff_idle};
+    PGresult *res = gk_db_exec(c, GK_SQL_SESSION_LOOKUP, 3, v);
     if (!res || !gk_db_ok(res) || PQntuples(res) != 1) {
         bool broken = !res || !gk_db_ok(res);
         if (res && broken)

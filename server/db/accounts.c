@@ -14,7 +14,8 @@ static const gk_stmt stmts[] = {
      "   AND s.expires_at > now() AND NOT u.disabled),"
      " touched AS ("
      " UPDATE sessions SET last_seen_at = now(),"
-     "        idle_expires_at = LEAST(now() + make_interval(secs => $2::int), expires_at)"
+     "        idle_expires_at = LEAST(now() + make_interval(secs => CASE WHEN"
+     "          (SELECT role FROM s) = 'manufacturer' THEN $2::int ELSE $3::int END), expires_at)"
      " WHERE id = (SELECT id FROM s) AND last_seen_at < now() - interval '15 seconds')"
      " SELECT id, encode(csrf_secret, 'hex'), uid, email, name, role, organization_id FROM s"},
     {GK_SQL_SESSION_INSERT,

@@ -8,7 +8,7 @@
 
 void gk_accounts_register(void);
 
-/* $1 token hash (hex), $2 idle seconds. Finds a live session (idle and absolute expiry not
+/* $1 token hash (hex), $2 idle seconds, $3 idle seconds of staff roles. Finds a live session (idle and absolute expiry not
  * passed, user not disabled) and moves its idle expiry forward (at most every 15 s, never
  * past the absolute expiry). Columns: session id, csrf secret (hex), user id, email, name,
  * role, organization id (NULL for staff). No row: unknown or expired. */

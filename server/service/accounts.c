@@ -382,7 +382,10 @@ static void start_session(const gk_call *call, const gk_principal *who, const ch
     }
     s.token_hash = hex;
     s.secret_hex = secret_hex;
-    snprintf(s.idle, sizeof s.idle, "%u", gk_app.config.session_idle_s);
+    /* Staff sessions (examiners, the regulator, administrators) idle out sooner. */
+    snprintf(s.idle, sizeof s.idle, "%u",
+             who->role == GK_ROLE_MANUFACTURER ? gk_app.config.session_idle_s
+                                               : gk_app.config.staff_session_idle_s);
     snprintf(s.absolute, sizeof s.absolute, "%u", gk_app.config.session_absolute_s);
     gk_tx_status st = gk_tx_run(GK_TX_READ_COMMITTED, session_tx, &s);
     if (st != GK_TX_OK) {

@@ -21,6 +21,8 @@ asked for held.
              taken address, then 48 with new ones: /healthz stays under 100 ms p99 (new
              addresses get 201 or 503 with Retry-After, never a wait behind the hash queue);
              then with GITEKI_SIGNUP_LIMIT=5 the 6th sign-up from one address is a 429
+  deployment (issue 18) GITEKI_METRICS_ALLOW: /metrics answers only the listed address;
+             staff sessions idle out after 30 minutes, manufacturers' after 2 hours
 
 Only the Python standard library (http.client, json, threading, socket, subprocess).
 """
@@ -67,8 +69,8 @@ class Client:
     """One keep-alive connection; reconnects after an error. request() raises on a transport
     error (the caller decides what that means) and returns (status, headers dict, body)."""
 
-    def __init__(self, port, token=None, timeout=15.0):
-        self.port, self.token, self.timeout = port, token, timeout
+    def __init__(self, port, token=None, timeout=15.0, source=None):
+        self.port, self.token, self.timeout, self.source = port, token, timeout, source
         self.conn = None
 
     def close(self):
@@ -86,7 +88,9 @@ class Client:
             body = json.dumps(body).encode()
             h.setdefault("Content-Type", "application/json")
         if self.conn is None:
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+            self.conn = http.client.HTTPConnection(
+                "127.0.0.1", self.port, timeout=self.timeout,
+                source_address=(self.source, 0) if self.source else None)
         try:
             self.conn.request(method, path, body=body, headers=h)
             resp = self.conn.getresponse()
@@ -866,8 +870,41 @@ def test_signupflood(env, quick):
             p99, len(lat), n201, n503, slow_taken, [st for st, _ in statuses])
 
 
+def test_deployment(env, quick):
+    fail = []
+    env.start_server(extra_env={"GITEKI_METRICS_ALLOW": "127.0.0.2"})
+    st1, _, _ = Client(env.port).request("GET", "/metrics")
+    st2, _, _ = Client(env.port, source="127.0.0.2").request("GET", "/metrics")
+    if (st1, st2) != (404, 200):
+        fail.append("/metrics from 127.0.0.1 and from 127.0.0.2 (listed): %d, %d; wanted 404, 200"
+                    % (st1, st2))
+    email = "examiner-%s@fault.test" % uuid.uuid4().hex[:10]
+    r = subprocess.run([env.binary, "user", "create", "--email", email, "--name", "Examiner",
+                        "--role", "examiner", "--password", PASSWORD],
+                       env=dict(os.environ, GITEKI_DATABASE_URL=env.db_url,
+                                GITEKI_SCRYPT_LOG2N="10"), capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError("user create: %s" % r.stderr.strip())
+    st, _, b = Client(env.port).request("POST", "/api/v1/session",
+                                        {"email": email, "password": PASSWORD})
+    if st != 200:
+        raise RuntimeError("examiner sign-in: %d %s" % (st, b[:200]))
+    env.manufacturer("deployment")
+    idle = {}
+    for role in ("examiner", "manufacturer"):
+        idle[role] = float(env.psql(
+            "SELECT max(extract(epoch FROM s.idle_expires_at - s.last_seen_at)) FROM sessions s"
+            " JOIN users u ON u.id = s.user_id WHERE u.role = '%s'" % role) or 0)
+    if abs(idle["examiner"] - 1800) > 5 or abs(idle["manufacturer"] - 7200) > 5:
+        fail.append("idle expiry in seconds: %s; wanted examiner 1800, manufacturer 7200" % idle)
+    env.stop_server()
+    return fail, "/metrics %d from an unlisted address, %d from a listed one; idle expiry %s" % (
+        st1, st2, idle)
+
+
 TESTS = {"kill9": test_kill9, "sigterm": test_sigterm, "slowloris": test_slowloris,
-         "pgrestart": test_pgrestart, "signupflood": test_signupflood}
+         "pgrestart": test_pgrestart, "signupflood": test_signupflood,
+         "deployment": test_deployment}
 
 
 def main():
