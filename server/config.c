@@ -24,6 +24,12 @@ const char gk_config_help[] =
     "  GITEKI_HASH_CONCURRENCY  --hash-concurrency N password hashes at once, default 2\n"
     "  GITEKI_SESSION_IDLE      --session-idle S     idle session expiry, default 7200\n"
     "  GITEKI_SESSION_ABSOLUTE  --session-absolute S absolute session expiry, default 43200\n"
+    "  GITEKI_STAFF_SESSION_IDLE --staff-session-idle S staff idle expiry, default 1800\n"
+    "  GITEKI_HASH_QUEUE        --hash-queue N       requests waiting for a hash (then 503), 2\n"
+    "  GITEKI_SIGNUP_LIMIT      --signup-limit N     sign-ups per address per hour, default 10\n"
+    "  GITEKI_SIGNIN_LIMIT      --signin-limit N     sign-ins per address per 15 min, default 100\n"
+    "  GITEKI_TOKEN_MAX_DAYS    --token-max-days N   longest API token life, default 365\n"
+    "  GITEKI_METRICS_ALLOW     --metrics-allow A,B  addresses that may read /metrics (default all)\n"
     "  GITEKI_DATA_DIR          --data-dir DIR       folder with schema/ templates/ static/\n"
     "  GITEKI_KEY_DIR           --key-dir DIR        signing keys, default var/keys\n"
     "  GITEKI_BODY_CODE         --body-code NNN      certification body code, default 001\n"
@@ -107,6 +113,17 @@ static const setting settings[] = {
      "seconds 60-2592000"},
     {"session-absolute", "GITEKI_SESSION_ABSOLUTE", K_UINT, OFF(session_absolute_s), 60, 86400 * 90,
      "seconds 60-7776000"},
+    {"staff-session-idle", "GITEKI_STAFF_SESSION_IDLE", K_UINT, OFF(staff_session_idle_s), 60,
+     86400 * 30, "seconds 60-2592000"},
+    {"hash-queue", "GITEKI_HASH_QUEUE", K_UINT, OFF(hash_queue), 1, 1024, "an integer 1-1024"},
+    {"signup-limit", "GITEKI_SIGNUP_LIMIT", K_UINT, OFF(signup_limit), 1, 1000000,
+     "an integer 1-1000000"},
+    {"signin-limit", "GITEKI_SIGNIN_LIMIT", K_UINT, OFF(signin_limit), 1, 1000000,
+     "an integer 1-1000000"},
+    {"token-max-days", "GITEKI_TOKEN_MAX_DAYS", K_UINT, OFF(token_max_days), 1, 3660,
+     "days 1-3660"},
+    {"metrics-allow", "GITEKI_METRICS_ALLOW", K_STR, OFF(metrics_allow), 0, 0,
+     "addresses separated by commas, e.g. 127.0.0.1,::1"},
     {"data-dir", "GITEKI_DATA_DIR", K_STR, OFF(data_dir), 0, 0, "a folder"},
     {"key-dir", "GITEKI_KEY_DIR", K_STR, OFF(key_dir), 0, 0, "a folder"},
     {"body-code", "GITEKI_BODY_CODE", K_BODY, OFF(body_code), 0, 0, "three digits, e.g. 001"},
@@ -166,6 +183,11 @@ int gk_config_load_env(gk_config *c, char **err)
     c->hash_concurrency = 2;
     c->session_idle_s = 2 * 3600;
     c->session_absolute_s = 12 * 3600;
+    c->staff_session_idle_s = 30 * 60;
+    c->hash_queue = 2;
+    c->signup_limit = 10;
+    c->signin_limit = 100;
+    c->token_max_days = 365;
     c->migrate_on_start = true;
     if (parse_listen(c, "127.0.0.1:8080") || set_str(&c->body_code, "001") ||
         set_str(&c->key_dir, "var/keys")) {
@@ -284,5 +306,6 @@ void gk_config_free(gk_config *c)
     free(c->body_code);
     free(c->trusted_proxy);
     free(c->public_url);
+    free(c->metrics_allow);
     memset(c, 0, sizeof *c);
 }

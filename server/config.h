@@ -20,18 +20,24 @@ typedef struct {
     size_t upload_max;       /* GITEKI_UPLOAD_MAX bytes, default 20 MiB */
     unsigned scrypt_log2n;   /* GITEKI_SCRYPT_LOG2N, default 17 (N = 2^17) */
     unsigned scrypt_r, scrypt_p;
-    unsigned hash_concurrency;   /* GITEKI_HASH_CONCURRENCY, default 2 */
-    unsigned session_idle_s;     /* GITEKI_SESSION_IDLE, default 2 h */
-    unsigned session_absolute_s; /* GITEKI_SESSION_ABSOLUTE, default 12 h */
-    char *data_dir;              /* GITEKI_DATA_DIR: folder holding schema/ templates/ static/ */
-    char *key_dir;               /* GITEKI_KEY_DIR: Ed25519 signing keys, default var/keys */
-    char *body_code;             /* GITEKI_BODY_CODE: the certification body's 3 digits, "001" */
-    char *trusted_proxy;         /* GITEKI_TRUSTED_PROXY: address whose X-Forwarded-* we believe */
-    char *public_url;            /* GITEKI_PUBLIC_URL: scheme://host[:port] people reach us at, no
+    unsigned hash_concurrency;     /* GITEKI_HASH_CONCURRENCY, default 2 */
+    unsigned session_idle_s;       /* GITEKI_SESSION_IDLE, default 2 h */
+    unsigned session_absolute_s;   /* GITEKI_SESSION_ABSOLUTE, default 12 h */
+    unsigned staff_session_idle_s; /* GITEKI_STAFF_SESSION_IDLE, default 30 min (staff roles) */
+    unsigned hash_queue;           /* GITEKI_HASH_QUEUE: requests waiting for a hash, default 2 */
+    unsigned signup_limit;         /* GITEKI_SIGNUP_LIMIT: sign-ups per address per hour, 10 */
+    unsigned signin_limit;         /* GITEKI_SIGNIN_LIMIT: sign-ins per address per 15 min, 100 */
+    unsigned token_max_days;       /* GITEKI_TOKEN_MAX_DAYS: longest API token life, 365 */
+    char *metrics_allow;   /* GITEKI_METRICS_ALLOW: addresses that may read /metrics, or NULL */
+    char *data_dir;        /* GITEKI_DATA_DIR: folder holding schema/ templates/ static/ */
+    char *key_dir;         /* GITEKI_KEY_DIR: Ed25519 signing keys, default var/keys */
+    char *body_code;       /* GITEKI_BODY_CODE: the certification body's 3 digits, "001" */
+    char *trusted_proxy;   /* GITEKI_TRUSTED_PROXY: address whose X-Forwarded-* we believe */
+    char *public_url;      /* GITEKI_PUBLIC_URL: scheme://host[:port] people reach us at, no
                               * trailing slash (absolute links in the Atom feed); default
                               * http://<listen address> */
-    bool secure_cookies;         /* GITEKI_SECURE_COOKIES: 1 when served over TLS by the proxy */
-    bool migrate_on_start;       /* GITEKI_MIGRATE_ON_START, default 1 */
+    bool secure_cookies;   /* GITEKI_SECURE_COOKIES: 1 when served over TLS by the proxy */
+    bool migrate_on_start; /* GITEKI_MIGRATE_ON_START, default 1 */
 } gk_config;
 
 /* Fill *c with defaults, then the environment. Returns 0, or -1 with a malloc'd message in

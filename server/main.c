@@ -99,7 +99,8 @@ static void load_config(gk_config *c, int argc, char **argv, extra_flag *extra, 
     gk_password_config pc = {.n = UINT64_C(1) << c->scrypt_log2n,
                              .r = c->scrypt_r,
                              .p = c->scrypt_p,
-                             .max_concurrent = c->hash_concurrency};
+                             .max_concurrent = c->hash_concurrency,
+                             .max_waiting = c->hash_queue};
     const char *perr = gk_password_config_check(&pc);
     if (perr) die("bad scrypt setting", strdup(perr));
     if (!gk_password_init(&pc)) die("cannot initialise password hashing", NULL);

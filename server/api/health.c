@@ -4,10 +4,13 @@
 #include "db/db.h"
 #include "db/run.h"
 #include "http/metrics.h"
+#include "app.h"
 #include "http/reply.h"
+#include "http/request.h"
 
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 void gk_health_register(void)
 {
@@ -51,8 +54,28 @@ void gk_h_readyz(gk_request *r)
                             replica_status()));
 }
 
+/* GITEKI_METRICS_ALLOW: the addresses, separated by commas, that may read /metrics; unset,
+ * everyone. Others get 404, as if there were nothing. */
+static bool metrics_allowed(gk_request *r)
+{
+    const char *list = gk_app.config.metrics_allow, *addr = gk_req_client_addr(r);
+    if (!list) return true;
+    size_t n = strlen(addr);
+    for (const char *p = list; *p;) {
+        p += strspn(p, " ,");
+        size_t len = strcspn(p, " ,");
+        if (len == n && !strncmp(p, addr, n)) return true;
+        p += len;
+    }
+    return false;
+}
+
 void gk_h_metrics(gk_request *r)
 {
+    if (!metrics_allowed(r)) {
+        gk_reply_problem(r, GK_ERR_NOT_FOUND, NULL, NULL);
+        return;
+    }
     char *buf = NULL;
     size_t len = 0;
     FILE *f = open_memstream(&buf, &len);

@@ -122,7 +122,17 @@ static void auth_bearer(gk_request *r, PGconn *c, const char *authz)
         refuse(r, GK_ERR_INTERNAL, NULL);
         return;
     }
+    r->user.scopes = gk_scopes_parse(PQgetvalue(res, 0, 7));
     PQclear(res);
+    /* A GET needs "read"; anything else the scope of the user's role. */
+    unsigned need = gk_req_is_safe_method(r) ? GK_SCOPE_READ : gk_scope_for_role(r->user.role);
+    if (!need || !(r->user.scopes & need)) {
+        r->user = (gk_principal){.role = GK_ROLE_ANON};
+        refuse(r, GK_ERR_TOKEN_SCOPE,
+               gk_req_msgf(r, "accounts.token_scope_missing", "scope",
+                           need ? gk_scope_name(need) : "-", NULL));
+        return;
+    }
     if (stale) { /* last_used_at, written at most once a minute per token */
         const char *tv[] = {token_id};
         PQclear(gk_db_exec(c, GK_SQL_TOKEN_TOUCH, 1, tv));
@@ -133,10 +143,11 @@ static void auth_cookie(gk_request *r, PGconn *c, const char *cookie)
 {
     char hex[2 * GK_SHA256_LEN + 1];
     if (!gk_auth_token_shape_ok(cookie) || !hex_of_token_hash(cookie, hex)) return;
-    char idle[24];
+    char idle[24], staff_idle[24];
     snprintf(idle, sizeof idle, "%u", gk_app.config.session_idle_s);
-    const char *v[] = {hex, idle};
-    PGresult *res = gk_db_exec(c, GK_SQL_SESSION_LOOKUP, 2, v);
+    snprintf(staff_idle, sizeof staff_idle, "%u", gk_app.config.staff_session_idle_s);
+    const char *v[] = {hex, idle, staff_idle};
+    PGresult *res = gk_db_exec(c, GK_SQL_SESSION_LOOKUP, 3, v);
     if (!res || !gk_db_ok(res) || PQntuples(res) != 1) {
         bool broken = !res || !gk_db_ok(res);
         if (res && broken)

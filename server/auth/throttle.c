@@ -17,7 +17,15 @@ gk_throttle_update gk_throttle_after_failure(gk_throttle_state s, gk_throttle_ru
     } else {
         u.failures = s.failures + 1;
     }
-    if (u.failures >= rule.limit) u.lock_s = rule.window_s;
+    if (u.failures >= rule.limit) {
+        u.lock_s = rule.window_s;
+        if (rule.base_s > 0) {
+            long extra = u.failures - rule.limit, wait = rule.base_s;
+            while (extra-- > 0 && wait < rule.window_s)
+                wait *= 2;
+            if (wait < u.lock_s) u.lock_s = wait;
+        }
+    }
     return u;
 }
 
@@ -26,9 +34,9 @@ long gk_throttle_retry_after(gk_throttle_state s)
     return s.locked_for_s > 0 ? s.locked_for_s : 0;
 }
 
-bool gk_throttle_key(char *out, size_t out_size, const char *kind, const char *value)
+static bool make_key(char *out, size_t out_size, const char *kind, const char *value, size_t max)
 {
-    if (!value || !*value || strlen(value) > 254) return false;
+    if (!value || !*value || strlen(value) > max) return false;
     int n = snprintf(out, out_size, "%s:", kind);
     if (n < 0 || (size_t)n >= out_size) return false;
     size_t w = (size_t)n;
@@ -41,6 +49,20 @@ bool gk_throttle_key(char *out, size_t out_size, const char *kind, const char *v
     return true;
 }
 
+bool gk_throttle_key(char *out, size_t out_size, const char *kind, const char *value)
+{
+    return make_key(out, out_size, kind, value, 254);
+}
+
+bool gk_throttle_pair_key(char *out, size_t out_size, const char *email, const char *addr)
+{
+    char v[320];
+    if (!email || !addr || strlen(email) > 254 || strlen(addr) > 60 || strchr(email, '/'))
+        return false;
+    snprintf(v, sizeof v, "%s/%s", email, addr);
+    return make_key(out, out_size, "pair", v, 320);
+}
+
 static bool read_state(PGresult *res, gk_throttle_state *s)
 {
     *s = (gk_throttle_state){0};
@@ -51,11 +73,10 @@ static bool read_state(PGresult *res, gk_throttle_state *s)
     return true;
 }
 
-gk_error gk_throttle_check(PGconn *c, const char *account_key, const char *addr_key,
-                           long *retry_after)
+gk_error gk_throttle_check(PGconn *c, const char *pair_key, const char *addr_key, long *retry_after)
 {
     *retry_after = 0;
-    const char *keys[] = {account_key, addr_key};
+    const char *keys[] = {pair_key, addr_key};
     for (size_t i = 0; i < 2; i++) {
         if (!keys[i]) continue;
         PGresult *res = gk_db_exec(c, GK_SQL_THROTTLE_GET, 1, &keys[i]);
@@ -108,10 +129,10 @@ static gk_tx_status record_tx(PGconn *c, void *vctx)
     return GK_TX_OK;
 }
 
-gk_error gk_throttle_record_failure(const char *account_key, const char *addr_key)
+gk_error gk_throttle_record_failure(const char *pair_key, const char *addr_key)
 {
-    failure_ctx ctx = {.keys = {account_key, addr_key},
-                       .rules = {GK_THROTTLE_ACCOUNT, GK_THROTTLE_ADDRESS}};
+    failure_ctx ctx = {.keys = {pair_key, addr_key},
+                       .rules = {GK_THROTTLE_PAIR, GK_THROTTLE_ADDRESS}};
     switch (gk_tx_run(GK_TX_READ_COMMITTED, record_tx, &ctx)) {
     case GK_TX_OK:
         return GK_ERR_OK;
@@ -131,4 +152,26 @@ gk_error gk_throttle_reset(PGconn *c, const char *key)
     if (e != GK_ERR_OK) gk_tx_check(res, "throttle_reset");
     PQclear(res);
     return e;
+}
+
+gk_error gk_throttle_hit(PGconn *c, const char *key, long limit, long window_s, long *retry_after)
+{
+    *retry_after = 0;
+    if (!key) return GK_ERR_OK;
+    char w[24];
+    snprintf(w, sizeof w, "%ld", window_s);
+    const char *v[] = {key, w};
+    PGresult *res = gk_db_exec(c, GK_SQL_THROTTLE_HIT, 2, v);
+    if (!res) return GK_ERR_UNAVAILABLE;
+    if (!gk_db_ok(res) || PQntuples(res) != 1) {
+        gk_tx_check(res, "throttle_hit");
+        PQclear(res);
+        return GK_ERR_INTERNAL;
+    }
+    long n = strtol(PQgetvalue(res, 0, 0), NULL, 10);
+    long left = strtol(PQgetvalue(res, 0, 1), NULL, 10);
+    PQclear(res);
+    if (n <= limit) return GK_ERR_OK;
+    *retry_after = left > 0 ? left : 1;
+    return GK_ERR_THROTTLED;
 }

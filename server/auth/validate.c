@@ -132,3 +132,66 @@ gk_role gk_role_parse(const char *name)
         if (!strcmp(roles[i].name, name)) return roles[i].role;
     return GK_ROLE_ANON;
 }
+
+static const char *const scope_names[] = {"read", "file", "examine", "regulate"};
+
+const char *gk_scope_name(unsigned bit)
+{
+    for (unsigned i = 0; i < 4; i++)
+        if (bit == 1u << i) return scope_names[i];
+    return NULL;
+}
+
+unsigned gk_scope_for_role(gk_role role)
+{
+    switch (role) {
+    case GK_ROLE_MANUFACTURER:
+        return GK_SCOPE_FILE;
+    case GK_ROLE_EXAMINER:
+    case GK_ROLE_ADMIN:
+        return GK_SCOPE_EXAMINE;
+    case GK_ROLE_REGULATOR:
+        return GK_SCOPE_REGULATE;
+    default:
+        return 0;
+    }
+}
+
+unsigned gk_scopes_parse(const char *text)
+{
+    if (!text) return 0;
+    unsigned bits = 0;
+    const char *p = text;
+    if (*p == '{') p++;
+    while (*p) {
+        size_t skip = strspn(p, " ,}");
+        p += skip;
+        if (!*p) break;
+        size_t n = strcspn(p, " ,}");
+        unsigned bit = 0;
+        for (unsigned i = 0; i < 4; i++)
+            if (strlen(scope_names[i]) == n && !strncmp(p, scope_names[i], n)) bit = 1u << i;
+        if (!bit) return 0;
+        bits |= bit;
+        p += n;
+    }
+    return bits;
+}
+
+bool gk_scopes_format(unsigned scopes, char *out, unsigned out_size)
+{
+    size_t w = 0;
+    if (out_size < 3) return false;
+    out[w++] = '{';
+    for (unsigned i = 0; i < 4; i++) {
+        if (!(scopes & (1u << i))) continue;
+        size_t n = strlen(scope_names[i]);
+        if (w + n + 3 > out_size) return false;
+        if (w > 1) out[w++] = ',';
+        memcpy(out + w, scope_names[i], n);
+        w += n;
+    }
+    out[w++] = '}';
+    out[w] = 0;
+    return true;
+}

@@ -69,18 +69,25 @@ bool gk_password_init(const gk_password_config *cfg)
     return true;
 }
 
-static gk_password_config acquire_slot(void)
+/* A slot, or false (GK_PASSWORD_BUSY) when bounded and max_waiting callers already wait. */
+static bool acquire_slot(bool bounded, gk_password_config *snapshot)
 {
     pthread_mutex_lock(&lock);
+    if (bounded && config.max_waiting > 0 && usage.in_flight >= config.max_concurrent &&
+        usage.waiting >= config.max_waiting) {
+        usage.refused++;
+        pthread_mutex_unlock(&lock);
+        return false;
+    }
     usage.waiting++;
     while (usage.in_flight >= config.max_concurrent)
         pthread_cond_wait(&slot_free, &lock);
     usage.waiting--;
     usage.in_flight++;
     if (usage.in_flight > usage.peak) usage.peak = usage.in_flight;
-    gk_password_config snapshot = config;
+    *snapshot = config;
     pthread_mutex_unlock(&lock);
-    return snapshot;
+    return true;
 }
 
 static void release_slot(void)
@@ -134,16 +141,17 @@ static unsigned log2_u64(uint64_t n)
     return ln;
 }
 
-bool gk_password_hash(const char *pw, char **out)
+static gk_password_result hash(const char *pw, char **out, bool bounded)
 {
     *out = NULL;
-    if (!pw) return false;
+    if (!pw) return GK_PASSWORD_FAILURE;
     size_t pw_len = strlen(pw);
-    if (pw_len > GK_PASSWORD_MAX_BYTES) return false;
+    if (pw_len > GK_PASSWORD_MAX_BYTES) return GK_PASSWORD_FAILURE;
     unsigned char salt[GK_PASSWORD_SALT_LEN], key[GK_PASSWORD_HASH_LEN];
-    if (RAND_bytes(salt, sizeof salt) != 1) return false;
+    if (RAND_bytes(salt, sizeof salt) != 1) return GK_PASSWORD_FAILURE;
 
-    gk_password_config cfg = acquire_slot();
+    gk_password_config cfg;
+    if (!acquire_slot(bounded, &cfg)) return GK_PASSWORD_BUSY;
     bool ok = derive(pw, pw_len, salt, sizeof salt, cfg.n, cfg.r, cfg.p, key, sizeof key);
     release_slot();
 
@@ -152,13 +160,23 @@ bool gk_password_hash(const char *pw, char **out)
          gk_base64_encode_to(salt, sizeof salt, GK_B64_STD_NOPAD, salt_b64, sizeof salt_b64) &&
          gk_base64_encode_to(key, sizeof key, GK_B64_STD_NOPAD, key_b64, sizeof key_b64);
     OPENSSL_cleanse(key, sizeof key);
-    if (!ok) return false;
+    if (!ok) return GK_PASSWORD_FAILURE;
     char *s = NULL;
     if (asprintf(&s, PREFIX "ln=%u,r=%u,p=%u$%s$%s", log2_u64(cfg.n), (unsigned)cfg.r,
                  (unsigned)cfg.p, salt_b64, key_b64) < 0)
-        return false;
+        return GK_PASSWORD_FAILURE;
     *out = s;
-    return true;
+    return GK_PASSWORD_MATCH;
+}
+
+bool gk_password_hash(const char *pw, char **out)
+{
+    return hash(pw, out, false) == GK_PASSWORD_MATCH;
+}
+
+gk_password_result gk_password_hash_try(const char *pw, char **out)
+{
+    return hash(pw, out, true);
 }
 
 /* Reads a decimal number without sign or leading zero, at most max; advances *s. */
@@ -230,7 +248,8 @@ gk_password_result gk_password_verify(const char *pw, const char *encoded, bool 
     if (pw_len > GK_PASSWORD_MAX_BYTES) return GK_PASSWORD_MISMATCH;
 
     unsigned char key[GK_PASSWORD_FIELD_MAX];
-    gk_password_config cfg = acquire_slot();
+    gk_password_config cfg;
+    if (!acquire_slot(true, &cfg)) return GK_PASSWORD_BUSY;
     bool ok =
         derive(pw, pw_len, e.salt, e.salt_len, UINT64_C(1) << e.ln, e.r, e.p, key, e.hash_len);
     release_slot();
@@ -242,16 +261,18 @@ gk_password_result gk_password_verify(const char *pw, const char *encoded, bool 
     return GK_PASSWORD_MATCH;
 }
 
-void gk_password_verify_dummy(const char *pw)
+bool gk_password_verify_dummy(const char *pw)
 {
     /* A fixed salt is fine: the result is thrown away, only the time spent matters. */
     static const unsigned char salt[GK_PASSWORD_SALT_LEN] = "giteki-no-user!";
     unsigned char key[GK_PASSWORD_HASH_LEN];
     size_t pw_len = pw ? strnlen(pw, GK_PASSWORD_MAX_BYTES) : 0;
-    gk_password_config cfg = acquire_slot();
+    gk_password_config cfg;
+    if (!acquire_slot(true, &cfg)) return false;
     (void)derive(pw ? pw : "", pw_len, salt, sizeof salt, cfg.n, cfg.r, cfg.p, key, sizeof key);
     release_slot();
     OPENSSL_cleanse(key, sizeof key);
+    return true;
 }
 
 const char *gk_password_policy_check(const char *pw)

@@ -5,8 +5,10 @@
  * ln = log2(N); salt (16 random bytes) and hash (32 bytes) in standard base64 without padding.
  *
  * Cost: N=2^17, r=8 needs 128 MiB and about 0.7 s per hash. A counting semaphore bounds how
- * many hashes run at once (max_concurrent), so a flood of sign-ins queues instead of
- * exhausting memory; every hash and verify goes through it.
+ * many hashes run at once (max_concurrent), so a flood of sign-ins cannot exhaust memory;
+ * every hash and verify goes through it. When max_waiting > 0 at most that many callers wait
+ * for a slot: the next one is told GK_PASSWORD_BUSY at once instead of holding its (HTTP
+ * worker) thread, so a flood of sign-ups cannot take every worker.
  *
  * Thread-safety: every function may be called from any thread. gk_password_init is meant to
  * run once at start (tests call it again to change the cost); a hash already running keeps
@@ -32,12 +34,14 @@ typedef struct {
     uint32_t r;              /* block size */
     uint32_t p;              /* parallelism */
     unsigned max_concurrent; /* hashes computed at once; 0 means GK_PASSWORD_DEFAULT_CONCURRENCY */
+    unsigned max_waiting;    /* callers allowed to wait for a slot; 0: unbounded (command line) */
 } gk_password_config;
 
 #define GK_PASSWORD_DEFAULT_CONCURRENCY 2u
 /* The production default, also in force when gk_password_init was never called. */
 #define GK_PASSWORD_CONFIG_DEFAULT                                                                 \
-    ((gk_password_config){.n = UINT64_C(1) << 17, .r = 8, .p = 1, .max_concurrent = 2})
+    ((gk_password_config){                                                                         \
+        .n = UINT64_C(1) << 17, .r = 8, .p = 1, .max_concurrent = 2, .max_waiting = 0})
 
 /* NULL when cfg is usable, else a static English sentence naming the bad value (for the
  * configuration loader's error message). */
@@ -57,7 +61,12 @@ typedef enum {
     GK_PASSWORD_MISMATCH,  /* wrong password (or longer than GK_PASSWORD_MAX_BYTES) */
     GK_PASSWORD_MALFORMED, /* the stored string is not one of ours: a data bug, log it */
     GK_PASSWORD_FAILURE,   /* OpenSSL or allocation failure: answer 500, not 401 */
+    GK_PASSWORD_BUSY,      /* max_waiting callers already wait: answer 503 with Retry-After */
 } gk_password_result;
+
+/* gk_password_hash that never waits behind max_waiting others: GK_PASSWORD_MATCH with *out
+ * set on success, GK_PASSWORD_BUSY, or GK_PASSWORD_FAILURE. */
+gk_password_result gk_password_hash_try(const char *pw, char **out);
 
 /* Checks pw against an encoded string in constant time (CRYPTO_memcmp). On MATCH, and only
  * then, *needs_rehash (optional) tells whether the stored cost, salt or hash length is weaker
@@ -66,7 +75,7 @@ gk_password_result gk_password_verify(const char *pw, const char *encoded, bool 
 
 /* Spends the same time as verifying against a configured-cost hash, for sign-ins naming an
  * unknown account, so response time does not tell which e-mail addresses exist. */
-void gk_password_verify_dummy(const char *pw);
+bool gk_password_verify_dummy(const char *pw); /* false: GK_PASSWORD_BUSY */
 
 /* The decoded fields of an encoded string. */
 typedef struct {
@@ -97,6 +106,7 @@ const char *gk_password_policy_check(const char *pw);
 typedef struct {
     unsigned in_flight;          /* hashes running now */
     unsigned waiting;            /* callers blocked on the semaphore */
+    unsigned long long refused;  /* callers told GK_PASSWORD_BUSY since start */
     unsigned peak;               /* most in_flight seen since the last reset */
     unsigned long long computed; /* hashes finished since start */
 } gk_password_usage;

@@ -14,7 +14,8 @@ static const gk_stmt stmts[] = {
      "   AND s.expires_at > now() AND NOT u.disabled),"
      " touched AS ("
      " UPDATE sessions SET last_seen_at = now(),"
-     "        idle_expires_at = LEAST(now() + make_interval(secs => $2::int), expires_at)"
+     "        idle_expires_at = LEAST(now() + make_interval(secs => CASE WHEN"
+     "          (SELECT role FROM s) = 'manufacturer' THEN $2::int ELSE $3::int END), expires_at)"
      " WHERE id = (SELECT id FROM s) AND last_seen_at < now() - interval '15 seconds')"
      " SELECT id, encode(csrf_secret, 'hex'), uid, email, name, role, organization_id FROM s"},
     {GK_SQL_SESSION_INSERT,
@@ -39,24 +40,27 @@ static const gk_stmt stmts[] = {
      "INSERT INTO organizations (name, name_ja, corporate_number, representative)"
      " VALUES ($1, $2, $3, $4) RETURNING id"},
 
-    {GK_SQL_TOKEN_INSERT, "INSERT INTO api_tokens (user_id, name, token_hash, expires_on)"
-                          " VALUES ($1::uuid, $2, decode($3, 'hex'), $4::date)"
+    {GK_SQL_TOKEN_INSERT, "INSERT INTO api_tokens (user_id, name, token_hash, expires_on, scopes)"
+                          " VALUES ($1::uuid, $2, decode($3, 'hex'), $4::date, $5::text[])"
                           " RETURNING id, " RFC3339("created_at")},
     {GK_SQL_TOKEN_LOOKUP,
      "SELECT t.id, u.id, u.email, u.name, u.role, u.organization_id,"
-     "       (t.last_used_at IS NULL OR t.last_used_at < now() - interval '60 seconds')"
+     "       (t.last_used_at IS NULL OR t.last_used_at < now() - interval '60 seconds'),"
+     "       t.scopes"
      " FROM api_tokens t JOIN users u ON u.id = t.user_id"
      " WHERE t.token_hash = decode($1, 'hex') AND t.revoked_at IS NULL"
      "   AND (t.expires_on IS NULL OR t.expires_on >= current_date) AND NOT u.disabled"},
     {GK_SQL_TOKEN_TOUCH, "UPDATE api_tokens SET last_used_at = now() WHERE id = $1::uuid"},
     {GK_SQL_TOKENS_LIST,
      "SELECT id, name, " RFC3339("created_at") ", expires_on, " RFC3339(
-         "last_used_at") " FROM api_tokens WHERE user_id = $1::uuid AND revoked_at IS NULL"
+         "last_used_at") ", scopes FROM api_tokens WHERE user_id = $1::uuid AND revoked_at IS NULL"
                          " ORDER BY created_at DESC, id LIMIT 500"},
     {GK_SQL_TOKEN_REVOKE,
      "UPDATE api_tokens SET revoked_at = now()"
      " WHERE id = $1::uuid AND user_id = $2::uuid AND revoked_at IS NULL RETURNING id"},
 
+    {GK_SQL_TOKENS_REVOKE_ALL, "UPDATE api_tokens SET revoked_at = now()"
+                               " WHERE user_id = $1::uuid AND revoked_at IS NULL RETURNING id"},
     {GK_SQL_THROTTLE_ENSURE,
      "INSERT INTO login_throttle (key) VALUES ($1) ON CONFLICT (key) DO NOTHING"},
     {GK_SQL_THROTTLE_GET_LOCKED,
@@ -76,6 +80,16 @@ static const gk_stmt stmts[] = {
      "                ELSE locked_until END"
      " WHERE key = $1"},
     {GK_SQL_THROTTLE_RESET, "DELETE FROM login_throttle WHERE key = $1"},
+    {GK_SQL_THROTTLE_HIT,
+     "INSERT INTO login_throttle AS t (key, failures) VALUES ($1, 1)"
+     " ON CONFLICT (key) DO UPDATE SET"
+     " failures = CASE WHEN t.window_start <= now() - make_interval(secs => $2::int)"
+     "  THEN 1 ELSE t.failures + 1 END,"
+     " window_start = CASE WHEN t.window_start <= now() - make_interval(secs => $2::int)"
+     "  THEN now() ELSE t.window_start END"
+     " RETURNING failures,"
+     " ceil(extract(epoch FROM t.window_start + make_interval(secs => $2::int) - now()))::bigint"},
+    {GK_SQL_USER_EMAIL_TAKEN, "SELECT 1 FROM users WHERE lower(email) = lower($1)"},
 };
 
 void gk_accounts_register(void)

@@ -8,7 +8,7 @@
 
 void gk_accounts_register(void);
 
-/* $1 token hash (hex), $2 idle seconds. Finds a live session (idle and absolute expiry not
+/* $1 token hash (hex), $2 idle seconds, $3 idle seconds of staff roles. Finds a live session (idle and absolute expiry not
  * passed, user not disabled) and moves its idle expiry forward (at most every 15 s, never
  * past the absolute expiry). Columns: session id, csrf secret (hex), user id, email, name,
  * role, organization id (NULL for staff). No row: unknown or expired. */
@@ -36,20 +36,22 @@ void gk_accounts_register(void);
  * Columns: id. */
 #define GK_SQL_ORG_INSERT "acct_org_insert"
 
-/* $1 user id, $2 name, $3 token hash (hex), $4 expires_on (date text or NULL).
- * Columns: id, created_at. */
+/* $1 user id, $2 name, $3 token hash (hex), $4 expires_on (date text), $5 scopes (array
+ * literal "{read,file}"). Columns: id, created_at. */
 #define GK_SQL_TOKEN_INSERT "acct_token_insert"
 /* $1 token hash (hex). A usable token (not revoked, not past expires_on, user enabled).
  * Columns: token id, user id, email, name, role, organization id, whether last_used_at is
- * stale enough to be written again ('t'/'f'). */
+ * stale enough to be written again ('t'/'f'), scopes (array literal). */
 #define GK_SQL_TOKEN_LOOKUP "acct_token_lookup"
 /* $1 token id. */
 #define GK_SQL_TOKEN_TOUCH "acct_token_touch"
 /* $1 user id. The user's tokens that are not revoked, newest first (at most 500).
- * Columns: id, name, created_at, expires_on, last_used_at. */
+ * Columns: id, name, created_at, expires_on, last_used_at, scopes (array literal). */
 #define GK_SQL_TOKENS_LIST "acct_tokens_list"
 /* $1 token id, $2 owner's user id. Columns: id (no row: not theirs, unknown or revoked). */
 #define GK_SQL_TOKEN_REVOKE "acct_token_revoke"
+/* $1 user id: revokes every token of the user (a password change). Columns: id per token. */
+#define GK_SQL_TOKENS_REVOKE_ALL "acct_tokens_revoke_all"
 
 /* $1 key. Makes sure the counter row exists (then lock it with THROTTLE_GET_LOCKED). */
 #define GK_SQL_THROTTLE_ENSURE "acct_throttle_ensure"
@@ -62,5 +64,10 @@ void gk_accounts_register(void);
 #define GK_SQL_THROTTLE_SET "acct_throttle_set"
 /* $1 key. */
 #define GK_SQL_THROTTLE_RESET "acct_throttle_reset"
+/* $1 key, $2 window seconds: one more attempt in the key's fixed window (a new window when
+ * the last one passed). Columns: attempts in this window, seconds until it ends. */
+#define GK_SQL_THROTTLE_HIT "acct_throttle_hit"
+/* $1 e-mail (folded). Columns: 1 when an account has this address (disabled ones too). */
+#define GK_SQL_USER_EMAIL_TAKEN "acct_user_email_taken"
 
 #endif

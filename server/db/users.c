@@ -5,6 +5,8 @@
 #include "db/run.h"
 #include "db/tx.h"
 
+#include "util/utf8.h"
+
 #include <stdlib.h>
 #include <string.h>
 
@@ -22,11 +24,14 @@ gk_error gk_users_insert(PGconn *c, const char *email, const char *name, const c
                          const char *organization_id, const char *password_hash, char **id_out,
                          const char **field)
 {
-    const char *v[] = {email, name, role, organization_id, password_hash};
+    /* Stored folded (NFKC + case folding), as every lookup folds what it is given. */
+    char *folded = email ? gk_utf8_fold(email) : NULL;
+    const char *v[] = {folded ? folded : email, name, role, organization_id, password_hash};
     PGresult *r = NULL;
     gk_error e = GK_ERR_OK;
     *field = NULL;
     gk_tx_status s = gk_db_run(c, "user_insert", 5, v, &r, &e, field);
+    free(folded);
     if (s == GK_TX_ABORT) {
         /* A label domain names no column; a text the uuid type refuses is the organisation. */
         if (!*field)

@@ -37,6 +37,7 @@ typedef struct gk_request {
     bool body_too_large, body_started;
     bool stream_stopped; /* a streamed body's chunk callback refused; answer at the end */
     bool queued;         /* the reply has been handed to libmicrohttpd */
+    bool offloaded;      /* a GK_ROUTE_SLOW handler ran on a slow thread: queue its reply */
     json_t *json;        /* parsed JSON body (owned) */
     void *form;          /* decoded form fields (http/fields.c), in the arena */
 

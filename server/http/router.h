@@ -29,6 +29,9 @@ typedef enum {
 enum {
     GK_ROUTE_DB = 1 << 0,   /* needs the database: 503 when it is unreachable */
     GK_ROUTE_PAGE = 1 << 1, /* an HTML page: errors are rendered as pages for browsers */
+    GK_ROUTE_SLOW = 1 << 2, /* hashes a password: the handler runs on the server's own slow
+                             * threads, the connection suspended meanwhile, so a flood never
+                             * holds the workers that answer everything else */
 };
 
 typedef struct gk_route {

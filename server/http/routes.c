@@ -222,26 +222,31 @@ const gk_route gk_routes[] = {
 #define ADMIN GK_ROLE_ADMIN
 #define DB GK_ROUTE_DB
 #define PAGE (GK_ROUTE_DB | GK_ROUTE_PAGE)
-    {"POST", "/api/v1/signup", gk_h_signup_create, ALL, GK_BODY_JSON, 0, DB, "signup.create"},
-    {"POST", "/api/v1/session", gk_h_session_create, ALL, GK_BODY_JSON, 0, DB, "session.create"},
+#define SLOW GK_ROUTE_SLOW
+    {"POST", "/api/v1/signup", gk_h_signup_create, ALL, GK_BODY_JSON, 0, DB | SLOW,
+     "signup.create"},
+    {"POST", "/api/v1/session", gk_h_session_create, ALL, GK_BODY_JSON, 0, DB | SLOW,
+     "session.create"},
     {"GET", "/api/v1/session", gk_h_session_get, USERS, GK_BODY_NONE, 0, DB, "session.get"},
     {"DELETE", "/api/v1/session", gk_h_session_delete, USERS, GK_BODY_NONE, 0, DB,
      "session.delete"},
-    {"POST", "/api/v1/users", gk_h_users_create, ADMIN, GK_BODY_JSON, 0, DB, "users.create"},
+    {"POST", "/api/v1/users", gk_h_users_create, ADMIN, GK_BODY_JSON, 0, DB | SLOW, "users.create"},
     {"GET", "/api/v1/users", gk_h_users_list, ADMIN, GK_BODY_NONE, 0, DB, "users.list"},
     {"POST", "/api/v1/tokens", gk_h_tokens_create, USERS, GK_BODY_JSON, 0, DB, "tokens.create"},
     {"GET", "/api/v1/tokens", gk_h_tokens_list, USERS, GK_BODY_NONE, 0, DB, "tokens.list"},
     {"DELETE", "/api/v1/tokens/{id}", gk_h_tokens_delete, USERS, GK_BODY_NONE, 0, DB,
      "tokens.delete"},
-    {"POST", "/api/v1/account/password", gk_h_account_password, USERS, GK_BODY_JSON, 0, DB,
+    {"POST", "/api/v1/account/password", gk_h_account_password, USERS, GK_BODY_JSON, 0, DB | SLOW,
      "account.password"},
     {"GET", "/signin", gk_h_page_signin, ALL, GK_BODY_NONE, 0, PAGE, "page.signin"},
-    {"POST", "/signin", gk_h_page_signin_post, ALL, GK_BODY_FORM, 0, PAGE, "page.signin.post"},
+    {"POST", "/signin", gk_h_page_signin_post, ALL, GK_BODY_FORM, 0, PAGE | SLOW,
+     "page.signin.post"},
     {"POST", "/signout", gk_h_page_signout, USERS, GK_BODY_FORM, 0, PAGE, "page.signout"},
     {"GET", "/signup", gk_h_page_signup, ALL, GK_BODY_NONE, 0, PAGE, "page.signup"},
-    {"POST", "/signup", gk_h_page_signup_post, ALL, GK_BODY_FORM, 0, PAGE, "page.signup.post"},
+    {"POST", "/signup", gk_h_page_signup_post, ALL, GK_BODY_FORM, 0, PAGE | SLOW,
+     "page.signup.post"},
     {"GET", "/account", gk_h_page_account, USERS, GK_BODY_NONE, 0, PAGE, "page.account"},
-    {"POST", "/account/password", gk_h_page_account_password, USERS, GK_BODY_FORM, 0, PAGE,
+    {"POST", "/account/password", gk_h_page_account_password, USERS, GK_BODY_FORM, 0, PAGE | SLOW,
      "page.account.password"},
     {"POST", "/account/tokens", gk_h_page_account_tokens, USERS, GK_BODY_FORM, 0, PAGE,
      "page.account.tokens"},
@@ -249,11 +254,12 @@ const gk_route gk_routes[] = {
      PAGE, "page.account.token_revoke"},
     {"GET", "/admin/users", gk_h_page_admin_users, ADMIN, GK_BODY_NONE, 0, PAGE,
      "page.admin_users"},
-    {"POST", "/admin/users", gk_h_page_admin_users_post, ADMIN, GK_BODY_FORM, 0, PAGE,
+    {"POST", "/admin/users", gk_h_page_admin_users_post, ADMIN, GK_BODY_FORM, 0, PAGE | SLOW,
      "page.admin_users.post"},
 #undef USERS
 #undef ADMIN
 #undef DB
+#undef SLOW
 #undef PAGE
 
 };

@@ -12,6 +12,7 @@
 
 #include <openssl/rand.h>
 #include <netinet/in.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -33,6 +34,77 @@ struct gk_server {
     struct MHD_Daemon *d;
     atomic_int inflight;
 };
+
+/* The slow threads: handlers of GK_ROUTE_SLOW routes (password hashing) run here while their
+ * connection is suspended. A libmicrohttpd worker serves every connection it accepted, so a
+ * worker blocked on a hash would stall unrelated requests (health checks included); with
+ * this queue no worker ever waits for a hash. When the queue is full the request is refused
+ * at once with 503 and Retry-After. */
+#define SLOW_QUEUE_MAX 64
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t more;
+    gk_request *queue[SLOW_QUEUE_MAX];
+    unsigned head, len, n_threads;
+    bool stop;
+    pthread_t threads[16];
+} slow = {.lock = PTHREAD_MUTEX_INITIALIZER, .more = PTHREAD_COND_INITIALIZER};
+
+static void *slow_main(void *arg)
+{
+    (void)arg;
+    for (;;) {
+        pthread_mutex_lock(&slow.lock);
+        while (!slow.len && !slow.stop)
+            pthread_cond_wait(&slow.more, &slow.lock);
+        if (!slow.len) { /* stopping and nothing left */
+            pthread_mutex_unlock(&slow.lock);
+            return NULL;
+        }
+        gk_request *r = slow.queue[slow.head];
+        slow.head = (slow.head + 1) % SLOW_QUEUE_MAX;
+        slow.len--;
+        pthread_mutex_unlock(&slow.lock);
+        r->route->handler(r);
+        r->offloaded = true;
+        MHD_resume_connection(r->conn);
+    }
+}
+
+/* Hands r to a slow thread; false when the queue is full or there are no slow threads. */
+static bool slow_submit(gk_request *r)
+{
+    pthread_mutex_lock(&slow.lock);
+    bool ok = slow.n_threads > 0 && !slow.stop && slow.len < SLOW_QUEUE_MAX;
+    if (ok) {
+        MHD_suspend_connection(r->conn);
+        slow.queue[(slow.head + slow.len) % SLOW_QUEUE_MAX] = r;
+        slow.len++;
+        pthread_cond_signal(&slow.more);
+    }
+    pthread_mutex_unlock(&slow.lock);
+    return ok;
+}
+
+static void slow_start(unsigned n)
+{
+    if (n > sizeof slow.threads / sizeof *slow.threads)
+        n = sizeof slow.threads / sizeof *slow.threads;
+    for (unsigned i = 0; i < n; i++)
+        if (pthread_create(&slow.threads[slow.n_threads], NULL, slow_main, NULL) == 0)
+            slow.n_threads++;
+}
+
+static void slow_stop(void)
+{
+    pthread_mutex_lock(&slow.lock);
+    slow.stop = true;
+    pthread_cond_broadcast(&slow.more);
+    pthread_mutex_unlock(&slow.lock);
+    for (unsigned i = 0; i < slow.n_threads; i++)
+        pthread_join(slow.threads[i], NULL);
+    slow.n_threads = 0;
+}
 
 static atomic_ulong request_counter;
 static atomic_bool stopping;
@@ -265,6 +337,24 @@ static bool parse_body(gk_request *r)
     return true;
 }
 
+/* Whether an unsafe request comes from another site (login CSRF, issue 18): the browser says
+ * so in Sec-Fetch-Site, or its Origin is neither our public address nor the Host it asked.
+ * Requests without either header (API clients, old browsers) are left to the CSRF token. */
+static bool cross_site(gk_request *r)
+{
+    const char *sfs = gk_req_header(r, "Sec-Fetch-Site");
+    if (sfs && (!strcasecmp(sfs, "cross-site") || !strcasecmp(sfs, "same-site"))) return true;
+    const char *origin = gk_req_header(r, "Origin");
+    if (!origin) return false;
+    const char *pub = gk_app.config.public_url;
+    if (pub && !strcmp(origin, pub)) return false;
+    const char *host = gk_req_header(r, MHD_HTTP_HEADER_HOST);
+    const char *rest = !strncmp(origin, "https://", 8)  ? origin + 8
+                       : !strncmp(origin, "http://", 7) ? origin + 7
+                                                        : NULL;
+    return !(host && rest && !strcmp(rest, host));
+}
+
 /* Who is calling, may they call this route, and is the CSRF token right. Returns false
  * when it built a refusal. Runs on the headers for streamed bodies, else on the full body
  * (a form's csrf_token field is in the body). */
@@ -273,6 +363,13 @@ static bool admit(gk_request *r)
     r->user.role = GK_ROLE_ANON;
     if (gk_server_authenticate) gk_server_authenticate(r);
     if (r->response) return false; /* authentication refused (e.g. expired token) */
+    /* A Bearer token is never sent by a browser on its own: only cookies and anonymous
+     * forms can be forged from another site. */
+    bool bearer = r->user.role != GK_ROLE_ANON && !r->user.via_cookie;
+    if (!gk_req_is_safe_method(r) && !bearer && cross_site(r)) {
+        gk_reply_problem(r, GK_ERR_CSRF, gk_req_msg(r, "accounts.cross_site"), NULL);
+        return false;
+    }
     if (!(r->route->roles & r->user.role)) {
         gk_reply_problem(r,
                          r->user.role == GK_ROLE_ANON ? GK_ERR_UNAUTHENTICATED : GK_ERR_FORBIDDEN,
@@ -303,7 +400,14 @@ static enum MHD_Result dispatch(gk_request *r)
         r->route->handler(r); /* admitted on the headers; the chunks are in its state */
         return queue(r);
     }
+    if (r->offloaded) return queue(r); /* resumed after its slow thread ran the handler */
     if (!parse_body(r) || !admit(r)) return queue(r);
+    if (r->route->flags & GK_ROUTE_SLOW) {
+        /* Only as many wait as the hash queue admits (the slow threads), and the whole
+         * queue is bounded: a flood is refused at once rather than queued for minutes. */
+        if (slow_submit(r)) return MHD_YES;
+        return fail(r, GK_ERR_BUSY, NULL);
+    }
     r->route->handler(r);
     return queue(r);
 }
@@ -451,6 +555,9 @@ gk_server *gk_server_start(const gk_config *c, char **err)
                             (size_t)32 * 1024, MHD_OPTION_LISTENING_ADDRESS_REUSE, 1,
                             MHD_OPTION_LISTEN_BACKLOG_SIZE, 1024, MHD_OPTION_NOTIFY_COMPLETED,
                             completed, s, MHD_OPTION_URI_LOG_CALLBACK, uri_seen, s, MHD_OPTION_END);
+    /* Beyond the hashes running and waiting, a few more threads keep the cheap refusals
+     * (a taken address, a rate limit, a full hash queue: 503) flowing during a flood. */
+    if (s->d) slow_start(c->hash_concurrency + c->hash_queue + 4);
     if (!s->d) {
         if (asprintf(err, "cannot listen on %s:%u (address in use or not permitted)",
                      c->listen_host, c->listen_port) < 0)
@@ -471,6 +578,7 @@ void gk_server_stop(gk_server *s, unsigned grace_s)
         usleep(50 * 1000);
     if (atomic_load(&s->inflight) > 0)
         gk_logf("warn", "stopping with %d requests still in flight", atomic_load(&s->inflight));
+    slow_stop(); /* finishes what is queued, resuming each connection */
     MHD_stop_daemon(s->d);
     free(s);
 }

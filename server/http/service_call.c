@@ -47,6 +47,7 @@ void gk_reply_outcome(gk_request *r, unsigned ok_status, gk_outcome *o)
     } else if (o->err != GK_ERR_OK) {
         gk_reply_problem(r, o->err, o->detail, o->errors);
         o->errors = NULL;
+        if (o->retry_after > 0) gk_reply_retry_after(r, o->retry_after);
     } else {
         gk_reply_json(r, o->status ? o->status : ok_status, o->view ? o->view : json_object());
         o->view = NULL;

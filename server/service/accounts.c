@@ -12,6 +12,7 @@
 #include "db/users.h"
 #include "log.h"
 #include "util/hex.h"
+#include "util/utf8.h"
 
 #include <arpa/inet.h>
 #include <openssl/rand.h>
@@ -66,6 +67,7 @@ const gk_spec gk_user_spec = GK_SPEC_OP_CHECKS(user_fields);
 static const gk_field token_fields[] = {
     {"name", GK_F_STRING, true, LABEL_BYTES, NULL, GK_AT(gk_token_input, name), false},
     {"expires_on", GK_F_DATE, false, 0, NULL, GK_AT(gk_token_input, expires_on), true},
+    {"scopes", GK_F_STRING, false, 200, NULL, GK_AT(gk_token_input, scopes), true},
 };
 const gk_spec gk_token_spec = GK_SPEC_OP_CHECKS(token_fields);
 
@@ -100,25 +102,33 @@ static bool invalid(gk_outcome *out)
     return true;
 }
 
-static char *hash_password(const char *pw)
-{
-    char *h = NULL;
-    return gk_password_hash(pw, &h) ? h : NULL;
-}
-
 static void fail(gk_outcome *out, const gk_call *call, gk_error e)
 {
     gk_fail(out, call, e, NULL, NULL);
 }
 
+/* E-mail addresses are compared, stored and throttled in one form: NFKC + case folding, so
+ * "mallory@evİl.example" or full-width letters are not another key for the same account.
+ * NULL (left as typed) when the text is not valid UTF-8: the checks refuse it. */
+static const char *norm_email(const gk_call *call, const char *email)
+{
+    if (!email) return NULL;
+    char *f = gk_utf8_fold(email);
+    const char *n = f ? gk_arena_strdup(call->arena, f) : NULL;
+    free(f);
+    return n ? n : email;
+}
+
 /* Runs the transaction fn(ctx) with the hash of password in *hash, then forgets the hash.
- * False, the outcome failed, when the password cannot be hashed. */
+ * False, the outcome failed, when the password cannot be hashed: 503 (server.busy) when
+ * enough requests already wait for a hash, so no worker thread waits behind a queue. */
 static bool run_hashed(const gk_call *call, gk_outcome *out, const char *password,
                        const char **hash, gk_tx_fn fn, void *ctx, gk_tx_status *st)
 {
-    char *h = hash_password(password);
-    if (!h) {
-        fail(out, call, GK_ERR_INTERNAL);
+    char *h = NULL;
+    gk_password_result pr = gk_password_hash_try(password, &h);
+    if (pr != GK_PASSWORD_MATCH) {
+        fail(out, call, pr == GK_PASSWORD_BUSY ? GK_ERR_BUSY : GK_ERR_INTERNAL);
         return false;
     }
     *hash = h;
@@ -219,8 +229,42 @@ static gk_tx_status signup_tx(PGconn *c, void *vctx)
                  ctx->user.id);
 }
 
-void gk_svc_accounts_signup(const gk_call *call, const gk_signup_input *in, gk_outcome *out)
+/* One more attempt from the caller's address against kind's limit in a window: false, the
+ * outcome failed (429 with Retry-After, or the database's error), when over it. */
+static bool within_rate(const gk_call *call, PGconn *c, const char *kind, long limit, long window_s,
+                        gk_outcome *out)
 {
+    char key[96];
+    if (!gk_throttle_key(key, sizeof key, kind, call->client_addr)) return true;
+    gk_error e = gk_throttle_hit(c, key, limit, window_s, &out->retry_after);
+    if (e == GK_ERR_OK) return true;
+    if (e != GK_ERR_THROTTLED) out->retry_after = 0;
+    fail(out, call, e);
+    return false;
+}
+
+/* Whether an account has this (folded) address; false with the outcome failed when the
+ * database cannot say. */
+static bool email_taken(const gk_call *call, PGconn *c, const char *email, bool *taken,
+                        gk_outcome *out)
+{
+    const char *v[] = {email};
+    PGresult *res = gk_db_exec(c, GK_SQL_USER_EMAIL_TAKEN, 1, v);
+    if (!res || !gk_db_ok(res)) {
+        fail(out, call, res ? GK_ERR_INTERNAL : GK_ERR_UNAVAILABLE);
+        PQclear(res);
+        return false;
+    }
+    *taken = PQntuples(res) > 0;
+    PQclear(res);
+    return true;
+}
+
+void gk_svc_accounts_signup(const gk_call *call, const gk_signup_input *in_raw, gk_outcome *out)
+{
+    gk_signup_input folded = *in_raw;
+    folded.email = norm_email(call, in_raw->email);
+    const gk_signup_input *in = &folded;
     signup_ctx ctx = {.in = in, .user.error = GK_ERR_OK};
     ctx.org_name_ja = opt(in->org_name_ja);
     ctx.corporate_number = opt(in->corporate_number);
@@ -233,6 +277,21 @@ void gk_svc_accounts_signup(const gk_call *call, const gk_signup_input *in, gk_o
     if (ctx.corporate_number && !gk_auth_corporate_number_valid(ctx.corporate_number))
         gk_field_err(out, call, "organization.corporate_number", "field.corporate_number_invalid");
     if (invalid(out)) return;
+
+    /* Everything cheap before the expensive hash: the address's rate, then whether the
+     * e-mail address is taken (the insert checks again, for a concurrent sign-up). */
+    PGconn *c = gk_db_conn();
+    if (!c) {
+        fail(out, call, GK_ERR_UNAVAILABLE);
+        return;
+    }
+    if (!within_rate(call, c, "signup", gk_app.config.signup_limit, 3600, out)) return;
+    bool taken = false;
+    if (!email_taken(call, c, in->email, &taken, out)) return;
+    if (taken) {
+        gk_fail(out, call, GK_ERR_ALREADY_EXISTS, "user.email", "field.email_taken");
+        return;
+    }
 
     gk_tx_status st;
     if (!run_hashed(call, out, in->password, &ctx.user.hash, signup_tx, &ctx, &st)) return;
@@ -323,7 +382,10 @@ static void start_session(const gk_call *call, const gk_principal *who, const ch
     }
     s.token_hash = hex;
     s.secret_hex = secret_hex;
-    snprintf(s.idle, sizeof s.idle, "%u", gk_app.config.session_idle_s);
+    /* Staff sessions (examiners, the regulator, administrators) idle out sooner. */
+    snprintf(s.idle, sizeof s.idle, "%u",
+             who->role == GK_ROLE_MANUFACTURER ? gk_app.config.session_idle_s
+                                               : gk_app.config.staff_session_idle_s);
     snprintf(s.absolute, sizeof s.absolute, "%u", gk_app.config.session_absolute_s);
     gk_tx_status st = gk_tx_run(GK_TX_READ_COMMITTED, session_tx, &s);
     if (st != GK_TX_OK) {
@@ -368,14 +430,14 @@ void gk_svc_accounts_sign_out(const gk_call *call, gk_outcome *out)
 }
 
 typedef struct {
-    char account[300], addr[300];
-    const char *account_key, *addr_key;
+    char pair[400], addr[96];
+    const char *pair_key, *addr_key;
 } throttle_keys;
 
 static void keys_for(const gk_call *call, const char *email, throttle_keys *k)
 {
-    k->account_key =
-        gk_throttle_key(k->account, sizeof k->account, "account", email) ? k->account : NULL;
+    k->pair_key =
+        gk_throttle_pair_key(k->pair, sizeof k->pair, email, call->client_addr) ? k->pair : NULL;
     k->addr_key =
         gk_throttle_key(k->addr, sizeof k->addr, "addr", call->client_addr) ? k->addr : NULL;
 }
@@ -383,16 +445,16 @@ static void keys_for(const gk_call *call, const char *email, throttle_keys *k)
 /* A failed sign-in: counted, then refused. */
 static void failed(const gk_call *call, const throttle_keys *k, gk_outcome *out)
 {
-    gk_error e = gk_throttle_record_failure(k->account_key, k->addr_key);
+    gk_error e = gk_throttle_record_failure(k->pair_key, k->addr_key);
     fail(out, call, e == GK_ERR_OK ? GK_ERR_BAD_CREDENTIALS : e);
 }
 
-/* Store a stronger hash of a password that just verified. Failure is logged, not fatal:
- * the old hash still works. */
+/* Store a stronger hash of a password that just verified. Failure (or a busy hash queue) is
+ * logged or skipped, not fatal: the old hash still works. */
 static void rehash(PGconn *c, const char *user_id, const char *pw)
 {
-    char *h = hash_password(pw);
-    if (!h) return;
+    char *h = NULL;
+    if (gk_password_hash_try(pw, &h) != GK_PASSWORD_MATCH) return;
     const char *v[] = {user_id, h};
     PGresult *res = gk_db_exec(c, GK_SQL_USER_SET_PASSWORD, 2, v);
     if (!res || !gk_db_ok(res))
@@ -402,8 +464,8 @@ static void rehash(PGconn *c, const char *user_id, const char *pw)
 }
 
 /* The connection for a password check on email's account, or NULL with the outcome failed:
- * the database is out of reach, or the account or address is locked (GK_ERR_THROTTLED,
- * *retry_after). */
+ * the database is out of reach, or the pair (account, address) or the address must wait
+ * (GK_ERR_THROTTLED, *retry_after). */
 static PGconn *unthrottled(const gk_call *call, const char *email, throttle_keys *k,
                            long *retry_after, gk_outcome *out)
 {
@@ -413,21 +475,28 @@ static PGconn *unthrottled(const gk_call *call, const char *email, throttle_keys
         return NULL;
     }
     keys_for(call, email, k);
-    gk_error e = gk_throttle_check(c, k->account_key, k->addr_key, retry_after);
+    gk_error e = gk_throttle_check(c, k->pair_key, k->addr_key, retry_after);
     if (e == GK_ERR_OK) return c;
     fail(out, call, e);
     return NULL;
 }
 
-void gk_svc_accounts_sign_in(const gk_call *call, const gk_signin_input *in, gk_session_grant *g,
-                             long *retry_after, gk_outcome *out)
+void gk_svc_accounts_sign_in(const gk_call *call, const gk_signin_input *in_raw,
+                             gk_session_grant *g, long *retry_after, gk_outcome *out)
 {
     *retry_after = 0;
     memset(g, 0, sizeof *g);
     if (invalid(out)) return;
+    gk_signin_input folded = *in_raw;
+    folded.email = norm_email(call, in_raw->email);
+    const gk_signin_input *in = &folded;
     throttle_keys k;
     PGconn *c = unthrottled(call, in->email, &k, retry_after, out);
     if (!c) return;
+    if (!within_rate(call, c, "signin", gk_app.config.signin_limit, 15 * 60, out)) {
+        *retry_after = out->retry_after;
+        return;
+    }
     const char *v[] = {in->email};
     PGresult *res = gk_db_exec(c, GK_SQL_USER_BY_EMAIL, 1, v);
     if (!res) {
@@ -442,8 +511,11 @@ void gk_svc_accounts_sign_in(const gk_call *call, const gk_signin_input *in, gk_
     }
     if (PQntuples(res) != 1) {
         PQclear(res);
-        gk_password_verify_dummy(in->password); /* the same work as for a real account */
-        failed(call, &k, out);
+        /* the same work as for a real account */
+        if (!gk_password_verify_dummy(in->password))
+            fail(out, call, GK_ERR_BUSY);
+        else
+            failed(call, &k, out);
         return;
     }
     bool needs_rehash = false;
@@ -453,8 +525,8 @@ void gk_svc_accounts_sign_in(const gk_call *call, const gk_signin_input *in, gk_
                json_pack("{s:s}", "user_id", PQgetvalue(res, 0, 0)));
     if (pr != GK_PASSWORD_MATCH) {
         PQclear(res);
-        if (pr == GK_PASSWORD_FAILURE)
-            fail(out, call, GK_ERR_INTERNAL);
+        if (pr == GK_PASSWORD_FAILURE || pr == GK_PASSWORD_BUSY)
+            fail(out, call, pr == GK_PASSWORD_BUSY ? GK_ERR_BUSY : GK_ERR_INTERNAL);
         else
             failed(call, &k, out);
         return;
@@ -473,13 +545,14 @@ void gk_svc_accounts_sign_in(const gk_call *call, const gk_signin_input *in, gk_
         return;
     }
     if (needs_rehash) rehash(c, who.id, in->password);
-    start_session(call, &who, k.account_key, g, out);
+    start_session(call, &who, k.pair_key, g, out);
 }
 
 /* ---- password change ------------------------------------------------------------------- */
 
 typedef struct {
     const char *user_id, *hash, *keep_session;
+    long tokens_revoked;
 } password_ctx;
 
 static gk_tx_status password_tx(PGconn *c, void *vctx)
@@ -492,7 +565,15 @@ static gk_tx_status password_tx(PGconn *c, void *vctx)
     const char *dv[] = {p->user_id, p->keep_session};
     st = gk_db_run(c, GK_SQL_SESSIONS_DELETE_OTHERS, 2, dv, NULL, NULL, NULL);
     if (st != GK_TX_OK) return st;
-    return audit(c, p->user_id, "account.password_change", "user", p->user_id, NULL, NULL);
+    /* ... and so is whoever holds one of its API tokens. */
+    PGresult *res = NULL;
+    st = gk_db_run(c, GK_SQL_TOKENS_REVOKE_ALL, 1, dv, &res, NULL, NULL);
+    if (st != GK_TX_OK) return st;
+    p->tokens_revoked = PQntuples(res);
+    PQclear(res);
+    char n[24];
+    snprintf(n, sizeof n, "%ld", p->tokens_revoked);
+    return audit(c, p->user_id, "account.password_change", "user", p->user_id, "tokens_revoked", n);
 }
 
 void gk_svc_accounts_password_change(const gk_call *call, const gk_password_input *in,
@@ -516,12 +597,12 @@ void gk_svc_accounts_password_change(const gk_call *call, const gk_password_inpu
     }
     gk_password_result pr = gk_password_verify(in->current_password, PQgetvalue(res, 0, 0), NULL);
     PQclear(res);
-    if (pr == GK_PASSWORD_FAILURE) {
-        fail(out, call, GK_ERR_INTERNAL);
+    if (pr == GK_PASSWORD_FAILURE || pr == GK_PASSWORD_BUSY) {
+        fail(out, call, pr == GK_PASSWORD_BUSY ? GK_ERR_BUSY : GK_ERR_INTERNAL);
         return;
     }
     if (pr != GK_PASSWORD_MATCH) {
-        gk_error e = gk_throttle_record_failure(k.account_key, k.addr_key);
+        gk_error e = gk_throttle_record_failure(k.pair_key, k.addr_key);
         if (e != GK_ERR_OK)
             fail(out, call, e);
         else
@@ -535,8 +616,10 @@ void gk_svc_accounts_password_change(const gk_call *call, const gk_password_inpu
     }
     password_ctx p = {.user_id = call->user.id, .keep_session = own_session(call)};
     gk_tx_status st;
-    if (run_hashed(call, out, in->new_password, &p.hash, password_tx, &p, &st))
-        gk_outcome_finish(out, st);
+    if (!run_hashed(call, out, in->new_password, &p.hash, password_tx, &p, &st)) return;
+    gk_outcome_finish(out, st);
+    if (st == GK_TX_OK)
+        out->view = json_pack("{s:I}", "tokens_revoked", (json_int_t)p.tokens_revoked);
 }
 
 /* ---- users (admin) --------------------------------------------------------------------- */
@@ -555,8 +638,11 @@ static gk_tx_status user_tx(PGconn *c, void *vctx)
     return audit(c, u->actor, "user.create", "user", u->user.id, "role", u->in->role);
 }
 
-void gk_svc_accounts_user_create(const gk_call *call, const gk_user_input *in, gk_outcome *out)
+void gk_svc_accounts_user_create(const gk_call *call, const gk_user_input *in_raw, gk_outcome *out)
 {
+    gk_user_input folded = *in_raw;
+    folded.email = norm_email(call, in_raw->email);
+    const gk_user_input *in = &folded;
     const char *org = opt(in->organization_id);
     check_email(out, call, "email", in->email);
     check_label(out, call, "name", in->name);
@@ -634,7 +720,7 @@ static gk_date today_utc(void)
 }
 
 typedef struct {
-    const char *values[4];
+    const char *values[5];
     const char *actor;
     char id[64], created_at[40];
 } token_ctx;
@@ -642,7 +728,7 @@ typedef struct {
 static gk_tx_status token_create_tx(PGconn *c, void *vctx)
 {
     token_ctx *t = vctx;
-    PGresult *res = gk_db_exec(c, GK_SQL_TOKEN_INSERT, 4, t->values);
+    PGresult *res = gk_db_exec(c, GK_SQL_TOKEN_INSERT, 5, t->values);
     gk_tx_status st = gk_tx_check(res, "token_insert");
     if (st == GK_TX_OK && PQntuples(res) != 1) st = GK_TX_HARD;
     if (st == GK_TX_OK) {
@@ -654,27 +740,59 @@ static gk_tx_status token_create_tx(PGconn *c, void *vctx)
     return audit(c, t->actor, "api_token.create", "api_token", t->id, NULL, NULL);
 }
 
+/* The scopes as a JSON array of names. */
+static json_t *scopes_json(unsigned bits)
+{
+    json_t *a = json_array();
+    for (unsigned b = 1; a && b <= GK_SCOPE_REGULATE; b <<= 1)
+        if (bits & b) json_array_append_new(a, json_string(gk_scope_name(b)));
+    return a;
+}
+
 void gk_svc_accounts_token_create(const gk_call *call, const gk_token_input *in, gk_outcome *out)
 {
+    if (!call->user.via_cookie) { /* a stolen token must not mint itself a successor */
+        gk_fail(out, call, GK_ERR_TOKEN_SCOPE, NULL, NULL);
+        out->detail = gk_call_msg(call, "accounts.token_by_token");
+        return;
+    }
     check_label(out, call, "name", in->name);
-    if (in->expires_on != GK_DATE_NONE && in->expires_on < today_utc())
+    gk_date today = today_utc(), latest = today + (gk_date)gk_app.config.token_max_days;
+    gk_date expires = in->expires_on != GK_DATE_NONE ? in->expires_on : latest;
+    if (in->expires_on != GK_DATE_NONE && in->expires_on < today)
         gk_field_err(out, call, "expires_on", "field.date_past");
+    else if (expires > latest)
+        gk_field_err(out, call, "expires_on", "accounts.token_too_long");
+    unsigned scopes = opt(in->scopes) ? gk_scopes_parse(in->scopes) : GK_SCOPE_READ;
+    unsigned allowed = GK_SCOPE_READ | gk_scope_for_role(call->user.role);
+    if (!scopes)
+        gk_field_err(out, call, "scopes", "accounts.token_scopes_unknown");
+    else if (scopes & ~allowed)
+        gk_field_err(out, call, "scopes", "accounts.token_scopes_role");
     if (invalid(out)) return;
+    scopes |= GK_SCOPE_READ;
+    char scopes_text[64];
+    if (!gk_scopes_format(scopes, scopes_text, sizeof scopes_text)) {
+        fail(out, call, GK_ERR_INTERNAL);
+        return;
+    }
     char token[GK_TOKEN_LEN + 1], hex[2 * GK_SHA256_LEN + 1];
     if (!gk_token_new(token) || !hex_of_token_hash(token, hex)) {
         fail(out, call, GK_ERR_INTERNAL);
         return;
     }
     char date[GK_DATE_BUF];
-    const char *exp = in->expires_on != GK_DATE_NONE ? gk_date_format(in->expires_on, date) : NULL;
-    token_ctx t = {.values = {call->user.id, in->name, hex, exp}, .actor = call->user.id};
+    const char *exp = gk_date_format(expires, date);
+    token_ctx t = {.values = {call->user.id, in->name, hex, exp, scopes_text},
+                   .actor = call->user.id};
     gk_tx_status st = gk_tx_run(GK_TX_READ_COMMITTED, token_create_tx, &t);
     if (st != GK_TX_OK) {
         gk_outcome_finish(out, st);
         return;
     }
-    out->view = json_pack("{s:s, s:s, s:s, s:s?, s:s}", "id", t.id, "name", in->name, "token",
-                          token, "expires_on", exp, "created_at", t.created_at);
+    out->view =
+        json_pack("{s:s, s:s, s:s, s:o, s:s?, s:s}", "id", t.id, "name", in->name, "token", token,
+                  "scopes", scopes_json(scopes), "expires_on", exp, "created_at", t.created_at);
     if (!out->view) fail(out, call, GK_ERR_INTERNAL);
 }
 
@@ -685,11 +803,11 @@ void gk_svc_accounts_tokens_list(const gk_call *call, gk_outcome *out)
     if (!res) return;
     json_t *items = json_array();
     for (int i = 0; items && i < PQntuples(res); i++) {
-        json_t *t =
-            json_pack("{s:s, s:s, s:s, s:s?, s:s?}", "id", PQgetvalue(res, i, 0), "name",
-                      PQgetvalue(res, i, 1), "created_at", PQgetvalue(res, i, 2), "expires_on",
-                      PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3), "last_used_at",
-                      PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4));
+        json_t *t = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:o}", "id", PQgetvalue(res, i, 0),
+                              "name", PQgetvalue(res, i, 1), "created_at", PQgetvalue(res, i, 2),
+                              "expires_on", PQgetisnull(res, i, 3) ? NULL : PQgetvalue(res, i, 3),
+                              "last_used_at", PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4),
+                              "scopes", scopes_json(gk_scopes_parse(PQgetvalue(res, i, 5))));
         items = append_row(items, t);
     }
     PQclear(res);

@@ -59,8 +59,9 @@ typedef struct {
 } gk_password_input;
 extern const gk_spec gk_password_spec;
 /* A wrong current password is a field error on current_password and is counted against the
- * account like a failed sign-in (GK_ERR_THROTTLED with *retry_after once locked). Other
- * sessions of the user end; the caller's stays. */
+ * pair (account, address) like a failed sign-in (GK_ERR_THROTTLED with *retry_after while it
+ * waits). Other sessions of the user end, the caller's stays; every API token of the user is
+ * revoked (view {"tokens_revoked": n}). */
 void gk_svc_accounts_password_change(const gk_call *call, const gk_password_input *in,
                                      long *retry_after, gk_outcome *out);
 
@@ -79,14 +80,19 @@ void gk_svc_accounts_users_list(const gk_call *call, const char *after, long lim
 /* ---- API tokens of the signed-in user -------------------------------------------------- */
 typedef struct {
     const char *name;
-    gk_date expires_on; /* GK_DATE_NONE: no expiry */
+    gk_date expires_on; /* GK_DATE_NONE: the longest life allowed (GITEKI_TOKEN_MAX_DAYS) */
+    const char *scopes; /* names separated by spaces or commas; NULL: "read" */
 } gk_token_input;
 #define GK_TOKEN_INPUT_INIT                                                                        \
     {                                                                                              \
-        .name = NULL, .expires_on = GK_DATE_NONE                                                   \
+        .name = NULL, .expires_on = GK_DATE_NONE, .scopes = NULL                                   \
     }
 extern const gk_spec gk_token_spec;
-/* view {"id", "name", "token", "expires_on", "created_at"}: the token appears only here. */
+/* view {"id", "name", "token", "scopes", "expires_on", "created_at"}: the token appears only
+ * here. Only a cookie session makes tokens (a token cannot: GK_ERR_TOKEN_SCOPE). A token
+ * always has "read", plus at most the scope of its user's role (gk_scope_for_role); it
+ * expires at most GITEKI_TOKEN_MAX_DAYS days ahead. A password change revokes every token of
+ * the user. */
 void gk_svc_accounts_token_create(const gk_call *call, const gk_token_input *in, gk_outcome *out);
 /* The tokens not revoked: view {"items", "next": null}. */
 void gk_svc_accounts_tokens_list(const gk_call *call, gk_outcome *out);

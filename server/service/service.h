@@ -46,6 +46,7 @@ typedef struct {
     json_t *errors;     /* [{field, message}] or NULL */
     json_t *view;       /* the result on success */
     const char *etag, *location; /* for the reply's headers; in the arena, may be NULL */
+    long retry_after;            /* seconds for a Retry-After header of a refusal, or 0 */
     /* An Idempotency-Key repeat: the first answer, to be sent again as it was. */
     bool replayed;
     const char *replay_body, *replay_type;

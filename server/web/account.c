@@ -85,7 +85,7 @@ static void refused(gk_request *r, json_t *m, gk_outcome *out)
 
 static bool fatal(gk_request *r, gk_error e)
 {
-    if (e != GK_ERR_UNAVAILABLE && e != GK_ERR_INTERNAL) return false;
+    if (e != GK_ERR_UNAVAILABLE && e != GK_ERR_INTERNAL && e != GK_ERR_BUSY) return false;
     gk_page_error(r, e, NULL);
     return true;
 }
@@ -262,9 +262,14 @@ static void form_done(gk_request *r, json_t *m, gk_outcome *out, const char *con
 static void password_done(gk_request *r, json_t *m, gk_outcome *out)
 {
     gk_call call = gk_call_of(r);
-    if (out->err == GK_ERR_OK)
+    if (out->err == GK_ERR_OK) {
+        char n[24];
+        snprintf(n, sizeof n, "%lld",
+                 (long long)json_integer_value(json_object_get(out->view, "tokens_revoked")));
         json_object_set_new(m, "notice",
-                            json_string(gk_call_msg(&call, "account.password_changed")));
+                            json_string(gk_call_msgf(&call, "accounts.password_changed", "tokens",
+                                                     n, NULL)));
+    }
     form_done(r, m, out, NULL, render_account);
 }
 

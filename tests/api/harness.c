@@ -194,6 +194,14 @@ static actor *actor_get(ht_client *c, const char *name)
         return NULL;
     }
     curl_easy_setopt(a->curl, CURLOPT_COOKIEFILE, ""); /* the actor's in-memory cookie jar */
+    /* An actor named "<who>@127.0.0.N" connects from that loopback address, so throttling
+     * per client address can be seen with two addresses. */
+    const char *at = strrchr(name, '@');
+    if (at && !strncmp(at + 1, "127.", 4)) {
+        char iface[64];
+        snprintf(iface, sizeof iface, "host!%s", at + 1);
+        curl_easy_setopt(a->curl, CURLOPT_INTERFACE, iface);
+    }
     c->n_actors++;
     return a;
 }

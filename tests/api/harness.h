@@ -71,7 +71,7 @@ void ht_client_free(ht_client *c);
 void ht_client_reset(ht_client *c);
 
 /* Send a request as `actor` (any name; created on first use with an empty cookie jar; NULL
- * means "anon"). Unsafe methods of an actor that received a `csrf_token` in a JSON body carry
+ * means "anon"; a name ending in "@127.0.0.N" connects from that loopback address). Unsafe methods of an actor that received a `csrf_token` in a JSON body carry
  * it as X-CSRF-Token unless the request sets that header itself. Fills *out (free it with
  * ht_response_free). Returns 0, or -1 when nothing came back (out->curl_error says why). */
 int ht_send(ht_client *c, const char *actor, const ht_request *req, ht_response *out);

@@ -555,11 +555,18 @@ static bool walk_setup(proc *p)
     if (!make_staff(p, "regulator", email, id, sizeof id) ||
         !sign_in(p, "regulator", email, PW, p->csrf[3], sizeof p->csrf[3]))
         return false;
-    /* One Bearer token per role, made through the API as a client would. */
+    /* One Bearer token per role, made through the API as a client would, with the scopes
+     * of its role (a token may do what its user may, within its scopes). */
+    static const char *const token_bodies[] = {
+        NULL,
+        "{\"name\": \"route walk\", \"scopes\": \"read file\"}",
+        "{\"name\": \"route walk\", \"scopes\": \"read examine\"}",
+        "{\"name\": \"route walk\", \"scopes\": \"read regulate\"}",
+        "{\"name\": \"route walk\", \"scopes\": \"read examine\"}",
+    };
     for (size_t i = 1; i < N_CALLERS; i++)
-        if (!setup(p, callers[i].name, "POST", "/api/v1/tokens", JSON_T,
-                   "{\"name\": \"route walk\", \"expires_on\": \"2099-12-31\"}", 201, "token",
-                   p->tokens[i], sizeof p->tokens[i]))
+        if (!setup(p, callers[i].name, "POST", "/api/v1/tokens", JSON_T, token_bodies[i], 201,
+                   "token", p->tokens[i], sizeof p->tokens[i]))
             return false;
     /* A submitted case (readable by its manufacturer, examiners and admins) with an open
      * information request. */
@@ -748,8 +755,15 @@ static int route_walk(const ht_options *opts, ht_totals *totals)
                 snprintf(actor_b, sizeof actor_b, "bearer-%s", who->name);
                 const char *headers[] = {auth, NULL};
                 request_body(e->body, NULL, &ctype, buf, sizeof buf, &body);
-                if (call_as(&p, actor_b, e->method, path, ctype, body, headers, &r))
-                    judge(&p, e, e->method, path, who->name, " (Bearer)", allowed, &r);
+                /* A token never makes tokens (issue 18): 403 for every role. */
+                bool mints = !strcmp(e->method, "POST") && !strcmp(e->pattern, "/api/v1/tokens");
+                if (call_as(&p, actor_b, e->method, path, ctype, body, headers, &r)) {
+                    if (mints && r.status != 403)
+                        problem(&p, "POST /api/v1/tokens as %s (Bearer): %ld, expected 403",
+                                who->name, r.status);
+                    else if (!mints)
+                        judge(&p, e, e->method, path, who->name, " (Bearer)", allowed, &r);
+                }
                 ht_response_free(&r);
             }
             /* HEAD is served by every GET route: the same refusal, without a body. */

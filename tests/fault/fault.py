@@ -17,6 +17,12 @@ asked for held.
              requests keep answering within 1 s
   pgrestart  PostgreSQL stopped and started under load: no hung request, 503 only during
              the outage, full recovery without restarting the server
+  signupflood  (issue 18) with the production password cost, 48 concurrent sign-ups with a
+             taken address, then 48 with new ones: /healthz stays under 100 ms p99 (new
+             addresses get 201 or 503 with Retry-After, never a wait behind the hash queue);
+             then with GITEKI_SIGNUP_LIMIT=5 the 6th sign-up from one address is a 429
+  deployment (issue 18) GITEKI_METRICS_ALLOW: /metrics answers only the listed address;
+             staff sessions idle out after 30 minutes, manufacturers' after 2 hours
 
 Only the Python standard library (http.client, json, threading, socket, subprocess).
 """
@@ -63,8 +69,8 @@ class Client:
     """One keep-alive connection; reconnects after an error. request() raises on a transport
     error (the caller decides what that means) and returns (status, headers dict, body)."""
 
-    def __init__(self, port, token=None, timeout=15.0):
-        self.port, self.token, self.timeout = port, token, timeout
+    def __init__(self, port, token=None, timeout=15.0, source=None):
+        self.port, self.token, self.timeout, self.source = port, token, timeout, source
         self.conn = None
 
     def close(self):
@@ -82,7 +88,9 @@ class Client:
             body = json.dumps(body).encode()
             h.setdefault("Content-Type", "application/json")
         if self.conn is None:
-            self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=self.timeout)
+            self.conn = http.client.HTTPConnection(
+                "127.0.0.1", self.port, timeout=self.timeout,
+                source_address=(self.source, 0) if self.source else None)
         try:
             self.conn.request(method, path, body=body, headers=h)
             resp = self.conn.getresponse()
@@ -153,6 +161,7 @@ class Env:
         self.log_path = os.path.join(self.work, "server-%d.log" % self.n_server)
         env = dict(os.environ, GITEKI_DATABASE_URL=self.db_url,
                    GITEKI_LISTEN="127.0.0.1:%d" % self.port, GITEKI_SCRYPT_LOG2N="10",
+                   GITEKI_SIGNUP_LIMIT="1000000", GITEKI_SIGNIN_LIMIT="1000000",
                    GITEKI_KEY_DIR=os.path.join(self.work, "keys"), GITEKI_MIGRATE_ON_START="0")
         env.update(extra_env or {})
         os.makedirs(env["GITEKI_KEY_DIR"], mode=0o700, exist_ok=True)
@@ -217,7 +226,7 @@ class Env:
         csrf = json.loads(b)["csrf_token"]
         cookie = "; ".join(x.split(";")[0] for x in h.get("set-cookie", "").split(", ")
                            if "=" in x.split(";")[0])
-        st, _, b = c.request("POST", "/api/v1/tokens", {"name": "fault"},
+        st, _, b = c.request("POST", "/api/v1/tokens", {"name": "fault", "scopes": "read file"},
                              headers={"Cookie": cookie, "X-CSRF-Token": csrf})
         if st != 201:
             raise RuntimeError("tokens: %d %s" % (st, b[:300]))
@@ -766,8 +775,136 @@ def test_pgrestart(env, quick):
                              1000 * (slowest[1] - slowest[0]))
 
 
+def signup_body(email):
+    return {"organization": {"name": "Flood %s" % email[:20], "representative": "山田 太郎"},
+            "user": {"email": email, "password": PASSWORD, "name": "Flood staff"}}
+
+
+def test_signupflood(env, quick):
+    fail = []
+    env.start_server(extra_env={"GITEKI_SCRYPT_LOG2N": "17"})
+    taken = "flood-%s@fault.test" % uuid.uuid4().hex[:10]
+    st, _, b = Client(env.port, timeout=30).request("POST", "/api/v1/signup", signup_body(taken))
+    if st != 201:
+        raise RuntimeError("signup: %d %s" % (st, b[:300]))
+    stop = threading.Event()
+    health = []
+
+    def prober():
+        c = Client(env.port, timeout=15)
+        while not stop.is_set():
+            t = time.time()
+            try:
+                st, _, _ = c.request("GET", "/healthz")
+            except OSError:
+                st = 0
+            health.append((time.time() - t, st))
+            time.sleep(0.02)
+        c.close()
+
+    results = []
+    lock = threading.Lock()
+
+    def signup(email):
+        c = Client(env.port, timeout=60)
+        t = time.time()
+        try:
+            st, h, _ = c.request("POST", "/api/v1/signup", signup_body(email))
+        except OSError:
+            st, h = 0, {}
+        with lock:
+            results.append((email == taken, st, h.get("retry-after"), time.time() - t))
+        c.close()
+
+    p = threading.Thread(target=prober)
+    p.start()
+    time.sleep(0.3)
+    for emails in ([taken] * 48,
+                   ["flood-%d-%s@fault.test" % (i, uuid.uuid4().hex[:8]) for i in range(48)]):
+        ts = [threading.Thread(target=signup, args=(e,)) for e in emails]
+        for t in ts:
+            t.start()
+        for t in ts:
+            t.join()
+    time.sleep(0.3)
+    stop.set()
+    p.join()
+    env.stop_server()
+    lat = [d for d, _ in health]
+    p99 = pct(lat, 99) * 1000
+    if p99 >= 100:
+        fail.append("/healthz p99 %.0f ms during the flood (wanted < 100)" % p99)
+    if any(st != 200 for _, st in health):
+        fail.append("/healthz failed during the flood")
+    for is_taken, st, ra, _ in results:
+        if is_taken and st != 409:
+            fail.append("a sign-up with the taken address answered %d, wanted 409" % st)
+            break
+        if not is_taken and st not in (201, 503):
+            fail.append("a sign-up with a new address answered %d, wanted 201 or 503" % st)
+            break
+        if st == 503 and not ra:
+            fail.append("503 without Retry-After")
+            break
+    slow_taken = max((d for t, _, _, d in results if t), default=0)
+    if slow_taken > 1.0:
+        fail.append("a sign-up with the taken address took %.1f s (hashed before checking?)"
+                    % slow_taken)
+    n503 = sum(1 for _, st, _, _ in results if st == 503)
+    n201 = sum(1 for _, st, _, _ in results if st == 201)
+
+    # The per-address rate: the 6th sign-up within the hour is refused before any work.
+    env.psql("DELETE FROM login_throttle WHERE key LIKE 'signup:%'")
+    env.start_server(extra_env={"GITEKI_SIGNUP_LIMIT": "5"})
+    c = Client(env.port)
+    statuses = []
+    for i in range(7):
+        st, h, _ = c.request("POST", "/api/v1/signup",
+                             signup_body("rate-%d-%s@fault.test" % (i, uuid.uuid4().hex[:8])))
+        statuses.append((st, h.get("retry-after")))
+    c.close()
+    env.stop_server()
+    if [st for st, _ in statuses] != [201] * 5 + [429] * 2 or not statuses[5][1]:
+        fail.append("sign-ups from one address with a limit of 5: %s" % statuses)
+    return fail, "/healthz p99 %.1f ms over %d probes; new addresses: %d created, %d told 503; "         "taken address answered within %.2f s; rate limit %s" % (
+            p99, len(lat), n201, n503, slow_taken, [st for st, _ in statuses])
+
+
+def test_deployment(env, quick):
+    fail = []
+    env.start_server(extra_env={"GITEKI_METRICS_ALLOW": "127.0.0.2"})
+    st1, _, _ = Client(env.port).request("GET", "/metrics")
+    st2, _, _ = Client(env.port, source="127.0.0.2").request("GET", "/metrics")
+    if (st1, st2) != (404, 200):
+        fail.append("/metrics from 127.0.0.1 and from 127.0.0.2 (listed): %d, %d; wanted 404, 200"
+                    % (st1, st2))
+    email = "examiner-%s@fault.test" % uuid.uuid4().hex[:10]
+    r = subprocess.run([env.binary, "user", "create", "--email", email, "--name", "Examiner",
+                        "--role", "examiner", "--password", PASSWORD],
+                       env=dict(os.environ, GITEKI_DATABASE_URL=env.db_url,
+                                GITEKI_SCRYPT_LOG2N="10"), capture_output=True, text=True)
+    if r.returncode != 0:
+        raise RuntimeError("user create: %s" % r.stderr.strip())
+    st, _, b = Client(env.port).request("POST", "/api/v1/session",
+                                        {"email": email, "password": PASSWORD})
+    if st != 200:
+        raise RuntimeError("examiner sign-in: %d %s" % (st, b[:200]))
+    env.manufacturer("deployment")
+    idle = {}
+    for role in ("examiner", "manufacturer"):
+        idle[role] = float(env.psql(
+            "SELECT max(extract(epoch FROM s.idle_expires_at - s.last_seen_at)) FROM sessions s"
+            " JOIN users u ON u.id = s.user_id WHERE u.role = '%s'" % role) or 0)
+    if abs(idle["examiner"] - 1800) > 5 or abs(idle["manufacturer"] - 7200) > 5:
+        fail.append("idle expiry in seconds: %s; wanted examiner 1800, manufacturer 7200" % idle)
+    env.stop_server()
+    return fail, "/metrics %d from an unlisted address, %d from a listed one; idle expiry %s" % (
+        st1, st2, idle)
+
+
 TESTS = {"kill9": test_kill9, "sigterm": test_sigterm, "slowloris": test_slowloris,
-         "pgrestart": test_pgrestart}
+         "pgrestart": test_pgrestart, "signupflood": test_signupflood,
+         "deployment": test_deployment}
 
 
 def main():

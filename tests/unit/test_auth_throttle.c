@@ -38,11 +38,28 @@ static void test_after_failure_table(void **state)
     }
 }
 
+/* The pair (account, address) is never locked for a window at once: the delay grows from
+ * base_s, doubling, up to window_s (issue 18: a stranger cannot lock the owner out). */
+static void test_pair_delays_grow(void **state)
+{
+    const gk_throttle_rule pair = GK_THROTTLE_PAIR;
+    assert_int_equal(pair.limit, 5);
+    static const long want[] = {0, 0, 0, 0, 30, 60, 120, 240, 480, 900, 900, 900};
+    gk_throttle_state s = {0};
+    for (size_t n = 0; n < sizeof want / sizeof *want; n++) {
+        gk_throttle_update u = gk_throttle_after_failure(s, pair);
+        if (u.lock_s != want[n])
+            fail_msg("failure %zu: wait %ld, wanted %ld", n + 1, u.lock_s, want[n]);
+        s.failures = u.failures;
+        s.window_age_s = u.restart_window ? 1 : s.window_age_s + 1;
+    }
+}
+
 /* Walk a sequence of failures one second apart, as the DB would store them: exactly the
  * limit-th failure locks, for each rule of the module. */
 static void test_sequence_locks_at_limit(void **state)
 {
-    const gk_throttle_rule rules[] = {GK_THROTTLE_ACCOUNT, GK_THROTTLE_ADDRESS};
+    const gk_throttle_rule rules[] = {{.limit = 5, .window_s = 900}, GK_THROTTLE_ADDRESS};
     for (size_t k = 0; k < 2; k++) {
         gk_throttle_state s = {0};
         for (long n = 1; n <= rules[k].limit; n++) {
@@ -56,7 +73,6 @@ static void test_sequence_locks_at_limit(void **state)
         }
         assert_int_equal(gk_throttle_retry_after(s), rules[k].window_s);
     }
-    assert_int_equal(GK_THROTTLE_ACCOUNT.limit, 5);
     assert_int_equal(GK_THROTTLE_ADDRESS.limit, 20);
 }
 
@@ -85,6 +101,10 @@ static void test_keys(void **state)
     longv[254] = 0;
     assert_true(gk_throttle_key(k, sizeof k, "account", longv));
     assert_false(gk_throttle_key(k, 12, "account", "a@b.example.jp")); /* buffer too small */
+    char pk[400];
+    assert_true(gk_throttle_pair_key(pk, sizeof pk, "hanako@example.jp", "192.0.2.1"));
+    assert_string_equal(pk, "pair:hanako@example.jp/192.0.2.1");
+    assert_false(gk_throttle_pair_key(pk, sizeof pk, "a/b@example.jp", "192.0.2.1"));
 }
 
 int main(void)
@@ -92,6 +112,7 @@ int main(void)
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_after_failure_table),
         cmocka_unit_test(test_sequence_locks_at_limit),
+        cmocka_unit_test(test_pair_delays_grow),
         cmocka_unit_test(test_retry_after),
         cmocka_unit_test(test_keys),
     };
