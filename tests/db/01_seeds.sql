@@ -38,7 +38,10 @@ BEGIN
     PERFORM t.assert_eq((SELECT count(*) FROM certification_body), 1::bigint, 'one certification body row');
     PERFORM t.assert_eq((SELECT (seq, hash = decode(repeat('00', 32), 'hex'))::text FROM audit_chain_head),
                         '(0,t)', 'audit chain head at genesis');
-    PERFORM t.assert_eq((SELECT count(*) FROM application_transitions), 13::bigint, 'application transitions');
+    -- 13 of 0006, and proposed -> closed_not_required of 0012 (issue 15)
+    PERFORM t.assert_eq((SELECT count(*) FROM application_transitions), 14::bigint, 'application transitions');
+    PERFORM t.assert_eq((SELECT count(*) FROM application_transitions WHERE to_status = 'closed_not_required'),
+                        1::bigint, 'one way to close a case as not required');
 END $$;
 
 -- The rule set in force on a date.

@@ -33,25 +33,27 @@ CREATE FUNCTION t.verdict_sql(req text, verdict text, reason text DEFAULT NULL, 
       FROM fx
 $$;
 
--- Verdicts: the reason is required for not_applicable; equivalence needs an accepted decision.
+-- Verdicts: not_applicable only on a conditional requirement (SR-2, 0012) and with a reason;
+-- equivalence needs an accepted decision.
 DO $$
 DECLARE
     c record;
 BEGIN
     FOR c IN SELECT * FROM (VALUES
-            ('pass',               NULL,                        NULL),
-            ('fail',               NULL,                        NULL),
-            ('not_applicable',     'No remote configuration',   NULL),
-            ('not_applicable',     NULL,                        'verdicts_reason_when_not_applicable'),
-            ('not_applicable',     E'  \n ',                    'gk_prose_format'),
-            ('met_by_equivalence', NULL,                        'verdicts_equivalence_accepted'),
-            ('passed',             NULL,                        'verdicts_verdict_check')) AS v(verdict, reason, want) LOOP
+            ('SR-1', 'pass',               NULL,                        NULL),
+            ('SR-1', 'fail',               NULL,                        NULL),
+            ('SR-2', 'not_applicable',     'No remote configuration',   NULL),
+            ('SR-1', 'not_applicable',     'No remote configuration',   'verdicts_not_applicable_conditional'),
+            ('SR-2', 'not_applicable',     NULL,                        'verdicts_reason_when_not_applicable'),
+            ('SR-2', 'not_applicable',     E'  \n ',                    'gk_prose_format'),
+            ('SR-1', 'met_by_equivalence', NULL,                        'verdicts_equivalence_accepted'),
+            ('SR-1', 'passed',             NULL,                        'verdicts_verdict_check')) AS v(req, verdict, reason, want) LOOP
         IF c.want IS NULL THEN
-            PERFORM t.accepts_then_undo(format('verdict %s reason %L', c.verdict, c.reason),
-                                        t.verdict_sql('SR-1', c.verdict, c.reason));
+            PERFORM t.accepts_then_undo(format('verdict %s on %s reason %L', c.verdict, c.req, c.reason),
+                                        t.verdict_sql(c.req, c.verdict, c.reason));
         ELSE
-            PERFORM t.rejects(format('verdict %s reason %L', c.verdict, c.reason),
-                              t.verdict_sql('SR-1', c.verdict, c.reason), c.want);
+            PERFORM t.rejects(format('verdict %s on %s reason %L', c.verdict, c.req, c.reason),
+                              t.verdict_sql(c.req, c.verdict, c.reason), c.want);
         END IF;
     END LOOP;
 END $$;
