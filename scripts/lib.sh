@@ -15,7 +15,7 @@ GITEKI_PACKAGES=(build-essential cmake pkg-config libmicrohttpd-dev libpq-dev li
     clang-format postgresql-15
     postgresql-client-15 wrk clang libclang-rt-14-dev curl ca-certificates python3
     libqrencode-dev libpng-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk fonts-dejavu-core
-    poppler-utils zbar-tools nodejs npm)
+    poppler-utils zbar-tools nodejs npm libcrack2-dev cracklib-runtime)
 # Node and npm run the contract tests (tests/contract: redocly, openapi-typescript, the
 # response validator) on every API run. The end-to-end browser tests (tests/e2e, issue 9) add
 # these, installed when GITEKI_E2E=1 (scripts/test sets it unless told GITEKI_E2E=0): Debian's

@@ -1,7 +1,10 @@
 #include "crypto/password.h"
 
 #include "crypto/base64.h"
+#include "domain/password_strength.h"
 #include "util/utf8.h"
+
+#include <crack.h>
 
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
@@ -275,6 +278,24 @@ bool gk_password_verify_dummy(const char *pw)
     return true;
 }
 
+/* libcrack2's verdict as a message key. Its reasons are English sentences; the ones we can
+ * name get a key of their own. FascistCheck keeps static state and exit()s on a missing
+ * dictionary (Debian #682735): one call at a time, through Debian's safe variant. */
+static pthread_mutex_t crack_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static const char *crack_check(const char *pw)
+{
+    char why[256] = "";
+    pthread_mutex_lock(&crack_lock);
+    int ok = __DEBIAN_SPECIFIC__SafeFascistCheck(pw, GetDefaultCracklibDict(), why, sizeof why);
+    pthread_mutex_unlock(&crack_lock);
+    if (!ok || !why[0]) return NULL; /* no dictionary: the other checks still ran */
+    if (strstr(why, "dictionary")) return "password.dictionary";
+    if (strstr(why, "DIFFERENT") || strstr(why, "whitespace")) return "password.repetitive";
+    if (strstr(why, "simplistic") || strstr(why, "systematic")) return "password.simple";
+    return "password.weak";
+}
+
 const char *gk_password_policy_check(const char *pw)
 {
     if (!pw) return "password.too_short";
@@ -290,5 +311,6 @@ const char *gk_password_policy_check(const char *pw)
         code_points++;
     }
     if (code_points < GK_PASSWORD_MIN_CODE_POINTS) return "password.too_short";
-    return NULL;
+    const char *weak = gk_password_weakness(pw, len);
+    return weak ? weak : crack_check(pw);
 }

@@ -98,8 +98,13 @@ bool gk_password_parse_encoded(const char *encoded, gk_password_encoded *out);
  *   "password.too_long"   more than GK_PASSWORD_MAX_BYTES bytes
  *   "password.not_utf8"   not valid UTF-8
  *   "password.too_short"  fewer than GK_PASSWORD_MIN_CODE_POINTS code points
+ *   "password.blank", "password.repetitive", "password.common"  (domain/password_strength.h)
+ *   "password.dictionary", "password.simple", "password.weak"  libcrack2 refuses it (a
+ *                         dictionary word, a keyboard or letter sequence, another reason)
  * Length counts code points so that 12 kana (36 bytes) are 12, not 36. No composition
- * rules (NIST SP 800-63B). */
+ * rules (NIST SP 800-63B): blocklists instead. When libcrack2's dictionary
+ * (GetDefaultCracklibDict(), Debian's cracklib-runtime) cannot be read, only its own checks
+ * are skipped. */
 const char *gk_password_policy_check(const char *pw);
 
 /* The semaphore's state, for /metrics and tests. reset_peak starts a new peak measurement. */

@@ -112,10 +112,10 @@ gk_tx_status gk_db_cert_case(PGconn *c, const char *app_id, gk_cert_case *out)
         gk_db_text(out->category, sizeof out->category, res, 0, 2);
         gk_db_text(out->rule_set, sizeof out->rule_set, res, 0, 3);
         gk_db_text(out->outcome, sizeof out->outcome, res, 0, 4);
-        gk_db_text(out->manufacturer, sizeof out->manufacturer, res, 0, 5);
-        gk_db_text(out->model_name, sizeof out->model_name, res, 0, 6);
+        out->manufacturer = strdup(PQgetvalue(res, 0, 5));
+        out->model_name = strdup(PQgetvalue(res, 0, 6));
         out->has_type_name = !PQgetisnull(res, 0, 7);
-        gk_db_text(out->type_name, sizeof out->type_name, res, 0, 7);
+        out->type_name = strdup(PQgetvalue(res, 0, 7));
         out->equivalence_accepted = PQgetvalue(res, 0, 8)[0] == 't';
         out->any_met_by_equivalence = PQgetvalue(res, 0, 9)[0] == 't';
         gk_db_text(out->class_letters, sizeof out->class_letters, res, 0, 10);
@@ -123,7 +123,19 @@ gk_tx_status gk_db_cert_case(PGconn *c, const char *app_id, gk_cert_case *out)
             out->today_jst = gk_date_today_utc();
     }
     PQclear(res);
+    if (out->found && (!out->manufacturer || !out->model_name || !out->type_name)) {
+        gk_db_cert_case_free(out);
+        return GK_TX_HARD;
+    }
     return GK_TX_OK;
+}
+
+void gk_db_cert_case_free(gk_cert_case *k)
+{
+    free(k->manufacturer);
+    free(k->model_name);
+    free(k->type_name);
+    k->manufacturer = k->model_name = k->type_name = NULL;
 }
 
 /* The active key's raw public key as hex (65 bytes). */

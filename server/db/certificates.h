@@ -23,11 +23,12 @@ struct gk_keystore;
 void gk_db_certificates_register(void);
 
 /* What the certificate of an application carries, read from the case (after the review was
- * recorded, before the status changes). */
+ * recorded, before the status changes). The maker's texts are as long as filing allowed: no
+ * fixed buffers for user text (a 900-byte model name once made every grant of it fail). */
 typedef struct {
     bool found;
     char organization_id[37], route[16], category[40], rule_set[64], outcome[32];
-    char manufacturer[512], model_name[512], type_name[512];
+    char *manufacturer, *model_name, *type_name; /* owned (any length): gk_db_cert_case_free */
     bool has_type_name;
     bool equivalence_accepted, any_met_by_equivalence;
     char class_letters[GK_CERT_LETTERS_MAX + 1];
@@ -35,6 +36,7 @@ typedef struct {
 } gk_cert_case;
 
 gk_tx_status gk_db_cert_case(PGconn *c, const char *app_id, gk_cert_case *out);
+void gk_db_cert_case_free(gk_cert_case *k);
 
 /* Steps 2-4 of a grant (0009_certificates.sql): bump the serial counter of (year of
  * granted_on, body), build and sign the certificate's canonical JSON, register the signing

@@ -580,6 +580,7 @@ static gk_tx_status review_fn(PGconn *c, op *x)
             gk_rule_set_is_superseded(x->cat.sets, x->cat.n, k.rule_set, k.today_jst);
         s = gk_db_cert_issue(c, gk_app.keystore, x->app_id, &k, grant_basis(&k), grandfathered,
                              gk_app.config.body_code, x->call->user.id, x->number, &e);
+        gk_db_cert_case_free(&k);
         if (s != GK_TX_OK) return map_db(x, s, e, NULL);
     }
     s = move(c, x, comment, &e);

@@ -317,13 +317,24 @@ static int xml_close(void *ctx)
     return 0;
 }
 
+/* A cell a spreadsheet would read as a formula (=, +, -, @, tab or CR first: CWE-1236) gets
+ * a leading apostrophe, which spreadsheets show as text and do not evaluate. The CSV export
+ * is meant for spreadsheets; JSON and XML carry the value unchanged. */
+static bool csv_formula_like(const char *s)
+{
+    return *s && strchr("=+-@\t\r", *s);
+}
+
 static void csv_field(gk_buf *b, const char *s)
 {
+    const char *guard = csv_formula_like(s) ? "'" : "";
     if (!strpbrk(s, ",\"\r\n")) {
+        gk_buf_puts(b, guard);
         gk_buf_puts(b, s);
         return;
     }
     gk_buf_putc(b, '"');
+    gk_buf_puts(b, guard);
     for (; *s; s++) {
         if (*s == '"') gk_buf_putc(b, '"');
         gk_buf_putc(b, *s);

@@ -662,11 +662,47 @@ static const ht_step drafts[] = {
      .checks = {JSON_STR("application.status", "submitted")}},
 };
 
+/* ---- long names (issue 18 item 13) ---------------------------------------------------------- */
+
+/* 300 characters (the most gk_label allows), 900 bytes of UTF-8: accepted on filing, so the
+ * grant must issue its certificate (a 512-byte buffer once cut it mid-character: 500). */
+#define A10 "ああああああああああ"
+#define A100 A10 A10 A10 A10 A10 A10 A10 A10 A10 A10
+#define LONG_MODEL A100 A100 A100
+
+static const ht_step long_names[] = {
+    STAFF("long"),
+    CREATE("app", LONG_MODEL, ""),
+    UPLOAD("app", "test_report"),
+    SUBMIT("app"),
+    ASSIGN("app"),
+    VERDICT("app", "SR-1", "pass"),
+    VERDICT("app", "SR-2", "pass"),
+    VERDICT("app", "SR-3", "pass"),
+    VERDICT("app", "SR-4", "pass"),
+    PROPOSE("app", "grant"),
+    {.name = "a second examiner approves the 900-byte model name: granted",
+     .actor = "ex2",
+     .method = "POST",
+     .path = APPS "/{{app}}/review",
+     .content_type = JSON_T,
+     .body = "{\"approve\": true}",
+     .expect_status = 200,
+     .checks = {JSON_STR("status", "granted"), JSON_TYPE("certificate_number", "string")},
+     .captures = {CAPTURE_JSON("num", "certificate_number")}},
+    {.name = "the certificate carries the whole name, signed and verified",
+     .method = "GET",
+     .path = "/api/v1/certificates/{{num}}",
+     .expect_status = 200,
+     .checks = {JSON_STR("model_name", LONG_MODEL), JSON_EQ("verified", "true")}},
+};
+
 static const ht_scenario scenarios[] = {
     HT_SCENARIO("grants: tested, info request, four eyes, CC equivalence, life cycle", grants),
     HT_SCENARIO("reject path and a proposal sent back", reject_path),
     HT_SCENARIO("import of pre-existing certificates", import),
     HT_SCENARIO("drafts are not examinable, nor listed in the queue", drafts),
+    HT_SCENARIO("a 900-byte model name is granted", long_names),
 };
 
 const ht_group ht_group_examination = {"examination", scenarios, HT_COUNT(scenarios)};

@@ -331,6 +331,44 @@ static const ht_step exports[] = {
                 BODY_HAS("<manufacturer>Zephyrine, &quot;Quoted&quot; Ltd.</manufacturer>")}},
 };
 
+/* ---- CSV formula injection (issue 18 item 2) ---------------------------------------------- */
+
+/* Makers and models a spreadsheet would evaluate: every such cell of the CSV export starts with
+ * an apostrophe; JSON keeps the value as it is. */
+static const ht_step formula_cells[] = {
+    SIGNIN("admin", ADMIN_EMAIL, ADMIN_PASSWORD),
+    {.name = "import certificates whose maker and models look like formulas",
+     .actor = "admin",
+     .method = "POST",
+     .path = "/api/v1/certificates/import",
+     .content_type = "text/csv",
+     .body =
+         "number,route,category,manufacturer,model_name,type_name,granted_on\r\n"
+         "D22-0003951,conformity,router,\"=HYPERLINK(\"\"http://evil.example\"\",\"\"Formulaic\"\")\","
+         "@SUM(1+1),+Formulaic,2022-05-05\r\n"
+         "D22-0004951,conformity,router,=cmd|' /C calc'!A0 Formulaic,-2+3,=1+2 Formulaic,"
+         "2022-05-06\r\n",
+     .expect_status = 200,
+     .checks = {JSON_EQ("imported", "2")}},
+    {.name = "the CSV export prefixes formula-like cells with an apostrophe",
+     .method = "GET",
+     .path = "/api/v1/certificates/export?format=csv&q=formulaic&sort=number&order=asc",
+     .expect_status = 200,
+     .expect_content_type = "text/csv",
+     .checks = {BODY_HAS("D22-0003951,conformity,router,\"'=HYPERLINK(\"\"http://evil.example\"\","
+                         "\"\"Formulaic\"\")\",'@SUM(1+1),'+Formulaic,2022-05-05,"),
+                BODY_HAS("D22-0004951,conformity,router,'=cmd|' /C calc'!A0 Formulaic,'-2+3,"
+                         "'=1+2 Formulaic,2022-05-06,"),
+                BODY_LACKS(",=HYPERLINK"), BODY_LACKS(",\"=HYPERLINK"), BODY_LACKS(",@SUM"),
+                BODY_LACKS(",-2+3")}},
+    {.name = "the JSON export keeps the values as they are",
+     .method = "GET",
+     .path = "/api/v1/certificates/export?format=json&q=formulaic&sort=number&order=asc",
+     .expect_status = 200,
+     .checks = {JSON_LEN("", 2), JSON_STR("[0].model_name", "@SUM(1+1)"),
+                JSON_STR("[1].model_name", "-2+3")}},
+};
+
 /* ---- feed and stats ------------------------------------------------------------------------ */
 
 static const ht_step feed_stats[] = {
@@ -393,6 +431,7 @@ static const ht_scenario scenarios[] = {
     HT_SCENARIO("pages by number", pages_by_number),
     HT_SCENARIO("visibility", visibility),
     HT_SCENARIO("exports", exports),
+    HT_SCENARIO("CSV formula cells", formula_cells),
     HT_CASES("feed and stats", feed_stats),
 };
 

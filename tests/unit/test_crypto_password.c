@@ -297,7 +297,26 @@ static void test_policy(void **state)
         {"", "password.too_short"},
         {"elevenchars", "password.too_short"}, /* 11 */
         {"twelve chars", NULL},                /* 12 */
-        {"            ", NULL},                /* spaces count */
+        {"twelve  chars", NULL},               /* spaces count */
+        /* issue 18 item 9: long enough but weak, each with the reason */
+        {"            ", "password.blank"},
+        {"\xe3\x80\x80\xe3\x80\x80\xe3\x80\x80\xe3\x80\x80\xe3\x80\x80\xe3\x80\x80\xe3\x80\x80\xe3\x80\x80\xe3\x80\x80\xe3\x80\x80\xe3\x80\x80\xe3\x80\x80",
+         "password.blank"}, /* 12 ideographic spaces */
+        {"aaaaaaaaaaaa", "password.repetitive"},
+        {"abababababab", "password.repetitive"},
+        {"password1234", "password.common"},
+        {"Password1234!", "password.common"},
+        {"1234PASSWORD", "password.common"},
+        {"p@ssw0rd2024", "password.common"},
+        {"qwertyuiop12", "password.common"},
+        {"iloveyou1234", "password.common"},
+        {"123456789012", "password.common"},
+        {"2024-01-01!!", "password.common"},
+        {"abcdefghijkl", "password.common"},
+        {"mnopqrstuvwx", "password.simple"},     /* libcrack2 */
+        {"sunflowers12", "password.dictionary"}, /* libcrack2 */
+        {"correct horse battery staple", NULL},
+        {"my password is long enough", NULL}, /* a common word inside a passphrase is fine */
         /* 11 kana: 33 bytes, still 11 characters */
         {"あいうえおかきくけこさ", "password.too_short"},
         {"あいうえおかきくけこさし", NULL},               /* 12 kana, 36 bytes */
@@ -305,7 +324,8 @@ static void test_policy(void **state)
         {"日本語のパスワードです", "password.too_short"}, /* 11 */
         {"日本語のパスワードですよ", NULL},               /* 12 */
         {"😀😀😀😀😀😀😀😀😀😀😀", "password.too_short"},            /* 11 x 4 bytes */
-        {"😀😀😀😀😀😀😀😀😀😀😀!", NULL},
+        {"😀😀😀😀😀😀😀😀😀😀😀!", "password.repetitive"},
+        {"😀😀😀😀😀😀😀😀😀😀😀!?#$", NULL},
         {"abcdefghijk\xe9", "password.not_utf8"}, /* Latin-1 é */
         {"abcdefghijkl\xff", "password.not_utf8"},
         {"abcdefghijkl\xc0\xaf", "password.not_utf8"},         /* overlong '/' */
@@ -315,7 +335,7 @@ static void test_policy(void **state)
         {"abcdefghijkl\xe3\x81", "password.not_utf8"},         /* truncated */
         {"abcdefghijkl\x80", "password.not_utf8"},             /* lone continuation */
         {"abcdefghijkl\xf8\x88\x80\x80\x80", "password.not_utf8"},
-        {"abcdefghijkl\xf4\x8f\xbf\xbf", NULL}, /* U+10FFFF */
+        {"zx81 spectrum\xf4\x8f\xbf\xbf", NULL}, /* U+10FFFF */
     };
     for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
         const char *got = gk_password_policy_check(cases[i].pw);
@@ -326,15 +346,17 @@ static void test_policy(void **state)
 
     /* Byte limits: 1024 bytes pass, 1025 do not, also when made of 3-byte characters. */
     char *buf = malloc(2048);
-    memset(buf, 'a', 1024);
+    for (int i = 0; i < 1024; i++)
+        buf[i] = (char)('a' + (i * 7 + i / 26) % 26);
     buf[1024] = '\0';
     assert_null(gk_password_policy_check(buf));
     buf[1024] = 'a';
     buf[1025] = '\0';
     assert_string_equal(gk_password_policy_check(buf), "password.too_long");
     buf[0] = '\0';
+    static const char kana[] = "あいうえおかきくけこさしすせそたちつてとなにぬねの";
     for (int i = 0; i < 341; i++) /* 1023 bytes */
-        strcat(buf, "あ");
+        strncat(buf, kana + 3 * ((i * 7 + i / 25) % 25), 3);
     assert_null(gk_password_policy_check(buf));
     strcat(buf, "あ"); /* 1026 bytes, 342 characters */
     assert_string_equal(gk_password_policy_check(buf), "password.too_long");
