@@ -21,7 +21,9 @@
     "   'facts', jsonb_build_object('directly_connectable', a.directly_connectable,"           \
     "     'data_transmission_facility', a.data_transmission_facility, 'uses_ip', a.uses_ip,"   \
     "     'remotely_configurable', a.remotely_configurable,"                                   \
-    "     'user_installable_security_software', a.user_installable_security_software)),"       \
+    "     'user_installable_security_software', a.user_installable_security_software,"          \
+    "     'connectable_to_carrier_line', a.connectable_to_carrier_line,"                         \
+    "     'always_via_certified_equipment', a.always_via_certified_equipment)),"                 \
     " 'declarations', coalesce((SELECT jsonb_object_agg(d.requirement_id,"                     \
     "     jsonb_strip_nulls(jsonb_build_object('measure', d.measure,"                          \
     "     'description', d.description))) FROM declarations d WHERE d.application_id = a.id),"  \
@@ -52,20 +54,24 @@ static const gk_stmt stmts[] = {
      "SELECT id, organization_id, status, route, version, directly_connectable,"
      " data_transmission_facility, uses_ip, remotely_configurable,"
      " user_installable_security_software, opt_in_rule_set_id, opt_in_reason IS NOT NULL,"
-     " to_char((now() AT TIME ZONE 'Asia/Tokyo')::date, 'YYYY-MM-DD')"
+     " to_char((now() AT TIME ZONE 'Asia/Tokyo')::date, 'YYYY-MM-DD'),"
+     " connectable_to_carrier_line, always_via_certified_equipment"
      " FROM applications WHERE id = $1 AND ($2::uuid IS NULL OR organization_id = $2)"
      " FOR UPDATE"},
     {"app_insert",
      "INSERT INTO applications (organization_id, route, model_name, type_name, category_id,"
      " description, directly_connectable, data_transmission_facility, uses_ip,"
      " remotely_configurable, user_installable_security_software, opt_in_rule_set_id,"
-     " opt_in_reason, cc_certificate_id, created_by)"
-     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id"},
+     " opt_in_reason, cc_certificate_id, connectable_to_carrier_line,"
+     " always_via_certified_equipment, created_by)"
+     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+     " RETURNING id"},
     {"app_update_draft",
      "UPDATE applications SET route = $2, model_name = $3, type_name = $4, category_id = $5,"
      " description = $6, directly_connectable = $7, data_transmission_facility = $8,"
      " uses_ip = $9, remotely_configurable = $10, user_installable_security_software = $11,"
-     " opt_in_rule_set_id = $12, opt_in_reason = $13, cc_certificate_id = $14"
+     " opt_in_rule_set_id = $12, opt_in_reason = $13, cc_certificate_id = $14,"
+     " connectable_to_carrier_line = $15, always_via_certified_equipment = $16"
      " WHERE id = $1 AND status = 'draft'"},
     {"app_decl_clear", "DELETE FROM declarations WHERE application_id = $1"},
     {"app_decl_insert", "INSERT INTO declarations (application_id, requirement_id, measure,"
@@ -147,8 +153,10 @@ gk_tx_status gk_db_app_lock(PGconn *c, const char *id, const char *org_id, gk_ap
         snprintf(row->status, sizeof row->status, "%s", PQgetvalue(res, 0, 2));
         snprintf(row->route, sizeof row->route, "%s", PQgetvalue(res, 0, 3));
         row->version = atoi(PQgetvalue(res, 0, 4));
-        for (int f = 0; f < GK_FACT__COUNT; f++)
+        for (int f = 0; f <= GK_FACT_USER_INSTALLABLE_SECURITY_SOFTWARE; f++)
             row->facts.v[f] = parse_tri(res, 5 + f);
+        row->facts.v[GK_FACT_CONNECTABLE_TO_CARRIER_LINE] = parse_tri(res, 13);
+        row->facts.v[GK_FACT_ALWAYS_VIA_CERTIFIED_EQUIPMENT] = parse_tri(res, 14);
         snprintf(row->opt_in_rule_set, sizeof row->opt_in_rule_set, "%s", PQgetvalue(res, 0, 10));
         row->has_opt_in_reason = PQgetvalue(res, 0, 11)[0] == 't';
         if (!gk_date_parse(PQgetvalue(res, 0, 12), &row->today_jst))
@@ -192,7 +200,7 @@ static gk_tx_status event(PGconn *c, const char *id, const char *from, const cha
 
 /* The parameters app_insert and app_update_draft share: first (the organisation or the case),
  * then the application's columns in the statements' order. */
-enum { APP_VALUES = 14 };
+enum { APP_VALUES = 16 };
 static void app_values(const char *first, const gk_app_input *in, const char *v[APP_VALUES])
 {
     const gk_facts *f = &in->facts;
@@ -209,7 +217,9 @@ static void app_values(const char *first, const gk_app_input *in, const char *v[
                                  tri(f->v[GK_FACT_USER_INSTALLABLE_SECURITY_SOFTWARE]),
                                  in->opt_in_rule_set,
                                  in->opt_in_reason,
-                                 in->cc_certificate_id};
+                                 in->cc_certificate_id,
+                                 tri(f->v[GK_FACT_CONNECTABLE_TO_CARRIER_LINE]),
+                                 tri(f->v[GK_FACT_ALWAYS_VIA_CERTIFIED_EQUIPMENT])};
     memcpy(v, w, sizeof w);
 }
 

@@ -32,6 +32,13 @@ typedef enum {
                                                    the line (web admin, telnet, cloud, TR-069) */
     GK_FACT_USER_INSTALLABLE_SECURITY_SOFTWARE, /* the user can at will and at any time take
                                                  measures with arbitrary software (PC, phone) */
+    /* The report's two-part direct-connection test (l. 511-515); when both are answered they
+     * decide, and GK_FACT_DIRECTLY_CONNECTABLE is derived from them (gk_facts_normalise). */
+    GK_FACT_CONNECTABLE_TO_CARRIER_LINE,    /* physically and technically connectable directly
+                                               to a carrier's line facility (WAN port, SIM ...) */
+    GK_FACT_ALWAYS_VIA_CERTIFIED_EQUIPMENT, /* constantly connected through certified equipment
+                                               AND not at all expected to be used connected
+                                               directly (never taken outdoors, e.g.) */
     GK_FACT__COUNT
 } gk_fact;
 
@@ -44,6 +51,29 @@ extern const char *const gk_determination_fact_fields[GK_FACT__COUNT];
 typedef struct {
     gk_tristate v[GK_FACT__COUNT];
 } gk_facts;
+
+/* The shorthand `directly_connectable` means "connectable and not always behind certified
+ * equipment". When both parts are answered, directly_connectable := connectable AND NOT
+ * always_via (an answer given for it is overridden); when only directly_connectable = true is
+ * answered, the parts become connectable = true, always_via = false; directly_connectable =
+ * false alone leaves the parts unset (either could be the reason). */
+void gk_facts_normalise(gk_facts *facts);
+/* Only the first half: when both parts are answered, sets directly_connectable from them
+ * (what a filing stores). Returns whether both parts are answered. */
+bool gk_facts_conclude(gk_facts *facts);
+
+/* Which answer decided the direct-connection test (the rationale names it). */
+typedef enum {
+    GK_CONN_BY_PARTS,        /* connectable and not always via certified equipment */
+    GK_CONN_NOT_CONNECTABLE, /* connectable_to_carrier_line = false */
+    GK_CONN_ALWAYS_VIA,      /* always_via_certified_equipment = true */
+    GK_CONN_SHORTHAND,       /* directly_connectable alone */
+} gk_connection_basis;
+
+/* The questions a form asks, in order: the two parts of the connection test first, then
+ * the Art. 34-10 facts; the shorthand directly_connectable is accepted, never asked. */
+#define GK_QUESTION_COUNT (GK_FACT__COUNT - 1)
+extern const gk_fact gk_determination_questions[GK_QUESTION_COUNT];
 
 /* Index of a fact by its JSON name; -1 when unknown. */
 int gk_determination_fact_index(const char *name);
@@ -62,7 +92,7 @@ bool gk_scope_outcome_from_name(const char *name, gk_scope_outcome *out);
 
 /* The tests, in the order the rationale lists them. */
 typedef enum {
-    GK_TEST_DIRECT_CONNECTION,              /* certification needed at all */
+    GK_TEST_DIRECT_CONNECTION,              /* certification needed at all: the two-part test */
     GK_TEST_DATA_TRANSMISSION_FACILITY,     /* Art. 34-10 test 1 */
     GK_TEST_INTERNET_PROTOCOL,              /* test 2 */
     GK_TEST_REMOTE_CONFIGURATION,           /* test 3 */
@@ -103,13 +133,17 @@ typedef struct {
     /* Always all GK_TEST__COUNT tests in gk_test order once the facts are complete. */
     gk_rationale_entry rationale[GK_TEST__COUNT];
     size_t n_rationale;
+    /* Which answer decided the direct-connection test (the reason key says it too). */
+    gk_connection_basis connection_basis;
     /* On GK_ERR_VALIDATION: the field paths of every unset fact ("facts.uses_ip"), in order. */
     const char *missing[GK_FACT__COUNT];
     size_t n_missing;
 } gk_determination;
 
-/* Determines the outcome under `rule_set` (not NULL).
- *   not directly connectable               -> not_subject (+ manual obligation); decisive:
+/* Determines the outcome under `rule_set` (not NULL), after gk_facts_normalise.
+ *   not directly connectable (not connectable, or always behind certified equipment and never
+ *   expected to be used directly; or the shorthand answered no)
+ *                                          -> not_subject (+ manual obligation); decisive:
  *                                             direct_connection
  *   directly connectable and the rule set has no security requirements
  *                                          -> subject_general_only; decisive: the rule-set test
@@ -118,7 +152,8 @@ typedef struct {
  *   otherwise                              -> subject_with_security; decisive: all tests (each
  *                                             one is necessary)
  * Returns GK_ERR_OK, or GK_ERR_VALIDATION when any fact is unset (out->missing names every
- * one; the rest of *out is then cleared). An unset fact is refused even when another fact
+ * one; the rest of *out is then cleared). The connection is answered either by both parts or
+ * by the shorthand; when neither is, the missing parts are named (never the shorthand). An unset fact is refused even when another fact
  * would decide alone: the determination is recorded with the application, so it is complete.
  */
 gk_error gk_determination_run(const gk_facts *facts, const gk_rule_set *rule_set,

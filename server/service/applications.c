@@ -136,6 +136,8 @@ static int read_facts(const gk_call *call, json_t *facts, gk_app_input *in, gk_o
             bad++;
         }
     }
+    /* Both parts of the connection test answered: the shorthand is their conclusion. */
+    gk_facts_conclude(&in->facts);
     return bad;
 }
 
@@ -818,6 +820,12 @@ void gk_svc_app_case(const gk_call *call, const char *id, gk_outcome *out)
     for (int i = 0; i < GK_FACT__COUNT; i++) {
         const char *name = gk_determination_fact_names[i];
         json_t *v = json_object_get(fv, name);
+        bool part =
+            i == GK_FACT_CONNECTABLE_TO_CARRIER_LINE || i == GK_FACT_ALWAYS_VIA_CERTIFIED_EQUIPMENT;
+        json_t *shorthand =
+            json_object_get(fv, gk_determination_fact_names[GK_FACT_DIRECTLY_CONNECTABLE]);
+        if (part && !json_is_boolean(v) && json_is_boolean(shorthand))
+            continue; /* answered by the shorthand (a filing before the two parts) */
         json_array_append_new(facts, json_pack("{s:s, s:s}", "name", name, "answer",
                                                json_is_true(v)    ? "yes"
                                                : json_is_false(v) ? "no"

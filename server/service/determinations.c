@@ -7,19 +7,25 @@
 #include <stdint.h>
 #include <string.h>
 
-#define FACT(i, name)                                                                              \
+#define FACT_REQ(i, name, req)                                                                     \
     {                                                                                              \
-        .path = "facts." name, .type = GK_F_BOOL, .required = true,                                \
+        .path = "facts." name, .type = GK_F_BOOL, .required = req,                                 \
         .out = GK_AT(gk_determination_in, facts.v[i])                                              \
     }
+#define FACT(i, name) FACT_REQ(i, name, true)
+/* The connection is answered by both parts or by the shorthand: the domain names what is
+ * missing (gk_determination_run). */
+#define CONNECTION_FACT(i, name) FACT_REQ(i, name, false)
 
 /* The facts first, in gk_fact order (a query or form names them without "facts."). */
 static const gk_field determination_fields[] = {
-    FACT(GK_FACT_DIRECTLY_CONNECTABLE, "directly_connectable"),
+    CONNECTION_FACT(GK_FACT_DIRECTLY_CONNECTABLE, "directly_connectable"),
     FACT(GK_FACT_DATA_TRANSMISSION_FACILITY, "data_transmission_facility"),
     FACT(GK_FACT_USES_IP, "uses_ip"),
     FACT(GK_FACT_REMOTELY_CONFIGURABLE, "remotely_configurable"),
     FACT(GK_FACT_USER_INSTALLABLE_SECURITY_SOFTWARE, "user_installable_security_software"),
+    CONNECTION_FACT(GK_FACT_CONNECTABLE_TO_CARRIER_LINE, "connectable_to_carrier_line"),
+    CONNECTION_FACT(GK_FACT_ALWAYS_VIA_CERTIFIED_EQUIPMENT, "always_via_certified_equipment"),
     {.path = "filing_date", .type = GK_F_DATE, .out = GK_AT(gk_determination_in, filing_date)},
     {.path = "opt_in_rule_set",
      .type = GK_F_STRING,
@@ -45,7 +51,7 @@ static const char *read_one(const gk_field *f, bool json, json_t *j, const char 
     case GK_F_BOOL: {
         gk_tristate *v = out;
         if (json) {
-            if (!j || json_is_null(j)) return "determination.fact.required";
+            if (!j || json_is_null(j)) return f->required ? "determination.fact.required" : NULL;
             if (!json_is_boolean(j)) return "determination.fact.not_bool";
             *v = json_is_true(j) ? GK_TRI_TRUE : GK_TRI_FALSE;
         } else if (t && *t) {

@@ -55,7 +55,8 @@ static const gk_rule_set *form_rule_set(const gk_rule_catalog *cat, size_t *inde
 static json_t *form_to_doc(gk_request *r, const gk_rule_catalog *cat)
 {
     json_t *facts = json_object();
-    for (size_t i = 0; i < GK_FACT__COUNT; i++) {
+    for (size_t k = 0; k < GK_QUESTION_COUNT; k++) {
+        gk_fact i = gk_determination_questions[k];
         const char *v = form(r, FACTS[i]);
         json_object_set_new(facts, FACTS[i], !v ? json_null() : json_boolean(!strcmp(v, "true")));
     }
@@ -122,7 +123,8 @@ static json_t *form_model(gk_request *r, const gk_rule_catalog *cat, json_t *cat
     }
     json_object_set_new(m, "categories", cats);
     json_t *qs = json_array();
-    for (size_t i = 0; i < GK_FACT__COUNT; i++) {
+    for (size_t k = 0; k < GK_QUESTION_COUNT; k++) {
+        gk_fact i = gk_determination_questions[k];
         json_t *v = gk_json_path(gk_json_path(doc, "device.facts"), FACTS[i]);
         char key[80];
         snprintf(key, sizeof key, "device_facts_%s", FACTS[i]);

@@ -53,7 +53,8 @@ void gk_h_determination_page(gk_request *r)
         gk_outcome_clear(&sets);
         return;
     }
-    bool asked = gk_req_query(r, "directly_connectable") != NULL;
+    bool asked = gk_req_query(r, "directly_connectable") != NULL ||
+                 gk_req_query(r, "connectable_to_carrier_line") != NULL;
     json_t *errs = NULL;
     gk_determination_in in;
     int bad = gk_svc_determination_read(&call, NULL, gk_query_get, r, &in, &errs);
@@ -80,9 +81,10 @@ void gk_h_determination_page(gk_request *r)
         }
         gk_outcome_clear(&out);
     }
-    /* One entry per question, in the domain's order, with its answer and error. */
+    /* One entry per question, in the domain's order (the shorthand is not asked). */
     json_t *questions = json_array();
-    for (int i = 0; i < GK_FACT__COUNT; i++) {
+    for (size_t k = 0; k < GK_QUESTION_COUNT; k++) {
+        int i = gk_determination_questions[k];
         json_array_append_new(
             questions,
             json_pack("{s:s, s:b, s:b, s:s?}", "name", gk_determination_fact_names[i], "yes",

@@ -188,9 +188,10 @@ static const ht_step opt_in_refused[] = {
 };
 
 static const ht_step missing_facts[] = {
-    INVALID("no directly_connectable",
+    /* the connection unanswered: its first part is named (the shorthand never is) */
+    INVALID("no connection answer",
             DETERMINATION(FACTS4(F_FACILITY, F_IP, F_REMOTE, F_SOFTWARE), "2021-06-01"),
-            "facts.directly_connectable"),
+            "facts.connectable_to_carrier_line"),
     INVALID("no data_transmission_facility",
             DETERMINATION(FACTS4(F_DIRECT, F_IP, F_REMOTE, F_SOFTWARE), "2021-06-01"),
             "facts.data_transmission_facility"),

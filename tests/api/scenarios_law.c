@@ -264,10 +264,87 @@ static const ht_step verdicts[] = {
      .checks = {JSON_STR("basis", "tested")}},
 };
 
+/* ---- 2. the two-part direct-connection test ----------------------------------------------- */
+
+#define DET "/api/v1/determinations"
+#define ROUTER_REST                                                                                \
+    " \"data_transmission_facility\": true, \"uses_ip\": true, \"remotely_configurable\": true,"   \
+    " \"user_installable_security_software\": false"
+#define PARTS(c, a)                                                                                \
+    "{\"connectable_to_carrier_line\": " c ", \"always_via_certified_equipment\": " a              \
+    "," ROUTER_REST "}"
+#define DETERMINE(name_, facts, outcome)                                                           \
+    {                                                                                              \
+        .name = name_, .method = "POST", .path = DET, .content_type = JSON_T,                      \
+        .body = "{\"facts\": " facts ", \"filing_date\": \"2021-06-01\"}", .expect_status = 200,   \
+        .checks = {                                                                                \
+            JSON_STR("outcome", outcome)                                                           \
+        }                                                                                          \
+    }
+
+static const ht_step connection[] = {
+    /* A portable Wi-Fi device lives behind the home router but can join public Wi-Fi: it is
+     * expected to be used directly, so it is certified (today's single question let it answer
+     * "No" and escape). */
+    DETERMINE("a portable Wi-Fi device: subject_with_security", PARTS("true", "false"),
+              "subject_with_security"),
+    {.name = "white goods with an Ethernet port, always behind the router and never taken "
+             "outside: not_subject, decided by that answer",
+     .method = "POST",
+     .path = DET,
+     .content_type = JSON_T,
+     .body = "{\"facts\": " PARTS("true", "true") ", \"filing_date\": \"2021-06-01\"}",
+     .expect_status = 200,
+     .headers = {"Accept-Language: en"},
+     .checks = {JSON_STR("outcome", "not_subject"),
+                JSON_STR("rationale[0].test", "direct_connection"),
+                JSON_EQ("rationale[0].decisive", "true"),
+                JSON_STR("rationale[0].reason_en",
+                         "Decided by your answer \"always through certified equipment\": the "
+                         "equipment is constantly connected through already certified equipment "
+                         "and is not at all expected to be used connected directly to a "
+                         "carrier's line (the report's example: large white goods), so it is "
+                         "outside certification; its manual must say that it must be connected "
+                         "through certified equipment and that connecting it directly to a "
+                         "carrier's line requires the carrier's inspection.")}},
+    DETERMINE("not physically and technically connectable: not_subject", PARTS("false", "false"),
+              "not_subject"),
+    DETERMINE("the shorthand directly_connectable still answers",
+              "{\"directly_connectable\": true," ROUTER_REST "}", "subject_with_security"),
+    {.name = "neither the parts nor the shorthand: 422 naming both parts",
+     .method = "POST",
+     .path = DET,
+     .content_type = JSON_T,
+     .body = "{\"facts\": {" ROUTER_REST "}, \"filing_date\": \"2021-06-01\"}",
+     .expect_status = 422,
+     .expect_code = "validation.failed",
+     .checks = {JSON_STR("errors[0].field", "facts.connectable_to_carrier_line"),
+                JSON_STR("errors[1].field", "facts.always_via_certified_equipment")}},
+    /* Filed: the parts are recorded, the shorthand is their conclusion. */
+    STAFF("law-conn"),
+    CREATE_WITH("app", "LAW Washer 1", "other", PARTS("true", "true"), ""),
+    {.name = "the draft records both parts and the shorthand derived from them",
+     .actor = "maker",
+     .method = "GET",
+     .path = APPS "/{{app}}",
+     .expect_status = 200,
+     .checks = {JSON_EQ("device.facts.connectable_to_carrier_line", "true"),
+                JSON_EQ("device.facts.always_via_certified_equipment", "true"),
+                JSON_EQ("device.facts.directly_connectable", "false")}},
+    SUBMIT("app"),
+    {.name = "the filed case is not_subject",
+     .actor = "maker",
+     .method = "GET",
+     .path = APPS "/{{app}}",
+     .expect_status = 200,
+     .checks = {JSON_STR("determination.outcome", "not_subject")}},
+};
+
 static const ht_scenario scenarios[] = {
     HT_SCENARIO("not-subject-closed-not-required", not_subject),
     HT_SCENARIO("not-required-needs-not-subject", not_required_needs_not_subject),
     HT_SCENARIO("not-applicable-only-sr2", verdicts),
+    HT_SCENARIO("connection-two-parts", connection),
 };
 
 const ht_group ht_group_law = {"law", scenarios, HT_COUNT(scenarios)};

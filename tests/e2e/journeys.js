@@ -11,10 +11,13 @@
 const { fail } = require('./lib/harness');
 const { minimalPdf } = require('./lib/pdf');
 
-const FACTS = ['directly_connectable', 'data_transmission_facility', 'uses_ip',
-  'remotely_configurable', 'user_installable_security_software'];
+// The questions the forms ask: the report's two-part direct-connection test, then Art. 34-10.
+const FACTS = ['connectable_to_carrier_line', 'always_via_certified_equipment',
+  'data_transmission_facility', 'uses_ip', 'remotely_configurable',
+  'user_installable_security_software'];
 // The answers that make a broadband router subject to the security requirements (SR-1..4).
-const ROUTER_FACTS = { directly_connectable: true, data_transmission_facility: true,
+const ROUTER_FACTS = { connectable_to_carrier_line: true, always_via_certified_equipment: false,
+  data_transmission_facility: true,
   uses_ip: true, remotely_configurable: true, user_installable_security_software: false };
 const DOC_KINDS = ['outline', 'test_report', 'external_view', 'connection_diagram',
   'block_diagram', 'manual', 'conformity_method', 'cc_certificate', 'evidence', 'other'];

@@ -22,14 +22,16 @@ static gk_date D(const char *s)
     return d;
 }
 
-/* Facts as five characters in the order directly_connectable, data_transmission_facility,
- * uses_ip, remotely_configurable, user_installable_security_software: '1' true, '0' false,
- * '-' unset. */
+/* Facts as characters in the order directly_connectable, data_transmission_facility,
+ * uses_ip, remotely_configurable, user_installable_security_software, then optionally
+ * connectable_to_carrier_line, always_via_certified_equipment (five characters: the two
+ * parts unset, the shorthand answers): '1' true, '0' false, '-' unset. */
 static gk_facts F(const char *s)
 {
-    gk_facts f;
-    assert_int_equal(strlen(s), GK_FACT__COUNT);
-    for (int i = 0; i < GK_FACT__COUNT; i++)
+    gk_facts f = {{0}};
+    size_t n = strlen(s);
+    assert_true(n == GK_FACT__COUNT || n == GK_FACT__COUNT - 2);
+    for (size_t i = 0; i < n; i++)
         f.v[i] = s[i] == '1' ? GK_TRI_TRUE : s[i] == '0' ? GK_TRI_FALSE : GK_TRI_UNSET;
     return f;
 }
@@ -115,10 +117,13 @@ static const det_case cases[] = {
     {"11110", "2021-06-01", "2020-10", GK_ERR_RULE_SET_UNKNOWN, NULL, NULL, NULL, NULL, NULL, ""},
     {"11110", "1980-01-01", NULL, GK_ERR_RULE_SET_UNKNOWN, NULL, NULL, NULL, NULL, NULL, ""}, 
     /* --- missing facts: every one is named ------------------------------------------- */
-    {"-1110", "2021-06-01", NULL, GK_ERR_VALIDATION, NULL, NULL, NULL, NULL, NULL, "facts.directly_connectable"},
+    /* the connection unanswered: its two parts are named, never the shorthand */
+    {"-1110", "2021-06-01", NULL, GK_ERR_VALIDATION, NULL, NULL, NULL, NULL, NULL, "facts.connectable_to_carrier_line,facts.always_via_certified_equipment"},
+    {"-11101-", "2021-06-01", NULL, GK_ERR_VALIDATION, NULL, NULL, NULL, NULL, NULL, "facts.always_via_certified_equipment"},
+    {"-1110-0", "2021-06-01", NULL, GK_ERR_VALIDATION, NULL, NULL, NULL, NULL, NULL, "facts.connectable_to_carrier_line"},
     {"11-10", "2021-06-01", NULL, GK_ERR_VALIDATION, NULL, NULL, NULL, NULL, NULL, "facts.uses_ip"},
     {"1111-", "2021-06-01", NULL, GK_ERR_VALIDATION, NULL, NULL, NULL, NULL, NULL, "facts.user_installable_security_software"},
-    {"-----", "2021-06-01", NULL, GK_ERR_VALIDATION, NULL, NULL, NULL, NULL, NULL, "facts.directly_connectable,facts.data_transmission_facility,facts.uses_ip," "facts.remotely_configurable,facts.user_installable_security_software"},
+    {"-----", "2021-06-01", NULL, GK_ERR_VALIDATION, NULL, NULL, NULL, NULL, NULL, "facts.connectable_to_carrier_line,facts.always_via_certified_equipment,facts.data_transmission_facility,facts.uses_ip," "facts.remotely_configurable,facts.user_installable_security_software"},
     /* not directly connectable would decide alone, but the record must be complete */
     {"0----", "2021-06-01", NULL, GK_ERR_VALIDATION, NULL, NULL, NULL, NULL, NULL, "facts.data_transmission_facility,facts.uses_ip,facts.remotely_configurable," "facts.user_installable_security_software"},
     {"1-1-0", "2021-06-01", NULL, GK_ERR_VALIDATION, NULL, NULL, NULL, NULL, NULL, "facts.data_transmission_facility,facts.remotely_configurable"},
@@ -230,12 +235,95 @@ static void test_determination_rationale_complete(void **state)
     }
 }
 
+/* The report's two-part direct-connection test (l. 511-515): physically and technically
+ * connectable, and among those, equipment constantly connected through certified equipment
+ * and not at all expected to be used directly is outside. Facts: connectable, always_via,
+ * then the shorthand as given ('-' not given); the Art. 34-10 facts of a router (1110). */
+typedef struct {
+    const char *device;
+    char connectable, always_via, shorthand;
+    const char *outcome;
+    const char *reason; /* the direct-connection reason key's last part */
+    gk_connection_basis basis;
+    gk_tristate derived; /* directly_connectable after gk_facts_normalise */
+} conn_case;
+
+static gk_tristate T(char c)
+{
+    return c == '1' ? GK_TRI_TRUE : c == '0' ? GK_TRI_FALSE : GK_TRI_UNSET;
+}
+
+static void test_determination_connection_table(void **state)
+{
+    // clang-format off
+    static const conn_case devices[] = {
+        /* a portable Wi-Fi device: it can join public Wi-Fi, so it is expected to be used
+         * directly even if it lives behind a home router most of the time */
+        {"portable Wi-Fi device", '1', '0', '-', "subject_with_security", "holds", GK_CONN_BY_PARTS, GK_TRI_TRUE},
+        /* white goods with an Ethernet port: connectable, but always behind a router and
+         * never taken outdoors (the report's example) */
+        {"white goods with an Ethernet port", '1', '1', '-', "not_subject", "fails_always_via_certified", GK_CONN_ALWAYS_VIA, GK_TRI_FALSE},
+        /* a device behind a router, never taken outside */
+        {"device behind a router never taken outside", '1', '1', '-', "not_subject", "fails_always_via_certified", GK_CONN_ALWAYS_VIA, GK_TRI_FALSE},
+        /* a device with no interface a carrier's line accepts */
+        {"no carrier interface", '0', '0', '-', "not_subject", "fails_not_connectable", GK_CONN_NOT_CONNECTABLE, GK_TRI_FALSE},
+        {"no carrier interface, behind a router", '0', '1', '-', "not_subject", "fails_not_connectable", GK_CONN_NOT_CONNECTABLE, GK_TRI_FALSE},
+        /* the parts decide over a contradicting shorthand */
+        {"white goods answering the shorthand yes", '1', '1', '1', "not_subject", "fails_always_via_certified", GK_CONN_ALWAYS_VIA, GK_TRI_FALSE},
+        {"portable device answering the shorthand no", '1', '0', '0', "subject_with_security", "holds", GK_CONN_BY_PARTS, GK_TRI_TRUE},
+        /* the shorthand alone (filings before the two parts) */
+        {"shorthand yes", '-', '-', '1', "subject_with_security", "holds", GK_CONN_SHORTHAND, GK_TRI_TRUE},
+        {"shorthand no", '-', '-', '0', "not_subject", "fails", GK_CONN_SHORTHAND, GK_TRI_FALSE},
+        /* one part and the shorthand: the shorthand answers */
+        {"shorthand no, connectable yes", '1', '-', '0', "not_subject", "fails", GK_CONN_SHORTHAND, GK_TRI_FALSE},
+    };
+    // clang-format on
+    size_t n;
+    const gk_rule_set *sets = gk_rule_set_builtin(&n);
+    for (size_t i = 0; i < sizeof devices / sizeof devices[0]; i++) {
+        const conn_case *c = &devices[i];
+        gk_facts f = F("-1110");
+        f.v[GK_FACT_CONNECTABLE_TO_CARRIER_LINE] = T(c->connectable);
+        f.v[GK_FACT_ALWAYS_VIA_CERTIFIED_EQUIPMENT] = T(c->always_via);
+        f.v[GK_FACT_DIRECTLY_CONNECTABLE] = T(c->shorthand);
+        gk_determination det;
+        gk_error e = gk_determination_on(sets, n, &f, D("2021-06-01"), NULL, &det);
+        if (e != GK_ERR_OK) fail_msg("%s: %s", c->device, gk_error_code(e));
+        if (strcmp(gk_scope_outcome_name(det.outcome), c->outcome) != 0)
+            fail_msg("%s: %s, expected %s", c->device, gk_scope_outcome_name(det.outcome),
+                     c->outcome);
+        char key[96];
+        snprintf(key, sizeof key, "determination.reason.direct_connection.%s", c->reason);
+        const gk_rationale_entry *r = &det.rationale[GK_TEST_DIRECT_CONNECTION];
+        if (strcmp(r->reason_key, key) != 0)
+            fail_msg("%s: reason %s, expected %s", c->device, r->reason_key, key);
+        if (det.connection_basis != c->basis)
+            fail_msg("%s: basis %d", c->device, det.connection_basis);
+        assert_int_equal(r->decisive, det.outcome == GK_OUTCOME_NOT_SUBJECT ||
+                                          det.outcome == GK_OUTCOME_SUBJECT_WITH_SECURITY);
+        if (det.outcome == GK_OUTCOME_NOT_SUBJECT) assert_string_equal(det.obligations[0], MANUAL);
+        gk_facts g = f;
+        gk_facts_normalise(&g);
+        if (g.v[GK_FACT_DIRECTLY_CONNECTABLE] != c->derived) fail_msg("%s: derived", c->device);
+        /* what a filing stores: only the conclusion of both parts, never parts from it */
+        gk_facts h = f;
+        bool parts = gk_facts_conclude(&h);
+        assert_int_equal(parts, c->connectable != '-' && c->always_via != '-');
+        if (!parts)
+            assert_int_equal(h.v[GK_FACT_CONNECTABLE_TO_CARRIER_LINE],
+                             f.v[GK_FACT_CONNECTABLE_TO_CARRIER_LINE]);
+    }
+}
+
 static void test_determination_fact_names(void **state)
 {
     static const char *const names[GK_FACT__COUNT] = {"directly_connectable",
-                                                      "data_transmission_facility", "uses_ip",
+                                                      "data_transmission_facility",
+                                                      "uses_ip",
                                                       "remotely_configurable",
-                                                      "user_installable_security_software"};
+                                                      "user_installable_security_software",
+                                                      "connectable_to_carrier_line",
+                                                      "always_via_certified_equipment"};
     for (int i = 0; i < GK_FACT__COUNT; i++) {
         char field[128];
         snprintf(field, sizeof field, "facts.%s", names[i]);
@@ -252,7 +340,7 @@ static void test_determination_fact_names(void **state)
     size_t n;
     const gk_rule_set *sets = gk_rule_set_builtin(&n);
     assert_int_equal(gk_determination_run(&none, &sets[1], &det), GK_ERR_VALIDATION);
-    assert_int_equal(det.n_missing, GK_FACT__COUNT);
+    assert_int_equal(det.n_missing, GK_FACT__COUNT - 1); /* the shorthand is never named */
     /* A value outside the enum is as good as unset (never read as true). */
     gk_facts odd = F("11110");
     odd.v[GK_FACT_USES_IP] = (gk_tristate)9;
@@ -295,6 +383,7 @@ int main(void)
         cmocka_unit_test(test_determination_table),
         cmocka_unit_test(test_determination_rationale_complete),
         cmocka_unit_test(test_determination_fact_names),
+        cmocka_unit_test(test_determination_connection_table),
         cmocka_unit_test(test_determination_outcome_names),
         cmocka_unit_test(test_determination_without_rule_set),
     };
