@@ -146,7 +146,8 @@ static bool is_status(const char *s)
 
 static bool is_basis(const char *s)
 {
-    static const char *const bases[] = {"tested", "cc_equivalence", "not_applicable", NULL};
+    static const char *const bases[] = {"tested", "cc_equivalence", "not_applicable", "unstated",
+                                        NULL};
     return one_of(s, bases);
 }
 

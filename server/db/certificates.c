@@ -83,7 +83,7 @@ static const gk_stmt stmts[] = {
      " type_name, granted_on, rule_set_id, grandfathered, basis)"
      " VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9::boolean, $10)"
      " ON CONFLICT (number) DO NOTHING RETURNING number"},
-    {"cert_category_exists", "SELECT 1 FROM device_categories WHERE id = $1"},
+    {"cert_category_exists", "SELECT security_applicable FROM device_categories WHERE id = $1"},
 };
 // clang-format on
 
@@ -339,14 +339,17 @@ gk_tx_status gk_db_cert_import(PGconn *c, const gk_cert_import_row *row, const c
     return run(c, "cert_sp_release", 0, NULL, NULL, NULL);
 }
 
-gk_tx_status gk_db_cert_category_exists(PGconn *c, const char *category, bool *ok)
+gk_tx_status gk_db_cert_category_exists(PGconn *c, const char *category, bool *ok,
+                                        bool *security_applicable)
 {
     *ok = false;
+    *security_applicable = false;
     const char *v[] = {category};
     PGresult *res = NULL;
     gk_tx_status s = run(c, "cert_category_exists", 1, v, &res, NULL);
     if (s != GK_TX_OK) return s;
     *ok = PQntuples(res) == 1;
+    if (*ok) *security_applicable = PQgetvalue(res, 0, 0)[0] == 't';
     PQclear(res);
     return GK_TX_OK;
 }

@@ -75,7 +75,9 @@ typedef struct {
 gk_tx_status gk_db_cert_import(PGconn *c, const gk_cert_import_row *row, const char *actor_id,
                                bool *inserted, const char **why);
 
-/* True in *ok when the category exists. */
-gk_tx_status gk_db_cert_category_exists(PGconn *c, const char *category, bool *ok);
+/* True in *ok when the category exists; *security_applicable when Art. 34-10 can cover it
+ * (device_categories.security_applicable, 0016). */
+gk_tx_status gk_db_cert_category_exists(PGconn *c, const char *category, bool *ok,
+                                        bool *security_applicable);
 
 #endif

@@ -221,22 +221,43 @@ void gk_svc_cert_revoke(const gk_call *call, const gk_cert_status_in *in, gk_out
 #define NCOLS GK_CERT_IMPORT_NCOLS
 #define MAX_FIELD GK_CERT_IMPORT_MAX_FIELD
 
-static const char *const COLS[NCOLS] = {"number",     "route",     "category",  "manufacturer",
-                                        "model_name", "type_name", "granted_on"};
+static const char *const COLS[NCOLS] = {"number",     "route",     "category",   "manufacturer",
+                                        "model_name", "type_name", "granted_on", "basis"};
 
 typedef struct {
     const gk_call *call;
     const gk_cert_import_in *in;
     gk_rule_catalog cat;
+    int ncols; /* NCOLS - 1 without the basis column, NCOLS with it */
     gk_outcome *o;
 } import_ctx;
+
+/* The basis an imported row claims: the file's word, or "unstated" when it says nothing (an
+ * import was examined elsewhere: we never claim "tested" for it). A rule set without security
+ * requirements has no security basis: "not_applicable" whatever the category. NULL when the
+ * file's word is not a basis, or claims one the rule set cannot have. */
+static const char *import_basis(const char *given, const gk_rule_set *rs)
+{
+    static const char *const bases[] = {"tested", "cc_equivalence", "not_applicable"};
+    const char *b = NULL;
+    if (!given || !*given) {
+        b = "unstated";
+    } else {
+        for (size_t i = 0; i < sizeof bases / sizeof *bases; i++)
+            if (!strcmp(given, bases[i])) b = bases[i];
+        if (!b) return NULL;
+    }
+    if (!gk_rule_set_has_security_requirements(rs))
+        return !strcmp(b, "unstated") || !strcmp(b, "not_applicable") ? "not_applicable" : NULL;
+    return b;
+}
 
 /* Why a row is refused before the database sees it (a catalogue key), or NULL. */
 static const char *row_problem(import_ctx *x, int n, char **v, gk_date today, gk_cert_number *num,
                                gk_date *granted, const gk_rule_set **rs)
 {
     if (n < 0) return "certificates.import.unreadable";
-    if (n != NCOLS) return "certificates.import.field_count";
+    if (n != x->ncols) return "certificates.import.field_count";
     if (gk_cert_number_parse(v[0], num) != GK_ERR_OK) return "certificates.import.bad_number";
     if (strcmp(v[1], "conformity") != 0 && strcmp(v[1], "design") != 0)
         return "certificates.import.bad_route";
@@ -246,6 +267,10 @@ static const char *row_problem(import_ctx *x, int n, char **v, gk_date today, gk
     if (gk_date_year(*granted) % 100 != num->yy) return "certificates.import.year_mismatch";
     *rs = gk_rule_set_in_force(x->cat.sets, x->cat.n, *granted);
     if (!*rs) return "certificates.import.before_rule_sets";
+    if (!import_basis(x->ncols == NCOLS ? v[NCOLS - 1] : NULL, *rs))
+        return gk_rule_set_has_security_requirements(*rs)
+                   ? "certificates.import.bad_basis"
+                   : "certificates.import.basis_without_requirements";
     return NULL;
 }
 
@@ -269,8 +294,9 @@ static gk_tx_status import_tx(PGconn *c, void *ctx)
     gk_tx_status s = GK_TX_OK;
     int n =
         gk_csv_record_next(csv, len, &pos, &line, &start, store, NCOLS * MAX_FIELD, f, NCOLS + 1);
-    bool header_ok = n == NCOLS;
-    for (int i = 0; header_ok && i < NCOLS; i++)
+    bool header_ok = n == NCOLS || n == NCOLS - 1;
+    x->ncols = n;
+    for (int i = 0; header_ok && i < n; i++)
         header_ok = !strcasecmp(gk_csv_trim(f[i]), COLS[i]);
     if (!header_ok) {
         free(store);
@@ -286,15 +312,16 @@ static gk_tx_status import_tx(PGconn *c, void *ctx)
     while (s == GK_TX_OK && (n = gk_csv_record_next(csv, len, &pos, &line, &start, store,
                                                     NCOLS * MAX_FIELD, f, NCOLS + 1)) != 0) {
         char *v[NCOLS];
-        for (int i = 0; n == NCOLS && i < NCOLS; i++)
+        for (int i = 0; n == x->ncols && i < n; i++)
             v[i] = gk_csv_trim(f[i]);
         gk_cert_number num;
         gk_date granted = 0;
         const gk_rule_set *rs = NULL;
+        bool applicable = false;
         const char *why = row_problem(x, n, v, today, &num, &granted, &rs);
         if (!why) {
             bool ok = false;
-            s = gk_db_cert_category_exists(c, v[2], &ok);
+            s = gk_db_cert_category_exists(c, v[2], &ok, &applicable);
             if (s != GK_TX_OK) break;
             if (!ok) why = "certificates.import.unknown_category";
         }
@@ -308,9 +335,11 @@ static gk_tx_status import_tx(PGconn *c, void *ctx)
                 .type_name = *v[5] ? v[5] : NULL,
                 .granted_on = v[6],
                 .rule_set = rs->id,
-                .grandfathered =
-                    gk_rule_set_is_grandfathered(x->cat.sets, x->cat.n, granted, today),
-                .basis = gk_rule_set_has_security_requirements(rs) ? "tested" : "not_applicable"};
+                /* Only a category Art. 34-10 can cover has something to be grandfathered
+                 * from (docs/rules.md, R10). */
+                .grandfathered = applicable && gk_rule_set_is_grandfathered(x->cat.sets, x->cat.n,
+                                                                            granted, today),
+                .basis = import_basis(x->ncols == NCOLS ? v[NCOLS - 1] : NULL, rs)};
             bool inserted = false;
             const char *db_why = NULL;
             s = gk_db_cert_import(c, &row, x->call->user.id, &inserted, &db_why);

@@ -37,18 +37,23 @@ void gk_svc_cert_reinstate(const gk_call *call, const gk_cert_status_in *in, gk_
 void gk_svc_cert_revoke(const gk_call *call, const gk_cert_status_in *in, gk_outcome *out);
 
 /* The import. The CSV (UTF-8, optional BOM, RFC 4180 quoting) has the header
- *   number,route,category,manufacturer,model_name,type_name,granted_on
+ *   number,route,category,manufacturer,model_name,type_name,granted_on[,basis]
  * Each row is validated on its own; a bad row is reported with its line (1 = the header) and
  * reason (in call->lang) and the others are imported. Every certificate is registered under
  * the rule set in force on its grant date and marked grandfathered when granted before the
- * rule set in force today took effect. A number already registered is skipped, so importing
+ * rule set in force today took effect and its category is one Art. 34-10 can cover
+ * (device_categories.security_applicable: not telephones, PCs, smartphones). The optional
+ * basis column (tested, cc_equivalence, not_applicable) says how the security requirements
+ * were met; empty or absent, the basis is "unstated" (never "tested"). Under a rule set
+ * without security requirements the basis is always "not_applicable" (another is refused). A number already registered is skipped, so importing
  * the same file twice adds nothing. The whole file is ONE transaction with one audit entry,
  * under the caller's user id, or, for a call without one (the command line), under the
  * principal's name ("cli").
  * View: {"imported", "unchanged", "rejected": [{"line", "reason"}], "rejected_count"};
  * GK_ERR_VALIDATION (field "header") when the header is wrong. */
-#define GK_CERT_IMPORT_COLUMNS "number,route,category,manufacturer,model_name,type_name,granted_on"
-#define GK_CERT_IMPORT_NCOLS 7
+#define GK_CERT_IMPORT_COLUMNS                                                                     \
+    "number,route,category,manufacturer,model_name,type_name,granted_on[,basis]"
+#define GK_CERT_IMPORT_NCOLS 8           /* with the optional last column, basis */
 #define GK_CERT_IMPORT_MAX_FIELD 1024    /* bytes of one field; a longer one refuses its row */
 #define GK_CERT_IMPORT_MAX_REJECTED 1000 /* rejections listed; more are only counted */
 typedef struct {

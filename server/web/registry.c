@@ -100,7 +100,8 @@ static json_t *errors_by_field(json_t *errs)
 void gk_h_page_certificates(gk_request *r)
 {
     static const char *const statuses[] = {"granted", "suspended", "revoked", NULL};
-    static const char *const bases[] = {"tested", "cc_equivalence", "not_applicable", NULL};
+    static const char *const bases[] = {"tested", "cc_equivalence", "not_applicable", "unstated",
+                                        NULL};
     static const char *const gfs[] = {"true", "false", NULL};
     static const char *const sorts[] = {"granted_on", "number", NULL};
     static const char *const orders[] = {"desc", "asc", NULL};

@@ -340,11 +340,85 @@ static const ht_step connection[] = {
      .checks = {JSON_STR("determination.outcome", "not_subject")}},
 };
 
+/* ---- item 7: what an imported certificate claims ---------------------------------------- */
+
+#define IMPORT_BASIS_CSV                                                                           \
+    "number,route,category,manufacturer,model_name,type_name,granted_on,basis\n"                   \
+    "D21-0001957,conformity,router,Basis Law Co.,BL-R1,,2021-05-01,\n"                             \
+    "D21-0002957,conformity,router,Basis Law Co.,BL-R2,,2021-05-02,cc_equivalence\n"               \
+    "D22-0001957,conformity,camera,Basis Law Co.,BL-C1,,2022-01-10,self_declared\n"                \
+    "D19-0003957,conformity,router,Basis Law Co.,BL-R0,,2019-03-03,tested\n"
+
+static const ht_step import_basis[] = {
+    SIGNIN("admin", ADMIN_EMAIL, ADMIN_PASSWORD),
+    {.name = "the old seven-column file still imports; its rows state no basis",
+     .actor = "admin",
+     .method = "POST",
+     .path = "/api/v1/certificates/import",
+     .content_type = CSV_T,
+     .body = "number,route,category,manufacturer,model_name,type_name,granted_on\n"
+             "D21-0003957,conformity,router,Basis Law Co.,BL-R3,,2021-07-07\n"
+             "A19-0004957,conformity,telephone,Basis Law Co.,BL-T1,,2019-06-01\n"
+             "D19-0005957,conformity,gateway,Basis Law Co.,BL-G1,,2019-06-02\n"
+             "D19-0006957,conformity,pc,Basis Law Co.,BL-P1,,2019-06-03\n",
+     .expect_status = 200,
+     .checks = {JSON_EQ("imported", "4"), JSON_LEN("rejected", 0)}},
+    {.name = "imported without a basis: unstated, never tested",
+     .method = "GET",
+     .path = "/api/v1/certificates/D21-0003957",
+     .expect_status = 200,
+     .checks = {JSON_STR("rule_set", "2020-04"), JSON_STR("basis", "unstated"),
+                JSON_EQ("grandfathered", "false")}},
+    {.name = "a telephone granted in 2019 is not grandfathered (Art. 34-10 never covers it)",
+     .method = "GET",
+     .path = "/api/v1/certificates/A19-0004957",
+     .expect_status = 200,
+     .checks = {JSON_EQ("grandfathered", "false"), JSON_STR("rule_set", "pre-2020"),
+                JSON_STR("basis", "not_applicable")}},
+    {.name = "nor is a PC (exempt by the proviso)",
+     .method = "GET",
+     .path = "/api/v1/certificates/D19-0006957",
+     .expect_status = 200,
+     .checks = {JSON_EQ("grandfathered", "false")}},
+    {.name = "a gateway granted in 2019 is grandfathered",
+     .method = "GET",
+     .path = "/api/v1/certificates/D19-0005957",
+     .expect_status = 200,
+     .checks = {JSON_EQ("grandfathered", "true"), JSON_STR("basis", "not_applicable")}},
+    {.name = "with the basis column: an empty cell and cc_equivalence import; an unknown basis and "
+             "a security basis under the pre-2020 rules are refused with their lines",
+     .actor = "admin",
+     .method = "POST",
+     .path = "/api/v1/certificates/import",
+     .content_type = CSV_T,
+     .body = IMPORT_BASIS_CSV,
+     .expect_status = 200,
+     .checks = {JSON_EQ("imported", "2"), JSON_LEN("rejected", 2), JSON_EQ("rejected[0].line", "4"),
+                JSON_EQ("rejected[1].line", "5")}},
+    {.name = "an empty basis cell: unstated",
+     .method = "GET",
+     .path = "/api/v1/certificates/D21-0001957",
+     .expect_status = 200,
+     .checks = {JSON_STR("basis", "unstated")}},
+    {.name = "basis cc_equivalence is kept",
+     .method = "GET",
+     .path = "/api/v1/certificates/D21-0002957",
+     .expect_status = 200,
+     .checks = {JSON_STR("basis", "cc_equivalence")}},
+    {.name = "the registry filters on unstated",
+     .method = "GET",
+     .path = "/api/v1/certificates?q=basis&basis=unstated&limit=500",
+     .expect_status = 200,
+     .checks = {JSON_LEN("items", 2), JSON_STR("items[].number", "D21-0003957"),
+                JSON_STR("items[].number", "D21-0001957")}},
+};
+
 static const ht_scenario scenarios[] = {
     HT_SCENARIO("not-subject-closed-not-required", not_subject),
     HT_SCENARIO("not-required-needs-not-subject", not_required_needs_not_subject),
     HT_SCENARIO("not-applicable-only-sr2", verdicts),
     HT_SCENARIO("connection-two-parts", connection),
+    HT_SCENARIO("import-basis", import_basis),
 };
 
 const ht_group ht_group_law = {"law", scenarios, HT_COUNT(scenarios)};

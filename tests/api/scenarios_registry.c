@@ -132,8 +132,10 @@ static const ht_step filters[] = {
          JSON_STR("items[0].number", "D22-0001951"), JSON_STR("items[0].status", "suspended")),
     LIST("status revoked", "q=zephyrine&status=revoked", 1,
          JSON_STR("items[0].number", "D23-0001951")),
-    LIST("grandfathered (granted before 2020-04-01)", "q=zephyrine&grandfathered=true", 2,
-         JSON_EQ("items[0].grandfathered", "true"), JSON_STR("items[].number", "A20-0001951")),
+    LIST("grandfathered (granted before 2020-04-01, and a category Art. 34-10 can cover: not the "
+         "telephone)",
+         "q=zephyrine&grandfathered=true", 1, JSON_EQ("items[0].grandfathered", "true"),
+         JSON_STR("items[0].number", "D19-0001951")),
     LIST("rule set", "q=zephyrine&rule_set=2020-04", 3, JSON_STR("items[0].rule_set", "2020-04")),
     LIST("basis not_applicable covers pre-2020",
          "q=zephyrine&basis=not_applicable&rule_set=pre-2020", 2,
@@ -301,7 +303,7 @@ static const ht_step exports[] = {
      .checks = {BODY_HAS("\xEF\xBB\xBFnumber,route,category,manufacturer,model_name,type_name,"
                          "granted_on,rule_set,grandfathered,basis,status,status_changed_on\r\n"
                          "A20-0001951,conformity,telephone,Zephyrine Devices,ZT-1,,2020-01-15,"
-                         "pre-2020,true,not_applicable,granted,2020-01-15\r\n"),
+                         "pre-2020,false,not_applicable,granted,2020-01-15\r\n"),
                 BODY_HAS("D22-0002951,conformity,nas,\"Zephyrine, \"\"Quoted\"\" Ltd.\",ZN-1,,"),
                 BODY_HAS("D23-0001951,conformity,router,Zephyrine Devices,ZR-300,,2023-07-07,"
                          "2020-04,false,"),

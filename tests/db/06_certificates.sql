@@ -10,12 +10,13 @@ INSERT INTO signing_keys (key_id, public_key) VALUES ('k2021', decode(repeat('11
 
 -- An imported (pre-existing) certificate.
 CREATE FUNCTION t.import_sql(number text, granted date DEFAULT DATE '2019-05-10', rs text DEFAULT 'pre-2020',
-                             basis text DEFAULT 'not_applicable', category text DEFAULT 'router') RETURNS text
+                             basis text DEFAULT 'not_applicable', category text DEFAULT 'router',
+                             grandfathered boolean DEFAULT true) RETURNS text
 LANGUAGE sql AS $$
     SELECT format($q$INSERT INTO certificates (number, route, category_id, manufacturer, model_name, granted_on,
                                                rule_set_id, grandfathered, basis)
-                     VALUES (%L, 'design', %L, 'Example Devices', 'OLD-1', %L, %L, true, %L)$q$,
-                  number, category, granted, rs, basis)
+                     VALUES (%L, 'design', %L, 'Example Devices', 'OLD-1', %L, %L, %L, %L)$q$,
+                  number, category, granted, rs, grandfathered, basis)
 $$;
 
 -- Number format <class letters><yy>-<nnnn><bbb>.
@@ -51,8 +52,20 @@ SELECT t.rejects('unknown basis', t.import_sql('D20-0001001', DATE '2020-06-01',
 SELECT t.accepts('imported certificate', t.import_sql('D19-0001001'));
 SELECT t.accepts('imported under 2020-04', t.import_sql('D20-0002001', DATE '2020-06-01', '2020-04', 'tested'));
 SELECT t.rejects('number reused', t.import_sql('D19-0001001'), 'certificates_pkey');
-SELECT t.rejects('serial reused with other class letters', t.import_sql('A19-0001001', category => 'telephone'),
+SELECT t.rejects('serial reused with other class letters',
+                 t.import_sql('A19-0001001', category => 'telephone', grandfathered => false),
                  'certificates_serial_key');
+-- 0016: an import may leave its basis unstated (never under the pre-2020 rules, which have no
+-- security basis); only a category Art. 34-10 can cover is grandfathered.
+SELECT t.accepts_then_undo('imported under 2020-04 with its basis unstated',
+                           t.import_sql('D20-0003001', DATE '2020-06-01', '2020-04', 'unstated', grandfathered => false));
+SELECT t.rejects('unstated under the pre-2020 rules', t.import_sql('D19-0003001', basis => 'unstated'), 'certificates_basis');
+SELECT t.rejects('a telephone grandfathered', t.import_sql('A19-0004001', category => 'telephone'),
+                 'certificates_grandfathered_applicable');
+SELECT t.rejects('a PC grandfathered', t.import_sql('D19-0004001', category => 'pc'),
+                 'certificates_grandfathered_applicable');
+SELECT t.accepts_then_undo('a telephone not grandfathered',
+                           t.import_sql('A19-0004001', category => 'telephone', grandfathered => false));
 SELECT t.accepts('same serial, another body', t.import_sql('D19-0001002'));
 DO $$
 BEGIN
@@ -121,6 +134,8 @@ BEGIN
     PERFORM t.rejects('issued unsigned', t.grant_sql(app, 'D21-0001001', signed => false), 'certificates_issued_signed');
     PERFORM t.rejects('no security basis although Article 34-10 applies', t.grant_sql(app, 'D21-0001001', basis => 'not_applicable'),
                       'certificates_basis');
+    PERFORM t.rejects('an issued certificate never has its basis unstated', t.grant_sql(app, 'D21-0001001', basis => 'unstated'),
+                      'certificates_unstated_only_imported');
     PERFORM t.rejects('cc_equivalence without an accepted decision', t.grant_sql(app, 'D21-0001001', basis => 'cc_equivalence'),
                       'certificates_basis');
     PERFORM t.rejects('granted before filing', t.grant_sql(app, 'D21-0001001', granted => DATE '2021-05-01'),
