@@ -56,13 +56,55 @@ static bool verify_cached(const char *key, const char *payload, const char *sig)
     return ok;
 }
 
-/* Adds "verified" (the server checked the signature with the published key) to a view. */
+/* The fields of the record the signature covers (gk_db_cert_issue's payload): the row must
+ * say what was signed, or "Signature valid" would vouch for a row changed afterwards. */
+static const char *const signed_fields[] = {"number",        "application_id", "route",
+                                            "category",      "manufacturer",   "model_name",
+                                            "type_name",     "granted_on",     "rule_set",
+                                            "grandfathered", "basis",          "key_id"};
+
+/* Whether two JSON scalars say the same (a uuid or a date may come as a string either way;
+ * a number compares with its decimal text). */
+static bool same_value(json_t *a, json_t *b)
+{
+    if (!a) a = json_null();
+    if (!b) b = json_null();
+    if (json_equal(a, b)) return true;
+    char x[32], y[32];
+    const char *sa = json_string_value(a), *sb = json_string_value(b);
+    if (json_is_integer(a)) snprintf(x, sizeof x, "%" JSON_INTEGER_FORMAT, json_integer_value(a));
+    if (json_is_integer(b)) snprintf(y, sizeof y, "%" JSON_INTEGER_FORMAT, json_integer_value(b));
+    if (json_is_integer(a)) sa = x;
+    if (json_is_integer(b)) sb = y;
+    return sa && sb && !strcmp(sa, sb);
+}
+
+/* Adds "verified" (the server checked the signature with the published key, and the record
+ * shown says what was signed) to a view. A row that differs from its signed payload (changed
+ * in the database after the grant) is not verified, and "mismatched_fields" names the fields
+ * that differ: the page and the PDF warn of tampering. */
 static void add_verification(json_t *view)
 {
     const char *payload = json_string_value(json_object_get(view, "signed_payload"));
     const char *sig = json_string_value(json_object_get(view, "signature"));
     const char *key = json_string_value(json_object_get(view, "key_id"));
     bool ok = payload && sig && key && gk_app.keystore && verify_cached(key, payload, sig);
+    if (payload) {
+        json_t *signed_doc = json_loads(payload, 0, NULL);
+        json_t *differ = json_array();
+        for (size_t i = 0; differ && i < sizeof signed_fields / sizeof *signed_fields; i++) {
+            const char *f = signed_fields[i];
+            if (!signed_doc ||
+                !same_value(json_object_get(view, f), json_object_get(signed_doc, f)))
+                json_array_append_new(differ, json_string(f));
+        }
+        if (!differ || json_array_size(differ)) ok = false;
+        if (differ && json_array_size(differ))
+            json_object_set_new(view, "mismatched_fields", differ);
+        else
+            json_decref(differ);
+        json_decref(signed_doc);
+    }
     json_object_set_new(view, "verified", payload ? json_boolean(ok) : json_null());
 }
 

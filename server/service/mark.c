@@ -86,10 +86,11 @@ static bool render_pdf(const gk_call *call, json_t *v, const gk_qr *qr, const ch
                        gk_call_msgf(&ec, "mark.body", "code", code, NULL));
     const char *sig = str(v, "signature");
     bool signed_ = *sig != '\0';
-    const char *check = !signed_ ? both(call, "mark.doc.unsigned")
-                        : json_is_true(json_object_get(v, "verified"))
-                            ? both(call, "mark.doc.verified")
-                            : both(call, "mark.doc.not_verified");
+    const char *check =
+        !signed_                                       ? both(call, "mark.doc.unsigned")
+        : json_is_true(json_object_get(v, "verified")) ? both(call, "mark.doc.verified")
+        : json_object_get(v, "mismatched_fields")      ? both(call, "mark.doc.tampered")
+                                                       : both(call, "mark.doc.not_verified");
     gk_pdf_row rows[16];
     size_t n = 0;
     rows[n++] = (gk_pdf_row)ROW("number", number);

@@ -14,6 +14,7 @@
  * xmlSchemaValidateDoc, the Atom feed parses, is Atom and lists entries newest first, and the
  * stats add up to the list. */
 #include "harness.h"
+#include "harness_ext.h"
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -700,6 +701,127 @@ static void check_stats_consistent(ht_client *c)
     }
 }
 
+/* Issue 18 item 12: a title over 511 bytes of multi-byte characters (a 300-character Japanese
+ * model name, 900 bytes) keeps the feed well-formed XML, and the title keeps whole characters. */
+static void check_atom_long_title(ht_client *c)
+{
+    char model[1024] = "";
+    for (int i = 0; i < 300; i++)
+        strcat(model, "\xe6\xa9\x9f"); /* U+6A5F */
+    char body[1400];
+    snprintf(body, sizeof body,
+             "number,route,category,manufacturer,model_name,type_name,granted_on\r\n"
+             "D24-0002951,conformity,router,\xe9\x95\xb7\xe5\x90\x8d\xe9\x9b\xbb\xe6\xa9\x9f,%s,,"
+             "2024-03-03\r\n",
+             model);
+    ht_request imp = {.method = "POST",
+                      .path = "/api/v1/certificates/import",
+                      .content_type = "text/csv",
+                      .body = body,
+                      .body_len = strlen(body)};
+    ht_response r = {0};
+    EXPECT(ht_send(c, "admin", &imp, &r) == 0 && r.status == 200 &&
+               json_integer_value(json_object_get(r.json, "imported")) == 1,
+           "import of a 300-character model name: %ld", r.status);
+    ht_response_free(&r);
+    static const char *const paths[] = {"/api/v1/feed.atom?limit=500&lang=ja",
+                                        "/api/v1/feed.atom?limit=500&lang=en"};
+    for (size_t k = 0; k < 2; k++) {
+        ht_response f = {0};
+        if (!get(c, "anon", paths[k], &f)) continue;
+        xmlDocPtr doc = xmlReadMemory(f.body, (int)f.body_len, "long.atom", NULL, XML_PARSE_NONET);
+        EXPECT(doc, "%s with a 900-byte title is not well-formed XML", paths[k]);
+        bool found = false;
+        xmlNodePtr root = doc ? xmlDocGetRootElement(doc) : NULL;
+        for (xmlNodePtr e = root ? root->children : NULL; e; e = e->next) {
+            if (e->type != XML_ELEMENT_NODE || xmlStrcmp(e->name, BAD_CAST "entry")) continue;
+            const xmlChar *t = child_text(e, "title");
+            if (!t || !strstr((const char *)t, "D24-0002951")) continue;
+            found = true;
+            EXPECT(xmlStrlen(t) > 511, "the long title is %d bytes", xmlStrlen(t));
+            EXPECT(xmlCheckUTF8(t), "the long title is not UTF-8");
+            EXPECT(strstr((const char *)t, "\xe6\xa9\x9f\xe6\xa9\x9f"),
+                   "the long title lost the model name");
+        }
+        EXPECT(found, "%s has no entry for D24-0002951", paths[k]);
+        if (doc) xmlFreeDoc(doc);
+        ht_response_free(&f);
+    }
+}
+
+/* Issue 18 item 14: "signature valid" covers only what was signed. A signed certificate's
+ * model_name is changed in the database (the guard trigger bypassed as the superuser test
+ * connection: session_replication_role = replica); the record then says verified false and
+ * names the field, the page warns of tampering, and the value is put back. */
+static void check_tampered_record(ht_client *c, const ht_options *opts)
+{
+    if (!opts->database_url) {
+        EXPECT(false, "tamper check needs --database-url");
+        return;
+    }
+    char number[64] = "";
+    if (htx_sql(opts->database_url,
+                "SELECT number FROM certificates WHERE signature IS NOT NULL"
+                " ORDER BY granted_on, number LIMIT 1",
+                number, sizeof number) != 0) {
+        EXPECT(false, "cannot query the certificates");
+        return;
+    }
+    number[strcspn(number, "\r\n")] = 0;
+    if (!*number) {
+        EXPECT(opts->only, "no signed certificate to tamper with (the grant scenarios ran?)");
+        return;
+    }
+    char path[160], sql[512], out[64];
+    ht_response r = {0};
+    snprintf(path, sizeof path, "/api/v1/certificates/%s", number);
+    if (get(c, "anon", path, &r))
+        EXPECT(json_is_true(json_object_get(r.json, "verified")) &&
+                   !json_object_get(r.json, "mismatched_fields"),
+               "%s is not verified before the change", number);
+    ht_response_free(&r);
+    snprintf(sql, sizeof sql,
+             "SET session_replication_role = replica; UPDATE certificates SET model_name ="
+             " model_name || ' TAMPERED' WHERE number = '%s'; SELECT 1",
+             number);
+    EXPECT(htx_sql(opts->database_url, sql, out, sizeof out) == 0, "cannot change %s", number);
+    if (get(c, "anon", path, &r)) {
+        json_t *mm = json_object_get(r.json, "mismatched_fields");
+        EXPECT(json_is_false(json_object_get(r.json, "verified")),
+               "%s says verified after model_name changed", number);
+        EXPECT(json_array_size(mm) == 1 &&
+                   !strcmp(json_string_value(json_array_get(mm, 0)) ?: "", "model_name"),
+               "mismatched_fields does not name model_name");
+        const char *sp = json_string_value(json_object_get(r.json, "signed_payload"));
+        EXPECT(sp && !strstr(sp, "TAMPERED"), "the signed payload changed");
+    }
+    ht_response_free(&r);
+    snprintf(path, sizeof path, "/certificates/%s?lang=en", number);
+    static const char *const html[] = {"Accept: text/html", NULL};
+    ht_request page = {.method = "GET", .path = path, .headers = html};
+    if (ht_send(c, "anon", &page, &r) == 0 && r.status == 200) {
+        EXPECT(r.body && strstr(r.body, "differs from what was signed") &&
+                   strstr(r.body, "<code>model_name</code>"),
+               "the page does not warn of the changed model_name");
+        EXPECT(r.body && !strstr(r.body, "The signature is valid"),
+               "the page still says the signature is valid");
+    } else {
+        EXPECT(false, "GET %s: %ld", path, r.status);
+    }
+    ht_response_free(&r);
+    snprintf(sql, sizeof sql,
+             "SET session_replication_role = replica; UPDATE certificates SET model_name ="
+             " left(model_name, length(model_name) - 9) WHERE number = '%s'"
+             " AND model_name LIKE '%% TAMPERED'; SELECT 1",
+             number);
+    EXPECT(htx_sql(opts->database_url, sql, out, sizeof out) == 0, "cannot restore %s", number);
+    snprintf(path, sizeof path, "/api/v1/certificates/%s", number);
+    if (get(c, "anon", path, &r))
+        EXPECT(json_is_true(json_object_get(r.json, "verified")), "%s not verified once restored",
+               number);
+    ht_response_free(&r);
+}
+
 int ht_registry_checks(const ht_options *opts)
 {
     ht_client *c = ht_client_new(opts->base_url);
@@ -721,8 +843,20 @@ int ht_registry_checks(const ht_options *opts)
     check_xml_schema(c, "&q=no-such-maker-anywhere", 0);
     check_atom(c, opts->base_url);
     check_stats_consistent(c);
+    ht_request asignin = {.method = "POST",
+                          .path = "/api/v1/session",
+                          .content_type = JSON_T,
+                          .body = "{\"email\": \"" ADMIN_EMAIL "\", \"password\": \"" ADMIN_PASSWORD
+                                  "\"}"};
+    asignin.body_len = strlen(asignin.body);
+    EXPECT(ht_send(c, "admin", &asignin, &r) == 0 && r.status == 200, "admin sign-in: %ld",
+           r.status);
+    ht_response_free(&r);
+    check_atom_long_title(c);
+    check_tampered_record(c, opts);
     ht_client_free(c);
-    printf("%s registry/procedural (CSV round trip, XML schema, Atom, stats)%s\n",
+    printf("%s registry/procedural (CSV round trip, XML schema, Atom, stats, long feed title,"
+           " tampered record)%s\n",
            failures ? "FAIL" : "ok  ", failures ? "" : "");
     return failures ? 1 : 0;
 }
