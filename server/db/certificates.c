@@ -21,6 +21,8 @@
 #define TODAY_JST "(now() AT TIME ZONE 'Asia/Tokyo')::date"
 
 static const gk_stmt stmts[] = {
+    {"cert_body_name",
+     "SELECT json_build_object('ja', name_ja, 'en', name_en)::text FROM certification_body"},
     {"cert_case",
      "SELECT a.organization_id, a.route, a.category_id, a.rule_set_id,"
      " coalesce(a.determination ->> 'outcome', ''), o.name, a.model_name, a.type_name,"
@@ -352,4 +354,9 @@ gk_tx_status gk_db_cert_category_exists(PGconn *c, const char *category, bool *o
     if (*ok) *security_applicable = PQgetvalue(res, 0, 0)[0] == 't';
     PQclear(res);
     return GK_TX_OK;
+}
+
+gk_tx_status gk_db_cert_body_name(PGconn *c, json_t **out)
+{
+    return gk_db_run_json(c, "cert_body_name", 0, NULL, out, NULL, NULL);
 }

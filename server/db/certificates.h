@@ -51,6 +51,9 @@ gk_tx_status gk_db_cert_issue(PGconn *c, struct gk_keystore *ks, const char *app
  * payload text and its events; NULL when there is none. */
 gk_tx_status gk_db_cert_view(PGconn *c, const char *number, json_t **out);
 
+/* The certification body's name, {"ja", "en"} (new reference; NULL when the row is missing). */
+gk_tx_status gk_db_cert_body_name(PGconn *c, json_t **out);
+
 /* Lock one certificate for a status change: status "" when there is none. */
 gk_tx_status gk_db_cert_lock(PGconn *c, const char *number, char status[16]);
 

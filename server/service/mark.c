@@ -1,6 +1,8 @@
 #include "service/mark.h"
 
 #include "app.h"
+#include "db/certificates.h"
+#include "db/db.h"
 #include "render/i18n.h"
 #include "render/mark.h"
 #include "render/pdf.h"
@@ -64,8 +66,8 @@ static const char *both_lines(const gk_call *call, const char *key, const char *
         ja("mark.doc." key), en("mark.doc." key), (v), true                                        \
     }
 
-static bool render_pdf(const gk_call *call, json_t *v, const gk_qr *qr, const char *url,
-                       gk_buf *out)
+static bool render_pdf(const gk_call *call, json_t *v, json_t *body_name, const gk_qr *qr,
+                       const char *url, gk_buf *out)
 {
     const char *number = str(v, "number");
     const char *status =
@@ -81,9 +83,18 @@ static bool render_pdf(const gk_call *call, json_t *v, const gk_qr *qr, const ch
     gk_call jc = *call, ec = *call;
     jc.lang = "ja";
     ec.lang = "en";
+    /* The body's name from its row (certification_body), with its code; the code alone when
+     * the row cannot be read. */
+    const char *name_ja = json_string_value(json_object_get(body_name, "ja"));
+    const char *name_en = json_string_value(json_object_get(body_name, "en"));
     const char *body =
-        gk_call_printf(call, "%s\n%s", gk_call_msgf(&jc, "mark.body", "code", code, NULL),
-                       gk_call_msgf(&ec, "mark.body", "code", code, NULL));
+        name_ja && name_en
+            ? gk_call_printf(
+                  call, "%s\n%s",
+                  gk_call_msgf(&jc, "mark.body_named", "name", name_ja, "code", code, NULL),
+                  gk_call_msgf(&ec, "mark.body_named", "name", name_en, "code", code, NULL))
+            : gk_call_printf(call, "%s\n%s", gk_call_msgf(&jc, "mark.body", "code", code, NULL),
+                             gk_call_msgf(&ec, "mark.body", "code", code, NULL));
     const char *sig = str(v, "signature");
     bool signed_ = *sig != '\0';
     const char *check =
@@ -173,7 +184,13 @@ void gk_svc_cert_file(const gk_call *call, const gk_cert_file_in *in, gk_cert_fi
         break;
     case GK_CERT_FILE_PDF:
         file->content_type = "application/pdf";
-        ok = ok && render_pdf(call, v, &qr, url, &b);
+        {
+            json_t *body_name = NULL;
+            PGconn *c = gk_db_read_conn();
+            if (c) gk_db_cert_body_name(c, &body_name); /* optional: the code stands in for it */
+            ok = ok && render_pdf(call, v, body_name, &qr, url, &b);
+            json_decref(body_name);
+        }
         ext = "certificate.pdf";
         break;
     case GK_CERT_FILE_LABELS_PDF: {
