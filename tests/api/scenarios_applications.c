@@ -12,6 +12,7 @@
  * after part of the body (see the report of issue 5). */
 #include "bodies.h"
 #include "harness.h"
+#include "steps.h"
 
 #define JSON_T "application/json"
 #define PROBLEM_T "application/problem+json"
@@ -25,16 +26,10 @@
     "{\"organization\": {\"name\": \"" org "\", \"representative\": \"山田 太郎\"},"           \
     " \"user\": {\"email\": \"" email "\", \"password\": \"" GOOD_PW "\", \"name\": \"" org        \
     " staff\"}}"
-#define SIGNUP(actor_, org, email)                                                                 \
+#define SIGNUP_AS(actor_, org, email)                                                              \
     {                                                                                              \
         .name = "sign up " email, .actor = actor_, .method = "POST", .path = "/api/v1/signup",     \
         .content_type = JSON_T, .body = SIGNUP_BODY(org, email), .expect_status = 201              \
-    }
-#define SIGNIN(actor_, email, pw)                                                                  \
-    {                                                                                              \
-        .name = "sign in " email, .actor = actor_, .method = "POST", .path = "/api/v1/session",    \
-        .content_type = JSON_T, .body = "{\"email\": \"" email "\", \"password\": \"" pw "\"}",    \
-        .expect_status = 200                                                                       \
     }
 #define STAFF(role, email)                                                                         \
     {                                                                                              \
@@ -95,7 +90,7 @@
 /* ---- the journey ----------------------------------------------------------------------- */
 
 static const ht_step journey[] = {
-    SIGNUP(NULL, "Journey Devices", "journey@maker.test"),
+    SIGNUP_AS(NULL, "Journey Devices", "journey@maker.test"),
     SIGNIN("maker", "journey@maker.test", GOOD_PW),
     {.name = "create a draft: 201, id, status draft, Location, ETag",
      .actor = "maker",
@@ -300,7 +295,7 @@ static const ht_step journey[] = {
 /* ---- submit checks the facts and the declarations ------------------------------------- */
 
 static const ht_step submit_checks[] = {
-    SIGNUP(NULL, "Checked Devices", "checked@maker.test"),
+    SIGNUP_AS(NULL, "Checked Devices", "checked@maker.test"),
     SIGNIN("maker", "checked@maker.test", GOOD_PW),
     {.name = "a draft with a fact unanswered and SR-2 without a measure",
      .actor = "maker",
@@ -360,8 +355,8 @@ static const ht_step submit_checks[] = {
 /* ---- who sees what --------------------------------------------------------------------- */
 
 static const ht_step visibility[] = {
-    SIGNUP(NULL, "Owner Devices", "owner@maker.test"),
-    SIGNUP(NULL, "Other Devices", "other@maker.test"),
+    SIGNUP_AS(NULL, "Owner Devices", "owner@maker.test"),
+    SIGNUP_AS(NULL, "Other Devices", "other@maker.test"),
     SIGNIN("owner", "owner@maker.test", GOOD_PW),
     SIGNIN("other", "other@maker.test", GOOD_PW),
     SIGNIN("admin", ADMIN_EMAIL, ADMIN_PASSWORD),
@@ -468,7 +463,7 @@ static const ht_step visibility[] = {
 /* ---- Idempotency-Key ------------------------------------------------------------------- */
 
 static const ht_step idempotency[] = {
-    SIGNUP(NULL, "Idem Devices", "idem@maker.test"),
+    SIGNUP_AS(NULL, "Idem Devices", "idem@maker.test"),
     SIGNIN("maker", "idem@maker.test", GOOD_PW),
     {.name = "create with a key",
      .actor = "maker",
@@ -548,7 +543,7 @@ static const ht_step idempotency[] = {
 #define BIG (21u * 1024 * 1024) /* over the default 20 MiB cap */
 
 static const ht_step refused_uploads[] = {
-    SIGNUP(NULL, "Upload Devices", "uploads@maker.test"),
+    SIGNUP_AS(NULL, "Upload Devices", "uploads@maker.test"),
     SIGNIN("maker", "uploads@maker.test", GOOD_PW),
     CREATE("maker", "Upload Router"),
     {.name = "over the cap, announced: 413 on the headers",

@@ -30,6 +30,7 @@
 #include "authz_expect.h"
 #include "bodies.h"
 #include "harness.h"
+#include "steps.h"
 #include "harness_ext.h"
 
 #include <ctype.h>
@@ -79,21 +80,6 @@
  * 2. Cross-organisation: a table scenario
  * ========================================================================================= */
 
-#define SIGNUP(org, email)                                                                         \
-    {                                                                                              \
-        .name = "sign up " email, .method = "POST", .path = "/api/v1/signup",                      \
-        .content_type = JSON_T,                                                                    \
-        .body =                                                                                    \
-            "{\"organization\": {\"name\": \"" org "\", \"representative\": \"山田 太郎\"},"   \
-            " \"user\": {\"email\": \"" email "\", \"password\": \"" PW "\", \"name\": \"M\"}}",   \
-        .expect_status = 201                                                                       \
-    }
-#define SIGNIN(actor_, email, pw)                                                                  \
-    {                                                                                              \
-        .name = "sign in " email, .actor = actor_, .method = "POST", .path = "/api/v1/session",    \
-        .content_type = JSON_T, .body = "{\"email\": \"" email "\", \"password\": \"" pw "\"}",    \
-        .expect_status = 200                                                                       \
-    }
 #define A_UPLOAD(kind)                                                                             \
     {                                                                                              \
         .name = "A uploads the " kind, .actor = "a", .method = "POST",                             \

@@ -7,6 +7,7 @@
  * its own. */
 #include "bodies.h"
 #include "harness.h"
+#include "steps.h"
 
 #define JSON_T "application/json"
 #define CSV_T "text/csv"
@@ -15,31 +16,6 @@
 #define ADMIN_PASSWORD "admin-passphrase-for-api-tests"
 #define APPS "/api/v1/applications"
 
-#define SIGNIN(actor_, email, pw)                                                                  \
-    {                                                                                              \
-        .name = "sign in " email, .actor = actor_, .method = "POST", .path = "/api/v1/session",    \
-        .content_type = JSON_T, .body = "{\"email\": \"" email "\", \"password\": \"" pw "\"}",    \
-        .expect_status = 200                                                                       \
-    }
-#define EXAMINER(email, var)                                                                       \
-    {                                                                                              \
-        .name = "admin creates the examiner " email, .actor = "admin", .method = "POST",           \
-        .path = "/api/v1/users", .content_type = JSON_T,                                           \
-        .body = "{\"email\": \"" email "\", \"password\": \"" PW "\", \"name\": \"Examiner " var   \
-                "\", \"role\": \"examiner\"}",                                                     \
-        .expect_status = 201, .captures = {                                                        \
-            CAPTURE_JSON(var, "id")                                                                \
-        }                                                                                          \
-    }
-#define SIGNUP(org, email)                                                                         \
-    {                                                                                              \
-        .name = "sign up " email, .method = "POST", .path = "/api/v1/signup",                      \
-        .content_type = JSON_T,                                                                    \
-        .body =                                                                                    \
-            "{\"organization\": {\"name\": \"" org "\", \"representative\": \"山田 太郎\"},"   \
-            " \"user\": {\"email\": \"" email "\", \"password\": \"" PW "\", \"name\": \"M\"}}",   \
-        .expect_status = 201                                                                       \
-    }
 /* Admin, two examiners and a manufacturer, signed in. */
 #define STAFF(tag)                                                                                 \
     SIGNIN("admin", ADMIN_EMAIL, ADMIN_PASSWORD), EXAMINER("ex1-" tag "@cb.test", "ex1"),          \

@@ -12,6 +12,7 @@
  * fresh database (scripts/test makes one): the organisation name is this file's own. */
 #include "bodies.h"
 #include "harness.h"
+#include "steps.h"
 #include "harness_ext.h"
 
 #include <stdio.h>
@@ -28,31 +29,6 @@
 #define MODEL "見守りルーター MK-7"
 #define CERTS "/api/v1/certificates/{{num}}"
 
-#define SIGNIN(actor_, email, pw)                                                                  \
-    {                                                                                              \
-        .name = "sign in " email, .actor = actor_, .method = "POST", .path = "/api/v1/session",    \
-        .content_type = JSON_T, .body = "{\"email\": \"" email "\", \"password\": \"" pw "\"}",    \
-        .expect_status = 200                                                                       \
-    }
-#define EXAMINER(email, var)                                                                       \
-    {                                                                                              \
-        .name = "admin creates the examiner " email, .actor = "admin", .method = "POST",           \
-        .path = "/api/v1/users", .content_type = JSON_T,                                           \
-        .body = "{\"email\": \"" email "\", \"password\": \"" PW "\", \"name\": \"Examiner " var   \
-                "\", \"role\": \"examiner\"}",                                                     \
-        .expect_status = 201, .captures = {                                                        \
-            CAPTURE_JSON(var, "id")                                                                \
-        }                                                                                          \
-    }
-#define SIGNUP(org, email)                                                                         \
-    {                                                                                              \
-        .name = "sign up " email, .method = "POST", .path = "/api/v1/signup",                      \
-        .content_type = JSON_T,                                                                    \
-        .body =                                                                                    \
-            "{\"organization\": {\"name\": \"" org "\", \"representative\": \"山田 太郎\"},"   \
-            " \"user\": {\"email\": \"" email "\", \"password\": \"" PW "\", \"name\": \"M\"}}",   \
-        .expect_status = 201                                                                       \
-    }
 #define BOUNDARY "gk-mark-boundary-5d1e"
 #define UPLOAD(kind)                                                                               \
     {                                                                                              \
