@@ -297,7 +297,7 @@ gk_registry_export *gk_registry_export_open(const gk_cert_query *q, gk_error *er
         *err = GK_ERR_UNAVAILABLE;
         return NULL;
     }
-    x->cur.conn = c; /* so that close gives the connection back whatever happens next */
+    x->cur.conn = c; /* until the cursor is opened: close gives the connection back */
     gk_cert_sql s;
     if (gk_cert_sql_build(q, GK_CERT_SQL_EXPORT, &s)) {
         gk_registry_export_close(x);
@@ -305,7 +305,6 @@ gk_registry_export *gk_registry_export_open(const gk_cert_query *q, gk_error *er
     }
     gk_tx_status st =
         gk_db_cursor_open(&x->cur, c, "gk_export", gk_buf_cstr(&s.sql), s.n, s.values);
-    x->cur.conn = c;
     gk_cert_sql_free(&s);
     if (st != GK_TX_OK) {
         *err = gk_tx_error(st);

@@ -228,12 +228,12 @@ gk_tx_status gk_db_cursor_open(gk_db_cursor *cur, PGconn *c, const char *name, c
                                int n, const char *const *values)
 {
     memset(cur, 0, sizeof *cur);
+    cur->conn = c; /* set on every path: the caller gives the connection back through it */
     if (!c) return GK_TX_UNAVAILABLE;
     if (!plain_name(name)) {
         gk_log("bug", "cursor name is not a plain identifier", NULL);
         return GK_TX_HARD;
     }
-    cur->conn = c;
     cur->name = name;
     gk_tx_status s = command(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY", 0, NULL, NULL,
                              "cursor begin");

@@ -100,7 +100,8 @@ const gk_db_constraint *gk_db_constraints(size_t *n);
 
 /* ---- streaming reads ---- */
 
-/* A server-side cursor over plain SQL on a connection of its own (gk_db_open_dedicated):
+/* A server-side cursor over plain SQL on a connection of its own (gk_db_open_dedicated);
+ * cur->conn is c after open whatever it returned, so the caller hands it back from there:
  * open runs BEGIN (REPEATABLE READ READ ONLY: every batch sees one snapshot) and DECLARE;
  * fetch returns the next batch (fewer rows than asked: the last one); close ends the
  * transaction. The cursor's name is a fixed identifier of the caller, never input. */
