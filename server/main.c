@@ -40,9 +40,10 @@ static const char usage[] =
 
 static const char user_usage[] =
     "Usage: giteki user create --email E --name N --role R [--password P]\n"
-    "                          [--organization-id ID]\n"
+    "                          [--organization-id ID] [--lead]\n"
     "\n"
     "  --role             manufacturer, examiner, regulator or admin\n"
+    "  --lead             a lead examiner: may work on cases not assigned to them (examiners)\n"
     "  --password         at least 12 characters; read from standard input when omitted\n"
     "  --organization-id  required for manufacturers (the organisation's id)\n"
     "Exit status: 0 created, 1 error, 3 a user with that e-mail address already exists.\n";
@@ -242,6 +243,16 @@ static int cmd_user(int argc, char **argv)
         return argc >= 1 && !strcmp(argv[0], "--help") ? 0 : 1;
     }
     const char *email = NULL, *name = NULL, *role = NULL, *password = NULL, *org = NULL;
+    /* --lead takes no value: taken out before the flags with values are read. */
+    bool lead = false;
+    int kept = 1;
+    for (int i = 1; i < argc; i++) {
+        if (!strcmp(argv[i], "--lead"))
+            lead = true;
+        else
+            argv[kept++] = argv[i];
+    }
+    argc = kept;
     extra_flag extra[] = {{"email", &email},       {"name", &name},           {"role", &role},
                           {"password", &password}, {"organization-id", &org}, {NULL, NULL}};
     gk_config c;
@@ -252,6 +263,7 @@ static int cmd_user(int argc, char **argv)
     for (size_t i = 0; i < 4; i++)
         role_ok |= !strcmp(role, roles[i]);
     if (!role_ok) die("--role must be manufacturer, examiner, regulator or admin", strdup(role));
+    if (lead && strcmp(role, "examiner")) die("--lead is only for examiners", NULL);
     if (!strcmp(role, "manufacturer") != !!org)
         die(org ? "--organization-id is only for manufacturers"
                 : "a manufacturer needs --organization-id",
@@ -275,6 +287,7 @@ static int cmd_user(int argc, char **argv)
     char *id = NULL;
     const char *field = NULL;
     gk_error e = gk_users_insert(conn, email, name, role, org, hash, &id, &field);
+    if (e == GK_ERR_OK && lead) e = gk_users_set_lead_examiner(conn, id, true);
     free(hash);
     int rc = 0;
     if (e == GK_ERR_OK) {

@@ -9,6 +9,9 @@
  *                 token no longer works.
  *   csrf guard    cookie-authenticated unsafe requests must carry the session's CSRF token
  *                 in X-CSRF-Token or a form field `csrf_token`; compared in constant time.
+ *   pre-session   anonymous unsafe requests to routes that take forms (/signin, /signup)
+ *                 must carry the token of their pre-session cookie (auth/csrf.c); checked
+ *                 by authenticate, since the dispatcher guards only cookie sessions.
  *
  * Secrets (passwords, tokens, cookies) are never logged by this module. */
 #ifndef GK_AUTH_AUTH_H
@@ -26,6 +29,14 @@ void gk_auth_init(void);
 /* The CSRF token of the request's cookie session (for forms and the session response), or
  * NULL when the caller has no cookie session. Lives with the request. */
 const char *gk_auth_csrf_token(gk_request *r);
+
+/* The token an anonymous form must carry (issue 18 item 5; auth/csrf.c): the caller's live
+ * pre-session's, or a new pre-session's (then call gk_auth_add_presession_cookie after
+ * building the reply). A signed-in caller gets its session's token. NULL on failure. */
+const char *gk_auth_presession_begin(gk_request *r);
+
+/* Add Set-Cookie for the pre-session begun in this request (no-op when none was). */
+void gk_auth_add_presession_cookie(gk_request *r);
 
 /* {"id","email","name","role","organization_id"} of the signed-in user (new reference). */
 json_t *gk_auth_user_json(const gk_principal *u);

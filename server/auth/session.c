@@ -19,6 +19,8 @@
 #include <string.h>
 
 bool gk_auth_csrf_guard(gk_request *r); /* csrf.c */
+void gk_auth_presession_read(gk_request *r);
+bool gk_auth_presession_guard(gk_request *r);
 
 /* What a cookie session adds to the principal. r->user.session_id points at `id`, the
  * first member, so the rest is found from the principal without a field in gk_request;
@@ -177,20 +179,33 @@ static void auth_cookie(gk_request *r, PGconn *c, const char *cookie)
     r->user.via_cookie = true;
 }
 
+/* Anonymous after authentication: the pre-session of anonymous forms (auth/csrf.c). An
+ * unsafe request to a route anyone may call with a form body needs its token; other routes
+ * refuse anonymous callers anyway (401), and JSON bodies cannot come from another site's
+ * form. */
+static void anonymous(gk_request *r)
+{
+    gk_auth_presession_read(r);
+    bool form = r->route->body == GK_BODY_FORM || r->route->body == GK_BODY_MULTIPART;
+    if (!gk_req_is_safe_method(r) && form && (r->route->roles & GK_ROLE_ANON))
+        gk_auth_presession_guard(r);
+}
+
 static void authenticate(gk_request *r)
 {
     const char *authz = gk_req_header(r, MHD_HTTP_HEADER_AUTHORIZATION);
     const char *cookie = gk_req_cookie(r, "giteki_session");
-    if (!authz && !cookie) return;
-    PGconn *c = gk_db_conn();
-    if (!c) {
-        if (!(r->route->roles & GK_ROLE_ANON) || authz) refuse(r, GK_ERR_UNAVAILABLE, NULL);
-        return;
+    if (authz || cookie) {
+        PGconn *c = gk_db_conn();
+        if (!c) {
+            if (!(r->route->roles & GK_ROLE_ANON) || authz) refuse(r, GK_ERR_UNAVAILABLE, NULL);
+        } else if (authz) {
+            auth_bearer(r, c, authz);
+        } else {
+            auth_cookie(r, c, cookie);
+        }
     }
-    if (authz)
-        auth_bearer(r, c, authz);
-    else
-        auth_cookie(r, c, cookie);
+    if (!r->response && r->user.role == GK_ROLE_ANON) anonymous(r);
 }
 
 void gk_auth_init(void)

@@ -58,6 +58,10 @@ static const gk_stmt stmts[] = {
      " ORDER BY a.filing_date, a.id LIMIT $5"},
     {"exam_is_examiner",
      "SELECT 1 FROM users WHERE id = $1 AND role = 'examiner' AND NOT disabled"},
+    {"exam_standing",
+     "SELECT coalesce((SELECT lead_examiner AND role = 'examiner' AND NOT disabled FROM users"
+     " WHERE id = $2), false), EXISTS (SELECT 1 FROM case_examiners"
+     " WHERE application_id = $1 AND user_id = $2)"},
     {"exam_set_examiner", "UPDATE applications SET assigned_examiner_id = $2 WHERE id = $1"},
     {"exam_req_kind",
      "SELECT kind, conditional FROM requirements WHERE rule_set_id = $1 AND id = $2"},
@@ -252,6 +256,22 @@ gk_tx_status gk_db_exam_is_examiner(PGconn *c, const char *user_id, bool *ok)
     gk_tx_status s = run(c, "exam_is_examiner", 1, v, &res, NULL, NULL);
     if (s != GK_TX_OK) return s;
     *ok = PQntuples(res) == 1;
+    PQclear(res);
+    return GK_TX_OK;
+}
+
+gk_tx_status gk_db_exam_standing(PGconn *c, const char *app_id, const char *user_id, bool *lead,
+                                 bool *took_part)
+{
+    *lead = *took_part = false;
+    const char *v[] = {app_id, user_id};
+    PGresult *res = NULL;
+    gk_tx_status s = run(c, "exam_standing", 2, v, &res, NULL, NULL);
+    if (s != GK_TX_OK) return s;
+    if (PQntuples(res) == 1) {
+        *lead = PQgetvalue(res, 0, 0)[0] == 't';
+        *took_part = PQgetvalue(res, 0, 1)[0] == 't';
+    }
     PQclear(res);
     return GK_TX_OK;
 }

@@ -46,6 +46,12 @@ gk_tx_status gk_db_exam_queue(PGconn *c, const char *const *statuses, const char
 /* True in *ok when user_id is an enabled examiner. */
 gk_tx_status gk_db_exam_is_examiner(PGconn *c, const char *user_id, bool *ok);
 
+/* Where user_id stands on the case (issue 18 item 3, schema/0018_four_eyes.sql): *lead, an
+ * enabled lead examiner; *took_part, they recorded evidence, a verdict or an equivalence
+ * decision on it (so they may not approve its decision). */
+gk_tx_status gk_db_exam_standing(PGconn *c, const char *app_id, const char *user_id, bool *lead,
+                                 bool *took_part);
+
 /* Sets the assigned examiner (the status change, if any, is the caller's). */
 gk_tx_status gk_db_exam_set_examiner(PGconn *c, const char *app_id, const char *examiner_id,
                                      gk_error *e, const char **field);

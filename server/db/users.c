@@ -13,6 +13,7 @@
 static const gk_stmt stmts[] = {
     {"user_insert", "INSERT INTO users (email, name, role, organization_id, password_hash) "
                     "VALUES ($1, $2, $3, $4::uuid, $5) RETURNING id"},
+    {"user_set_lead", "UPDATE users SET lead_examiner = $2::boolean WHERE id = $1::uuid"},
 };
 
 void gk_users_register(void)
@@ -43,4 +44,14 @@ gk_error gk_users_insert(PGconn *c, const char *email, const char *name, const c
     *id_out = strdup(PQgetvalue(r, 0, 0));
     PQclear(r);
     return *id_out ? GK_ERR_OK : GK_ERR_INTERNAL;
+}
+
+gk_error gk_users_set_lead_examiner(PGconn *c, const char *user_id, bool lead)
+{
+    const char *v[] = {user_id, lead ? "true" : "false"};
+    gk_error e = GK_ERR_OK;
+    const char *field = NULL;
+    gk_tx_status s = gk_db_run(c, "user_set_lead", 2, v, NULL, &e, &field);
+    if (s == GK_TX_ABORT) return e;
+    return s == GK_TX_OK ? GK_ERR_OK : gk_tx_error(s);
 }

@@ -5,6 +5,7 @@
 #include "errors.h"
 
 #include <libpq-fe.h>
+#include <stdbool.h>
 
 void gk_users_register(void);
 
@@ -15,5 +16,9 @@ void gk_users_register(void);
 gk_error gk_users_insert(PGconn *c, const char *email, const char *name, const char *role,
                          const char *organization_id, const char *password_hash, char **id_out,
                          const char **field);
+
+/* Make an examiner a lead examiner (or not): issue 18 item 3, schema/0018_four_eyes.sql.
+ * GK_ERR_VALIDATION when the user is not an examiner (users_lead_examiner_is_examiner). */
+gk_error gk_users_set_lead_examiner(PGconn *c, const char *user_id, bool lead);
 
 #endif

@@ -61,6 +61,7 @@ static const gk_field user_fields[] = {
     {"name", GK_F_STRING, true, LABEL_BYTES, NULL, GK_AT(gk_user_input, name), false},
     {"role", GK_F_ENUM, true, 0, roles, GK_AT(gk_user_input, role), false},
     {"organization_id", GK_F_STRING, false, 64, NULL, GK_AT(gk_user_input, organization_id), true},
+    {"lead_examiner", GK_F_BOOL, false, 0, NULL, GK_AT(gk_user_input, lead_examiner), true},
 };
 const gk_spec gk_user_spec = GK_SPEC_OP_CHECKS(user_fields);
 
@@ -634,8 +635,14 @@ static gk_tx_status user_tx(PGconn *c, void *vctx)
 {
     user_ctx *u = vctx;
     gk_tx_status st = insert_user(c, u->in, u->org, &u->user);
+    if (st == GK_TX_OK && u->in->lead_examiner == 1) {
+        gk_error e = gk_users_set_lead_examiner(c, u->user.id, true);
+        if (e != GK_ERR_OK) u->user.error = e;
+        st = e == GK_ERR_OK ? GK_TX_OK : e == GK_ERR_UNAVAILABLE ? GK_TX_UNAVAILABLE : GK_TX_HARD;
+    }
     if (st != GK_TX_OK) return st;
-    return audit(c, u->actor, "user.create", "user", u->user.id, "role", u->in->role);
+    return audit(c, u->actor, "user.create", "user", u->user.id, "role",
+                 u->in->lead_examiner == 1 ? "examiner (lead)" : u->in->role);
 }
 
 void gk_svc_accounts_user_create(const gk_call *call, const gk_user_input *in_raw, gk_outcome *out)
@@ -653,6 +660,8 @@ void gk_svc_accounts_user_create(const gk_call *call, const gk_user_input *in_ra
         gk_field_err(out, call, "organization_id", "field.organization_staff");
     else if (org && !gk_auth_uuid_valid(org))
         gk_field_err(out, call, "organization_id", "field.organization_unknown");
+    if (in->lead_examiner == 1 && (!in->role || strcmp(in->role, "examiner")))
+        gk_field_err(out, call, "lead_examiner", "review.lead_examiner_staff_only");
     if (invalid(out)) return;
     user_ctx u = {.in = in, .org = org, .actor = call->user.id};
     gk_tx_status st;
@@ -670,8 +679,9 @@ void gk_svc_accounts_user_create(const gk_call *call, const gk_user_input *in_ra
     } else if (st != GK_TX_OK) {
         gk_outcome_finish(out, st);
     } else {
-        out->view = json_pack("{s:s, s:s, s:s, s:s, s:s?}", "id", r->id, "email", in->email, "name",
-                              in->name, "role", in->role, "organization_id", org);
+        out->view = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:b}", "id", r->id, "email", in->email,
+                              "name", in->name, "role", in->role, "organization_id", org,
+                              "lead_examiner", in->lead_examiner == 1);
         if (!out->view) fail(out, call, GK_ERR_INTERNAL);
     }
     free(r->id);
@@ -692,11 +702,13 @@ void gk_svc_accounts_users_list(const gk_call *call, const char *after, long lim
     json_t *items = json_array();
     int n = PQntuples(res);
     for (int i = 0; items && i < n; i++) {
-        json_t *u = json_pack("{s:s, s:s, s:s, s:s, s:s?, s:b, s:s}", "id", PQgetvalue(res, i, 0),
-                              "email", PQgetvalue(res, i, 1), "name", PQgetvalue(res, i, 2), "role",
-                              PQgetvalue(res, i, 3), "organization_id",
-                              PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4), "disabled",
-                              PQgetvalue(res, i, 5)[0] == 't', "created_at", PQgetvalue(res, i, 6));
+        json_t *u =
+            json_pack("{s:s, s:s, s:s, s:s, s:s?, s:b, s:s, s:b}", "id", PQgetvalue(res, i, 0),
+                      "email", PQgetvalue(res, i, 1), "name", PQgetvalue(res, i, 2), "role",
+                      PQgetvalue(res, i, 3), "organization_id",
+                      PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4), "disabled",
+                      PQgetvalue(res, i, 5)[0] == 't', "created_at", PQgetvalue(res, i, 6),
+                      "lead_examiner", PQgetvalue(res, i, 7)[0] == 't');
         items = append_row(items, u);
     }
     json_t *next = n == limit && n > 0 ? json_string(PQgetvalue(res, n - 1, 0)) : json_null();

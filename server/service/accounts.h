@@ -68,6 +68,7 @@ void gk_svc_accounts_password_change(const gk_call *call, const gk_password_inpu
 /* ---- users (admin) --------------------------------------------------------------------- */
 typedef struct {
     const char *email, *password, *name, *role, *organization_id;
+    int lead_examiner; /* 1: a lead examiner (examiners only; issue 18 item 3) */
 } gk_user_input;
 extern const gk_spec gk_user_spec;
 /* view: the user. */

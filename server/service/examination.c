@@ -225,13 +225,32 @@ static gk_tx_status app_view(PGconn *c, op *x)
     return GK_TX_OK;
 }
 
+/* ---- who works on a case (issue 18 item 3) ------------------------------------------------ */
+
+/* The case's record (evidence, verdicts, equivalence) and its proposal are written by the
+ * examiner the case is assigned to, or by a lead examiner: 403 case.not_assigned for anyone
+ * else. Called first by each of those operations; schema/0018_four_eyes.sql refuses such a
+ * write too. */
+static gk_tx_status require_case_examiner(PGconn *c, op *x)
+{
+    const char *me = x->call->user.id;
+    if (me && x->kase.assigned[0] && !strcmp(x->kase.assigned, me)) return GK_TX_OK;
+    bool lead = false, took_part = false;
+    gk_tx_status s = me ? gk_db_exam_standing(c, x->app_id, me, &lead, &took_part) : GK_TX_OK;
+    if (s != GK_TX_OK || lead) return s;
+    return refuse_detail(x, GK_ERR_NOT_CASE_EXAMINER, gk_call_msg(x->call, "review.not_assigned"));
+}
+
 /* ---- assign -------------------------------------------------------------------------------- */
 
 static gk_tx_status assign_fn(PGconn *c, op *x)
 {
     const gk_exam_assign_in *in = x->in;
     bool ok = false;
-    gk_tx_status s = gk_db_exam_is_examiner(c, in->examiner_id, &ok);
+    gk_tx_status s = GK_TX_OK;
+    if (x->kase.assigned[0] && x->call->user.role != GK_ROLE_ADMIN)
+        s = require_case_examiner(c, x); /* taking an unassigned case is anyone's */
+    if (s == GK_TX_OK) s = gk_db_exam_is_examiner(c, in->examiner_id, &ok);
     if (s != GK_TX_OK) return s;
     if (!ok) return refuse(x, GK_ERR_VALIDATION, "examiner_id", "examination.not_an_examiner");
     gk_error e = GK_ERR_OK;
@@ -276,7 +295,8 @@ static gk_tx_status require_requirement(PGconn *c, op *x, const char *req, bool 
 static gk_tx_status evidence_fn(PGconn *c, op *x)
 {
     const gk_exam_evidence_in *in = x->in;
-    gk_tx_status s = require_examinable(x);
+    gk_tx_status s = require_case_examiner(c, x);
+    if (s == GK_TX_OK) s = require_examinable(x);
     if (s != GK_TX_OK) return s;
     const char *req = NULL, *obligation = NULL;
     if (!strcmp(in->requirement, GK_EXAM_OBLIGATION_MANUAL)) {
@@ -320,7 +340,8 @@ static gk_tx_status verdict_fn(PGconn *c, op *x)
 {
     const gk_exam_verdict_in *in = x->in;
     bool conditional = false;
-    gk_tx_status s = require_examinable(x);
+    gk_tx_status s = require_case_examiner(c, x);
+    if (s == GK_TX_OK) s = require_examinable(x);
     if (s == GK_TX_OK) s = require_requirement(c, x, in->requirement, &conditional);
     if (s != GK_TX_OK) return s;
     if (!gk_exam_verdict_allowed_on(gk_exam_verdict_rule_of(in->verdict), conditional))
@@ -393,7 +414,8 @@ static gk_tx_status equivalence_fn(PGconn *c, op *x)
 {
     const gk_exam_equivalence_in *in = x->in;
     bool accepted = in->accepted == 1;
-    gk_tx_status s = require_examinable(x);
+    gk_tx_status s = require_case_examiner(c, x);
+    if (s == GK_TX_OK) s = require_examinable(x);
     if (s != GK_TX_OK) return s;
     if (strcmp(x->kase.outcome, "subject_with_security") != 0)
         return refuse_detail(x, GK_ERR_CONFLICT,
@@ -499,7 +521,8 @@ static gk_tx_status refuse_unfit(op *x, const char *decision)
 static gk_tx_status propose_fn(PGconn *c, op *x)
 {
     const gk_exam_propose_in *in = x->in;
-    gk_tx_status s;
+    gk_tx_status s = require_case_examiner(c, x);
+    if (s != GK_TX_OK) return s;
     if (!gk_exam_decision_fits(in->decision, x->kase.outcome)) return refuse_unfit(x, in->decision);
     if (!strcmp(in->decision, GK_EXAM_DECISION_GRANT)) {
         s = check_grantable(c, x);
@@ -551,6 +574,14 @@ static gk_tx_status review_fn(PGconn *c, op *x)
     if (gk_lifecycle_review_allowed(p.proposed_by, x->call->user.id) != GK_ERR_OK)
         return refuse_detail(x, GK_ERR_OWN_PROPOSAL,
                              gk_call_msg(x->call, "examination.second_examiner"));
+    if (in->approve == 1) { /* nor anyone who examined the record (issue 18 item 3) */
+        bool lead = false, took_part = false;
+        s = gk_db_exam_standing(c, x->app_id, x->call->user.id, &lead, &took_part);
+        if (s != GK_TX_OK) return s;
+        if (took_part)
+            return refuse_detail(x, GK_ERR_REVIEWER_TOOK_PART,
+                                 gk_call_msg(x->call, "review.took_part"));
+    }
     bool grant = !strcmp(p.decision, GK_EXAM_DECISION_GRANT);
     bool not_required = !strcmp(p.decision, GK_EXAM_DECISION_NOT_REQUIRED);
     gk_lifecycle_event ev = !approve       ? GK_LC_EV_RETURN
@@ -625,11 +656,15 @@ static gk_tx_status case_fn(PGconn *c, op *x)
     if (s == GK_TX_OK) s = gk_db_exam_record(c, x->app_id, &rec);
     if (s == GK_TX_OK) s = gk_db_app_history(c, x->app_id, &hist);
     if (s == GK_TX_OK) s = gk_db_doc_list(c, x->app_id, &docs);
+    bool lead = false, took_part = false;
+    if (s == GK_TX_OK && x->call->user.id)
+        s = gk_db_exam_standing(c, x->app_id, x->call->user.id, &lead, &took_part);
     if (s == GK_TX_OK && (!app || !rec)) s = GK_TX_HARD;
     if (s == GK_TX_OK) {
-        x->o->view =
-            json_pack("{s:o, s:o, s:o, s:o}", "application", app, "examination", rec, "history",
-                      hist ? hist : json_array(), "documents", docs ? docs : json_array());
+        x->o->view = json_pack("{s:o, s:o, s:o, s:o, s:{s:b, s:b}}", "application", app,
+                               "examination", rec, "history", hist ? hist : json_array(),
+                               "documents", docs ? docs : json_array(), "you", "lead_examiner",
+                               lead, "took_part", took_part);
         return x->o->view ? GK_TX_OK : GK_TX_HARD;
     }
     json_decref(app);
@@ -674,6 +709,15 @@ json_t *gk_svc_exam_case_actions(const gk_call *call, const json_t *case_view)
     const char *outcome =
         json_string_value(json_object_get(json_object_get(app, "determination"), "outcome"));
     bool examinable = known && gk_lifecycle_is_examinable(st);
+    /* Issue 18 item 3: the record is the assigned examiner's (or a lead's); an approval is
+     * nobody's who took part in it. */
+    json_t *you = json_object_get(case_view, "you");
+    const char *assigned = json_string_value(json_object_get(app, "assigned_examiner_id"));
+    bool lead = json_is_true(json_object_get(you, "lead_examiner"));
+    bool took_part = json_is_true(json_object_get(you, "took_part"));
+    bool mine = lead || (assigned && me && !strcmp(assigned, me));
+    ex = ex && mine;
+    bool may_assign = call->user.role == GK_ROLE_ADMIN || !assigned || mine;
     bool can_propose = ex && may(st, GK_LC_EV_PROPOSE, role);
     json_t *actions =
         json_pack("{s:b, s:b}", "can_propose_grant",
@@ -682,12 +726,13 @@ json_t *gk_svc_exam_case_actions(const gk_call *call, const json_t *case_view)
                   can_propose && gk_exam_decision_fits(GK_EXAM_DECISION_NOT_REQUIRED, outcome));
     json_t *more =
         json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:O}", "can_examine", ex && examinable,
-                  "can_assign", known && may(st, GK_LC_EV_ASSIGN, role), "can_request_info",
-                  ex && may(st, GK_LC_EV_REQUEST_INFO, role), "can_propose",
+                  "can_assign", known && may_assign && may(st, GK_LC_EV_ASSIGN, role),
+                  "can_request_info", ex && may(st, GK_LC_EV_REQUEST_INFO, role), "can_propose",
                   ex && may(st, GK_LC_EV_PROPOSE, role), "can_equivalence",
                   ex && examinable && outcome && !strcmp(outcome, "subject_with_security"),
                   "can_review",
-                  ex && open && may(st, GK_LC_EV_RETURN, role) &&
+                  known && call->user.role == GK_ROLE_EXAMINER && !took_part && open &&
+                      may(st, GK_LC_EV_RETURN, role) &&
                       gk_lifecycle_review_allowed(proposer, me) == GK_ERR_OK,
                   "own_proposal", open && proposer && me && !strcmp(proposer, me), "open_proposal",
                   open ? open : json_null());

@@ -22,7 +22,8 @@ static json_t *base_model(gk_request *r, const char *nav)
 {
     json_t *m = json_object();
     if (!m) return NULL;
-    const char *csrf = gk_auth_csrf_token(r);
+    /* Anonymous forms carry their pre-session's token (issue 18 item 5). */
+    const char *csrf = gk_auth_presession_begin(r);
     if (csrf) json_object_set_new(m, "csrf_token", json_string(csrf));
     if (nav) json_object_set_new(m, "nav", json_pack("{s:s}", nav, "page"));
     return m;
@@ -97,6 +98,7 @@ static void render_signin(gk_request *r, unsigned status, json_t *m)
     const char *next = gk_req_is_form(r) ? gk_form_get(r, "next") : gk_req_query(r, "next");
     if (gk_auth_next_is_safe(next)) json_object_set_new(m, "next", json_string(next));
     gk_page_render(r, status, "signin", m);
+    gk_auth_add_presession_cookie(r);
 }
 
 void gk_h_page_signin(gk_request *r)
@@ -152,7 +154,9 @@ void gk_h_page_signout(gk_request *r)
 void gk_h_page_signup(gk_request *r)
 {
     json_t *m = base_model(r, NULL);
-    if (m) gk_page_render(r, 200, "signup", m);
+    if (!m) return;
+    gk_page_render(r, 200, "signup", m);
+    gk_auth_add_presession_cookie(r);
 }
 
 void gk_h_page_signup_post(gk_request *r)
@@ -201,6 +205,7 @@ void gk_h_page_signup_post(gk_request *r)
     keep_values(r, m, kept);
     refused(r, m, &out);
     gk_page_render(r, 200, "signup", m);
+    gk_auth_add_presession_cookie(r);
 }
 
 /* ---- the account page ------------------------------------------------------------------ */
@@ -340,6 +345,8 @@ static void user_done(gk_request *r, json_t *m, gk_outcome *out)
     } else {
         const char *role = gk_form_get(r, "role");
         if (role) json_object_set_new(obj(m, "selected"), role, json_true());
+        if (gk_form_get(r, "lead_examiner")) /* the box stays ticked */
+            json_object_set_new(obj(m, "values"), "lead_examiner", json_true());
     }
     form_done(r, m, out, kept, render_admin_users);
 }

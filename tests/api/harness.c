@@ -413,7 +413,22 @@ static void parse_body(actor *a, ht_response *out)
             out->json_error = buf_take(&b);
         }
     }
+    /* A page's form token, as a browser's form would send it (the pre-session of anonymous
+     * forms, issue 18 item 5, or the session's). */
+    static const char form_token[] = "name=\"csrf_token\" value=\"";
+    char *html_token = NULL;
+    if (media && !strcmp(media, "text/html") && out->body) {
+        const char *at = strstr(out->body, form_token);
+        const char *end = at ? strchr(at + sizeof form_token - 1, '"') : NULL;
+        if (end)
+            html_token =
+                strndup(at + sizeof form_token - 1, (size_t)(end - (at + sizeof form_token - 1)));
+    }
     free(media);
+    if (html_token) {
+        free(a->csrf);
+        a->csrf = html_token;
+    }
     const char *token = json_string_value(json_object_get(out->json, "csrf_token"));
     if (token) {
         char *copy = strdup(token);
