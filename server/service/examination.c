@@ -716,6 +716,7 @@ json_t *gk_svc_exam_case_actions(const gk_call *call, const json_t *case_view)
     bool lead = json_is_true(json_object_get(you, "lead_examiner"));
     bool took_part = json_is_true(json_object_get(you, "took_part"));
     bool mine = lead || (assigned && me && !strcmp(assigned, me));
+    bool asks = ex; /* information requests are any examiner's */
     ex = ex && mine;
     bool may_assign = call->user.role == GK_ROLE_ADMIN || !assigned || mine;
     bool can_propose = ex && may(st, GK_LC_EV_PROPOSE, role);
@@ -727,7 +728,7 @@ json_t *gk_svc_exam_case_actions(const gk_call *call, const json_t *case_view)
     json_t *more =
         json_pack("{s:b, s:b, s:b, s:b, s:b, s:b, s:b, s:O}", "can_examine", ex && examinable,
                   "can_assign", known && may_assign && may(st, GK_LC_EV_ASSIGN, role),
-                  "can_request_info", ex && may(st, GK_LC_EV_REQUEST_INFO, role), "can_propose",
+                  "can_request_info", asks && may(st, GK_LC_EV_REQUEST_INFO, role), "can_propose",
                   ex && may(st, GK_LC_EV_PROPOSE, role), "can_equivalence",
                   ex && examinable && outcome && !strcmp(outcome, "subject_with_security"),
                   "can_review",
