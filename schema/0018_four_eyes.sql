@@ -52,14 +52,16 @@ UNION SELECT a.id, l.actor_user_id FROM audit_log l
 ON CONFLICT DO NOTHING;
 
 -- BEFORE: the writer is the case's examiner (or a lead). One function per table, each naming
--- its constraint.
+-- its constraint; the triggers are named <table>_guard_… so that they fire after the
+-- table's own guard (PostgreSQL fires them in name order): a regulator is still refused as
+-- not an examiner, a frozen record as not under examination.
 CREATE FUNCTION gk_evidence_case_examiner() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     PERFORM gk_require_case_examiner(NEW.application_id, NEW.recorded_by,
                                      'evidence_recorded_by_case_examiner');
     RETURN NEW;
 END $$;
-CREATE TRIGGER evidence_case_examiner BEFORE INSERT ON evidence
+CREATE TRIGGER evidence_guard_case_examiner BEFORE INSERT ON evidence
     FOR EACH ROW EXECUTE FUNCTION gk_evidence_case_examiner();
 
 CREATE FUNCTION gk_verdicts_case_examiner() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -68,7 +70,7 @@ BEGIN
                                      'verdicts_decided_by_case_examiner');
     RETURN NEW;
 END $$;
-CREATE TRIGGER verdicts_case_examiner BEFORE INSERT OR UPDATE ON verdicts
+CREATE TRIGGER verdicts_guard_case_examiner BEFORE INSERT OR UPDATE ON verdicts
     FOR EACH ROW EXECUTE FUNCTION gk_verdicts_case_examiner();
 
 CREATE FUNCTION gk_equivalence_decisions_case_examiner() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -77,7 +79,7 @@ BEGIN
                                      'equivalence_decisions_decided_by_case_examiner');
     RETURN NEW;
 END $$;
-CREATE TRIGGER equivalence_decisions_case_examiner BEFORE INSERT ON equivalence_decisions
+CREATE TRIGGER equivalence_decisions_guard_case_examiner BEFORE INSERT ON equivalence_decisions
     FOR EACH ROW EXECUTE FUNCTION gk_equivalence_decisions_case_examiner();
 
 CREATE FUNCTION gk_proposals_case_examiner() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -86,7 +88,7 @@ BEGIN
                                      'proposals_proposed_by_case_examiner');
     RETURN NEW;
 END $$;
-CREATE TRIGGER proposals_case_examiner BEFORE INSERT ON proposals
+CREATE TRIGGER proposals_guard_case_examiner BEFORE INSERT ON proposals
     FOR EACH ROW EXECUTE FUNCTION gk_proposals_case_examiner();
 
 -- AFTER: the writer took part in the examination of the case.
@@ -115,7 +117,9 @@ CREATE TRIGGER equivalence_decisions_took_part AFTER INSERT ON equivalence_decis
 -- proposals_four_eyes, 0008).
 CREATE FUNCTION gk_proposals_reviewer_guard() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
+    -- The proposer is left to proposals_four_eyes, the more telling refusal.
     IF NEW.approve AND NEW.reviewed_by IS NOT NULL AND OLD.reviewed_by IS NULL
+       AND NEW.reviewed_by IS DISTINCT FROM NEW.proposed_by
        AND EXISTS (SELECT 1 FROM case_examiners
                    WHERE application_id = NEW.application_id AND user_id = NEW.reviewed_by) THEN
         PERFORM gk_reject('proposals_reviewer_took_part',

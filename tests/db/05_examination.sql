@@ -194,8 +194,11 @@ BEGIN
     INSERT INTO proposals (application_id, decision, reason, proposed_by)
     VALUES (f.app, 'grant', 'All requirements met', f.ex_a) RETURNING id INTO p;
     PERFORM t.rejects('a second open proposal',
-        format($q$INSERT INTO proposals (application_id, decision, reason, proposed_by) VALUES (%L, 'reject', 'no', %L)$q$, f.app, f.ex_b),
+        format($q$INSERT INTO proposals (application_id, decision, reason, proposed_by) VALUES (%L, 'reject', 'no', %L)$q$, f.app, f.ex_a),
         'proposals_one_open');
+    PERFORM t.rejects('a proposal by an examiner the case is not assigned to (0018)',
+        format($q$INSERT INTO proposals (application_id, decision, reason, proposed_by) VALUES (%L, 'reject', 'no', %L)$q$, f.app, f.ex_b),
+        'proposals_proposed_by_case_examiner');
     PERFORM t.rejects('review before the application is proposed',
         format($q$UPDATE proposals SET reviewed_by = %L, reviewed_at = now(), approve = true WHERE id = %L$q$, f.ex_b, p),
         'proposals_application_not_proposed');
@@ -259,14 +262,19 @@ BEGIN
         format($q$UPDATE applications SET status = 'proposed' WHERE id = %L; SET CONSTRAINTS ALL IMMEDIATE$q$, f.app),
         'applications_proposed_has_proposal');
 
-    -- A rejection, approved by the second examiner.
+    -- A rejection, proposed by the examiner the case went to, approved by one who took no
+    -- part in the record (0018: ex_a recorded the verdicts).
+    UPDATE applications SET assigned_examiner_id = f.ex_b WHERE id = f.app;
     INSERT INTO proposals (application_id, decision, reason, proposed_by)
     VALUES (f.app, 'reject', 'SR-4 fails', f.ex_b) RETURNING id INTO p;
     UPDATE applications SET status = 'proposed' WHERE id = f.app;
-    PERFORM t.accepts('rejection approved by the other examiner',
+    PERFORM t.rejects('four eyes: approved by the examiner who recorded the verdicts (0018)',
+        format($q$UPDATE proposals SET reviewed_by = %L, reviewed_at = now(), approve = true WHERE id = %L$q$, f.ex_a, p),
+        'proposals_reviewer_took_part');
+    PERFORM t.accepts('rejection approved by an examiner who took no part',
         format($q$UPDATE proposals SET reviewed_by = %L, reviewed_at = now(), approve = true WHERE id = %L;
                   UPDATE applications SET status = 'rejected' WHERE id = %L;
-                  SET CONSTRAINTS ALL IMMEDIATE$q$, f.ex_a, p, f.app));
+                  SET CONSTRAINTS ALL IMMEDIATE$q$, t.user('examiner'), p, f.app));
     PERFORM t.rejects('a decided application is final',
         format($q$UPDATE applications SET status = 'in_review' WHERE id = %L$q$, f.app), 'applications_status_transition');
 END $$;
