@@ -176,7 +176,10 @@ void gk_h_page_exam_assign(gk_request *r)
 void gk_h_page_exam_evidence(gk_request *r)
 {
     gk_call call = gk_call_of(r);
-    gk_exam_evidence_in in = {.app_id = r->params[0]};
+    gk_exam_evidence_in in = {.app_id = r->params[0],
+                              .derivable_from_identifiers = -1,
+                              .update_secure = -1,
+                              .update_automatic = -1};
     gk_outcome o = {0};
     ticked_documents(r, &in);
     gk_read_input(r, &call, &gk_exam_requirement_spec, &in, &o);
@@ -202,9 +205,35 @@ void gk_h_page_exam_info_request(gk_request *r)
     GK_OP(r, &gk_exam_info_spec, &in, gk_svc_exam_request_info, finish, "info-request");
 }
 
+/* The mapping of the equivalence form: one text field per requirement, named map_<id>; the
+ * filled ones are the requirements the certificate covers. */
+static void form_mappings(gk_request *r, gk_exam_equivalence_in *in)
+{
+    const char *s = r->body;
+    while (s && *s && in->n_mappings < GK_EXAM_MAX_MAPPINGS) {
+        const char *amp = strchr(s, '&');
+        size_t len = amp ? (size_t)(amp - s) : strlen(s);
+        const char *eq = memchr(s, '=', len);
+        size_t name_len = eq ? (size_t)(eq - s) : len;
+        if (name_len > 4 && name_len < 64 && !strncmp(s, "map_", 4)) {
+            char *name = gk_req_alloc(r, name_len + 1);
+            if (!name) break;
+            memcpy(name, s, name_len);
+            name[name_len] = 0;
+            const char *why = gk_form_get(r, name);
+            if (why && *why) /* the ids are plain (SR-1): no decoding of the name needed */
+                in->mappings[in->n_mappings++] = (gk_exam_mapping){name + 4, why};
+        }
+        s = amp ? amp + 1 : NULL;
+    }
+}
+
 void gk_h_page_exam_equivalence(gk_request *r)
 {
-    gk_exam_equivalence_in in = {.app_id = r->params[0], .accepted = -1};
+    gk_exam_equivalence_in in = {.app_id = r->params[0],
+                                 .accepted = -1,
+                                 .certificate_valid_until = GK_DATE_NONE};
+    form_mappings(r, &in);
     GK_OP(r, &gk_exam_equivalence_spec, &in, gk_svc_exam_equivalence, finish, "equivalence");
 }
 
