@@ -107,6 +107,11 @@ static void render_case(gk_request *r, const char *id, const char *failed_action
     if (actions) json_object_update(m, actions);
     json_decref(actions);
     json_object_set_new(m, "me", json_string(r->user.id ? r->user.id : ""));
+    gk_outcome so;
+    gk_svc_exam_schemes(&call, &so); /* the schemes an equivalence may cite */
+    json_t *schemes = so.view ? json_incref(json_object_get(so.view, "items")) : NULL;
+    json_object_set_new(m, "schemes", schemes ? schemes : json_array());
+    gk_outcome_clear(&so);
     const char *done = gk_req_query(r, "done");
     if (done && known_action(done)) json_object_set_new(m, "done", json_string(done));
     unsigned code = 200;
