@@ -709,10 +709,13 @@ static gk_tx_status check_grantable(PGconn *c, op *x)
         const char *req = json_string_value(json_object_get(m, "requirement_id"));
         const char *verdict = json_string_value(json_object_get(m, "verdict"));
         if (req) {
+            /* a pass listed here rests on a derivable per-device value (E5) */
+            const char *blocked = verdict ? gk_exam_verdict_blocked(req, verdict, 1) : NULL;
             add_field_text(x->o, gk_call_printf(x->call, "requirements.%s.verdict", req),
-                           verdict ? gk_call_msgf(x->call, "examination.verdict_is", "verdict",
-                                                  verdict, NULL)
-                                   : gk_call_msg(x->call, "examination.no_verdict"));
+                           blocked   ? gk_call_msg(x->call, blocked)
+                           : verdict ? gk_call_msgf(x->call, "examination.verdict_is", "verdict",
+                                                    verdict, NULL)
+                                     : gk_call_msg(x->call, "examination.no_verdict"));
         } else {
             req = GK_EXAM_OBLIGATION_MANUAL;
             add_field_text(x->o, "obligations." GK_EXAM_OBLIGATION_MANUAL,
