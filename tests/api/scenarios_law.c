@@ -532,6 +532,18 @@ static const ht_step equivalence[] = {
      .checks = {JSON_STR("basis", "cc_equivalence")}},
 };
 
+/* Item 6: SR-2's text keeps the report's purpose; EQ is per requirement. */
+static const ht_step requirement_texts[] = {
+    {.name = "SR-2 says why: so that others cannot easily guess them, not derivable from the MAC",
+     .method = "GET",
+     .path = "/api/v1/rule-sets/2020-04",
+     .expect_status = 200,
+     .checks = {BODY_HAS("so that they are set to values others cannot easily guess"),
+                BODY_HAS("such as the MAC address or serial number"),
+                BODY_HAS("他人から容易に推測できないものとして設定されることを目的として"),
+                BODY_HAS("Decided per requirement")}},
+};
+
 /* An equivalent function without any certificate, and certificates of other schemes. */
 static const ht_step equivalent_function[] = {
     STAFF("law-ef"),
@@ -712,6 +724,7 @@ static const ht_scenario scenarios[] = {
     HT_SCENARIO("equivalence-per-requirement", equivalence),
     HT_SCENARIO("equivalent-function-and-schemes", equivalent_function),
     HT_SCENARIO("manual-statements-2020-only", manual_statements),
+    HT_SCENARIO("requirement-texts-follow-the-report", requirement_texts),
 };
 
 const ht_group ht_group_law = {"law", scenarios, HT_COUNT(scenarios)};
