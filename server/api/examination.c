@@ -87,7 +87,11 @@ static bool document_ids(gk_request *r, gk_exam_evidence_in *in)
 void gk_h_exam_evidence(gk_request *r)
 {
     gk_call call = gk_call_of(r);
-    gk_exam_evidence_in in = {.app_id = r->params[0], .requirement = r->params[1]};
+    gk_exam_evidence_in in = {.app_id = r->params[0],
+                              .requirement = r->params[1],
+                              .derivable_from_identifiers = -1,
+                              .update_secure = -1,
+                              .update_automatic = -1};
     gk_outcome o = {0};
     gk_spec_read(r, &gk_exam_evidence_spec, &in, &o.errors);
     if (!document_ids(r, &in)) gk_field_err(&o, &call, "document_ids", "examination.document_ids");
@@ -110,10 +114,40 @@ void gk_h_exam_info_request(gk_request *r)
     GK_API_OP(r, &gk_exam_info_spec, &in, gk_svc_exam_request_info, 201);
 }
 
+/* "requirements": {"SR-1": "<which certified functions cover it>", ...} into in (absent or
+ * null: none); mappings_bad when it is not an object of strings or has too many. */
+static void mappings(gk_request *r, gk_exam_equivalence_in *in)
+{
+    json_t *obj = r->json ? json_object_get(r->json, "requirements") : NULL;
+    if (!obj || json_is_null(obj)) return;
+    if (!json_is_object(obj) || json_object_size(obj) > GK_EXAM_MAX_MAPPINGS) {
+        in->mappings_bad = true;
+        return;
+    }
+    const char *req;
+    json_t *why;
+    json_object_foreach(obj, req, why)
+    {
+        if (!json_is_string(why)) {
+            in->mappings_bad = true;
+            return;
+        }
+        in->mappings[in->n_mappings++] = (gk_exam_mapping){req, json_string_value(why)};
+    }
+}
+
 void gk_h_exam_equivalence(gk_request *r)
 {
-    gk_exam_equivalence_in in = {.app_id = r->params[0], .accepted = -1};
+    gk_exam_equivalence_in in = {.app_id = r->params[0],
+                                 .accepted = -1,
+                                 .certificate_valid_until = GK_DATE_NONE};
+    mappings(r, &in);
     GK_API_OP(r, &gk_exam_equivalence_spec, &in, gk_svc_exam_equivalence, 201);
+}
+
+void gk_h_exam_schemes(gk_request *r)
+{
+    GK_API_CALL(r, 200, gk_svc_exam_schemes);
 }
 
 void gk_h_exam_proposal(gk_request *r)

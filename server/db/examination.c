@@ -18,6 +18,7 @@
 #define EVIDENCE_JSON(e)                                                                       \
     "jsonb_build_object('id', " e ".id, 'requirement_id', " e ".requirement_id,"               \
     " 'obligation', " e ".obligation, 'procedure', " e ".procedure, 'result', " e ".result,"   \
+    " 'findings', " e ".findings,"                                                             \
     " 'recorded_by', " e ".recorded_by, 'recorded_by_name', (SELECT name FROM users"           \
     "   WHERE id = " e ".recorded_by), 'recorded_at', " TS(e ".recorded_at") ","              \
     " 'documents', coalesce((SELECT jsonb_agg(jsonb_build_object('id', ed.document_id,"        \
@@ -28,7 +29,24 @@
 #define VERDICT_JSON(v)                                                                        \
     "jsonb_build_object('requirement_id', " v ".requirement_id, 'verdict', " v ".verdict,"     \
     " 'reason', " v ".reason, 'decided_by', " v ".decided_by, 'decided_at', "                 \
-    TS(v ".decided_at") ")"
+    TS(v ".decided_at") ", 'equivalence_decision_id', " v ".equivalence_decision_id)"
+
+/* One equivalence decision with its scheme and the requirements it maps. */
+#define DECISION_JSON(q)                                                                       \
+    "jsonb_build_object('id', " q ".id, 'basis', " q ".basis, 'scheme', " q ".scheme_id,"       \
+    " 'scheme_name_en', (SELECT name_en FROM recognised_schemes WHERE id = " q ".scheme_id),"  \
+    " 'scheme_name_ja', (SELECT name_ja FROM recognised_schemes WHERE id = " q ".scheme_id),"  \
+    " 'cc_certificate_id', " q ".cc_certificate_id, 'cc_name', (SELECT name"                  \
+    "   FROM cc_certificates WHERE id = " q ".cc_certificate_id),"                           \
+    " 'certificate_ref', " q ".certificate_ref,"                                               \
+    " 'certificate_valid_until', " q ".certificate_valid_until,"                               \
+    " 'accepted', " q ".accepted, 'rationale', " q ".rationale, 'decided_on', " q ".decided_on," \
+    " 'decided_by', " q ".decided_by, 'decided_by_name', (SELECT name FROM users"             \
+    "   WHERE id = " q ".decided_by), 'decided_at', " TS(q ".decided_at") ","                  \
+    " 'mappings', coalesce((SELECT jsonb_agg(jsonb_build_object('requirement_id',"            \
+    "   m.requirement_id, 'justification', m.justification) ORDER BY r.sort_order)"           \
+    "   FROM equivalence_mappings m JOIN requirements r ON r.rule_set_id = m.rule_set_id"     \
+    "   AND r.id = m.requirement_id WHERE m.decision_id = " q ".id), '[]'::jsonb))"
 
 static const gk_stmt stmts[] = {
     {"exam_case",
@@ -70,18 +88,44 @@ static const gk_stmt stmts[] = {
      " WHERE rule_set_id = $1 AND kind = 'requirement'"},
     {"exam_evidence_insert",
      "INSERT INTO evidence (application_id, requirement_id, obligation, procedure, result,"
-     " recorded_by) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id"},
+     " recorded_by, findings) VALUES ($1, $2, $3, $4, $5, $6, $7::jsonb) RETURNING id"},
+    {"exam_declared_measure",
+     "SELECT coalesce(measure, '') FROM declarations WHERE application_id = $1"
+     " AND requirement_id = $2"},
+    {"exam_latest_finding",
+     "SELECT findings ->> $3 FROM evidence WHERE application_id = $1 AND requirement_id = $2"
+     " AND findings ? $3 ORDER BY recorded_at DESC, id DESC LIMIT 1"},
+    {"exam_scheme_get", "SELECT in_registry FROM recognised_schemes WHERE id = $1"},
+    {"exam_schemes",
+     "SELECT coalesce(jsonb_agg(jsonb_build_object('id', id, 'name_en', name_en,"
+     " 'name_ja', name_ja, 'issuing_body_en', issuing_body_en,"
+     " 'issuing_body_ja', issuing_body_ja, 'standard', standard, 'covers_en', covers_en,"
+     " 'covers_ja', covers_ja, 'in_registry', in_registry) ORDER BY sort_order),"
+     " '[]'::jsonb)::text FROM recognised_schemes"},
+    {"exam_mapping_add",
+     "INSERT INTO equivalence_mappings (decision_id, application_id, requirement_id,"
+     " justification) VALUES ($1, $2, $3, $4)"},
+    {"exam_mapping_latest",
+     "SELECT m.decision_id FROM equivalence_mappings m"
+     " JOIN equivalence_decisions d ON d.id = m.decision_id"
+     " WHERE m.application_id = $1 AND m.requirement_id = $2 AND d.accepted"
+     " ORDER BY d.id DESC LIMIT 1"},
     {"exam_evidence_doc",
      "INSERT INTO evidence_documents (evidence_id, application_id, document_id, sha256)"
      " SELECT $1, d.application_id, d.id, d.sha256 FROM documents d"
      " WHERE d.id = $3 AND d.application_id = $2 RETURNING document_id"},
     {"exam_evidence_get", "SELECT " EVIDENCE_JSON("e") "::text FROM evidence e WHERE e.id = $1"},
+    /* The previous verdict (the snapshot before the statement) comes back with the new one:
+     * it stays in verdict_history (0017) and the caller says what changed. */
     {"exam_verdict_put",
-     "INSERT INTO verdicts AS v (application_id, requirement_id, verdict, reason, decided_by)"
-     " VALUES ($1, $2, $3, $4, $5)"
+     "WITH prev AS (SELECT * FROM verdicts WHERE application_id = $1 AND requirement_id = $2)"
+     " INSERT INTO verdicts AS v (application_id, requirement_id, verdict, reason, decided_by,"
+     " equivalence_decision_id) VALUES ($1, $2, $3, $4, $5, $6)"
      " ON CONFLICT (application_id, requirement_id) DO UPDATE SET verdict = EXCLUDED.verdict,"
-     " reason = EXCLUDED.reason, decided_by = EXCLUDED.decided_by, decided_at = now()"
-     " RETURNING " VERDICT_JSON("v") "::text"},
+     " reason = EXCLUDED.reason, decided_by = EXCLUDED.decided_by, decided_at = now(),"
+     " equivalence_decision_id = EXCLUDED.equivalence_decision_id"
+     " RETURNING (" VERDICT_JSON("v") " || jsonb_build_object('previous',"
+     " (SELECT " VERDICT_JSON("p") " FROM prev p)))::text"},
     {"exam_info_request",
      "INSERT INTO info_requests (application_id, message, asked_by) VALUES ($1, $2, $3)"
      " RETURNING jsonb_build_object('id', id, 'application_id', application_id,"
@@ -93,21 +137,18 @@ static const gk_stmt stmts[] = {
     {"exam_today", "SELECT (" TODAY_JST ")::text"},
     {"exam_equivalence",
      "INSERT INTO equivalence_decisions (application_id, cc_certificate_id, accepted,"
-     " rationale, decided_on, decided_by) VALUES ($1, $2, $3, $4, $5, $6)"
-     " RETURNING jsonb_build_object('id', id, 'cc_certificate_id', cc_certificate_id,"
-     " 'accepted', accepted, 'rationale', rationale, 'decided_on', decided_on,"
-     " 'decided_by', decided_by, 'decided_at', " TS("decided_at") ")::text"},
-    {"exam_equivalence_verdicts",
-     "INSERT INTO verdicts AS v (application_id, requirement_id, verdict, reason, decided_by)"
-     " SELECT $1, r.id, 'met_by_equivalence', $3, $2 FROM applications a"
-     " JOIN requirements r ON r.rule_set_id = a.rule_set_id AND r.kind = 'requirement'"
-     " WHERE a.id = $1"
-     " ON CONFLICT (application_id, requirement_id) DO UPDATE SET verdict = EXCLUDED.verdict,"
-     " reason = EXCLUDED.reason, decided_by = EXCLUDED.decided_by, decided_at = now()"
-     " RETURNING v.requirement_id"},
+     " rationale, decided_on, decided_by, basis, scheme_id, certificate_ref,"
+     " certificate_valid_until) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)"
+     " RETURNING id::text"},
+    {"exam_decision_get",
+     "SELECT " DECISION_JSON("q") "::text FROM equivalence_decisions q WHERE q.id = $1"},
+    /* Refusing a certificate removes the verdicts that rested on it (kept in the history). */
     {"exam_equivalence_unset",
-     "DELETE FROM verdicts WHERE application_id = $1 AND verdict = 'met_by_equivalence'"
-     " RETURNING requirement_id"},
+     "DELETE FROM verdicts v USING equivalence_decisions d"
+     " WHERE v.application_id = $1 AND v.verdict = 'met_by_equivalence'"
+     " AND d.id = v.equivalence_decision_id"
+     " AND (d.cc_certificate_id = $2::uuid OR (d.scheme_id = $3 AND d.certificate_ref = $4))"
+     " RETURNING v.requirement_id"},
     {"exam_grant_missing",
      "SELECT coalesce(jsonb_agg(jsonb_build_object('requirement_id', r.id,"
      " 'verdict', v.verdict) ORDER BY r.sort_order), '[]'::jsonb)::text"
@@ -116,7 +157,13 @@ static const gk_stmt stmts[] = {
      " LEFT JOIN verdicts v ON v.application_id = a.id AND v.requirement_id = r.id"
      " WHERE a.id = $1 AND a.determination ->> 'outcome' = 'subject_with_security'"
      " AND (v.verdict IS NULL OR NOT v.verdict = ANY($2::text[])"
-     "   OR (NOT r.conditional AND v.verdict = ANY($3::text[])))"},
+     "   OR (NOT r.conditional AND v.verdict = ANY($3::text[]))"
+     /* a pass resting on a per-device value derivable from printed or broadcast identifiers
+      * (the latest answer, which may come after the verdict) */
+     "   OR (v.verdict = 'pass' AND (SELECT e.findings ->> 'derivable_from_identifiers'"
+     "     FROM evidence e WHERE e.application_id = a.id AND e.requirement_id = r.id"
+     "     AND e.findings ? 'derivable_from_identifiers'"
+     "     ORDER BY e.recorded_at DESC, e.id DESC LIMIT 1) = 'true'))"},
     {"exam_manual_evidence",
      "SELECT 1 FROM evidence WHERE application_id = $1"
      " AND obligation = 'manual_no_direct_connection_statement' LIMIT 1"},
@@ -142,18 +189,27 @@ static const gk_stmt stmts[] = {
      "     WHERE v.application_id = a.id AND v.requirement_id = r.id),"
      "   'evidence', coalesce((SELECT jsonb_agg(" EVIDENCE_JSON("e") " ORDER BY e.recorded_at)"
      "     FROM evidence e WHERE e.application_id = a.id AND e.requirement_id = r.id),"
+     "     '[]'::jsonb),"
+     "   'equivalence', (SELECT " DECISION_JSON("q") " || jsonb_build_object('justification',"
+     "     m.justification) FROM verdicts v JOIN equivalence_mappings m"
+     "     ON m.decision_id = v.equivalence_decision_id AND m.requirement_id = v.requirement_id"
+     "     JOIN equivalence_decisions q ON q.id = m.decision_id"
+     "     WHERE v.application_id = a.id AND v.requirement_id = r.id),"
+     "   'verdict_history', coalesce((SELECT jsonb_agg(jsonb_build_object('verdict', h.verdict,"
+     "     'reason', h.reason, 'equivalence_decision_id', h.equivalence_decision_id,"
+     "     'decided_by', h.decided_by, 'decided_by_name', (SELECT name FROM users"
+     "     WHERE id = h.decided_by), 'decided_at', " TS("h.decided_at") ","
+     "     'replaced_by_verdict', h.replaced_by_verdict, 'replaced_by', h.replaced_by,"
+     "     'replaced_at', " TS("h.replaced_at") ") ORDER BY h.id)"
+     "     FROM verdict_history h WHERE h.application_id = a.id AND h.requirement_id = r.id),"
      "     '[]'::jsonb)) ORDER BY r.sort_order)"
      "   FROM requirements r WHERE r.rule_set_id = a.rule_set_id AND r.kind = 'requirement'),"
      "   '[]'::jsonb),"
      " 'obligation_evidence', coalesce((SELECT jsonb_agg(" EVIDENCE_JSON("e")
      "   ORDER BY e.recorded_at) FROM evidence e WHERE e.application_id = a.id"
      "   AND e.obligation IS NOT NULL), '[]'::jsonb),"
-     " 'equivalence', coalesce((SELECT jsonb_agg(jsonb_build_object('id', q.id,"
-     "   'cc_certificate_id', q.cc_certificate_id, 'cc_name', c.name,"
-     "   'accepted', q.accepted, 'rationale', q.rationale, 'decided_on', q.decided_on,"
-     "   'decided_by', q.decided_by, 'decided_at', " TS("q.decided_at") ") ORDER BY q.id)"
-     "   FROM equivalence_decisions q JOIN cc_certificates c ON c.id = q.cc_certificate_id"
-     "   WHERE q.application_id = a.id), '[]'::jsonb),"
+     " 'equivalence', coalesce((SELECT jsonb_agg(" DECISION_JSON("q") " ORDER BY q.id)"
+     "   FROM equivalence_decisions q WHERE q.application_id = a.id), '[]'::jsonb),"
      " 'proposals', coalesce((SELECT jsonb_agg(jsonb_build_object('id', p.id,"
      "   'decision', p.decision, 'reason', p.reason, 'proposed_by', p.proposed_by,"
      "   'proposed_by_name', pu.name, 'proposed_at', " TS("p.proposed_at") ","
@@ -308,14 +364,14 @@ gk_tx_status gk_db_exam_requirement_ids(PGconn *c, const char *rule_set, json_t 
 
 gk_tx_status gk_db_exam_evidence_add(PGconn *c, const char *app_id, const char *req_id,
                                      const char *obligation, const char *procedure,
-                                     const char *result, const char *const *doc_ids, size_t n_docs,
-                                     const char *user_id, json_t **out, gk_error *e,
-                                     const char **field)
+                                     const char *result, const char *findings,
+                                     const char *const *doc_ids, size_t n_docs, const char *user_id,
+                                     json_t **out, gk_error *e, const char **field)
 {
     *out = NULL;
-    const char *v[] = {app_id, req_id, obligation, procedure, result, user_id};
+    const char *v[] = {app_id, req_id, obligation, procedure, result, user_id, findings};
     PGresult *res = NULL;
-    gk_tx_status s = run(c, "exam_evidence_insert", 6, v, &res, e, field);
+    gk_tx_status s = run(c, "exam_evidence_insert", 7, v, &res, e, field);
     if (s != GK_TX_OK) return s;
     char ev_id[37];
     gk_db_text(ev_id, sizeof ev_id, res, 0, 0);
@@ -338,11 +394,72 @@ gk_tx_status gk_db_exam_evidence_add(PGconn *c, const char *app_id, const char *
 }
 
 gk_tx_status gk_db_exam_verdict_put(PGconn *c, const char *app_id, const char *req_id,
-                                    const char *verdict, const char *reason, const char *user_id,
-                                    json_t **out, gk_error *e, const char **field)
+                                    const char *verdict, const char *reason,
+                                    const char *decision_id, const char *user_id, json_t **out,
+                                    gk_error *e, const char **field)
 {
-    const char *v[] = {app_id, req_id, verdict, reason, user_id};
-    return run_json(c, "exam_verdict_put", 5, v, out, e, field);
+    const char *v[] = {app_id, req_id, verdict, reason, user_id, decision_id};
+    return run_json(c, "exam_verdict_put", 6, v, out, e, field);
+}
+
+/* The first column of the first row into out (cap bytes), "" when there is no row or NULL. */
+static gk_tx_status first_text(PGconn *c, const char *name, int n, const char *const *v, char *out,
+                               size_t cap, bool *found)
+{
+    out[0] = 0;
+    if (found) *found = false;
+    PGresult *res = NULL;
+    gk_tx_status s = run(c, name, n, v, &res, NULL, NULL);
+    if (s != GK_TX_OK) return s;
+    if (PQntuples(res) >= 1) {
+        if (found) *found = true;
+        if (!PQgetisnull(res, 0, 0)) gk_db_text(out, cap, res, 0, 0);
+    }
+    PQclear(res);
+    return GK_TX_OK;
+}
+
+gk_tx_status gk_db_exam_declared_measure(PGconn *c, const char *app_id, const char *req_id,
+                                         char out[64])
+{
+    const char *v[] = {app_id, req_id};
+    return first_text(c, "exam_declared_measure", 2, v, out, 64, NULL);
+}
+
+gk_tx_status gk_db_exam_latest_finding(PGconn *c, const char *app_id, const char *req_id,
+                                       const char *name, int *value)
+{
+    char t[8];
+    const char *v[] = {app_id, req_id, name};
+    gk_tx_status s = first_text(c, "exam_latest_finding", 3, v, t, sizeof t, NULL);
+    *value = !strcmp(t, "true") ? 1 : !strcmp(t, "false") ? 0 : -1;
+    return s;
+}
+
+gk_tx_status gk_db_exam_scheme(PGconn *c, const char *scheme, bool *found, bool *in_registry)
+{
+    char t[8];
+    const char *v[] = {scheme};
+    gk_tx_status s = first_text(c, "exam_scheme_get", 1, v, t, sizeof t, found);
+    *in_registry = !strcmp(t, "t");
+    return s;
+}
+
+gk_tx_status gk_db_exam_schemes(PGconn *c, json_t **out)
+{
+    return run_json(c, "exam_schemes", 0, NULL, out, NULL, NULL);
+}
+
+gk_tx_status gk_db_exam_today(PGconn *c, char out[11])
+{
+    return first_text(c, "exam_today", 0, NULL, out, 11, NULL);
+}
+
+gk_tx_status gk_db_exam_mapping_latest(PGconn *c, const char *app_id, const char *req_id,
+                                       char decision_id[24])
+{
+    const char *v[] = {app_id, req_id};
+    return first_text(c, "exam_mapping_latest", 2, v, decision_id, 24, NULL);
 }
 
 gk_tx_status gk_db_exam_info_request_add(PGconn *c, const char *app_id, const char *message,
@@ -386,35 +503,48 @@ static json_t *column_array(const PGresult *res)
     return a;
 }
 
-gk_tx_status gk_db_exam_equivalence_add(PGconn *c, const char *app_id, const char *cc_id,
-                                        bool accepted, const char *rationale,
-                                        const char *decided_on, const char *user_id, json_t **out,
-                                        gk_error *e, const char **field)
+gk_tx_status gk_db_exam_equivalence_add(PGconn *c, const gk_db_exam_decision *d,
+                                        const char *user_id, char decision_id[24], gk_error *e,
+                                        const char **field)
 {
-    const char *v[] = {app_id, cc_id, accepted ? "true" : "false", rationale, decided_on, user_id};
-    gk_tx_status s = run_json(c, "exam_equivalence", 6, v, out, e, field);
-    if (s != GK_TX_OK) return s;
+    const char *v[] = {d->app_id,     d->cc_id,      d->accepted ? "true" : "false",
+                       d->rationale,  d->decided_on, user_id,
+                       d->basis,      d->scheme,     d->certificate_ref,
+                       d->valid_until};
+    decision_id[0] = 0;
     PGresult *res = NULL;
-    if (accepted) {
-        const char *vv[] = {app_id, user_id, rationale};
-        s = run(c, "exam_equivalence_verdicts", 3, vv, &res, e, field);
-    } else {
-        const char *vv[] = {app_id};
-        s = run(c, "exam_equivalence_unset", 1, vv, &res, e, field);
-    }
-    if (s != GK_TX_OK) {
-        json_decref(*out);
-        *out = NULL;
-        return s;
-    }
-    json_t *ids = column_array(res);
+    gk_tx_status s = run(c, "exam_equivalence", 10, v, &res, e, field);
+    if (s != GK_TX_OK) return s;
+    gk_db_text(decision_id, 24, res, 0, 0);
     PQclear(res);
-    if (!ids || json_object_set_new(*out, accepted ? "verdicts_set" : "verdicts_removed", ids)) {
-        json_decref(*out);
-        *out = NULL;
-        return GK_TX_HARD;
-    }
     return GK_TX_OK;
+}
+
+gk_tx_status gk_db_exam_mapping_add(PGconn *c, const char *decision_id, const char *app_id,
+                                    const char *req_id, const char *justification, gk_error *e,
+                                    const char **field)
+{
+    const char *v[] = {decision_id, app_id, req_id, justification};
+    return run(c, "exam_mapping_add", 4, v, NULL, e, field);
+}
+
+gk_tx_status gk_db_exam_decision_get(PGconn *c, const char *decision_id, json_t **out)
+{
+    const char *v[] = {decision_id};
+    return run_json(c, "exam_decision_get", 1, v, out, NULL, NULL);
+}
+
+gk_tx_status gk_db_exam_equivalence_unset(PGconn *c, const gk_db_exam_decision *d, json_t **ids,
+                                          gk_error *e, const char **field)
+{
+    *ids = NULL;
+    const char *v[] = {d->app_id, d->cc_id, d->scheme, d->certificate_ref};
+    PGresult *res = NULL;
+    gk_tx_status s = run(c, "exam_equivalence_unset", 4, v, &res, e, field);
+    if (s != GK_TX_OK) return s;
+    *ids = column_array(res);
+    PQclear(res);
+    return *ids ? GK_TX_OK : GK_TX_HARD;
 }
 
 gk_tx_status gk_db_exam_grant_missing(PGconn *c, const char *app_id, const gk_exam_case_info *k,

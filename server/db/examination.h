@@ -70,14 +70,36 @@ gk_tx_status gk_db_exam_requirement_ids(PGconn *c, const char *rule_set, json_t 
  * evidence object. */
 gk_tx_status gk_db_exam_evidence_add(PGconn *c, const char *app_id, const char *req_id,
                                      const char *obligation, const char *procedure,
-                                     const char *result, const char *const *doc_ids, size_t n_docs,
-                                     const char *user_id, json_t **out, gk_error *e,
-                                     const char **field);
+                                     const char *result, const char *findings,
+                                     const char *const *doc_ids, size_t n_docs, const char *user_id,
+                                     json_t **out, gk_error *e, const char **field);
 
-/* Insert or replace the verdict on a requirement; *out the verdict object. */
+/* Insert or replace the verdict on a requirement (decision_id: the equivalence decision a
+ * met_by_equivalence verdict rests on, else NULL); *out the verdict object with "previous"
+ * (the verdict it replaced, kept in verdict_history, or null). */
 gk_tx_status gk_db_exam_verdict_put(PGconn *c, const char *app_id, const char *req_id,
-                                    const char *verdict, const char *reason, const char *user_id,
-                                    json_t **out, gk_error *e, const char **field);
+                                    const char *verdict, const char *reason,
+                                    const char *decision_id, const char *user_id, json_t **out,
+                                    gk_error *e, const char **field);
+
+/* The measure the applicant declared for a requirement ("" when none). */
+gk_tx_status gk_db_exam_declared_measure(PGconn *c, const char *app_id, const char *req_id,
+                                         char out[64]);
+
+/* The latest recorded boolean finding `name` on the requirement's evidence: -1 never
+ * answered, 0 false, 1 true. */
+gk_tx_status gk_db_exam_latest_finding(PGconn *c, const char *app_id, const char *req_id,
+                                       const char *name, int *value);
+
+/* A recognised scheme: *found, and whether its certificates are in our registry. */
+gk_tx_status gk_db_exam_scheme(PGconn *c, const char *scheme, bool *found, bool *in_registry);
+/* Every recognised scheme (array, in order). */
+gk_tx_status gk_db_exam_schemes(PGconn *c, json_t **out);
+/* Today in Japan by the database's clock (YYYY-MM-DD). */
+gk_tx_status gk_db_exam_today(PGconn *c, char out[11]);
+/* The latest accepted decision mapping the requirement ("" when none). */
+gk_tx_status gk_db_exam_mapping_latest(PGconn *c, const char *app_id, const char *req_id,
+                                       char decision_id[24]);
 
 /* The open question, if any: rid[0] == 0 when none. */
 gk_tx_status gk_db_exam_info_request_add(PGconn *c, const char *app_id, const char *message,
@@ -91,13 +113,31 @@ typedef struct {
 } gk_exam_cc;
 gk_tx_status gk_db_exam_cc_get(PGconn *c, const char *cc_id, gk_exam_cc *out);
 
-/* Records the decision; when accepted sets every requirement's verdict to
- * met_by_equivalence, when refused removes the met_by_equivalence verdicts (they rested on
- * the equivalence). *out: the decision with "verdicts_set" (requirement ids). */
-gk_tx_status gk_db_exam_equivalence_add(PGconn *c, const char *app_id, const char *cc_id,
-                                        bool accepted, const char *rationale,
-                                        const char *decided_on, const char *user_id, json_t **out,
-                                        gk_error *e, const char **field);
+/* An equivalence decision as written (strings NULL when absent). */
+typedef struct {
+    const char *app_id;
+    const char *basis;  /* "certificate" or "equivalent_function" */
+    const char *scheme; /* recognised_schemes.id (certificate), NULL for a function */
+    const char *cc_id;  /* the registry's certificate (scheme cc) */
+    const char *certificate_ref, *valid_until; /* another scheme's certificate */
+    const char *rationale, *decided_on;
+    bool accepted;
+} gk_db_exam_decision;
+
+/* Records the decision alone (its mappings are gk_db_exam_mapping_add): *decision_id. */
+gk_tx_status gk_db_exam_equivalence_add(PGconn *c, const gk_db_exam_decision *d,
+                                        const char *user_id, char decision_id[24], gk_error *e,
+                                        const char **field);
+/* One requirement the accepted decision covers, with the functions that cover it. */
+gk_tx_status gk_db_exam_mapping_add(PGconn *c, const char *decision_id, const char *app_id,
+                                    const char *req_id, const char *justification, gk_error *e,
+                                    const char **field);
+/* A decision with its scheme and mappings. */
+gk_tx_status gk_db_exam_decision_get(PGconn *c, const char *decision_id, json_t **out);
+/* Removes the met_by_equivalence verdicts resting on decisions that cite d's certificate;
+ * *ids: their requirement ids. */
+gk_tx_status gk_db_exam_equivalence_unset(PGconn *c, const gk_db_exam_decision *d, json_t **ids,
+                                          gk_error *e, const char **field);
 
 /* Applicable requirements that block a grant: no verdict, or a verdict not in `clearing`
  * (NULL-terminated names). Array of {"requirement_id","verdict"|null}. Adds
@@ -123,7 +163,8 @@ gk_tx_status gk_db_exam_proposal_review(PGconn *c, const char *proposal_id, cons
                                         bool approve, const char *comment, gk_error *e);
 
 /* The examination record of a case: {"requirements": [{id, kind, title_en, title_ja,
- * verdict, evidence: [...]}], "obligation_evidence": [...], "equivalence": [...],
+ * verdict, evidence: [...], equivalence (the mapping its verdict rests on, or null),
+ * verdict_history: [...]}], "obligation_evidence": [...], "equivalence": [...],
  * "proposals": [...], "info_requests": [...]}. */
 gk_tx_status gk_db_exam_record(PGconn *c, const char *app_id, json_t **out);
 

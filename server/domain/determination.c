@@ -218,7 +218,9 @@ gk_error gk_determination_run(const gk_facts *given, const gk_rule_set *rule_set
                                    : tests[t].fails_key;
     }
 
-    if (out->outcome == GK_OUTCOME_NOT_SUBJECT)
+    /* Report l. 521-528: guidance accompanying the 2020 rule set, not a condition of older
+     * ones (a rule set with security requirements). */
+    if (out->outcome == GK_OUTCOME_NOT_SUBJECT && holds[GK_TEST_RULE_SET_SECURITY_REQUIREMENTS])
         out->obligations[out->n_obligations++] = GK_OBLIGATION_MANUAL_NO_DIRECT_CONNECTION;
 
     if (out->outcome == GK_OUTCOME_SUBJECT_WITH_SECURITY) {
@@ -248,3 +250,11 @@ gk_error gk_determination_on(const gk_rule_set *sets, size_t n, const gk_facts *
     if (e != GK_ERR_OK) return e;
     return gk_determination_run(given, rs, out);
 }
+
+const gk_obligation_statement gk_obligation_statements[] = {
+    {GK_OBLIGATION_MANUAL_NO_DIRECT_CONNECTION, "connect_through_certified_equipment",
+     "determination.statement.connect_through_certified_equipment"},
+    {GK_OBLIGATION_MANUAL_NO_DIRECT_CONNECTION, "carrier_inspection_for_direct_connection",
+     "determination.statement.carrier_inspection_for_direct_connection"},
+    {NULL, NULL, NULL},
+};

@@ -121,6 +121,16 @@ typedef struct {
  * to a carrier's line (public wireless LAN included) and must go through a router. */
 #define GK_OBLIGATION_MANUAL_NO_DIRECT_CONNECTION "manual_no_direct_connection_statement"
 
+/* What an obligation asks, statement by statement (report l. 522-527: the manual says (1)
+ * that the equipment must be connected through certified equipment, the user's duty, and (2)
+ * that connecting it directly to a carrier's line requires the carrier's inspection). The
+ * obligation is raised only under a rule set with security requirements (the 2020 rules'
+ * guidance). Rows in order; NULL-obligation terminated; text_key is a message key. */
+typedef struct {
+    const char *obligation, *id, *text_key;
+} gk_obligation_statement;
+extern const gk_obligation_statement gk_obligation_statements[];
+
 typedef struct {
     gk_scope_outcome outcome;
     const gk_rule_set *rule_set; /* the governing rule set (its id is the "rule set version") */

@@ -43,3 +43,35 @@ const gk_exam_verdict_rule *gk_exam_verdict_rule_of(const char *name)
         if (!strcmp(verdicts[i].name, name)) return &verdicts[i];
     return NULL;
 }
+
+const gk_exam_finding gk_exam_findings[] = {
+    {"SR-2", GK_EXAM_FINDING_DERIVABLE, GK_FINDING_BOOL, "unique_per_device"},
+    {"SR-3", "update_secure", GK_FINDING_BOOL, NULL},
+    {"SR-3", "update_automatic", GK_FINDING_BOOL, NULL},
+    {"SR-3", "update_method", GK_FINDING_TEXT, NULL},
+    {NULL, NULL, GK_FINDING_BOOL, NULL},
+};
+
+bool gk_exam_finding_required(const gk_exam_finding *f, const char *requirement,
+                              const char *declared_measure)
+{
+    if (!f || !f->name || !requirement || strcmp(f->requirement, requirement)) return false;
+    if (!f->when_measure) return true;
+    return declared_measure && !strcmp(declared_measure, f->when_measure);
+}
+
+const char *gk_exam_verdict_blocked(const char *requirement, const char *verdict, int derivable)
+{
+    if (!requirement || !verdict) return NULL;
+    if (!strcmp(requirement, "SR-2") && !strcmp(verdict, "pass") && derivable == 1)
+        return "examination.sr2_derivable";
+    return NULL;
+}
+
+const char *gk_exam_mapping_count_problem(const char *basis, size_t n_mappings)
+{
+    if (n_mappings == 0) return "examination.equivalence_needs_requirements";
+    if (basis && !strcmp(basis, GK_EXAM_EQ_FUNCTION) && n_mappings != 1)
+        return "examination.equivalent_function_one";
+    return NULL;
+}

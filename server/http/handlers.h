@@ -91,4 +91,7 @@ gk_handler_fn gk_h_applications_create, gk_h_applications_list, gk_h_application
     gk_h_page_application_withdraw, gk_h_page_application_upload, gk_h_page_info_request_respond;
 gk_chunk_handler_fn gk_h_documents_upload_chunk, gk_h_page_application_upload_chunk;
 
+/* issue 15: the recognised schemes (api/examination.c) */
+gk_handler_fn gk_h_exam_schemes;
+
 #endif

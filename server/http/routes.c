@@ -256,6 +256,9 @@ const gk_route gk_routes[] = {
      "page.admin_users"},
     {"POST", "/admin/users", gk_h_page_admin_users_post, ADMIN, GK_BODY_FORM, 0, PAGE | SLOW,
      "page.admin_users.post"},
+    /* issue 15: the recognised schemes an equivalence may cite (api/examination.c) */
+    {"GET", "/api/v1/recognised-schemes", gk_h_exam_schemes, ALL, GK_BODY_NONE, 0, DB,
+     "recognised_schemes.list"},
 #undef USERS
 #undef ADMIN
 #undef DB

@@ -143,6 +143,10 @@ static json_t *cert_view(json_t *row, gk_date on, const char *lang)
     json_object_set_new(row, "ccra_reason_en", json_string(gk_cc_ccra_text("en", rec.reason_code)));
     json_object_set_new(row, "ccra_reason_ja", json_string(gk_cc_ccra_text("ja", rec.reason_code)));
     json_object_set_new(row, "ccra_level", json_string(rec.level));
+    /* Issue 15: CCRA recognition is shown as information, never as the equivalence test
+     * (decided per requirement by the examiner, report l. 370-375). */
+    json_object_set_new(row, "ccra_information_only", json_true());
+    json_object_set_new(row, "ccra_note", json_string(msg_in(lang, "cc.", "ccra_information")));
 
     gk_cc_validity v = gk_cc_valid_on(certified, until, archived, on);
     char d[GK_DATE_BUF], e[GK_DATE_BUF];

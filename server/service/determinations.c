@@ -235,8 +235,18 @@ json_t *gk_view_determination(const gk_determination *d, const char *lang)
     json_t *reqs = json_array(), *obl = json_array(), *rat = json_array();
     for (size_t i = 0; i < d->n_requirements; i++)
         json_array_append_new(reqs, json_string(d->requirements[i]));
-    for (size_t i = 0; i < d->n_obligations; i++)
+    json_t *stm = json_array();
+    for (size_t i = 0; i < d->n_obligations; i++) {
         json_array_append_new(obl, json_string(d->obligations[i]));
+        for (const gk_obligation_statement *st = gk_obligation_statements; st->obligation; st++)
+            if (!strcmp(st->obligation, d->obligations[i]))
+                json_array_append_new(
+                    stm,
+                    json_pack("{s:s, s:s, s:s, s:s, s:s}", "obligation", st->obligation, "id",
+                              st->id, "text", gk_messages_get(gk_app.messages, lang, st->text_key),
+                              "text_en", gk_messages_get(gk_app.messages, "en", st->text_key),
+                              "text_ja", gk_messages_get(gk_app.messages, "ja", st->text_key)));
+    }
     for (size_t i = 0; i < d->n_rationale; i++) {
         const gk_rationale_entry *e = &d->rationale[i];
         const char *key = e->reason_key;
@@ -247,9 +257,9 @@ json_t *gk_view_determination(const gk_determination *d, const char *lang)
                                         gk_messages_get(gk_app.messages, "en", key), "reason_ja",
                                         gk_messages_get(gk_app.messages, "ja", key)));
     }
-    return json_pack("{s:s, s:s, s:o, s:o, s:o}", "outcome", gk_scope_outcome_name(d->outcome),
+    return json_pack("{s:s, s:s, s:o, s:o, s:o, s:o}", "outcome", gk_scope_outcome_name(d->outcome),
                      "rule_set", d->rule_set ? d->rule_set->id : "", "requirements", reqs,
-                     "obligations", obl, "rationale", rat);
+                     "obligations", obl, "obligation_statements", stm, "rationale", rat);
 }
 
 json_t *gk_view_rule_set(const gk_rule_catalog *cat, size_t i, gk_date today)

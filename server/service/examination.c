@@ -28,6 +28,13 @@ const gk_spec gk_exam_assign_spec = GK_SPEC(assign_fields);
 static const gk_field evidence_fields[] = {
     {"procedure", GK_F_STRING, true, PROSE, NULL, GK_AT(gk_exam_evidence_in, procedure), false},
     {"result", GK_F_STRING, true, PROSE, NULL, GK_AT(gk_exam_evidence_in, result), false},
+    {GK_EXAM_FINDING_DERIVABLE, GK_F_BOOL, false, 0, NULL,
+     GK_AT(gk_exam_evidence_in, derivable_from_identifiers), true},
+    {"update_secure", GK_F_BOOL, false, 0, NULL, GK_AT(gk_exam_evidence_in, update_secure), true},
+    {"update_automatic", GK_F_BOOL, false, 0, NULL, GK_AT(gk_exam_evidence_in, update_automatic),
+     true},
+    {"update_method", GK_F_STRING, false, 2000, NULL, GK_AT(gk_exam_evidence_in, update_method),
+     true},
 };
 const gk_spec gk_exam_evidence_spec = GK_SPEC(evidence_fields);
 
@@ -52,8 +59,13 @@ static const gk_field info_fields[] = {
 const gk_spec gk_exam_info_spec = GK_SPEC(info_fields);
 
 static const gk_field equivalence_fields[] = {
-    {"cc_certificate_id", GK_F_STRING, true, 64, NULL,
-     GK_AT(gk_exam_equivalence_in, cc_certificate_id), false},
+    {"cc_certificate_id", GK_F_STRING, false, 64, NULL,
+     GK_AT(gk_exam_equivalence_in, cc_certificate_id), true},
+    {"scheme", GK_F_STRING, false, 64, NULL, GK_AT(gk_exam_equivalence_in, scheme), true},
+    {"certificate_ref", GK_F_STRING, false, 200, NULL,
+     GK_AT(gk_exam_equivalence_in, certificate_ref), true},
+    {"certificate_valid_until", GK_F_DATE, false, 0, NULL,
+     GK_AT(gk_exam_equivalence_in, certificate_valid_until), true},
     {"accepted", GK_F_BOOL, true, 0, NULL, GK_AT(gk_exam_equivalence_in, accepted), false},
     {"rationale", GK_F_STRING, true, PROSE, NULL, GK_AT(gk_exam_equivalence_in, rationale), false},
 };
@@ -292,6 +304,50 @@ static gk_tx_status require_requirement(PGconn *c, op *x, const char *req, bool 
                          gk_call_msg(x->call, "examination.no_such_requirement"));
 }
 
+/* The answer to finding f of the input: NULL when not answered. New reference. */
+static json_t *finding_value(const gk_exam_evidence_in *in, const gk_exam_finding *f)
+{
+    int b = -1;
+    if (!strcmp(f->name, GK_EXAM_FINDING_DERIVABLE)) b = in->derivable_from_identifiers;
+    if (!strcmp(f->name, "update_secure")) b = in->update_secure;
+    if (!strcmp(f->name, "update_automatic")) b = in->update_automatic;
+    if (!strcmp(f->name, "update_method"))
+        return nonempty(in->update_method) ? json_string(in->update_method) : NULL;
+    return b < 0 ? NULL : json_boolean(b == 1);
+}
+
+/* The findings the requirement asks (domain table), as a JSON object text in *out (NULL when
+ * it asks none); 422 naming every one that is required and missing. */
+static gk_tx_status read_findings(PGconn *c, op *x, const gk_exam_evidence_in *in, char **out)
+{
+    *out = NULL;
+    char measure[64];
+    gk_tx_status s = gk_db_exam_declared_measure(c, x->app_id, in->requirement, measure);
+    if (s != GK_TX_OK) return s;
+    json_t *obj = json_object();
+    bool missing = false;
+    for (const gk_exam_finding *f = gk_exam_findings; obj && f->name; f++) {
+        if (strcmp(f->requirement, in->requirement)) continue;
+        json_t *v = finding_value(in, f);
+        if (v) {
+            json_object_set_new(obj, f->name, v);
+        } else if (gk_exam_finding_required(f, in->requirement, measure)) {
+            if (!missing) refuse(x, GK_ERR_VALIDATION, NULL, NULL);
+            missing = true;
+            const char *key = gk_call_printf(x->call, "examination.finding.%s", f->name);
+            add_field_text(x->o, f->name, gk_call_msg(x->call, key ? key : ""));
+        }
+    }
+    if (!obj) return GK_TX_HARD;
+    if (missing) {
+        json_decref(obj);
+        return GK_TX_ABORT;
+    }
+    if (json_object_size(obj)) *out = json_dumps(obj, JSON_COMPACT);
+    json_decref(obj);
+    return GK_TX_OK;
+}
+
 static gk_tx_status evidence_fn(PGconn *c, op *x)
 {
     const gk_exam_evidence_in *in = x->in;
@@ -299,19 +355,22 @@ static gk_tx_status evidence_fn(PGconn *c, op *x)
     if (s == GK_TX_OK) s = require_examinable(x);
     if (s != GK_TX_OK) return s;
     const char *req = NULL, *obligation = NULL;
+    char *findings = NULL;
     if (!strcmp(in->requirement, GK_EXAM_OBLIGATION_MANUAL)) {
         obligation = GK_EXAM_OBLIGATION_MANUAL;
     } else {
         s = require_requirement(c, x, in->requirement, NULL);
+        if (s == GK_TX_OK) s = read_findings(c, x, in, &findings);
         if (s != GK_TX_OK) return s;
         req = in->requirement;
     }
     gk_error e = GK_ERR_OK;
     const char *field = NULL;
     json_t *ev = NULL;
-    s = gk_db_exam_evidence_add(c, x->app_id, req, obligation, in->procedure, in->result,
+    s = gk_db_exam_evidence_add(c, x->app_id, req, obligation, in->procedure, in->result, findings,
                                 in->document_ids, in->n_documents, x->call->user.id, &ev, &e,
                                 &field);
+    free(findings);
     if (s != GK_TX_OK) return map_db(x, s, e, field);
     x->o->view = ev;
     return audit(c, x, "examination.evidence",
@@ -336,6 +395,27 @@ void gk_svc_exam_record_evidence(const gk_call *call, const gk_exam_evidence_in 
 
 /* ---- verdict ------------------------------------------------------------------------------- */
 
+/* An equivalent function without any certificate (同等以上の機能): an accepted decision of
+ * basis equivalent_function mapping this one requirement, justified by the reason. */
+static gk_tx_status equivalent_function(PGconn *c, op *x, const gk_exam_verdict_in *in,
+                                        char decision[24])
+{
+    char today[11];
+    gk_tx_status s = gk_db_exam_today(c, today);
+    if (s != GK_TX_OK) return s;
+    gk_db_exam_decision d = {.app_id = x->app_id,
+                             .basis = GK_EXAM_EQ_FUNCTION,
+                             .rationale = in->reason,
+                             .decided_on = today,
+                             .accepted = true};
+    gk_error e = GK_ERR_OK;
+    const char *field = NULL;
+    s = gk_db_exam_equivalence_add(c, &d, x->call->user.id, decision, &e, &field);
+    if (s == GK_TX_OK)
+        s = gk_db_exam_mapping_add(c, decision, x->app_id, in->requirement, in->reason, &e, &field);
+    return map_db(x, s, e, field);
+}
+
 static gk_tx_status verdict_fn(PGconn *c, op *x)
 {
     const gk_exam_verdict_in *in = x->in;
@@ -346,11 +426,27 @@ static gk_tx_status verdict_fn(PGconn *c, op *x)
     if (s != GK_TX_OK) return s;
     if (!gk_exam_verdict_allowed_on(gk_exam_verdict_rule_of(in->verdict), conditional))
         return refuse(x, GK_ERR_VALIDATION, "verdict", "examination.mandatory_requirement");
+    int derivable = -1;
+    s = gk_db_exam_latest_finding(c, x->app_id, in->requirement, GK_EXAM_FINDING_DERIVABLE,
+                                  &derivable);
+    if (s != GK_TX_OK) return s;
+    const char *blocked = gk_exam_verdict_blocked(in->requirement, in->verdict, derivable);
+    if (blocked) return refuse(x, GK_ERR_VALIDATION, "verdict", blocked);
     gk_error e = GK_ERR_OK;
     const char *field = NULL;
+    char decision[24] = "";
+    const gk_exam_verdict_rule *vr = gk_exam_verdict_rule_of(in->verdict);
+    if (vr && vr->needs_equivalence) {
+        s = nonempty(in->reason)
+                ? equivalent_function(c, x, in, decision)
+                : gk_db_exam_mapping_latest(c, x->app_id, in->requirement, decision);
+        if (s != GK_TX_OK) return map_db(x, s, e, field);
+        if (!decision[0])
+            return refuse(x, GK_ERR_VALIDATION, "verdict", "examination.needs_equivalence");
+    }
     json_t *v = NULL;
     s = gk_db_exam_verdict_put(c, x->app_id, in->requirement, in->verdict, nonempty(in->reason),
-                               x->call->user.id, &v, &e, &field);
+                               decision[0] ? decision : NULL, x->call->user.id, &v, &e, &field);
     if (s != GK_TX_OK) {
         const gk_exam_verdict_rule *rule = gk_exam_verdict_rule_of(in->verdict);
         if (s == GK_TX_ABORT && field && !strcmp(field, "verdict") && rule &&
@@ -359,8 +455,14 @@ static gk_tx_status verdict_fn(PGconn *c, op *x)
         return map_db(x, s, e, field);
     }
     x->o->view = v;
-    return audit(c, x, "examination.verdict",
-                 json_pack("{s:s, s:s}", "requirement", in->requirement, "verdict", in->verdict));
+    json_t *prev = json_object_get(v, "previous");
+    json_t *detail =
+        json_pack("{s:s, s:s}", "requirement", in->requirement, "verdict", in->verdict);
+    if (detail && json_is_object(prev))
+        json_object_set(detail, "previous_verdict", json_object_get(prev, "verdict"));
+    if (detail && decision[0])
+        json_object_set_new(detail, "equivalence_decision_id", json_string(decision));
+    return audit(c, x, "examination.verdict", detail);
 }
 
 void gk_svc_exam_record_verdict(const gk_call *call, const gk_exam_verdict_in *in, gk_outcome *out)
@@ -410,6 +512,86 @@ void gk_svc_exam_request_info(const gk_call *call, const gk_exam_info_in *in, gk
 
 /* ---- CC equivalence ------------------------------------------------------------------------ */
 
+/* The CC registry's certificate: valid on today (JST), else 422 naming it. */
+static gk_tx_status check_cc(PGconn *c, op *x, const gk_exam_equivalence_in *in, bool accepted,
+                             char today[11], const char **validity)
+{
+    gk_exam_cc cc;
+    if (!nonempty(in->cc_certificate_id) || !gk_db_is_uuid(in->cc_certificate_id))
+        return refuse(x, accepted ? GK_ERR_CC_NOT_VALID : GK_ERR_VALIDATION, "cc_certificate_id",
+                      "examination.no_such_cc");
+    gk_tx_status s = gk_db_exam_cc_get(c, in->cc_certificate_id, &cc);
+    if (s != GK_TX_OK) return s;
+    memcpy(today, cc.today_jst, sizeof cc.today_jst);
+    if (!cc.found)
+        return refuse(x, accepted ? GK_ERR_CC_NOT_VALID : GK_ERR_VALIDATION, "cc_certificate_id",
+                      "examination.no_such_cc");
+    gk_date now = 0, certified = 0, until = GK_DATE_NONE;
+    gk_date_parse(cc.today_jst, &now);
+    gk_date_parse(cc.certified_on, &certified);
+    if (cc.valid_until[0]) gk_date_parse(cc.valid_until, &until);
+    gk_cc_validity v = gk_cc_valid_on(certified, until, !strcmp(cc.status, "archived"), now);
+    *validity = gk_cc_validity_name(v);
+    if (accepted && v != GK_CC_VALID) {
+        refuse(x, GK_ERR_CC_NOT_VALID, NULL, NULL);
+        const char *key = gk_call_printf(x->call, "examination.cc_validity.%s", *validity);
+        add_field_text(x->o, "cc_certificate_id",
+                       gk_call_msgf(x->call, key ? key : "", "date", cc.today_jst, NULL));
+        return GK_TX_ABORT;
+    }
+    return GK_TX_OK;
+}
+
+/* Another scheme's certificate: its reference, valid on today when its end is given. */
+static gk_tx_status check_scheme_cert(PGconn *c, op *x, const gk_exam_equivalence_in *in,
+                                      bool accepted, char today[11], const char **validity)
+{
+    if (!nonempty(in->certificate_ref))
+        return refuse(x, GK_ERR_VALIDATION, "certificate_ref", "examination.needs_certificate_ref");
+    gk_tx_status s = gk_db_exam_today(c, today);
+    if (s != GK_TX_OK) return s;
+    gk_date now = 0;
+    gk_date_parse(today, &now);
+    bool past = in->certificate_valid_until != GK_DATE_NONE && in->certificate_valid_until < now;
+    *validity = past ? "past_end_date" : "valid";
+    if (accepted && past) {
+        refuse(x, GK_ERR_CC_NOT_VALID, NULL, NULL);
+        add_field_text(x->o, "certificate_valid_until",
+                       gk_call_msgf(x->call, "examination.cc_validity.past_end_date", "date", today,
+                                    NULL));
+        return GK_TX_ABORT;
+    }
+    return GK_TX_OK;
+}
+
+/* Every mapped requirement is one of the rule set's, with its justification: 422 naming
+ * requirements (none given) or requirements.<id> (unknown, no justification). */
+static gk_tx_status check_mappings(PGconn *c, op *x, const gk_exam_equivalence_in *in)
+{
+    const char *problem =
+        in->mappings_bad ? "examination.requirements_object"
+                         : gk_exam_mapping_count_problem(GK_EXAM_EQ_CERTIFICATE, in->n_mappings);
+    if (problem) return refuse(x, GK_ERR_VALIDATION, "requirements", problem);
+    bool bad = false;
+    for (size_t i = 0; i < in->n_mappings; i++) {
+        const gk_exam_mapping *m = &in->mappings[i];
+        char kind[16];
+        bool cond = false;
+        gk_tx_status s =
+            gk_db_exam_requirement_kind(c, x->kase.rule_set, m->requirement, kind, &cond);
+        if (s != GK_TX_OK) return s;
+        const char *key = strcmp(kind, "requirement")   ? "examination.unknown_requirement"
+                          : !nonempty(m->justification) ? "examination.needs_justification"
+                                                        : NULL;
+        if (!key) continue;
+        if (!bad) refuse(x, GK_ERR_VALIDATION, NULL, NULL);
+        bad = true;
+        add_field_text(x->o, gk_call_printf(x->call, "requirements.%s", m->requirement),
+                       gk_call_msgf(x->call, key, "requirement", m->requirement, NULL));
+    }
+    return bad ? GK_TX_ABORT : GK_TX_OK;
+}
+
 static gk_tx_status equivalence_fn(PGconn *c, op *x)
 {
     const gk_exam_equivalence_in *in = x->in;
@@ -420,49 +602,111 @@ static gk_tx_status equivalence_fn(PGconn *c, op *x)
     if (strcmp(x->kase.outcome, "subject_with_security") != 0)
         return refuse_detail(x, GK_ERR_CONFLICT,
                              gk_call_msg(x->call, "examination.no_security_requirements"));
-    gk_exam_cc cc;
-    s = gk_db_exam_cc_get(c, in->cc_certificate_id, &cc);
+    const char *scheme = nonempty(in->scheme) ? in->scheme : GK_EXAM_SCHEME_CC;
+    bool known = false, in_registry = false;
+    s = gk_db_exam_scheme(c, scheme, &known, &in_registry);
     if (s != GK_TX_OK) return s;
-    if (!cc.found)
-        return refuse(x, accepted ? GK_ERR_CC_NOT_VALID : GK_ERR_VALIDATION, "cc_certificate_id",
-                      "examination.no_such_cc");
-    gk_date today = 0, certified = 0, until = GK_DATE_NONE;
-    gk_date_parse(cc.today_jst, &today);
-    gk_date_parse(cc.certified_on, &certified);
-    if (cc.valid_until[0]) gk_date_parse(cc.valid_until, &until);
-    gk_cc_validity v = gk_cc_valid_on(certified, until, !strcmp(cc.status, "archived"), today);
-    if (accepted && v != GK_CC_VALID) {
-        refuse(x, GK_ERR_CC_NOT_VALID, NULL, NULL);
-        const char *key =
-            gk_call_printf(x->call, "examination.cc_validity.%s", gk_cc_validity_name(v));
-        add_field_text(x->o, "cc_certificate_id",
-                       gk_call_msgf(x->call, key ? key : "", "date", cc.today_jst, NULL));
-        return GK_TX_ABORT;
-    }
+    if (!known) return refuse(x, GK_ERR_VALIDATION, "scheme", "examination.unknown_scheme");
+    char today[11] = "";
+    const char *validity = "valid";
+    s = in_registry ? check_cc(c, x, in, accepted, today, &validity)
+                    : check_scheme_cert(c, x, in, accepted, today, &validity);
+    if (s == GK_TX_OK && accepted) s = check_mappings(c, x, in);
+    if (s != GK_TX_OK) return s;
+
+    char until[GK_DATE_BUF] = "";
+    if (!in_registry && in->certificate_valid_until != GK_DATE_NONE)
+        gk_date_format(in->certificate_valid_until, until);
+    gk_db_exam_decision d = {.app_id = x->app_id,
+                             .basis = GK_EXAM_EQ_CERTIFICATE,
+                             .scheme = scheme,
+                             .cc_id = in_registry ? in->cc_certificate_id : NULL,
+                             .certificate_ref = in_registry ? NULL : in->certificate_ref,
+                             .valid_until = until[0] ? until : NULL,
+                             .rationale = in->rationale,
+                             .decided_on = today,
+                             .accepted = accepted};
     gk_error e = GK_ERR_OK;
     const char *field = NULL;
-    json_t *d = NULL;
-    s = gk_db_exam_equivalence_add(c, x->app_id, in->cc_certificate_id, accepted, in->rationale,
-                                   cc.today_jst, x->call->user.id, &d, &e, &field);
+    char id[24];
+    s = gk_db_exam_equivalence_add(c, &d, x->call->user.id, id, &e, &field);
     if (s != GK_TX_OK) return map_db(x, s, e, field);
-    json_object_set_new(d, "validity", json_string(gk_cc_validity_name(v)));
-    x->o->view = d;
-    return audit(c, x, "examination.equivalence",
-                 json_pack("{s:s, s:b, s:s}", "cc_certificate_id", in->cc_certificate_id,
-                           "accepted", accepted, "decided_on", cc.today_jst));
+    json_t *set = json_array(), *replaced = json_array(), *removed = NULL;
+    for (size_t i = 0; accepted && s == GK_TX_OK && i < in->n_mappings; i++) {
+        const gk_exam_mapping *m = &in->mappings[i];
+        json_t *v = NULL;
+        s = gk_db_exam_mapping_add(c, id, x->app_id, m->requirement, m->justification, &e, &field);
+        if (s == GK_TX_OK)
+            s = gk_db_exam_verdict_put(c, x->app_id, m->requirement, "met_by_equivalence",
+                                       m->justification, id, x->call->user.id, &v, &e, &field);
+        if (s != GK_TX_OK) break;
+        json_array_append_new(set, json_string(m->requirement));
+        /* Never silently: the verdict it replaces is in the history and in the reply. */
+        json_t *prev = json_object_get(v, "previous");
+        const char *was = json_string_value(json_object_get(prev, "verdict"));
+        if (json_is_object(prev) && was &&
+            (strcmp(was, "met_by_equivalence") ||
+             !json_equal(json_object_get(prev, "equivalence_decision_id"),
+                         json_object_get(v, "equivalence_decision_id"))))
+            json_array_append(replaced, prev);
+        json_decref(v);
+    }
+    if (s == GK_TX_OK && !accepted) s = gk_db_exam_equivalence_unset(c, &d, &removed, &e, &field);
+    json_t *view = NULL;
+    if (s == GK_TX_OK) s = gk_db_exam_decision_get(c, id, &view);
+    if (s != GK_TX_OK || !view) {
+        json_decref(set);
+        json_decref(replaced);
+        json_decref(removed);
+        json_decref(view);
+        return s != GK_TX_OK ? map_db(x, s, e, field) : GK_TX_HARD;
+    }
+    json_object_set_new(view, "validity", json_string(validity));
+    if (accepted) {
+        json_object_set_new(view, "verdicts_set", set);
+        json_object_set_new(view, "verdicts_replaced", replaced);
+    } else {
+        json_decref(set);
+        json_decref(replaced);
+        json_object_set_new(view, "verdicts_removed", removed);
+    }
+    x->o->view = view;
+    json_t *detail =
+        json_pack("{s:s, s:s, s:b, s:s, s:O}", "scheme", scheme, "decision_id", id, "accepted",
+                  accepted, "decided_on", today, "mappings", json_object_get(view, "mappings"));
+    if (detail && in_registry)
+        json_object_set_new(detail, "cc_certificate_id", json_string(in->cc_certificate_id));
+    if (detail && !in_registry)
+        json_object_set_new(detail, "certificate_ref", json_string(in->certificate_ref));
+    return audit(c, x, "examination.equivalence", detail);
 }
 
 void gk_svc_exam_equivalence(const gk_call *call, const gk_exam_equivalence_in *in, gk_outcome *out)
 {
     memset(out, 0, sizeof *out);
     if (!examiner(call, out)) return;
-    if (!gk_db_is_uuid(in->cc_certificate_id)) {
+    bool cc = !nonempty(in->scheme) || !strcmp(in->scheme, GK_EXAM_SCHEME_CC);
+    if (cc && !(in->cc_certificate_id && gk_db_is_uuid(in->cc_certificate_id))) {
         gk_fail(out, call, in->accepted == 1 ? GK_ERR_CC_NOT_VALID : GK_ERR_VALIDATION,
                 "cc_certificate_id", "examination.no_such_cc");
         return;
     }
     op x = {.call = call, .o = out, .fn = equivalence_fn, .app_id = in->app_id, .in = in};
     run_op(&x);
+}
+
+void gk_svc_exam_schemes(const gk_call *call, gk_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    PGconn *c = gk_db_read_conn();
+    json_t *items = NULL;
+    gk_tx_status s = c ? gk_db_exam_schemes(c, &items) : GK_TX_UNAVAILABLE;
+    if (s != GK_TX_OK || !items) {
+        json_decref(items);
+        gk_fail(out, call, s == GK_TX_OK ? GK_ERR_INTERNAL : gk_tx_error(s), NULL, NULL);
+        return;
+    }
+    out->view = json_pack("{s:o}", "items", items);
 }
 
 /* ---- proposal ------------------------------------------------------------------------------ */
@@ -487,10 +731,13 @@ static gk_tx_status check_grantable(PGconn *c, op *x)
         const char *req = json_string_value(json_object_get(m, "requirement_id"));
         const char *verdict = json_string_value(json_object_get(m, "verdict"));
         if (req) {
+            /* a pass listed here rests on a derivable per-device value (E5) */
+            const char *blocked = verdict ? gk_exam_verdict_blocked(req, verdict, 1) : NULL;
             add_field_text(x->o, gk_call_printf(x->call, "requirements.%s.verdict", req),
-                           verdict ? gk_call_msgf(x->call, "examination.verdict_is", "verdict",
-                                                  verdict, NULL)
-                                   : gk_call_msg(x->call, "examination.no_verdict"));
+                           blocked   ? gk_call_msg(x->call, blocked)
+                           : verdict ? gk_call_msgf(x->call, "examination.verdict_is", "verdict",
+                                                    verdict, NULL)
+                                     : gk_call_msg(x->call, "examination.no_verdict"));
         } else {
             req = GK_EXAM_OBLIGATION_MANUAL;
             add_field_text(x->o, "obligations." GK_EXAM_OBLIGATION_MANUAL,

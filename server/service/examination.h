@@ -59,11 +59,20 @@ typedef struct {
     const char *procedure, *result;
     const char *document_ids[GK_EXAM_MAX_DOCS]; /* documents of the case */
     size_t n_documents;
+    /* Findings (domain/examination.h gk_exam_findings): -1 / NULL when not answered. SR-2
+     * asks derivable_from_identifiers when the declared measure is unique_per_device; SR-3
+     * asks all three. The adapter sets the ints to -1 before reading. */
+    int derivable_from_identifiers, update_secure, update_automatic;
+    const char *update_method;
 } gk_exam_evidence_in;
 extern const gk_spec gk_exam_evidence_spec;
 void gk_svc_exam_record_evidence(const gk_call *call, const gk_exam_evidence_in *in,
                                  gk_outcome *out);
 
+/* met_by_equivalence: with a reason, an equivalent function without any certificate (the
+ * reason is its justification; one requirement); without one, the latest accepted
+ * equivalence decision that maps the requirement. A replaced verdict stays in the history;
+ * the reply's "previous" says what it was. */
 typedef struct {
     const char *app_id, *requirement;
     const char *verdict; /* domain/examination.h gk_exam_verdicts */
@@ -81,9 +90,23 @@ typedef struct {
 extern const gk_spec gk_exam_info_spec;
 void gk_svc_exam_request_info(const gk_call *call, const gk_exam_info_in *in, gk_outcome *out);
 
+#define GK_EXAM_MAX_MAPPINGS 32
+typedef struct {
+    const char *requirement, *justification; /* which certified functions cover it */
+} gk_exam_mapping;
+
+/* Equivalence per requirement: a certificate of a recognised scheme (CC by the registry's
+ * cc_certificate_id, another scheme by its certificate_ref) and, when accepted, the
+ * requirements it covers (the others are examined as usual). */
 typedef struct {
     const char *app_id, *cc_certificate_id, *rationale;
-    int accepted; /* 1, 0 (-1 absent: refused by the field spec) */
+    int accepted;                    /* 1, 0 (-1 absent: refused by the field spec) */
+    const char *scheme;              /* NULL: "cc" */
+    const char *certificate_ref;     /* a scheme certificate outside the registry */
+    gk_date certificate_valid_until; /* GK_DATE_NONE when not given */
+    gk_exam_mapping mappings[GK_EXAM_MAX_MAPPINGS];
+    size_t n_mappings;
+    bool mappings_bad; /* "requirements" was not an object of strings (or too many) */
 } gk_exam_equivalence_in;
 extern const gk_spec gk_exam_equivalence_spec;
 void gk_svc_exam_equivalence(const gk_call *call, const gk_exam_equivalence_in *in,
@@ -104,5 +127,8 @@ typedef struct {
 } gk_exam_review_in;
 extern const gk_spec gk_exam_review_spec;
 void gk_svc_exam_review(const gk_call *call, const gk_exam_review_in *in, gk_outcome *out);
+
+/* The recognised schemes (name, issuing body, what their certificates cover): public. */
+void gk_svc_exam_schemes(const gk_call *call, gk_outcome *out);
 
 #endif

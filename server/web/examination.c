@@ -107,8 +107,18 @@ static void render_case(gk_request *r, const char *id, const char *failed_action
     if (actions) json_object_update(m, actions);
     json_decref(actions);
     json_object_set_new(m, "me", json_string(r->user.id ? r->user.id : ""));
+    gk_outcome so;
+    gk_svc_exam_schemes(&call, &so); /* the schemes an equivalence may cite */
+    json_t *schemes = so.view ? json_incref(json_object_get(so.view, "items")) : NULL;
+    json_object_set_new(m, "schemes", schemes ? schemes : json_array());
+    gk_outcome_clear(&so);
     const char *done = gk_req_query(r, "done");
     if (done && known_action(done)) json_object_set_new(m, "done", json_string(done));
+    /* ?changed=SR-1,SR-3: the requirements whose earlier verdict the last form replaced */
+    const char *changed = gk_req_query(r, "changed");
+    if (changed && *changed && strlen(changed) < 200 &&
+        !changed[strspn(changed, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-,")])
+        json_object_set_new(m, "changed", json_string(changed));
     unsigned code = 200;
     if (failed) {
         json_t *err = json_pack("{s:s, s:s, s:s?, s:o}", "action", failed_action, "title",
@@ -166,6 +176,39 @@ static void finish(gk_request *r, const char *action, gk_outcome *o)
                       show_case_again, action);
 }
 
+/* A requirement id as the pages carry it in ?changed= (SR-1): letters, digits, '-'. */
+static bool plain_id(const char *s)
+{
+    return s && *s && strlen(s) < 16 &&
+           !s[strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-")];
+}
+
+/* Like finish, and the redirect names the requirements whose earlier verdict was replaced
+ * (?changed=SR-1,SR-3): the page says what changed (the verdicts stay in the history). */
+static void finish_changed(gk_request *r, const char *action, gk_outcome *o)
+{
+    const char *changed = "";
+    json_t *v = o->err == GK_ERR_OK ? o->view : NULL, *p;
+    size_t i;
+    json_array_foreach(json_object_get(v, "verdicts_replaced"), i, p)
+    {
+        const char *id = json_string_value(json_object_get(p, "requirement_id"));
+        if (plain_id(id)) changed = gk_req_printf(r, "%s%s%s", changed, *changed ? "," : "", id);
+    }
+    json_t *prev = json_object_get(v, "previous");
+    const char *was = json_string_value(json_object_get(prev, "verdict"));
+    const char *now = json_string_value(json_object_get(v, "verdict"));
+    const char *req = json_string_value(json_object_get(v, "requirement_id"));
+    if (was && now && plain_id(req) && strcmp(was, now)) changed = req;
+    if (!changed || !*changed) {
+        finish(r, action, o);
+        return;
+    }
+    gk_page_form_done(
+        r, o, gk_req_printf(r, "/examination/%s?done=%s&changed=%s", r->params[0], action, changed),
+        show_case_again, action);
+}
+
 void gk_h_page_exam_assign(gk_request *r)
 {
     gk_exam_assign_in in = {.app_id = r->params[0]};
@@ -176,7 +219,10 @@ void gk_h_page_exam_assign(gk_request *r)
 void gk_h_page_exam_evidence(gk_request *r)
 {
     gk_call call = gk_call_of(r);
-    gk_exam_evidence_in in = {.app_id = r->params[0]};
+    gk_exam_evidence_in in = {.app_id = r->params[0],
+                              .derivable_from_identifiers = -1,
+                              .update_secure = -1,
+                              .update_automatic = -1};
     gk_outcome o = {0};
     ticked_documents(r, &in);
     gk_read_input(r, &call, &gk_exam_requirement_spec, &in, &o);
@@ -193,7 +239,7 @@ void gk_h_page_exam_verdict(gk_request *r)
     if (gk_read_input(r, &call, &gk_exam_requirement_spec, &in, &o) &&
         gk_read_input(r, &call, &gk_exam_verdict_spec, &in, &o))
         gk_svc_exam_record_verdict(&call, &in, &o);
-    finish(r, "verdict", &o);
+    finish_changed(r, "verdict", &o);
 }
 
 void gk_h_page_exam_info_request(gk_request *r)
@@ -202,10 +248,37 @@ void gk_h_page_exam_info_request(gk_request *r)
     GK_OP(r, &gk_exam_info_spec, &in, gk_svc_exam_request_info, finish, "info-request");
 }
 
+/* The mapping of the equivalence form: one text field per requirement, named map_<id>; the
+ * filled ones are the requirements the certificate covers. */
+static void form_mappings(gk_request *r, gk_exam_equivalence_in *in)
+{
+    const char *s = r->body;
+    while (s && *s && in->n_mappings < GK_EXAM_MAX_MAPPINGS) {
+        const char *amp = strchr(s, '&');
+        size_t len = amp ? (size_t)(amp - s) : strlen(s);
+        const char *eq = memchr(s, '=', len);
+        size_t name_len = eq ? (size_t)(eq - s) : len;
+        if (name_len > 4 && name_len < 64 && !strncmp(s, "map_", 4)) {
+            char *name = gk_req_alloc(r, name_len + 1);
+            if (!name) break;
+            memcpy(name, s, name_len);
+            name[name_len] = 0;
+            const char *why = gk_form_get(r, name);
+            if (why && *why) /* the ids are plain (SR-1): no decoding of the name needed */
+                in->mappings[in->n_mappings++] = (gk_exam_mapping){name + 4, why};
+        }
+        s = amp ? amp + 1 : NULL;
+    }
+}
+
 void gk_h_page_exam_equivalence(gk_request *r)
 {
-    gk_exam_equivalence_in in = {.app_id = r->params[0], .accepted = -1};
-    GK_OP(r, &gk_exam_equivalence_spec, &in, gk_svc_exam_equivalence, finish, "equivalence");
+    gk_exam_equivalence_in in = {.app_id = r->params[0],
+                                 .accepted = -1,
+                                 .certificate_valid_until = GK_DATE_NONE};
+    form_mappings(r, &in);
+    GK_OP(r, &gk_exam_equivalence_spec, &in, gk_svc_exam_equivalence, finish_changed,
+          "equivalence");
 }
 
 void gk_h_page_exam_proposal(gk_request *r)

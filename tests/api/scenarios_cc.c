@@ -346,12 +346,44 @@ static const ht_step pages[] = {
      .expect_status = 401},
 };
 
+/* Issue 15: CCRA recognition is information, not the equivalence test (decided per
+ * requirement): the JSON and the page say so. */
+#define CCRA_ROW                                                                                   \
+    "\"Network Devices\",\"APITEST-3 Router OS\",\"Info Nets\",\"JP\",\"EAL4+ ALC_FLR.2\","        \
+    "\"None\",\"04/01/2024\",\"04/01/2099\",\"\",\"\",\"\",\"\",\"\",\"\"\r\n"
+static const ht_step ccra_information[] = {
+    SIGNIN("admin", ADMIN_EMAIL, ADMIN_PASSWORD),
+    {.name = "the admin imports an EAL4 router",
+     .actor = "admin",
+     .method = "POST",
+     .path = IMPORT,
+     .content_type = CSV_T,
+     .body = HEADER CCRA_ROW,
+     .expect_status = 200},
+    {.name = "the JSON labels CCRA recognition as information",
+     .method = "GET",
+     .path = LIST "?q=APITEST-3",
+     .headers = {"Accept-Language: en"},
+     .expect_status = 200,
+     .checks = {JSON_EQ("items[0].ccra_information_only", "true"),
+                BODY_HAS("not the equivalence test")},
+     .captures = {CAPTURE_JSON("id", "items[0].id")}},
+    {.name = "so does the page",
+     .method = "GET",
+     .path = "/cc-certificates/{{id}}?lang=en",
+     .headers = {"Accept: text/html", "Accept-Language: en"},
+     .expect_status = 200,
+     .checks = {BODY_HAS("For information only: CCRA mutual recognition is not the equivalence "
+                         "test")}},
+};
+
 static const ht_scenario scenarios[] = {
     HT_SCENARIO("import_and_read", import_and_read),
     HT_SCENARIO("archived_list", archived_list),
     HT_SCENARIO("pagination", pagination),
     HT_SCENARIO("refused", refused),
     HT_CASES("pages", pages),
+    HT_SCENARIO("ccra-information-only", ccra_information),
 };
 
 const ht_group ht_group_cc = {"cc", scenarios, HT_COUNT(scenarios)};

@@ -341,13 +341,15 @@ static const ht_step grants[] = {
              " \"rationale\": \"Expired in 2020.\"}",
      .expect_status = 201,
      .checks = {JSON_EQ("accepted", "false"), JSON_STR("validity", "past_end_date")}},
-    {.name = "accepting the valid one sets every requirement to met_by_equivalence",
+    {.name = "accepting the valid one for every requirement sets each to met_by_equivalence",
      .actor = "ex1",
      .method = "POST",
      .path = APPS "/{{appb}}/equivalence",
      .content_type = JSON_T,
      .body = "{\"cc_certificate_id\": \"{{cc}}\", \"accepted\": true,"
-             " \"rationale\": \"Manufacturer, product and version match the TOE.\"}",
+             " \"rationale\": \"Manufacturer, product and version match the TOE.\","
+             " \"requirements\": {\"SR-1\": \"FIA_UAU.2\", \"SR-2\": \"FIA_SOS.1\","
+             " \"SR-3\": \"FPT_TUD_EXT.1\", \"SR-4\": \"FPT_STM, FCS_STG\"}}",
      .expect_status = 201,
      .checks = {JSON_EQ("accepted", "true"), JSON_STR("validity", "valid"),
                 JSON_EQ("verdicts_set", "[\"SR-1\", \"SR-2\", \"SR-3\", \"SR-4\"]")}},

@@ -96,7 +96,33 @@ SELECT t.rejects('accept before the certification date', (SELECT t.equivalence_s
 SELECT t.accepts('refuse an expired CC certificate', (SELECT t.equivalence_sql(cc_expired, false) FROM fx));
 SELECT t.rejects('met_by_equivalence after a refusal', t.verdict_sql('SR-2', 'met_by_equivalence'), 'verdicts_equivalence_accepted');
 SELECT t.accepts('accept a valid CC certificate', (SELECT t.equivalence_sql(cc_ok, true) FROM fx));
-SELECT t.accepts('met_by_equivalence after acceptance', t.verdict_sql('SR-2', 'met_by_equivalence'));
+-- 0017: per requirement. An accepted decision maps the requirements it covers; the verdict
+-- names the decision whose mapping it rests on.
+SELECT t.rejects('met_by_equivalence naming no mapping', t.verdict_sql('SR-2', 'met_by_equivalence'),
+                 'verdicts_equivalence_accepted');
+SELECT t.accepts('map SR-2 to the accepted decision',
+                 (SELECT format($q$INSERT INTO equivalence_mappings (decision_id, application_id, requirement_id, justification)
+                                  SELECT max(id), %L, 'SR-2', 'FIA_UAU.1 and the ST''s per-unit credentials'
+                                    FROM equivalence_decisions WHERE application_id = %L AND accepted$q$, app, app) FROM fx));
+SELECT t.rejects('map the equivalence item', (SELECT format($q$INSERT INTO equivalence_mappings (decision_id, application_id, requirement_id, justification)
+                                  SELECT max(id), %L, 'EQ', 'x' FROM equivalence_decisions WHERE application_id = %L$q$, app, app) FROM fx),
+                 'equivalence_mappings_requirement');
+SELECT t.accepts('met_by_equivalence on the mapped requirement',
+                 (SELECT format($q$INSERT INTO verdicts (application_id, requirement_id, verdict, decided_by, equivalence_decision_id)
+                                  SELECT %L, 'SR-2', 'met_by_equivalence', %L, max(id) FROM equivalence_decisions
+                                   WHERE application_id = %L AND accepted
+                                  ON CONFLICT (application_id, requirement_id) DO UPDATE
+                                  SET verdict = EXCLUDED.verdict, equivalence_decision_id = EXCLUDED.equivalence_decision_id$q$,
+                                 app, ex_a, app) FROM fx));
+SELECT t.rejects('met_by_equivalence on a requirement the decision does not map',
+                 (SELECT format($q$INSERT INTO verdicts (application_id, requirement_id, verdict, decided_by, equivalence_decision_id)
+                                  SELECT %L, 'SR-3', 'met_by_equivalence', %L, max(id) FROM equivalence_decisions
+                                   WHERE application_id = %L AND accepted$q$, app, ex_a, app) FROM fx),
+                 'verdicts_equivalence_accepted');
+SELECT t.rejects('an equivalent function without a justification cites a certificate',
+                 (SELECT format($q$INSERT INTO equivalence_decisions (application_id, basis, scheme_id, cc_certificate_id, accepted, rationale, decided_on, decided_by)
+                                  VALUES (%L, 'equivalent_function', NULL, %L, true, 'x', DATE '2021-07-01', %L)$q$, app, cc_ok, ex_a) FROM fx),
+                 'equivalence_decisions_cites');
 SELECT t.rejects('equivalence decision rewritten', 'UPDATE equivalence_decisions SET accepted = true',
                  'equivalence_decisions_append_only');
 

@@ -60,6 +60,93 @@ function requirementCard(actor, req) {
   });
 }
 
+// The answers a requirement's evidence form asks (issue 15, item 6): SR-2 whether the
+// per-device values are derivable from printed or broadcast identifiers (when asked), SR-3
+// whether updates are secure and automatic, and the method.
+async function answerFindings(e, card, r) {
+  const t = e.t;
+  const yesNo = async (key, yes, required) => {
+    const g = card.getByRole('group', { name: t(key), exact: true });
+    if (!(await g.count())) {
+      if (required) fail(`${e.where()}: ${r} evidence does not ask "${t(key)}"`);
+      return;
+    }
+    await g.getByLabel(t(yes ? 'examination.page.yes' : 'examination.page.no'), { exact: true }).check();
+  };
+  if (r === 'SR-2') await yesNo('examination.page.derivable', false, true);
+  if (r === 'SR-3') {
+    await yesNo('examination.page.update_secure', true, true);
+    await yesNo('examination.page.update_automatic', false, true);
+    await card.getByLabel(t('examination.page.update_method'), { exact: true })
+      .fill(e.lang === 'ja' ? '署名付きイメージを管理画面から更新' : 'Signed image uploaded through the web console');
+  }
+}
+
+// Evidence and a pass verdict on one requirement card.
+async function testRequirement(e, r) {
+  const t = e.t;
+  let card = requirementCard(e, r);
+  if (!(await card.count())) fail(`${e.where()}: no card for requirement ${r}`);
+  await card.getByLabel(t('exam.procedure'), { exact: true }).fill(
+    e.lang === 'ja' ? `${r}: 試験手順書 3.2 に従い確認` : `${r}: checked per test plan section 3.2`);
+  await card.getByLabel(t('exam.result'), { exact: true }).fill(
+    e.lang === 'ja' ? '要件を満たすことを確認した' : 'The requirement is met');
+  await answerFindings(e, card, r);
+  await e.clickAndLoad(card.getByRole('button', { name: t('exam.add_evidence'), exact: true }));
+  await expectDone(e, 'evidence');
+  card = requirementCard(e, r);
+  await card.getByLabel(t('exam.verdict'), { exact: true }).selectOption('pass');
+  await card.getByLabel(t('exam.reason'), { exact: true }).fill(e.lang === 'ja' ? '試験で確認' : 'Verified by test');
+  await e.clickAndLoad(card.getByRole('button', { name: t('exam.set_verdict'), exact: true }));
+  await expectDone(e, 'verdict');
+}
+
+// The manufacturer files a case through the guided form, uploads what it asks, and submits;
+// returns the application id.
+async function fileCase(m, c, { model, category, facts }) {
+  const t = m.t;
+  await m.follow('/applications', 'my applications');
+  await m.clickAndLoad(m.link('app.new_link'));
+  await m.page.getByLabel(t('app.route_long.design'), { exact: true }).check();
+  await m.field('app.model_name').fill(model);
+  await m.field('app.type_name').fill('WR-9100');
+  await m.field('app.category').selectOption({ label: t(`app.category.${category}`) });
+  await m.field('app.description').fill(model);
+  for (const f of FACTS) await answer(m, f, facts[f]);
+  for (const r of REQUIREMENTS) {
+    const group = m.page.getByRole('group', { name: new RegExp(`^${r}\\b`) });
+    if (!(await group.count())) continue;
+    const measures = group.getByRole('radio');
+    if (await measures.count()) await measures.first().check();
+    await group.getByLabel(t('app.declaration_description'), { exact: true })
+      .fill(m.lang === 'ja' ? `${r} を満たす方法の説明` : `How it meets ${r}`);
+  }
+  await m.clickAndLoad(m.button('app.save'));
+  await expectDone(m, 'created');
+  const id = new URL(m.page.url()).pathname.split('/').pop();
+  const actions = await m.page.getByRole('region', { name: t('app.actions_heading') }).innerText().catch(() => '');
+  const missing = DOC_KINDS.filter((k) => actions.split('\n').map((x) => x.trim()).includes(t(`app.kind.${k}`)));
+  for (const kind of missing) {
+    await m.field('app.col_kind').selectOption(kind);
+    await m.field('app.col_confidentiality').fill(kind === 'manual' ? 'public' : 'confidential');
+    await m.field('app.file').setInputFiles({ name: `${kind}.pdf`, mimeType: 'application/pdf', buffer: minimalPdf(`${model} ${kind}`) });
+    await m.clickAndLoad(m.button('app.upload'));
+    await expectDone(m, 'uploaded');
+  }
+  await m.clickAndLoad(m.button('app.submit'));
+  await expectDone(m, 'submitted');
+  return id;
+}
+
+// The second examiner approves the open proposal of a case.
+async function approve(e, id, comment) {
+  await e.goto(`/examination/${id}`);
+  await e.page.getByRole('radio', { name: e.t('exam.approve'), exact: true }).check();
+  await e.field('exam.comment').fill(comment);
+  await e.clickAndLoad(e.button('exam.review_submit'));
+  await expectDone(e, 'review');
+}
+
 // Sign in as someone new in this context (the previous person signs out first).
 async function signInFresh(actor, who) {
   const out = actor.button('nav.signout');
@@ -209,6 +296,7 @@ function steps() {
             e.lang === 'ja' ? '要件を満たすことを確認した' : 'The requirement is met');
           const docs = card.getByRole('checkbox');
           if (await docs.count()) await docs.first().check();
+          await answerFindings(e, card, r);
           await e.clickAndLoad(card.getByRole('button', { name: t('exam.add_evidence'), exact: true }));
           await expectDone(e, 'evidence');
           card = requirementCard(e, r);
@@ -328,6 +416,108 @@ function steps() {
         const svg = mark.bytes.toString('utf8');
         if (!svg.includes('<svg') || !svg.includes(`>${plain}</text>`)) fail(`the mark download is not the SVG of ${plain}: ${svg.slice(0, 200)}`);
         await e.shot('examiner', '08-certificate-downloads', e.page.getByRole('heading', { name: e.t('mark.downloads') }));
+      },
+    },
+
+    // ---- Journey 2, issue 15: outside certification; equivalence per requirement ------------
+    {
+      journey: 'manufacturer', name: 'files white goods that never leave the router, and a router with a CC certificate',
+      async run(c) {
+        const m = c.maker;
+        c.fridgeModel = `E2E Fridge ${c.lang.toUpperCase()} ${c.id}`;
+        c.ccModel = `E2E Gateway ${c.lang.toUpperCase()} ${c.id}`;
+        c.fridgeId = await fileCase(m, c, {
+          model: c.fridgeModel, category: 'other',
+          facts: { ...ROUTER_FACTS, always_via_certified_equipment: true },
+        });
+        await expectStatus(m, 'submitted');
+        await m.expectText(m.t('det.outcome.not_subject'), 'the determination "not subject" on the filed case');
+        c.ccAppId = await fileCase(m, c, { model: c.ccModel, category: 'router', facts: ROUTER_FACTS });
+        await expectStatus(m, 'submitted');
+      },
+    },
+    {
+      journey: 'examiner', name: 'closes the not_subject case as not required (four eyes, no certificate)',
+      async run(c) {
+        const e = c.ex1;
+        const t = e.t;
+        await e.follow('/examination', 'the examination queue');
+        await e.clickAndLoad(e.page.getByRole('link', { name: c.fridgeModel, exact: true }));
+        await e.clickAndLoad(e.button('exam.assign'));
+        await expectDone(e, 'assign');
+        await e.expectText(t('det.outcome.not_subject'), 'the determination "not subject"');
+        // The manual carries both of the report's statements (2020 rule set).
+        await e.expectText(t('determination.statement.connect_through_certified_equipment'), 'the first manual statement');
+        await e.expectText(t('determination.statement.carrier_inspection_for_direct_connection'), 'the carrier-inspection statement');
+        if (await e.page.getByRole('radio', { name: t('exam.decision.grant'), exact: true }).count()) {
+          fail(`${e.where()}: a grant is offered for equipment outside certification`);
+        }
+        await e.page.getByRole('radio', { name: t('exam.decision.not_required'), exact: true }).check();
+        await e.field('exam.reason_required').fill(e.lang === 'ja' ? '常にルータの背後で使用され、屋外に持ち出されない' : 'Always behind the home router, never taken outside');
+        await e.clickAndLoad(e.button('exam.propose'));
+        await expectDone(e, 'proposal');
+        await expectStatus(e, 'proposed');
+        const r = c.ex2;
+        await approve(r, c.fridgeId, r.lang === 'ja' ? '対象外を確認' : 'Outside certification: confirmed');
+        await expectStatus(r, 'closed_not_required');
+        if (await r.page.getByRole('link', { name: PLAIN_NUMBER_RE }).count()) fail(`${r.where()}: a case closed as not required links a certificate`);
+        await r.shot('examiner', '09-closed-not-required');
+      },
+    },
+    {
+      journey: 'examiner', name: 'grants a router through CC equivalence for SR-1 and SR-3, SR-2 and SR-4 tested',
+      async run(c) {
+        const a = c.admin;
+        const ccName = `E2E Gateway OS ${c.lang.toUpperCase()} ${c.id}`;
+        const csv = 'Category,Name,Manufacturer,Scheme,Assurance Level,Protection Profile(s),Certification Date,'
+          + 'Archived Date,Certification Report URL,Security Target URL,Maintenance Date,Maintenance Title,'
+          + `Maintenance Report,Maintenance ST\r\nNetwork Devices,${ccName},${c.org},JP,EAL2+ ALC_FLR.1,None,`
+          + '04/01/2024,04/01/2099,https://example.org/r.pdf,https://example.org/st.pdf,,,,\r\n';
+        await a.goto('/cc-certificates/import');
+        await a.field('cc.import.file').setInputFiles({ name: 'cc.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+        await a.clickAndLoad(a.button('cc.import.submit'));
+        const e = c.ex1;
+        const t = e.t;
+        await e.goto(`/cc-certificates?q=${encodeURIComponent(ccName)}`);
+        await e.clickAndLoad(e.page.getByRole('link', { name: ccName, exact: true }));
+        await e.expectText(t('cc.ccra_information'), 'CCRA recognition labelled as information');
+        const ccId = new URL(e.page.url()).pathname.split('/').pop();
+        await e.goto(`/examination/${c.ccAppId}`);
+        await e.clickAndLoad(e.button('exam.assign'));
+        await expectDone(e, 'assign');
+        for (const r of ['SR-2', 'SR-4']) await testRequirement(e, r);
+        const eq = e.page.getByRole('region', { name: t('examination.page.equivalence_heading'), exact: true });
+        if (!(await eq.count())) fail(`${e.where()}: no "${t('examination.page.equivalence_heading')}" section`);
+        await eq.getByLabel(t('exam.cc_id'), { exact: true }).fill(ccId);
+        c.mapSR1 = e.lang === 'ja' ? 'FIA_UAU.2: 管理操作の前に認証' : 'FIA_UAU.2: authentication before any administration';
+        c.mapSR3 = e.lang === 'ja' ? 'FPT_TUD_EXT.1: 高信頼アップデート' : 'FPT_TUD_EXT.1: trusted update';
+        await eq.getByLabel(new RegExp('^SR-1 ')).fill(c.mapSR1);
+        await eq.getByLabel(new RegExp('^SR-3 ')).fill(c.mapSR3);
+        await eq.getByLabel(t('exam.rationale'), { exact: true }).fill(e.lang === 'ja' ? '製造者、製品、版がTOEと一致' : 'Manufacturer, product and version match the TOE');
+        await e.clickAndLoad(eq.getByRole('button', { name: t('exam.equivalence_record'), exact: true }));
+        await expectDone(e, 'equivalence');
+        for (const [r, text] of [['SR-1', c.mapSR1], ['SR-3', c.mapSR3]]) {
+          const card = await requirementCard(e, r).innerText();
+          if (!card.includes(t('exam.verdict.met_by_equivalence')) || !card.includes(text)) {
+            fail(`${e.where()}: ${r} does not show "${t('exam.verdict.met_by_equivalence')}" with its mapping:\n${card}`);
+          }
+        }
+        for (const r of ['SR-2', 'SR-4']) {
+          const card = await requirementCard(e, r).innerText();
+          if (!card.includes(t('exam.verdict.pass'))) fail(`${e.where()}: ${r} lost its tested verdict:\n${card}`);
+        }
+        await e.shot('examiner', '10-equivalence-per-requirement', eq);
+        await e.page.getByRole('radio', { name: t('exam.decision.grant'), exact: true }).check();
+        await e.field('exam.reason_required').fill(e.lang === 'ja' ? 'SR-1、SR-3は同等以上、SR-2、SR-4は試験で確認' : 'SR-1 and SR-3 by equivalence, SR-2 and SR-4 tested');
+        await e.clickAndLoad(e.button('exam.propose'));
+        await expectDone(e, 'proposal');
+        const r = c.ex2;
+        await r.goto(`/examination/${c.ccAppId}`);
+        // The reviewing examiner sees every mapping before approving.
+        await r.expectText(c.mapSR1, 'the SR-1 mapping');
+        await r.expectText(c.mapSR3, 'the SR-3 mapping');
+        await approve(r, c.ccAppId, r.lang === 'ja' ? '対応付けを確認' : 'Mappings checked');
+        await expectStatus(r, 'granted');
       },
     },
 

@@ -104,7 +104,7 @@ static const det_case cases[] = {
     {"11111", "2020-03-31", NULL, GK_ERR_OK, "subject_general_only", "pre-2020", "rule_set_security_requirements", "", "", ""},
     /* under pre-2020 only the rule set decides, even when a test 1-4 fails as well */
     {"10000", "2019-06-01", NULL, GK_ERR_OK, "subject_general_only", "pre-2020", "rule_set_security_requirements", "", "", ""},
-    {"01110", "2020-03-31", NULL, GK_ERR_OK, "not_subject", "pre-2020", "direct_connection", "", MANUAL, ""}, 
+    {"01110", "2020-03-31", NULL, GK_ERR_OK, "not_subject", "pre-2020", "direct_connection", "", "", ""}, 
     /* --- opt-in ---------------------------------------------------------------------- */
     {"11110", "2019-06-01", "2020-04", GK_ERR_OK, "subject_with_security", "2020-04", ALL, SRS, "", ""},
     {"11110", "2019-03-01", "2020-04", GK_ERR_OK, "subject_with_security", "2020-04", ALL, SRS, "", ""},
@@ -377,9 +377,29 @@ static void test_determination_without_rule_set(void **state)
     assert_int_equal(gk_determination_run(&f, NULL, &det), GK_ERR_INTERNAL);
 }
 
+/* D9 (issue 15 item 5): the manual obligation carries both of the report's statements (l.
+ * 522-527), and is raised under the 2020 rule set only (the pre-2020 rows of the table above
+ * list no obligation). */
+static void test_determination_obligation_statements(void **state)
+{
+    (void)state;
+    static const char *const want[] = {"connect_through_certified_equipment",
+                                       "carrier_inspection_for_direct_connection"};
+    size_t n = 0;
+    for (const gk_obligation_statement *st = gk_obligation_statements; st->obligation; st++) {
+        assert_string_equal(st->obligation, MANUAL);
+        assert_true(n < 2);
+        assert_string_equal(st->id, want[n]);
+        assert_non_null(strstr(st->text_key, st->id));
+        n++;
+    }
+    assert_int_equal(n, 2);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_determination_obligation_statements),
         cmocka_unit_test(test_determination_table),
         cmocka_unit_test(test_determination_rationale_complete),
         cmocka_unit_test(test_determination_fact_names),

@@ -8,6 +8,7 @@
 #include <cmocka.h> /* needs the four headers above first */
 
 #include <stdbool.h>
+#include <string.h>
 
 #include "domain/examination.h"
 
@@ -82,12 +83,104 @@ static void test_conditional_only_list(void **state)
     assert_int_equal(n, listed);
 }
 
+static const gk_exam_finding *finding(const char *name)
+{
+    for (const gk_exam_finding *f = gk_exam_findings; f->name; f++)
+        if (!strcmp(f->name, name)) return f;
+    return NULL;
+}
+
+/* E4: what SR-2 and SR-3 evidence must answer (report l. 332-340, 352-360). */
+static void test_findings_required(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *finding, *requirement, *measure;
+        bool required;
+    } rows[] = {
+        {"derivable_from_identifiers", "SR-2", "unique_per_device", true},
+        {"derivable_from_identifiers", "SR-2", "prompt_change", false},
+        {"derivable_from_identifiers", "SR-2", "equivalent", false},
+        {"derivable_from_identifiers", "SR-2", NULL, false},
+        {"derivable_from_identifiers", "SR-1", "unique_per_device", false},
+        {"update_secure", "SR-3", NULL, true},
+        {"update_automatic", "SR-3", NULL, true},
+        {"update_method", "SR-3", NULL, true},
+        {"update_secure", "SR-4", NULL, false},
+        {"update_method", "SR-2", "unique_per_device", false},
+    };
+    for (size_t i = 0; i < COUNT(rows); i++) {
+        const gk_exam_finding *f = finding(rows[i].finding);
+        assert_non_null(f);
+        if (gk_exam_finding_required(f, rows[i].requirement, rows[i].measure) != rows[i].required)
+            fail_msg("%s on %s (%s)", rows[i].finding, rows[i].requirement,
+                     rows[i].measure ? rows[i].measure : "-");
+    }
+    assert_false(gk_exam_finding_required(NULL, "SR-2", "unique_per_device"));
+    assert_int_equal(finding("update_method")->type, GK_FINDING_TEXT);
+    assert_int_equal(finding("derivable_from_identifiers")->type, GK_FINDING_BOOL);
+}
+
+/* E5: which verdict may be given on the latest derivability answer: a per-device value derived
+ * from a printed or broadcast identifier is easily guessed, so SR-2 cannot pass on it. */
+static void test_verdict_blocked(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *requirement, *verdict;
+        int derivable;
+        bool blocked;
+    } rows[] = {
+        {"SR-2", "pass", 1, true},
+        {"SR-2", "pass", 0, false},
+        {"SR-2", "pass", -1, false}, /* not asked (prompt_change) or never answered */
+        {"SR-2", "fail", 1, false},
+        {"SR-2", "not_applicable", 1, false},
+        {"SR-2", "met_by_equivalence", 1, false},
+        {"SR-1", "pass", 1, false},
+        {"SR-3", "pass", 1, false},
+        {NULL, "pass", 1, false},
+        {"SR-2", NULL, 1, false},
+    };
+    for (size_t i = 0; i < COUNT(rows); i++) {
+        const char *key =
+            gk_exam_verdict_blocked(rows[i].requirement, rows[i].verdict, rows[i].derivable);
+        if ((key != NULL) != rows[i].blocked) fail_msg("row %zu", i);
+        if (key) assert_string_equal(key, "examination.sr2_derivable");
+    }
+}
+
+/* E6: an accepted equivalence maps at least one requirement; an equivalent function one. */
+static void test_mapping_count(void **state)
+{
+    (void)state;
+    static const struct {
+        const char *basis;
+        size_t n;
+        const char *problem;
+    } rows[] = {
+        {GK_EXAM_EQ_CERTIFICATE, 0, "examination.equivalence_needs_requirements"},
+        {GK_EXAM_EQ_CERTIFICATE, 1, NULL},
+        {GK_EXAM_EQ_CERTIFICATE, 4, NULL},
+        {GK_EXAM_EQ_FUNCTION, 0, "examination.equivalence_needs_requirements"},
+        {GK_EXAM_EQ_FUNCTION, 1, NULL},
+        {GK_EXAM_EQ_FUNCTION, 2, "examination.equivalent_function_one"},
+    };
+    for (size_t i = 0; i < COUNT(rows); i++) {
+        const char *p = gk_exam_mapping_count_problem(rows[i].basis, rows[i].n);
+        if (!rows[i].problem)
+            assert_null(p);
+        else
+            assert_string_equal(p, rows[i].problem);
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
-        cmocka_unit_test(test_verdict_allowed_on),
-        cmocka_unit_test(test_decision_fits),
-        cmocka_unit_test(test_conditional_only_list),
+        cmocka_unit_test(test_verdict_allowed_on),    cmocka_unit_test(test_decision_fits),
+        cmocka_unit_test(test_conditional_only_list), cmocka_unit_test(test_findings_required),
+        cmocka_unit_test(test_verdict_blocked),       cmocka_unit_test(test_mapping_count),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }

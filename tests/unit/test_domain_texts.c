@@ -27,8 +27,8 @@ static const struct {
     const char *code, *en, *ja;
 } det_texts[] = {
     {"direct_connection.fails",
-     "The equipment is always connected through already certified equipment and never directly to a carrier's line, so it is outside certification; its manual must say that it cannot be connected directly (public wireless LAN included) and needs a router or similar.",
-     "恒常的に既認定機器を介して接続し、電気通信事業者の電気通信回線設備に直接接続されない機器であるため、技術基準適合認定等の対象外となる。取扱説明書に、直接接続できないこと（公衆無線LANを含む）及びルータ等を介して接続する必要があることの記載が必要。"},
+     "The equipment is always connected through already certified equipment and never directly to a carrier's line, so it is outside certification.",
+     "恒常的に既認定機器を介して接続し、電気通信事業者の電気通信回線設備に直接接続されない機器であるため、技術基準適合認定等の対象外となる。"},
     {"direct_connection.holds",
      "The equipment can be connected physically and technically directly to a carrier's line facility, so it needs technical conformity certification.",
      "電気通信事業者の電気通信回線設備に物理的かつ技術的に直接接続可能な端末機器であり、技術基準適合認定等の対象となる。"},
