@@ -187,15 +187,16 @@ gk_tx_status gk_db_cert_issue(PGconn *c, struct gk_keystore *ks, const char *app
     gk_date_format(k->today_jst, granted);
 
     /* The signed payload: what identifies the certificate; the status is not in it because
-     * it changes (the history records it). */
+     * it changes (the history records it). v2 (issue 18): no internal ids, so the payload can
+     * be shown to anyone as it is (v1 held the application id). */
     const char *key_id = gk_keystore_active_key_id(ks);
     json_t *doc =
-        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:b, s:s, s:s, s:s}",
-                  "format", "giteki.certificate.v1", "number", number_out, "application_id", app_id,
-                  "route", k->route, "category", k->category, "manufacturer", k->manufacturer,
-                  "model_name", k->model_name, "type_name", k->has_type_name ? k->type_name : NULL,
-                  "granted_on", granted, "rule_set", k->rule_set, "grandfathered", grandfathered,
-                  "basis", basis, "certification_body", body_code, "key_id", key_id);
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:b, s:s, s:s, s:s}", "format",
+                  "giteki.certificate.v2", "number", number_out, "route", k->route, "category",
+                  k->category, "manufacturer", k->manufacturer, "model_name", k->model_name,
+                  "type_name", k->has_type_name ? k->type_name : NULL, "granted_on", granted,
+                  "rule_set", k->rule_set, "grandfathered", grandfathered, "basis", basis,
+                  "certification_body", body_code, "key_id", key_id);
     if (doc && !k->has_type_name) json_object_set_new(doc, "type_name", json_null());
     char *canon = doc ? gk_canonical_json(doc) : NULL;
     json_decref(doc);

@@ -6,17 +6,25 @@
 #include "crypto/token.h"
 #include "db/certificates.h"
 #include "db/db.h"
+#include "db/notify.h"
 #include "db/rule_sets.h"
 #include "domain/certificate_number.h"
 #include "domain/csv_record.h"
 #include "domain/date.h"
 #include "domain/lifecycle.h"
 #include "domain/rule_set.h"
+#include "service/public_cert.h"
+#include "util/hex.h"
+#include "util/shard_cache.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 void gk_svc_certificates_register(void)
 {
@@ -57,7 +65,8 @@ static bool verify_cached(const char *key, const char *payload, const char *sig)
 }
 
 /* The fields of the record the signature covers (gk_db_cert_issue's payload): the row must
- * say what was signed, or "Signature valid" would vouch for a row changed afterwards. */
+ * say what was signed, or "Signature valid" would vouch for a row changed afterwards. A
+ * "giteki.certificate.v2" payload (issue 18) no longer holds the application id. */
 static const char *const signed_fields[] = {"number",        "application_id", "route",
                                             "category",      "manufacturer",   "model_name",
                                             "type_name",     "granted_on",     "rule_set",
@@ -92,8 +101,11 @@ static void add_verification(json_t *view)
     if (payload) {
         json_t *signed_doc = json_loads(payload, 0, NULL);
         json_t *differ = json_array();
+        const char *format = json_string_value(json_object_get(signed_doc, "format"));
+        bool v1 = !format || !strcmp(format, "giteki.certificate.v1");
         for (size_t i = 0; differ && i < sizeof signed_fields / sizeof *signed_fields; i++) {
             const char *f = signed_fields[i];
+            if (!v1 && !strcmp(f, "application_id")) continue;
             if (!signed_doc ||
                 !same_value(json_object_get(view, f), json_object_get(signed_doc, f)))
                 json_array_append_new(differ, json_string(f));
@@ -108,6 +120,177 @@ static void add_verification(json_t *view)
     json_object_set_new(view, "verified", payload ? json_boolean(ok) : json_null());
 }
 
+/* The full record of a stored number (staff-only fields included): the record with its
+ * history, "verified" and "verify_url". Only ever projected before it goes out. */
+static json_t *load_full(const gk_call *call, const char *number, gk_error *err)
+{
+    /* One statement (the record and its history together), so no transaction around it:
+     * a public read that may go to the replica. */
+    json_t *view = NULL;
+    PGconn *c = gk_db_read_conn();
+    gk_tx_status s = c ? gk_db_cert_view(c, number, &view) : GK_TX_UNAVAILABLE;
+    if (s != GK_TX_OK || !view) {
+        json_decref(view);
+        *err = s != GK_TX_OK ? gk_tx_error(s) : GK_ERR_NOT_FOUND;
+        return NULL;
+    }
+    add_verification(view);
+    json_object_set_new(view, "verify_url",
+                        json_string(gk_call_printf(call, "/certificates/%s", number)));
+    *err = GK_ERR_OK;
+    return view;
+}
+
+/* ---- the cache of public records --------------------------------------------------------
+ * Keyed by the stored number; the value is what every public read of that certificate
+ * needs: the public projection (read-only: readers get copies), its JSON text, the
+ * validators (ETag, Last-Modified) and the holder's organisation (never shown: it decides
+ * who may get the label sheet). Filled on a miss, emptied by the database's NOTIFY
+ * (db/notify.h) and by this server's own status changes. Caching starts once the listener
+ * is LISTENing, and stops (the cache dropped) whenever it loses its connection. */
+#define CACHE_BYTES ((size_t)16 << 20) /* 16 MiB: about 5,000 records of 3 KiB */
+#define CACHE_SHARDS 64
+
+typedef struct {
+    json_t *view;
+    char *json;
+    size_t len;
+    char etag[24];
+    time_t modified;
+    char org[40];
+} cert_public;
+
+/* What a caller holds: a cache entry, or a record of its own (cache off or refused). */
+struct gk_cert_public {
+    gk_scache_entry *entry;
+    cert_public *own;
+};
+typedef gk_cert_public holder;
+
+static gk_scache *cache;
+static atomic_bool cache_live;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void public_free(void *p)
+{
+    cert_public *v = p;
+    if (!v) return;
+    json_decref(v->view);
+    free(v->json);
+    free(v);
+}
+
+static void on_notify(const char *payload, void *ctx)
+{
+    (void)ctx;
+    if (!payload || !strcmp(payload, "*"))
+        gk_scache_clear(cache);
+    else
+        gk_scache_evict(cache, payload);
+}
+
+static void on_state(bool listening, void *ctx)
+{
+    (void)ctx;
+    /* Either way what is cached may have missed a notification. */
+    if (!listening) atomic_store(&cache_live, false);
+    gk_scache_clear(cache);
+    if (listening) atomic_store(&cache_live, true);
+}
+
+static void cache_start(void)
+{
+    cache = gk_scache_new(CACHE_BYTES, CACHE_SHARDS, public_free);
+    gk_db_listener l = {on_notify, on_state, NULL};
+    if (cache && gk_app.config.database_url &&
+        gk_db_listen_start(gk_app.config.database_url, &l) != 0) {
+        gk_scache_free(cache);
+        cache = NULL;
+    }
+}
+
+void gk_svc_cert_cache_stats(gk_scache_stats *out)
+{
+    gk_scache_stats_get(cache, out);
+}
+
+/* "2026-12-03T09:00:00Z" as a time; 0 when it is not one. */
+static time_t utc_time(const char *s)
+{
+    struct tm tm = {0};
+    const char *end = s ? strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
+    return end && !*end ? timegm(&tm) : 0;
+}
+
+/* The public record of a full view. NULL when out of memory. */
+static cert_public *public_of(json_t *full)
+{
+    cert_public *p = calloc(1, sizeof *p);
+    if (!p) return NULL;
+    p->view = gk_public_cert(full);
+    p->json = p->view ? json_dumps(p->view, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    if (!p->json) {
+        public_free(p);
+        return NULL;
+    }
+    p->len = strlen(p->json);
+    unsigned char h[32];
+    char hex[21];
+    if (!gk_sha256(p->json, p->len, h) || !gk_hex_encode(h, 10, hex, sizeof hex)) {
+        public_free(p);
+        return NULL;
+    }
+    snprintf(p->etag, sizeof p->etag, "\"%s\"", hex);
+    /* Last changed: the row, or its newest event. */
+    p->modified = utc_time(json_string_value(json_object_get(full, "updated_at")));
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(full, "events"), i, e)
+    {
+        time_t t = utc_time(json_string_value(json_object_get(e, "at")));
+        if (t > p->modified) p->modified = t;
+    }
+    const char *org = json_string_value(json_object_get(full, "organization_id"));
+    snprintf(p->org, sizeof p->org, "%s", org ? org : "");
+    return p;
+}
+
+static cert_public *held(const holder *h)
+{
+    return h->entry ? gk_scache_value(h->entry) : h->own;
+}
+
+/* The public record of a stored number: from the cache, or read (and cached when the cache
+ * is live). false with *err when there is none or the database failed. */
+static bool public_get(const gk_call *call, const char *number, holder *h, gk_error *err)
+{
+    memset(h, 0, sizeof *h);
+    pthread_once(&cache_once, cache_start);
+    bool live = cache && atomic_load(&cache_live);
+    if (live && (h->entry = gk_scache_get(cache, number)) != NULL) return true;
+    uint64_t epoch = live ? gk_scache_epoch(cache) : 0;
+    json_t *full = load_full(call, number, err);
+    if (!full) return false;
+    cert_public *p = public_of(full);
+    json_decref(full);
+    if (!p) {
+        *err = GK_ERR_INTERNAL;
+        return false;
+    }
+    size_t bytes = sizeof *p + 2 * p->len + 256; /* the text and about as much for the view */
+    if (live && atomic_load(&cache_live))
+        h->entry = gk_scache_put_hold(cache, number, p, bytes, epoch);
+    if (!h->entry) h->own = p;
+    return true;
+}
+
+static void holder_release(holder *h)
+{
+    gk_scache_release(h->entry);
+    public_free(h->own);
+    memset(h, 0, sizeof *h);
+}
+
 /* The stored form of a number given as stored or in the display form; false when it is not
  * a certificate number. */
 static bool stored_number(const char *number, char buf[GK_CERT_NUMBER_BUF])
@@ -117,23 +300,36 @@ static bool stored_number(const char *number, char buf[GK_CERT_NUMBER_BUF])
            gk_cert_number_format(&n, buf);
 }
 
-/* The view of a stored number: the record with its history, "verified" and "verify_url". */
-static void load(const gk_call *call, const char *number, gk_outcome *out)
+/* The staff's view of a stored number (never cached). */
+static void load_staff(const gk_call *call, const char *number, gk_outcome *out)
 {
-    /* One statement (the record and its history together), so no transaction around it:
-     * a public read that may go to the replica. */
-    json_t *view = NULL;
-    PGconn *c = gk_db_read_conn();
-    gk_tx_status s = c ? gk_db_cert_view(c, number, &view) : GK_TX_UNAVAILABLE;
-    if (s != GK_TX_OK || !view) {
-        json_decref(view);
-        gk_fail(out, call, s != GK_TX_OK ? gk_tx_error(s) : GK_ERR_NOT_FOUND, NULL, NULL);
+    gk_error e;
+    json_t *full = load_full(call, number, &e);
+    if (!full) {
+        gk_fail(out, call, e, NULL, NULL);
         return;
     }
-    add_verification(view);
-    json_object_set_new(view, "verify_url",
-                        json_string(gk_call_printf(call, "/certificates/%s", number)));
-    out->view = view;
+    out->view = gk_staff_cert(full);
+    json_decref(full);
+    if (!out->view) gk_fail(out, call, GK_ERR_INTERNAL, NULL, NULL);
+}
+
+/* The view a caller gets after a change or a read: the staff's for staff, else public. */
+static void load(const gk_call *call, const char *number, gk_outcome *out)
+{
+    if (gk_call_is_staff(call)) {
+        load_staff(call, number, out);
+        return;
+    }
+    holder h;
+    gk_error e;
+    if (!public_get(call, number, &h, &e)) {
+        gk_fail(out, call, e, NULL, NULL);
+        return;
+    }
+    out->view = json_deep_copy(held(&h)->view);
+    holder_release(&h);
+    if (!out->view) gk_fail(out, call, GK_ERR_INTERNAL, NULL, NULL);
 }
 
 void gk_svc_cert_get(const gk_call *call, const char *number, gk_outcome *out)
@@ -145,6 +341,72 @@ void gk_svc_cert_get(const gk_call *call, const char *number, gk_outcome *out)
         return;
     }
     load(call, buf, out);
+}
+
+gk_cert_public *gk_svc_cert_public(const gk_call *call, const char *number, gk_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    char buf[GK_CERT_NUMBER_BUF];
+    if (!stored_number(number, buf)) {
+        gk_fail(out, call, GK_ERR_NOT_FOUND, NULL, NULL);
+        return NULL;
+    }
+    holder h;
+    gk_error e;
+    if (!public_get(call, buf, &h, &e)) {
+        gk_fail(out, call, e, NULL, NULL);
+        return NULL;
+    }
+    holder *copy = malloc(sizeof *copy);
+    if (!copy) {
+        holder_release(&h);
+        gk_fail(out, call, GK_ERR_INTERNAL, NULL, NULL);
+        return NULL;
+    }
+    *copy = h;
+    return copy;
+}
+
+const char *gk_cert_public_json(const gk_cert_public *p, size_t *len)
+{
+    const cert_public *v = held(p);
+    *len = v->len;
+    return v->json;
+}
+
+const char *gk_cert_public_etag(const gk_cert_public *p)
+{
+    return held(p)->etag;
+}
+
+time_t gk_cert_public_modified(const gk_cert_public *p)
+{
+    return held(p)->modified;
+}
+
+json_t *gk_cert_public_view(const gk_cert_public *p)
+{
+    return json_deep_copy(held(p)->view);
+}
+
+void gk_cert_public_release(gk_cert_public *p)
+{
+    if (!p) return;
+    holder_release(p);
+    free(p);
+}
+
+bool gk_svc_cert_held_by_caller(const gk_call *call, const char *number)
+{
+    if (call->user.role != GK_ROLE_MANUFACTURER || !call->user.organization_id || !number)
+        return false;
+    char buf[GK_CERT_NUMBER_BUF];
+    holder h;
+    gk_error e;
+    if (!stored_number(number, buf) || !public_get(call, buf, &h, &e)) return false;
+    bool yes = held(&h)->org[0] && !strcmp(held(&h)->org, call->user.organization_id);
+    holder_release(&h);
+    return yes;
 }
 
 void gk_svc_cert_signing_keys(const gk_call *call, gk_outcome *out)

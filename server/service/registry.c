@@ -1,5 +1,7 @@
 /* The public registry (see registry.h). */
 #include "service/registry.h"
+
+#include "service/public_cert.h"
 #include "render/i18n.h"
 
 #include "crypto/base64.h"
@@ -215,7 +217,10 @@ void gk_svc_registry_feed(const gk_call *call, const gk_registry_feed_input *in,
     bool staff = gk_call_is_staff(call);
     json_t *entries = json_array();
     for (size_t i = 0; entries && i < shown; i++) {
-        json_t *en = feed_entry(call, json_array_get(rows, i), staff);
+        /* Entries are made from the public projection of the event (service/public_cert.h). */
+        json_t *pub = gk_public_cert_event_row(json_array_get(rows, i));
+        json_t *en = pub ? feed_entry(call, pub, staff) : NULL;
+        json_decref(pub);
         if (!en || json_array_append_new(entries, en)) {
             json_decref(entries);
             entries = NULL;

@@ -9,9 +9,9 @@
 #define BUCKETS 1024 /* per shard, a power of two */
 
 struct gk_scache_entry {
-    gk_scache_entry *chain;            /* next in the bucket */
-    gk_scache_entry *older, *newer;    /* insertion order within the shard */
-    atomic_uint refs;                  /* the shard's own reference + readers */
+    gk_scache_entry *chain;         /* next in the bucket */
+    gk_scache_entry *older, *newer; /* insertion order within the shard */
+    atomic_uint refs;               /* the shard's own reference + readers */
     void (*free_value)(void *);
     void *value;
     size_t bytes;
@@ -150,12 +150,10 @@ uint64_t gk_scache_epoch(gk_scache *c)
     return c ? atomic_load_explicit(&c->epoch, memory_order_acquire) : 0;
 }
 
-bool gk_scache_put(gk_scache *c, const char *key, void *value, size_t bytes, uint64_t epoch)
+static gk_scache_entry *put(gk_scache *c, const char *key, void *value, size_t bytes,
+                            uint64_t epoch, bool hold)
 {
-    if (!c || !key) {
-        if (c && c->free_value) c->free_value(value);
-        return false;
-    }
+    if (!c || !key) return NULL;
     size_t klen = strlen(key);
     bytes += sizeof(gk_scache_entry) + klen + 1;
     uint64_t h = hash_key(key);
@@ -163,8 +161,7 @@ bool gk_scache_put(gk_scache *c, const char *key, void *value, size_t bytes, uin
     gk_scache_entry *e = bytes <= c->shard_max ? malloc(sizeof *e + klen + 1) : NULL;
     if (!e) {
         atomic_fetch_add_explicit(&s->refused, 1, memory_order_relaxed);
-        if (c->free_value) c->free_value(value);
-        return false;
+        return NULL;
     }
     memset(e, 0, sizeof *e);
     memcpy(e->key, key, klen + 1);
@@ -172,13 +169,13 @@ bool gk_scache_put(gk_scache *c, const char *key, void *value, size_t bytes, uin
     e->value = value;
     e->bytes = bytes;
     e->free_value = c->free_value;
-    atomic_init(&e->refs, 1);
+    atomic_init(&e->refs, hold ? 2 : 1);
     pthread_rwlock_wrlock(&s->lock);
     if (atomic_load_explicit(&c->epoch, memory_order_acquire) != epoch) {
         pthread_rwlock_unlock(&s->lock);
         atomic_fetch_add_explicit(&s->refused, 1, memory_order_relaxed);
-        entry_unref(e);
-        return false;
+        free(e); /* the value stays the caller's */
+        return NULL;
     }
     gk_scache_entry *old = find(s, key, h);
     if (old) unlink_entry(s, old);
@@ -199,7 +196,20 @@ bool gk_scache_put(gk_scache *c, const char *key, void *value, size_t bytes, uin
     s->entries++;
     pthread_rwlock_unlock(&s->lock);
     atomic_fetch_add_explicit(&s->puts, 1, memory_order_relaxed);
-    return true;
+    return e;
+}
+
+bool gk_scache_put(gk_scache *c, const char *key, void *value, size_t bytes, uint64_t epoch)
+{
+    if (put(c, key, value, bytes, epoch, false)) return true;
+    if (c && c->free_value) c->free_value(value);
+    return false;
+}
+
+gk_scache_entry *gk_scache_put_hold(gk_scache *c, const char *key, void *value, size_t bytes,
+                                    uint64_t epoch)
+{
+    return put(c, key, value, bytes, epoch, true);
 }
 
 void gk_scache_evict(gk_scache *c, const char *key)

@@ -41,6 +41,11 @@ uint64_t gk_scache_epoch(gk_scache *c);
  * clear happened since `epoch` or the value alone exceeds a shard's bound: then the value is
  * freed and false returned. */
 bool gk_scache_put(gk_scache *c, const char *key, void *value, size_t bytes, uint64_t epoch);
+/* As gk_scache_put, for a caller that goes on using the value: on success the entry is
+ * returned with a reference (gk_scache_release it); when refused, NULL and the value stays
+ * the caller's (not freed). */
+gk_scache_entry *gk_scache_put_hold(gk_scache *c, const char *key, void *value, size_t bytes,
+                                    uint64_t epoch);
 
 /* Drop the entry of key (if any) and raise the epoch. */
 void gk_scache_evict(gk_scache *c, const char *key);

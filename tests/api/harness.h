@@ -281,11 +281,15 @@ extern const ht_group ht_group_drafts;
 extern const ht_group ht_group_law;
 extern const ht_group ht_group_applications;
 extern const ht_group ht_group_mark;
+extern const ht_group ht_group_public;
 /* Procedural checks of the registry group (scenarios_registry.c): CSV round trip, XML against
  * docs/certificates.xsd, Atom, stats. Run after the tables; 0 when all pass. */
 int ht_registry_checks(const ht_options *opts);
 /* The mark group's procedural checks (scenarios_mark.c): pdftotext on the certificate PDF,
  * the QR code read back, the electronic label's size. Run after its table; 0 when all pass. */
 int ht_mark_checks(const ht_options *opts);
+/* The public group's procedural check (scenarios_public.c): a status change made in SQL is
+ * seen by the next public read (the cache's NOTIFY). 0 when it passes. */
+int ht_public_checks(const ht_options *opts);
 
 #endif

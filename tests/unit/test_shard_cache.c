@@ -58,8 +58,22 @@ static void test_hit_miss_replace(void **state)
     assert_int_equal(st.entries, 1);
     assert_int_equal(st.hits, 3);
     assert_int_equal(st.misses, 1);
-    gk_scache_free(c);
+    /* put_hold: the entry comes back held; refused, the value stays the caller's. */
+    e = gk_scache_put_hold(c, "X", val("x"), 2, gk_scache_epoch(c));
+    assert_non_null(e);
+    assert_string_equal(gk_scache_value(e), "x");
+    gk_scache_evict(c, "X");
+    assert_string_equal(gk_scache_value(e), "x");
+    gk_scache_release(e);
     assert_int_equal(atomic_load(&freed), 2);
+    uint64_t ep = gk_scache_epoch(c);
+    gk_scache_evict(c, "Y");
+    char *mine = val("y");
+    assert_null(gk_scache_put_hold(c, "Y", mine, 2, ep));
+    assert_string_equal(mine, "y");
+    free(mine);
+    gk_scache_free(c);
+    assert_int_equal(atomic_load(&freed), 3);
 }
 
 static void test_epoch_refuses_stale(void **state)
@@ -113,7 +127,7 @@ static void test_bound_evicts_oldest(void **state)
     assert_true(st.bytes <= 8192);
     assert_true(st.entries >= 5 && st.entries <= 8);
     assert_int_equal(st.evictions, 100 - st.entries);
-    assert_null(gk_scache_get(c, "k000"));    /* the oldest went first */
+    assert_null(gk_scache_get(c, "k000"));         /* the oldest went first */
     gk_scache_entry *e = gk_scache_get(c, "k099"); /* the newest stays */
     assert_non_null(e);
     gk_scache_release(e);

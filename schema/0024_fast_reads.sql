@@ -1,0 +1,56 @@
+-- 0024 fast public reads (issue 21): the servers cache the public projection of certificates
+-- in memory (server/service/certificates.c) and drop an entry when the database says it
+-- changed. Every change of a certificate's row or history NOTIFYs the channel
+-- gk_certificates with the number (payload '*' when many rows changed at once, or something
+-- every certificate shows, such as a category's title, changed). Statement-level triggers
+-- with transition tables: a bulk import of 100,000 rows sends one notification, not 200,000.
+-- ENABLE ALWAYS: the triggers fire under session_replication_role = replica as well (a
+-- restore, a logical replica, a maintenance session), so no change escapes the caches.
+
+CREATE FUNCTION gk_certificates_notify() RETURNS trigger LANGUAGE plpgsql AS $$
+DECLARE
+    n bigint;
+    num text;
+BEGIN
+    IF TG_TABLE_NAME = 'certificate_events' THEN
+        SELECT count(DISTINCT certificate_number), min(certificate_number) INTO n, num FROM new_rows;
+    ELSE
+        SELECT count(*), min(number) INTO n, num FROM new_rows;
+    END IF;
+    IF n = 1 THEN
+        PERFORM pg_notify('gk_certificates', num);
+    ELSIF n > 1 AND n <= 100 THEN
+        IF TG_TABLE_NAME = 'certificate_events' THEN
+            PERFORM pg_notify('gk_certificates', certificate_number)
+               FROM (SELECT DISTINCT certificate_number FROM new_rows) d;
+        ELSE
+            PERFORM pg_notify('gk_certificates', number) FROM new_rows;
+        END IF;
+    ELSIF n > 100 THEN
+        PERFORM pg_notify('gk_certificates', '*');
+    END IF;
+    RETURN NULL;
+END $$;
+
+CREATE FUNCTION gk_certificates_notify_all() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM pg_notify('gk_certificates', '*');
+    RETURN NULL;
+END $$;
+
+CREATE TRIGGER certificates_notify_insert AFTER INSERT ON certificates
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION gk_certificates_notify();
+CREATE TRIGGER certificates_notify_update AFTER UPDATE ON certificates
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION gk_certificates_notify();
+CREATE TRIGGER certificate_events_notify AFTER INSERT ON certificate_events
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION gk_certificates_notify();
+CREATE TRIGGER device_categories_notify AFTER INSERT OR UPDATE OR DELETE ON device_categories
+    FOR EACH STATEMENT EXECUTE FUNCTION gk_certificates_notify_all();
+
+ALTER TABLE certificates ENABLE ALWAYS TRIGGER certificates_notify_insert;
+ALTER TABLE certificates ENABLE ALWAYS TRIGGER certificates_notify_update;
+ALTER TABLE certificate_events ENABLE ALWAYS TRIGGER certificate_events_notify;
+ALTER TABLE device_categories ENABLE ALWAYS TRIGGER device_categories_notify;
