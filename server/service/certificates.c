@@ -502,6 +502,9 @@ static void change_status(const gk_call *call, const gk_cert_status_in *in,
     }
     gk_tx_status s = gk_tx_run(GK_TX_READ_COMMITTED, status_tx, &x);
     gk_outcome_finish(out, s);
+    /* This server's own change is seen by its next read at once; other instances drop the
+     * entry when the NOTIFY of the commit reaches them. */
+    if (s == GK_TX_OK && cache) gk_scache_evict(cache, x.number);
     if (s == GK_TX_OK) load(call, x.number, out);
 }
 
