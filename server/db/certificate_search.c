@@ -29,6 +29,20 @@ const char *const gk_cert_field_names[GK_CERT_COL__PUBLISHED] = {
     " c.application_id, c.organization_id, c.key_id,"                                              \
     " to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
+/* The published columns as CSV cells (GK_CERT_SQL_EXPORT_CSV): the neutralisation of cells a
+ * spreadsheet would evaluate (CWE-1236) done by the database on the way out, so the rows can
+ * go to the client as COPY writes them. */
+#define CSV_SAFE(col)                                                                              \
+    "CASE WHEN left(" col ", 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || " col        \
+    " ELSE " col " END"
+// clang-format off
+#define CSV_COLUMNS                                                                                \
+    "c.number, c.route, c.category_id, " CSV_SAFE("c.manufacturer::text") ", "                     \
+    CSV_SAFE("c.model_name::text") ", " CSV_SAFE("c.type_name::text") ","                          \
+    " c.granted_on, c.rule_set_id, CASE WHEN c.grandfathered THEN 'true' ELSE 'false' END,"       \
+    " c.basis, c.status, c.status_changed_on"
+// clang-format on
+
 static bool one_of(const char *s, const char *const *choices)
 {
     for (; *choices; choices++)
@@ -360,7 +374,9 @@ int gk_cert_sql_build(const gk_cert_query *q, gk_cert_sql_kind kind, gk_cert_sql
                     " (c.category_id), (c.basis), (c.rule_set_id, c.grandfathered), (c.status), ())"
                     " ORDER BY 1, 2, 3, 4, 5, 6, 7");
     } else {
-        gk_buf_puts(&s->sql, "SELECT " COLUMNS " FROM certificates c");
+        gk_buf_puts(&s->sql, kind == GK_CERT_SQL_EXPORT_CSV
+                                 ? "SELECT " CSV_COLUMNS " FROM certificates c"
+                                 : "SELECT " COLUMNS " FROM certificates c");
         filters(q, s, &first);
         const char *cmp = q->desc ? "<" : ">";
         if (kind == GK_CERT_SQL_LIST && q->has_after) {

@@ -64,10 +64,13 @@ void gk_cert_cursor_make(const gk_cert_query *q, gk_date granted_on, const char 
 
 /* What a statement selects. */
 typedef enum {
-    GK_CERT_SQL_LIST,   /* the columns below, keyset after the cursor, ORDER BY, LIMIT n+1 */
-    GK_CERT_SQL_EXPORT, /* the columns below, ORDER BY, no limit (read through a cursor) */
-    GK_CERT_SQL_STATS,  /* grouping sets: month, category, basis, rule set + grandfathered,
+    GK_CERT_SQL_LIST,       /* the columns below, keyset after the cursor, ORDER BY, LIMIT n+1 */
+    GK_CERT_SQL_EXPORT,     /* the columns below, ORDER BY, no limit (read through a cursor) */
+    GK_CERT_SQL_STATS,      /* grouping sets: month, category, basis, rule set + grandfathered,
                            status, total (columns documented in certificate_search.c) */
+    GK_CERT_SQL_EXPORT_CSV, /* as EXPORT, the published columns only, as the CSV export's
+                               cells: booleans true/false, a text cell a spreadsheet would
+                               read as a formula (= + - @ tab CR first) after an apostrophe */
 } gk_cert_sql_kind;
 
 /* Column order of LIST and EXPORT rows. */
