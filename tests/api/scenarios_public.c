@@ -211,8 +211,55 @@ static const ht_step invalidation[] = {
      .checks = {BODY_HAS("Quillon cache test")}},
 };
 
+/* Search (issue 21): text is compared normalised on both sides (NFKC: full-width letters,
+ * case), and the maker can be named whole (holder=, exact once normalised). */
+static const ht_step search[] = {
+    {.name = "holder: the maker's whole name, any case",
+     .method = "GET",
+     .path = "/api/v1/certificates?holder=quillon%20PUBLIC%20test",
+     .expect_status = 200,
+     .checks = {JSON_LEN("items", 3), JSON_STR("items[0].number", "D21-0002961")}},
+    {.name = "holder is exact: a part of the name finds nothing",
+     .method = "GET",
+     .path = "/api/v1/certificates?holder=quillon",
+     .expect_status = 200,
+     .checks = {JSON_LEN("items", 0)}},
+    {.name = "q typed in full-width letters finds the half-width name",
+     .method = "GET",
+     .path =
+         "/api/v1/certificates?q=%EF%BC%B1%EF%BC%B5%EF%BC%A9%EF%BC%AC%EF%BC%AC%EF%BC%AF%EF%BC%AE",
+     .expect_status = 200,
+     .checks = {JSON_LEN("items", 3)}},
+    {.name = "manufacturer in full-width lower case finds it too",
+     .method = "GET",
+     .path =
+         "/api/v1/certificates?manufacturer=%EF%BD%91%EF%BD%95%EF%BD%89%EF%BD%8C%EF%BD%8C%EF%BD%8F%EF%BD%8E",
+     .expect_status = 200,
+     .checks = {JSON_LEN("items", 3)}},
+    {.name = "holder pages by keyset like every filter",
+     .method = "GET",
+     .path = "/api/v1/certificates?holder=Quillon%20Public%20Test&limit=2",
+     .expect_status = 200,
+     .checks = {JSON_LEN("items", 2), JSON_TYPE("next", "string")},
+     .captures = {CAPTURE_JSON("next", "next")}},
+    {.name = "the next page",
+     .method = "GET",
+     .path = "/api/v1/certificates?holder=Quillon%20Public%20Test&limit=2&after={{next}}",
+     .expect_status = 200,
+     .checks = {JSON_LEN("items", 1), JSON_STR("items[0].number", "D20-0001961"),
+                JSON_EQ("next", "null")}},
+    {.name = "the CSV export takes the holder filter",
+     .method = "GET",
+     .path = "/api/v1/certificates/export?format=csv&holder=quillon%20public%20test",
+     .expect_status = 200,
+     .checks = {BODY_HAS("D20-0001961"), BODY_HAS("D21-0002961"),
+                BODY_HAS(
+                    "\r\nD21-0001961,conformity,router,Quillon Public Test,QP-2,,2021-06-01,")}},
+};
+
 static const ht_scenario scenarios[] = {
     HT_SCENARIO("projection", projection),
+    HT_SCENARIO("search", search),
     HT_SCENARIO("validators", validators),
     HT_SCENARIO("invalidation", invalidation),
 };
