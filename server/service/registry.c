@@ -17,8 +17,7 @@
 const char *const gk_registry_params[] = {
     "q",          "manufacturer", "category",      "status",
     "rule_set",   "basis",        "grandfathered", "granted_from",
-    "granted_to", "sort",         "order",         "limit",
-    "holder"};
+    "granted_to", "sort",         "order",         "limit"};
 const size_t gk_registry_param_count = sizeof gk_registry_params / sizeof *gk_registry_params;
 
 bool gk_registry_param_is_paging(const char *name)
