@@ -76,3 +76,72 @@ ALTER TABLE certificates ALTER COLUMN holder_key SET STATISTICS 1000;
 -- The expression indexes of 0011 are replaced by the ones above.
 DROP INDEX certificates_text_trgm_idx;
 DROP INDEX certificates_manufacturer_trgm_idx;
+
+-- Bulk import (issue 21): the server validates each row of the file as before, then COPYs the
+-- rows it accepted into a temporary table cert_import_stage (created by the server in the
+-- import's transaction, ON COMMIT DROP) and calls this function, which makes them
+-- certificates and 'import' events set-wise: one INSERT ... SELECT for the whole file. Only
+-- when the schema refuses some row (a serial of that year already another certificate's, a
+-- text with a line break, ...) does it fall back to one row at a time, each in its own
+-- subtransaction, and name the refused rows. outcome per staged line: inserted, unchanged (the
+-- number was already registered, or an earlier line of the file registered it),
+-- serial_taken, label, refused. Returns {"inserted", "unchanged", "refused": [[line, why]]}.
+CREATE FUNCTION gk_import_staged(actor uuid) RETURNS json LANGUAGE plpgsql AS $$
+DECLARE
+    r record;
+    cons text;
+    done boolean := false;
+BEGIN
+    BEGIN
+        WITH first AS (
+            SELECT DISTINCT ON (number) * FROM cert_import_stage ORDER BY number, line
+        ), ins AS (
+            INSERT INTO certificates (number, route, category_id, manufacturer, model_name, type_name,
+                                      granted_on, rule_set_id, grandfathered, basis)
+            SELECT number, route, category_id, manufacturer, model_name, type_name, granted_on,
+                   rule_set_id, grandfathered, basis
+              FROM first ORDER BY line
+            ON CONFLICT (number) DO NOTHING
+            RETURNING number
+        ), ev AS (
+            INSERT INTO certificate_events (certificate_number, event, actor_id)
+            SELECT number, 'import', actor FROM ins
+        )
+        UPDATE cert_import_stage s SET outcome = 'inserted'
+          FROM first f JOIN ins i ON i.number = f.number
+         WHERE s.line = f.line;
+        UPDATE cert_import_stage SET outcome = 'unchanged' WHERE outcome IS NULL;
+        done := true;
+    EXCEPTION WHEN data_exception OR integrity_constraint_violation THEN
+        NULL; -- some row is refused: one at a time below
+    END;
+    FOR r IN SELECT * FROM cert_import_stage WHERE NOT done ORDER BY line LOOP
+        BEGIN
+            INSERT INTO certificates (number, route, category_id, manufacturer, model_name, type_name,
+                                      granted_on, rule_set_id, grandfathered, basis)
+            VALUES (r.number, r.route, r.category_id, r.manufacturer, r.model_name, r.type_name,
+                    r.granted_on, r.rule_set_id, r.grandfathered, r.basis)
+            ON CONFLICT (number) DO NOTHING;
+            IF FOUND THEN
+                INSERT INTO certificate_events (certificate_number, event, actor_id)
+                VALUES (r.number, 'import', actor);
+                UPDATE cert_import_stage SET outcome = 'inserted' WHERE line = r.line;
+            ELSE
+                UPDATE cert_import_stage SET outcome = 'unchanged' WHERE line = r.line;
+            END IF;
+        EXCEPTION WHEN data_exception OR integrity_constraint_violation THEN
+            GET STACKED DIAGNOSTICS cons = CONSTRAINT_NAME;
+            UPDATE cert_import_stage
+               SET outcome = CASE WHEN cons LIKE '%serial%' THEN 'serial_taken'
+                                  WHEN cons LIKE '%gk_label%' THEN 'label'
+                                  ELSE 'refused' END
+             WHERE line = r.line;
+        END;
+    END LOOP;
+    RETURN (SELECT json_build_object(
+                'inserted', count(*) FILTER (WHERE outcome = 'inserted'),
+                'unchanged', count(*) FILTER (WHERE outcome = 'unchanged'),
+                'refused', coalesce(json_agg(json_build_array(line, outcome) ORDER BY line)
+                                    FILTER (WHERE outcome NOT IN ('inserted', 'unchanged')), '[]'))
+              FROM cert_import_stage);
+END $$;
