@@ -144,17 +144,16 @@ static json_t *load_full(const gk_call *call, const char *number, gk_error *err)
 
 /* ---- the cache of public records --------------------------------------------------------
  * Keyed by the stored number; the value is what every public read of that certificate
- * needs: the public projection (read-only: readers get copies), its JSON text, the
+ * needs: the public projection as JSON text (sent as it is; a page parses its own copy), the
  * validators (ETag, Last-Modified) and the holder's organisation (never shown: it decides
  * who may get the label sheet). Filled on a miss, emptied by the database's NOTIFY
  * (db/notify.h) and by this server's own status changes. Caching starts once the listener
  * is LISTENing, and stops (the cache dropped) whenever it loses its connection. */
-#define CACHE_BYTES ((size_t)16 << 20) /* 16 MiB: about 5,000 records of 3 KiB */
+#define CACHE_BYTES ((size_t)16 << 20) /* 16 MiB: about 10,000 records of 1.5 KiB */
 #define CACHE_SHARDS 64
 
 typedef struct {
-    json_t *view;
-    char *json;
+    char *json; /* the public projection as JSON text (readers parse their own copy) */
     size_t len;
     char etag[24];
     time_t modified;
@@ -176,7 +175,6 @@ static void public_free(void *p)
 {
     cert_public *v = p;
     if (!v) return;
-    json_decref(v->view);
     free(v->json);
     free(v);
 }
@@ -228,8 +226,9 @@ static cert_public *public_of(json_t *full)
 {
     cert_public *p = calloc(1, sizeof *p);
     if (!p) return NULL;
-    p->view = gk_public_cert(full);
-    p->json = p->view ? json_dumps(p->view, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_t *view = gk_public_cert(full);
+    p->json = view ? json_dumps(view, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(view);
     if (!p->json) {
         public_free(p);
         return NULL;
@@ -278,7 +277,7 @@ static bool public_get(const gk_call *call, const char *number, holder *h, gk_er
         *err = GK_ERR_INTERNAL;
         return false;
     }
-    size_t bytes = sizeof *p + 2 * p->len + 256; /* the text and about as much for the view */
+    size_t bytes = sizeof *p + p->len + 64; /* the text and its allocation overhead */
     if (live && atomic_load(&cache_live))
         h->entry = gk_scache_put_hold(cache, number, p, bytes, epoch);
     if (!h->entry) h->own = p;
@@ -328,7 +327,7 @@ static void load(const gk_call *call, const char *number, gk_outcome *out)
         gk_fail(out, call, e, NULL, NULL);
         return;
     }
-    out->view = json_deep_copy(held(&h)->view);
+    out->view = json_loads(held(&h)->json, 0, NULL);
     holder_release(&h);
     if (!out->view) gk_fail(out, call, GK_ERR_INTERNAL, NULL, NULL);
 }
@@ -387,7 +386,7 @@ time_t gk_cert_public_modified(const gk_cert_public *p)
 
 json_t *gk_cert_public_view(const gk_cert_public *p)
 {
-    return json_deep_copy(held(p)->view);
+    return json_loads(held(p)->json, 0, NULL);
 }
 
 void gk_cert_public_release(gk_cert_public *p)
