@@ -123,13 +123,14 @@ static void add_verification(json_t *view)
 
 /* The full record of a stored number (staff-only fields included): the record with its
  * history, "verified" and "verify_url". Only ever projected before it goes out. */
-static json_t *load_full(const gk_call *call, const char *number, gk_error *err)
+static json_t *load_full(const gk_call *call, const char *number, gk_error *err, bool *from_replica)
 {
     /* One statement (the record and its history together), so no transaction around it:
      * a public read that may go to the replica. */
     json_t *view = NULL;
     PGconn *c = gk_db_read_conn();
     gk_tx_status s = c ? gk_db_cert_view(c, number, &view) : GK_TX_UNAVAILABLE;
+    if (from_replica) *from_replica = c && gk_db_is_replica(c);
     if (s != GK_TX_OK || !view) {
         json_decref(view);
         *err = s != GK_TX_OK ? gk_tx_error(s) : GK_ERR_NOT_FOUND;
@@ -269,7 +270,8 @@ static bool public_get(const gk_call *call, const char *number, holder *h, gk_er
     bool live = cache && atomic_load(&cache_live);
     if (live && (h->entry = gk_scache_get(cache, number)) != NULL) return true;
     uint64_t epoch = live ? gk_scache_epoch(cache) : 0;
-    json_t *full = load_full(call, number, err);
+    bool replica = false;
+    json_t *full = load_full(call, number, err, &replica);
     if (!full) return false;
     cert_public *p = public_of(full);
     json_decref(full);
@@ -278,7 +280,9 @@ static bool public_get(const gk_call *call, const char *number, holder *h, gk_er
         return false;
     }
     size_t bytes = sizeof *p + p->len + 64; /* the text and its allocation overhead */
-    if (live && atomic_load(&cache_live))
+    /* A replica may not have replayed a change whose NOTIFY already came from the primary:
+     * only what the primary said is kept. */
+    if (live && !replica && atomic_load(&cache_live))
         h->entry = gk_scache_put_hold(cache, number, p, bytes, epoch);
     if (!h->entry) h->own = p;
     return true;
@@ -304,7 +308,7 @@ static bool stored_number(const char *number, char buf[GK_CERT_NUMBER_BUF])
 static void load_staff(const gk_call *call, const char *number, gk_outcome *out)
 {
     gk_error e;
-    json_t *full = load_full(call, number, &e);
+    json_t *full = load_full(call, number, &e, NULL);
     if (!full) {
         gk_fail(out, call, e, NULL, NULL);
         return;
