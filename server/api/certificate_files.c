@@ -7,9 +7,13 @@
 #include "app.h"
 #include "http/reply.h"
 #include "http/service_call.h"
+#include "http/validators.h"
+#include "crypto/token.h"
+#include "util/hex.h"
 #include "service/mark.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static void reply_file(gk_request *r, gk_cert_file_kind kind, bool attachment)
@@ -24,7 +28,25 @@ static void reply_file(gk_request *r, gk_cert_file_kind kind, bool attachment)
         return;
     }
     gk_outcome_clear(&o);
+    /* Everything but the holder's label sheet is public and the same for everyone in a
+     * language: validators from the bytes, and Cache-Control public (issue 21). */
+    const char *etag = NULL;
+    unsigned char h[32];
+    char hex[21];
+    if (kind != GK_CERT_FILE_LABELS_PDF && gk_sha256(f.data, f.len, h) &&
+        gk_hex_encode(h, 10, hex, sizeof hex))
+        etag = gk_req_printf(r, "\"%s\"", hex);
+    if (etag && gk_http_not_modified(r, etag, 0)) {
+        free(f.data);
+        gk_reply_not_modified(r, etag, 0, GK_PUBLIC_MAX_AGE, GK_PUBLIC_SWR);
+        gk_reply_header(r, "Vary", "Accept-Language");
+        return;
+    }
     gk_reply_take(r, 200, f.content_type, f.data, f.len);
+    if (etag) {
+        gk_http_public_cache(r, etag, 0, GK_PUBLIC_MAX_AGE, GK_PUBLIC_SWR);
+        gk_reply_header(r, "Vary", "Accept-Language");
+    }
     /* The file name is the certificate number and a fixed suffix: plain ASCII. */
     gk_reply_header(r, "Content-Disposition",
                     gk_req_printf(r, "%s; filename=\"%s\"", attachment ? "attachment" : "inline",

@@ -4,6 +4,7 @@
 
 #include "http/reply.h"
 #include "http/service_call.h"
+#include "http/validators.h"
 #include "service/certificates.h"
 
 void gk_certificates_register(void)
@@ -11,9 +12,32 @@ void gk_certificates_register(void)
     gk_svc_certificates_register();
 }
 
+/* The public read (issue 21): the cached JSON text as it is, with its validators; 304 when
+ * the client's copy is current. Staff get their extended view, never cached. */
 void gk_h_certificate_get(gk_request *r)
 {
-    GK_API_CALL(r, 200, gk_svc_cert_get, r->params[0]);
+    gk_call call = gk_call_of(r);
+    if (gk_call_is_staff(&call)) {
+        GK_API_CALL(r, 200, gk_svc_cert_get, r->params[0]);
+        return;
+    }
+    gk_outcome out;
+    gk_cert_public *p = gk_svc_cert_public(&call, r->params[0], &out);
+    if (!p) {
+        gk_reply_outcome(r, 200, &out);
+        return;
+    }
+    const char *etag = gk_cert_public_etag(p);
+    time_t modified = gk_cert_public_modified(p);
+    if (gk_http_not_modified(r, etag, modified)) {
+        gk_reply_not_modified(r, etag, modified, GK_PUBLIC_MAX_AGE, GK_PUBLIC_SWR);
+    } else {
+        size_t len;
+        const char *json = gk_cert_public_json(p, &len);
+        gk_reply_bytes(r, 200, "application/json", json, len);
+        gk_http_public_cache(r, etag, modified, GK_PUBLIC_MAX_AGE, GK_PUBLIC_SWR);
+    }
+    gk_cert_public_release(p);
 }
 
 void gk_h_signing_keys(gk_request *r)

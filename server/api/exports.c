@@ -6,6 +6,7 @@
 
 #include "http/reply.h"
 #include "http/service_call.h"
+#include "http/validators.h"
 #include "service/registry.h"
 
 #include <stdlib.h>
@@ -68,4 +69,7 @@ void gk_h_certificates_export(gk_request *r)
     gk_buf_init(&st->out);
     gk_reply_stream(r, 200, gk_registry_export_media_type(fmt), export_read, st, export_free);
     gk_reply_header(r, MHD_HTTP_HEADER_CONTENT_DISPOSITION, gk_registry_export_disposition(fmt));
+    /* The public's export is the same for everyone: a shared cache may keep it a minute. */
+    if (call.user.role == GK_ROLE_ANON)
+        gk_http_public_cache(r, NULL, 0, GK_PUBLIC_MAX_AGE, GK_PUBLIC_SWR);
 }

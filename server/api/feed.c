@@ -10,12 +10,16 @@
 #include "app.h"
 #include "http/reply.h"
 #include "http/service_call.h"
+#include "http/validators.h"
+#include "crypto/token.h"
+#include "util/hex.h"
 #include "render/template.h"
 #include "service/registry.h"
 
 #include <libxml/xmlwriter.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #define ATOM_NS "http://www.w3.org/2005/Atom"
 #define FEED_PATH "/api/v1/feed.atom"
@@ -117,13 +121,39 @@ void gk_h_feed_atom(gk_request *r)
         rc |= xmlTextWriterEndDocument(w) < 0;
         xmlFreeTextWriter(w);
     }
+    out.view = NULL; /* feed is kept until the reply is made */
     gk_outcome_clear(&out);
     if (rc || !xb) {
+        json_decref(feed);
         if (xb) xmlBufferFree(xb);
         gk_reply_problem(r, GK_ERR_INTERNAL, NULL, NULL);
         return;
     }
-    gk_reply_bytes(r, 200, "application/atom+xml; charset=utf-8", xmlBufferContent(xb),
-                   (size_t)xmlBufferLength(xb));
+    /* The public's feed (issue 21): validators from the bytes and the newest entry's time,
+     * 304 when current, Cache-Control public. Staff see reasons: theirs is not shared. */
+    const char *etag = NULL;
+    time_t modified = 0;
+    if (call.user.role == GK_ROLE_ANON) {
+        unsigned char h[32];
+        char hex[21];
+        if (gk_sha256(xmlBufferContent(xb), (size_t)xmlBufferLength(xb), h) &&
+            gk_hex_encode(h, 10, hex, sizeof hex))
+            etag = gk_req_printf(r, "\"%s\"", hex);
+        struct tm tm = {0};
+        const char *end = strptime(str(feed, "updated"), "%Y-%m-%dT%H:%M:%SZ", &tm);
+        if (end && !*end) modified = timegm(&tm);
+    }
+    if (etag && gk_http_not_modified(r, etag, modified)) {
+        gk_reply_not_modified(r, etag, modified, GK_PUBLIC_MAX_AGE, GK_PUBLIC_SWR);
+        gk_reply_header(r, "Vary", "Accept-Language");
+    } else {
+        gk_reply_bytes(r, 200, "application/atom+xml; charset=utf-8", xmlBufferContent(xb),
+                       (size_t)xmlBufferLength(xb));
+        if (etag) {
+            gk_http_public_cache(r, etag, modified, GK_PUBLIC_MAX_AGE, GK_PUBLIC_SWR);
+            gk_reply_header(r, "Vary", "Accept-Language");
+        }
+    }
     xmlBufferFree(xb);
+    json_decref(feed);
 }

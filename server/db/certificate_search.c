@@ -16,9 +16,10 @@ const char *const gk_cert_field_names[GK_CERT_COL__PUBLISHED] = {
     "granted_on", "rule_set", "grandfathered", "basis",        "status",     "status_changed_on",
 };
 
-/* Must be the expression of certificates_text_trgm_idx (schema 0011), with the alias c. */
-#define GK_CERT_TEXT_EXPR                                                                          \
-    "(c.manufacturer::text || ' ' || c.model_name::text || ' ' || coalesce(c.type_name::text, ''))"
+/* The normalised text of maker, model and type (schema/0024_fast_reads.sql, with its trigram
+ * index certificates_search_text_trgm_idx), with the alias c; the searched text is folded the
+ * same way before it is compared (gk_utf8_fold). */
+#define GK_CERT_TEXT_EXPR "c.search_text"
 
 /* Must be the expression of certificates_number_compact_idx (schema 0013), with the alias c. */
 #define GK_CERT_NUMBER_EXPR "replace(c.number, '-', '')"
@@ -28,6 +29,20 @@ const char *const gk_cert_field_names[GK_CERT_COL__PUBLISHED] = {
     " c.granted_on, c.rule_set_id, c.grandfathered, c.basis, c.status, c.status_changed_on,"       \
     " c.application_id, c.organization_id, c.key_id,"                                              \
     " to_char(c.updated_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
+
+/* The published columns as CSV cells (GK_CERT_SQL_EXPORT_CSV): the neutralisation of cells a
+ * spreadsheet would evaluate (CWE-1236) done by the database on the way out, so the rows can
+ * go to the client as COPY writes them. */
+#define CSV_SAFE(col)                                                                              \
+    "CASE WHEN left(" col ", 1) IN ('=', '+', '-', '@', chr(9), chr(13)) THEN '''' || " col        \
+    " ELSE " col " END"
+// clang-format off
+#define CSV_COLUMNS                                                                                \
+    "c.number, c.route, c.category_id, " CSV_SAFE("c.manufacturer::text") ", "                     \
+    CSV_SAFE("c.model_name::text") ", " CSV_SAFE("c.type_name::text") ","                          \
+    " c.granted_on, c.rule_set_id, CASE WHEN c.grandfathered THEN 'true' ELSE 'false' END,"       \
+    " c.basis, c.status, c.status_changed_on"
+// clang-format on
 
 static bool one_of(const char *s, const char *const *choices)
 {
@@ -164,6 +179,7 @@ static const text_filter text_filters[] = {
     {"q", offsetof(gk_cert_query, q), is_search_text, "registry.filter.search_text"},
     {"manufacturer", offsetof(gk_cert_query, manufacturer), is_search_text,
      "registry.filter.search_text"},
+    {"holder", offsetof(gk_cert_query, holder), is_search_text, "registry.filter.search_text"},
     {"category", offsetof(gk_cert_query, category), is_category_id, "registry.filter.category"},
     {"status", offsetof(gk_cert_query, status), is_status, "registry.filter.status"},
     {"rule_set", offsetof(gk_cert_query, rule_set), is_rule_set_id, "registry.filter.rule_set"},
@@ -310,10 +326,20 @@ static void where(gk_cert_sql *s, bool *first, const char *fmt, ...)
     va_end(ap);
 }
 
+/* The LIKE pattern of a searched text folded as the stored columns are (NFKC, case): the
+ * folded text when it fits, else the text as given. */
+static bool folded_pattern(const char *text, char *out, size_t size)
+{
+    char *folded = gk_utf8_fold(text);
+    bool ok = folded && gk_cert_like_pattern(folded, out, size);
+    free(folded);
+    return ok || gk_cert_like_pattern(text, out, size);
+}
+
 static void filters(const gk_cert_query *q, gk_cert_sql *s, bool *first)
 {
     char date[GK_DATE_BUF];
-    if (q->q && gk_cert_like_pattern(q->q, s->store[0], sizeof s->store[0])) {
+    if (q->q && folded_pattern(q->q, s->store[0], sizeof s->store[0])) {
         if (number_prefix(q->q, s->store[6], sizeof s->store[6])) {
             int text = param(s, s->store[0]);
             where(s, first, "(" GK_CERT_TEXT_EXPR " ILIKE $%d OR " GK_CERT_NUMBER_EXPR " LIKE $%d)",
@@ -322,8 +348,11 @@ static void filters(const gk_cert_query *q, gk_cert_sql *s, bool *first)
             where(s, first, GK_CERT_TEXT_EXPR " ILIKE $%d", param(s, s->store[0]));
         }
     }
-    if (q->manufacturer && gk_cert_like_pattern(q->manufacturer, s->store[1], sizeof s->store[1]))
-        where(s, first, "c.manufacturer::text ILIKE $%d", param(s, s->store[1]));
+    if (q->manufacturer && folded_pattern(q->manufacturer, s->store[1], sizeof s->store[1]))
+        where(s, first, "c.holder_key ILIKE $%d", param(s, s->store[1]));
+    /* The holder's whole name, folded by the database exactly as the stored key was. */
+    if (q->holder)
+        where(s, first, "c.holder_key = lower(normalize($%d, NFKC))", param(s, q->holder));
     if (q->category) where(s, first, "c.category_id = $%d", param(s, q->category));
     if (q->status) where(s, first, "c.status = $%d", param(s, q->status));
     if (q->rule_set) where(s, first, "c.rule_set_id = $%d", param(s, q->rule_set));
@@ -360,7 +389,9 @@ int gk_cert_sql_build(const gk_cert_query *q, gk_cert_sql_kind kind, gk_cert_sql
                     " (c.category_id), (c.basis), (c.rule_set_id, c.grandfathered), (c.status), ())"
                     " ORDER BY 1, 2, 3, 4, 5, 6, 7");
     } else {
-        gk_buf_puts(&s->sql, "SELECT " COLUMNS " FROM certificates c");
+        gk_buf_puts(&s->sql, kind == GK_CERT_SQL_EXPORT_CSV
+                                 ? "SELECT " CSV_COLUMNS " FROM certificates c"
+                                 : "SELECT " COLUMNS " FROM certificates c");
         filters(q, s, &first);
         const char *cmp = q->desc ? "<" : ">";
         if (kind == GK_CERT_SQL_LIST && q->has_after) {

@@ -8,9 +8,10 @@
  * statements are therefore not registered (their WHERE clause varies with the filters) and
  * run with PQexecParams; gk_cert_search_exec wraps that with the pool's reconnect rule.
  *
- * Full-text `q` uses the trigram index of schema 0011 on
- *   manufacturer || ' ' || model_name || ' ' || coalesce(type_name, '')
- * (the expression GK_CERT_TEXT_EXPR must stay identical to the index's). */
+ * Full-text `q` and `manufacturer` use the trigram indexes of schema/0024_fast_reads.sql on the
+ * normalised columns search_text (maker, model, type) and holder_key (maker); the searched
+ * text is folded (gk_utf8_fold: NFKC, case) before its LIKE pattern is made. `holder` is the
+ * maker's whole name, exact: an index range scan in grant order. */
 #ifndef GK_DB_CERTIFICATE_SEARCH_H
 #define GK_DB_CERTIFICATE_SEARCH_H
 
@@ -31,7 +32,8 @@ typedef enum { GK_CERT_SORT_GRANTED_ON, GK_CERT_SORT_NUMBER } gk_cert_sort;
 typedef struct {
     /* Filters; NULL / -1 / GK_DATE_NONE = not filtered. Strings borrowed from the caller. */
     const char *q, *manufacturer, *category, *status, *rule_set, *basis;
-    int grandfathered; /* -1 any, 0 false, 1 true */
+    const char *holder; /* the maker's whole name, exact once normalised (issue 21) */
+    int grandfathered;  /* -1 any, 0 false, 1 true */
     gk_date granted_from, granted_to;
     /* Order and page. */
     gk_cert_sort sort;
@@ -64,10 +66,13 @@ void gk_cert_cursor_make(const gk_cert_query *q, gk_date granted_on, const char 
 
 /* What a statement selects. */
 typedef enum {
-    GK_CERT_SQL_LIST,   /* the columns below, keyset after the cursor, ORDER BY, LIMIT n+1 */
-    GK_CERT_SQL_EXPORT, /* the columns below, ORDER BY, no limit (read through a cursor) */
-    GK_CERT_SQL_STATS,  /* grouping sets: month, category, basis, rule set + grandfathered,
+    GK_CERT_SQL_LIST,       /* the columns below, keyset after the cursor, ORDER BY, LIMIT n+1 */
+    GK_CERT_SQL_EXPORT,     /* the columns below, ORDER BY, no limit (read through a cursor) */
+    GK_CERT_SQL_STATS,      /* grouping sets: month, category, basis, rule set + grandfathered,
                            status, total (columns documented in certificate_search.c) */
+    GK_CERT_SQL_EXPORT_CSV, /* as EXPORT, the published columns only, as the CSV export's
+                               cells: booleans true/false, a text cell a spreadsheet would
+                               read as a formula (= + - @ tab CR first) after an apostrophe */
 } gk_cert_sql_kind;
 
 /* Column order of LIST and EXPORT rows. */

@@ -8,6 +8,7 @@
 #include "crypto/sign.h"
 #include "db/db.h"
 #include "db/run.h"
+#include "render/buf.h"
 #include "db/examination.h"
 #include "util/hex.h"
 
@@ -86,6 +87,16 @@ static const gk_stmt stmts[] = {
      " VALUES ($1, $2, $3, $4, $5, $6, $7::date, $8, $9::boolean, $10)"
      " ON CONFLICT (number) DO NOTHING RETURNING number"},
     {"cert_category_exists", "SELECT security_applicable FROM device_categories WHERE id = $1"},
+    /* The bulk import (issue 21, schema/0024_fast_reads.sql gk_import_staged). */
+    {"cert_categories",
+     "SELECT coalesce(json_object_agg(id, security_applicable), '{}')::text FROM device_categories"},
+    {"cert_stage_create",
+     "CREATE TEMP TABLE cert_import_stage (line bigint PRIMARY KEY, number text, route text,"
+     " category_id text, manufacturer text, model_name text, type_name text, granted_on date,"
+     " rule_set_id text, grandfathered boolean, basis text, outcome text) ON COMMIT DROP"},
+    {"cert_import_staged", "SELECT gk_import_staged($1::uuid)::text"},
+    /* A whole file is one statement: the per-request limit would cut a large one short. */
+    {"cert_import_timeout", "SELECT set_config('statement_timeout', '600s', true)"},
 };
 // clang-format on
 
@@ -187,15 +198,16 @@ gk_tx_status gk_db_cert_issue(PGconn *c, struct gk_keystore *ks, const char *app
     gk_date_format(k->today_jst, granted);
 
     /* The signed payload: what identifies the certificate; the status is not in it because
-     * it changes (the history records it). */
+     * it changes (the history records it). v2 (issue 18): no internal ids, so the payload can
+     * be shown to anyone as it is (v1 held the application id). */
     const char *key_id = gk_keystore_active_key_id(ks);
     json_t *doc =
-        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:b, s:s, s:s, s:s}",
-                  "format", "giteki.certificate.v1", "number", number_out, "application_id", app_id,
-                  "route", k->route, "category", k->category, "manufacturer", k->manufacturer,
-                  "model_name", k->model_name, "type_name", k->has_type_name ? k->type_name : NULL,
-                  "granted_on", granted, "rule_set", k->rule_set, "grandfathered", grandfathered,
-                  "basis", basis, "certification_body", body_code, "key_id", key_id);
+        json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s?, s:s, s:s, s:b, s:s, s:s, s:s}", "format",
+                  "giteki.certificate.v2", "number", number_out, "route", k->route, "category",
+                  k->category, "manufacturer", k->manufacturer, "model_name", k->model_name,
+                  "type_name", k->has_type_name ? k->type_name : NULL, "granted_on", granted,
+                  "rule_set", k->rule_set, "grandfathered", grandfathered, "basis", basis,
+                  "certification_body", body_code, "key_id", key_id);
     if (doc && !k->has_type_name) json_object_set_new(doc, "type_name", json_null());
     char *canon = doc ? gk_canonical_json(doc) : NULL;
     json_decref(doc);
@@ -359,4 +371,68 @@ gk_tx_status gk_db_cert_category_exists(PGconn *c, const char *category, bool *o
 gk_tx_status gk_db_cert_body_name(PGconn *c, json_t **out)
 {
     return gk_db_run_json(c, "cert_body_name", 0, NULL, out, NULL, NULL);
+}
+
+/* ---- the bulk import (issue 21) ---------------------------------------------------------- */
+
+/* One field in COPY's text format: \N for NULL, backslash, tab, LF and CR escaped. */
+void gk_db_copy_text_field(gk_buf *b, const char *s, bool last)
+{
+    if (!s) {
+        gk_buf_puts(b, "\\N");
+    } else {
+        for (; *s; s++) {
+            switch (*s) {
+            case '\\':
+                gk_buf_puts(b, "\\\\");
+                break;
+            case '\t':
+                gk_buf_puts(b, "\\t");
+                break;
+            case '\n':
+                gk_buf_puts(b, "\\n");
+                break;
+            case '\r':
+                gk_buf_puts(b, "\\r");
+                break;
+            default:
+                gk_buf_putc(b, *s);
+            }
+        }
+    }
+    gk_buf_putc(b, last ? '\n' : '\t');
+}
+
+gk_tx_status gk_db_cert_categories(PGconn *c, json_t **out)
+{
+    return gk_db_run_json(c, "cert_categories", 0, NULL, out, NULL, NULL);
+}
+
+gk_tx_status gk_db_cert_import_staged(PGconn *c, const char *rows, size_t len, const char *actor_id,
+                                      json_t **outcomes)
+{
+    *outcomes = NULL;
+    gk_tx_status s = run(c, "cert_stage_create", 0, NULL, NULL, NULL);
+    if (s == GK_TX_OK) s = run(c, "cert_import_timeout", 0, NULL, NULL, NULL);
+    if (s != GK_TX_OK) return s;
+    PGresult *res = PQexec(c, "COPY cert_import_stage (line, number, route, category_id,"
+                              " manufacturer, model_name, type_name, granted_on, rule_set_id,"
+                              " grandfathered, basis) FROM STDIN");
+    bool ok = res && PQresultStatus(res) == PGRES_COPY_IN;
+    if (res) PQclear(res);
+    if (!ok) return PQstatus(c) == CONNECTION_OK ? GK_TX_HARD : GK_TX_UNAVAILABLE;
+    /* In pieces: libpq queues what the socket does not take yet. */
+    for (size_t off = 0; ok && off < len;) {
+        size_t n = len - off > 1 << 20 ? 1 << 20 : len - off;
+        ok = PQputCopyData(c, rows + off, (int)n) == 1;
+        off += n;
+    }
+    ok = PQputCopyEnd(c, ok ? NULL : "the server stopped sending") == 1 && ok;
+    while ((res = PQgetResult(c))) {
+        if (PQresultStatus(res) != PGRES_COMMAND_OK) ok = false;
+        PQclear(res);
+    }
+    if (!ok) return PQstatus(c) == CONNECTION_OK ? GK_TX_HARD : GK_TX_UNAVAILABLE;
+    const char *v[] = {actor_id};
+    return gk_db_run_json(c, "cert_import_staged", 1, v, outcomes, NULL, NULL);
 }

@@ -83,4 +83,21 @@ gk_tx_status gk_db_cert_import(PGconn *c, const gk_cert_import_row *row, const c
 gk_tx_status gk_db_cert_category_exists(PGconn *c, const char *category, bool *ok,
                                         bool *security_applicable);
 
+/* ---- the bulk import (issue 21) ----
+ * The categories as {id: security_applicable} (one read for a whole file). */
+gk_tx_status gk_db_cert_categories(PGconn *c, json_t **out);
+
+/* Rows the caller validated, in COPY's text format (gk_db_copy_text_field), one per line:
+ *   line, number, route, category, manufacturer, model_name, type_name (\N: none), granted_on,
+ *   rule_set, grandfathered (t/f), basis
+ * COPYed into a temporary staging table and made certificates with their 'import' events by
+ * gk_import_staged (schema/0024_fast_reads.sql): set-wise, or one row at a time when the
+ * schema refuses some. *outcomes: {"inserted", "unchanged", "refused": [[line, why]]} with
+ * why serial_taken, label or refused (as gk_db_cert_import's). actor_id may be NULL. */
+gk_tx_status gk_db_cert_import_staged(PGconn *c, const char *rows, size_t len, const char *actor_id,
+                                      json_t **outcomes);
+/* Append one field to b in COPY's text format, then a tab (a newline when last). */
+struct gk_buf;
+void gk_db_copy_text_field(struct gk_buf *b, const char *s, bool last);
+
 #endif

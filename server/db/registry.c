@@ -345,3 +345,115 @@ void gk_registry_export_close(gk_registry_export *x)
     gk_db_close_dedicated(x->cur.conn); /* ends a transaction still open with the connection */
     free(x);
 }
+
+/* ---- the CSV export through COPY --------------------------------------------------------- */
+
+struct gk_registry_copy {
+    PGconn *conn;
+    bool copying; /* COPY started and not finished */
+};
+
+/* sql with every $n replaced by current_setting('gk.export_pn'). */
+static char *copy_sql(const char *sql)
+{
+    gk_buf b = GK_BUF_INIT;
+    gk_buf_puts(&b, "COPY (");
+    for (const char *p = sql; *p; p++) {
+        if (*p == '$' && p[1] >= '0' && p[1] <= '9') {
+            int n = 0;
+            while (p[1] >= '0' && p[1] <= '9')
+                n = n * 10 + (*++p - '0');
+            gk_buf_appendf(&b, "current_setting('gk.export_p%d')", n);
+        } else {
+            gk_buf_putc(&b, *p);
+        }
+    }
+    gk_buf_puts(&b, ") TO STDOUT WITH (FORMAT csv)");
+    size_t len;
+    if (b.failed) {
+        gk_buf_free(&b);
+        return NULL;
+    }
+    return gk_buf_steal(&b, &len);
+}
+
+gk_registry_copy *gk_registry_copy_open(const gk_cert_query *q, gk_error *err)
+{
+    *err = GK_ERR_INTERNAL;
+    gk_registry_copy *x = calloc(1, sizeof *x);
+    if (!x) return NULL;
+    x->conn = gk_db_open_dedicated(true);
+    if (!x->conn) {
+        free(x);
+        *err = GK_ERR_UNAVAILABLE;
+        return NULL;
+    }
+    gk_cert_sql s;
+    if (gk_cert_sql_build(q, GK_CERT_SQL_EXPORT_CSV, &s)) {
+        gk_registry_copy_close(x);
+        return NULL;
+    }
+    /* SELECT set_config('gk.export_p1', $1, false), ...: the values as parameters. */
+    gk_buf set = GK_BUF_INIT;
+    gk_buf_puts(&set, "SELECT 1");
+    for (int i = 1; i <= s.n; i++)
+        gk_buf_appendf(&set, ", set_config('gk.export_p%d', $%d, false)", i, i);
+    char *copy = copy_sql(gk_buf_cstr(&s.sql));
+    gk_tx_status st = set.failed || !copy ? GK_TX_HARD : GK_TX_OK;
+    if (st == GK_TX_OK) {
+        PGresult *res = gk_db_exec_sql(x->conn, gk_buf_cstr(&set), s.n, s.values);
+        st = gk_tx_check(res, "export_copy_params");
+        if (res) PQclear(res);
+    }
+    if (st == GK_TX_OK) st = gk_db_copy_begin(x->conn, copy);
+    x->copying = st == GK_TX_OK;
+    free(copy);
+    gk_buf_free(&set);
+    gk_cert_sql_free(&s);
+    if (st != GK_TX_OK) {
+        *err = gk_tx_error(st);
+        gk_registry_copy_close(x);
+        return NULL;
+    }
+    *err = GK_ERR_OK;
+    return x;
+}
+
+bool gk_registry_copy_next(gk_registry_copy *x, gk_buf *b, bool *done)
+{
+    *done = false;
+    while (x->copying && b->len < GK_REGISTRY_COPY_CHUNK) {
+        char *row;
+        int len;
+        int rc = gk_db_copy_next(x->conn, &row, &len);
+        if (rc <= 0) {
+            x->copying = false;
+            if (rc < 0) return false;
+            break;
+        }
+        /* COPY ends a row with LF; CSV for spreadsheets wants CRLF. */
+        if (len > 0 && row[len - 1] == '\n') len--;
+        gk_buf_append(b, row, (size_t)len);
+        gk_buf_puts(b, "\r\n");
+        PQfreemem(row);
+    }
+    *done = !x->copying;
+    return !b->failed;
+}
+
+void gk_registry_copy_close(gk_registry_copy *x)
+{
+    if (!x) return;
+    if (x->conn && x->copying) {
+        /* The client went away mid-file: stop the COPY; the connection, not idle, is then
+         * closed by gk_db_close_dedicated rather than kept. */
+        PGcancel *cancel = PQgetCancel(x->conn);
+        char why[128];
+        if (cancel) {
+            PQcancel(cancel, why, sizeof why);
+            PQfreeCancel(cancel);
+        }
+    }
+    gk_db_close_dedicated(x->conn);
+    free(x);
+}

@@ -51,4 +51,18 @@ gk_registry_export *gk_registry_export_open(const gk_cert_query *q, gk_error *er
 gk_error gk_registry_export_fetch(gk_registry_export *x, bool staff, json_t **rows, bool *last);
 void gk_registry_export_close(gk_registry_export *x); /* NULL is fine */
 
+/* The CSV export straight from COPY (...) TO STDOUT (issue 21): the rows as the database
+ * writes them (GK_CERT_SQL_EXPORT_CSV: published columns, formula cells neutralised), each
+ * line ended with CRLF (RFC 4180) on the way. One statement on a connection of its own, so
+ * one snapshot. COPY takes no parameters: the filters' values travel as parameters of a
+ * set_config() first and the statement reads them with current_setting(), so input never
+ * becomes SQL text. */
+typedef struct gk_registry_copy gk_registry_copy;
+gk_registry_copy *gk_registry_copy_open(const gk_cert_query *q, gk_error *err);
+/* Append rows to b until it holds about GK_REGISTRY_COPY_CHUNK bytes or the rows end (*done).
+ * False on failure. */
+#define GK_REGISTRY_COPY_CHUNK 65536
+bool gk_registry_copy_next(gk_registry_copy *x, gk_buf *b, bool *done);
+void gk_registry_copy_close(gk_registry_copy *x); /* NULL is fine; cancels a COPY under way */
+
 #endif

@@ -6,17 +6,26 @@
 #include "crypto/token.h"
 #include "db/certificates.h"
 #include "db/db.h"
+#include "db/notify.h"
 #include "db/rule_sets.h"
 #include "domain/certificate_number.h"
 #include "domain/csv_record.h"
 #include "domain/date.h"
 #include "domain/lifecycle.h"
 #include "domain/rule_set.h"
+#include "render/buf.h"
+#include "service/public_cert.h"
+#include "util/hex.h"
+#include "util/shard_cache.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <time.h>
 
 void gk_svc_certificates_register(void)
 {
@@ -57,7 +66,8 @@ static bool verify_cached(const char *key, const char *payload, const char *sig)
 }
 
 /* The fields of the record the signature covers (gk_db_cert_issue's payload): the row must
- * say what was signed, or "Signature valid" would vouch for a row changed afterwards. */
+ * say what was signed, or "Signature valid" would vouch for a row changed afterwards. A
+ * "giteki.certificate.v2" payload (issue 18) no longer holds the application id. */
 static const char *const signed_fields[] = {"number",        "application_id", "route",
                                             "category",      "manufacturer",   "model_name",
                                             "type_name",     "granted_on",     "rule_set",
@@ -92,8 +102,11 @@ static void add_verification(json_t *view)
     if (payload) {
         json_t *signed_doc = json_loads(payload, 0, NULL);
         json_t *differ = json_array();
+        const char *format = json_string_value(json_object_get(signed_doc, "format"));
+        bool v1 = !format || !strcmp(format, "giteki.certificate.v1");
         for (size_t i = 0; differ && i < sizeof signed_fields / sizeof *signed_fields; i++) {
             const char *f = signed_fields[i];
+            if (!v1 && !strcmp(f, "application_id")) continue;
             if (!signed_doc ||
                 !same_value(json_object_get(view, f), json_object_get(signed_doc, f)))
                 json_array_append_new(differ, json_string(f));
@@ -108,6 +121,180 @@ static void add_verification(json_t *view)
     json_object_set_new(view, "verified", payload ? json_boolean(ok) : json_null());
 }
 
+/* The full record of a stored number (staff-only fields included): the record with its
+ * history, "verified" and "verify_url". Only ever projected before it goes out. */
+static json_t *load_full(const gk_call *call, const char *number, gk_error *err, bool *from_replica)
+{
+    /* One statement (the record and its history together), so no transaction around it:
+     * a public read that may go to the replica. */
+    json_t *view = NULL;
+    PGconn *c = gk_db_read_conn();
+    gk_tx_status s = c ? gk_db_cert_view(c, number, &view) : GK_TX_UNAVAILABLE;
+    if (from_replica) *from_replica = c && gk_db_is_replica(c);
+    if (s != GK_TX_OK || !view) {
+        json_decref(view);
+        *err = s != GK_TX_OK ? gk_tx_error(s) : GK_ERR_NOT_FOUND;
+        return NULL;
+    }
+    add_verification(view);
+    json_object_set_new(view, "verify_url",
+                        json_string(gk_call_printf(call, "/certificates/%s", number)));
+    *err = GK_ERR_OK;
+    return view;
+}
+
+/* ---- the cache of public records --------------------------------------------------------
+ * Keyed by the stored number; the value is what every public read of that certificate
+ * needs: the public projection as JSON text (sent as it is; a page parses its own copy), the
+ * validators (ETag, Last-Modified) and the holder's organisation (never shown: it decides
+ * who may get the label sheet). Filled on a miss, emptied by the database's NOTIFY
+ * (db/notify.h) and by this server's own status changes. Caching starts once the listener
+ * is LISTENing, and stops (the cache dropped) whenever it loses its connection. */
+#define CACHE_BYTES ((size_t)16 << 20) /* 16 MiB: about 10,000 records of 1.5 KiB */
+#define CACHE_SHARDS 64
+
+typedef struct {
+    char *json; /* the public projection as JSON text (readers parse their own copy) */
+    size_t len;
+    char etag[24];
+    time_t modified;
+    char org[40];
+} cert_public;
+
+/* What a caller holds: a cache entry, or a record of its own (cache off or refused). */
+struct gk_cert_public {
+    gk_scache_entry *entry;
+    cert_public *own;
+};
+typedef gk_cert_public holder;
+
+static gk_scache *cache;
+static atomic_bool cache_live;
+static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
+
+static void public_free(void *p)
+{
+    cert_public *v = p;
+    if (!v) return;
+    free(v->json);
+    free(v);
+}
+
+static void on_notify(const char *payload, void *ctx)
+{
+    (void)ctx;
+    if (!payload || !strcmp(payload, "*"))
+        gk_scache_clear(cache);
+    else
+        gk_scache_evict(cache, payload);
+}
+
+static void on_state(bool listening, void *ctx)
+{
+    (void)ctx;
+    /* Either way what is cached may have missed a notification. */
+    if (!listening) atomic_store(&cache_live, false);
+    gk_scache_clear(cache);
+    if (listening) atomic_store(&cache_live, true);
+}
+
+static void cache_start(void)
+{
+    cache = gk_scache_new(CACHE_BYTES, CACHE_SHARDS, public_free);
+    gk_db_listener l = {on_notify, on_state, NULL};
+    if (cache && gk_app.config.database_url &&
+        gk_db_listen_start(gk_app.config.database_url, &l) != 0) {
+        gk_scache_free(cache);
+        cache = NULL;
+    }
+}
+
+void gk_svc_cert_cache_stats(gk_scache_stats *out)
+{
+    gk_scache_stats_get(cache, out);
+}
+
+/* "2026-12-03T09:00:00Z" as a time; 0 when it is not one. */
+static time_t utc_time(const char *s)
+{
+    struct tm tm = {0};
+    const char *end = s ? strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
+    return end && !*end ? timegm(&tm) : 0;
+}
+
+/* The public record of a full view. NULL when out of memory. */
+static cert_public *public_of(json_t *full)
+{
+    cert_public *p = calloc(1, sizeof *p);
+    if (!p) return NULL;
+    json_t *view = gk_public_cert(full);
+    p->json = view ? json_dumps(view, JSON_COMPACT | JSON_PRESERVE_ORDER) : NULL;
+    json_decref(view);
+    if (!p->json) {
+        public_free(p);
+        return NULL;
+    }
+    p->len = strlen(p->json);
+    unsigned char h[32];
+    char hex[21];
+    if (!gk_sha256(p->json, p->len, h) || !gk_hex_encode(h, 10, hex, sizeof hex)) {
+        public_free(p);
+        return NULL;
+    }
+    snprintf(p->etag, sizeof p->etag, "\"%s\"", hex);
+    /* Last changed: the row, or its newest event. */
+    p->modified = utc_time(json_string_value(json_object_get(full, "updated_at")));
+    size_t i;
+    json_t *e;
+    json_array_foreach(json_object_get(full, "events"), i, e)
+    {
+        time_t t = utc_time(json_string_value(json_object_get(e, "at")));
+        if (t > p->modified) p->modified = t;
+    }
+    const char *org = json_string_value(json_object_get(full, "organization_id"));
+    snprintf(p->org, sizeof p->org, "%s", org ? org : "");
+    return p;
+}
+
+static cert_public *held(const holder *h)
+{
+    return h->entry ? gk_scache_value(h->entry) : h->own;
+}
+
+/* The public record of a stored number: from the cache, or read (and cached when the cache
+ * is live). false with *err when there is none or the database failed. */
+static bool public_get(const gk_call *call, const char *number, holder *h, gk_error *err)
+{
+    memset(h, 0, sizeof *h);
+    pthread_once(&cache_once, cache_start);
+    bool live = cache && atomic_load(&cache_live);
+    if (live && (h->entry = gk_scache_get(cache, number)) != NULL) return true;
+    uint64_t epoch = live ? gk_scache_epoch(cache) : 0;
+    bool replica = false;
+    json_t *full = load_full(call, number, err, &replica);
+    if (!full) return false;
+    cert_public *p = public_of(full);
+    json_decref(full);
+    if (!p) {
+        *err = GK_ERR_INTERNAL;
+        return false;
+    }
+    size_t bytes = sizeof *p + p->len + 64; /* the text and its allocation overhead */
+    /* A replica may not have replayed a change whose NOTIFY already came from the primary:
+     * only what the primary said is kept. */
+    if (live && !replica && atomic_load(&cache_live))
+        h->entry = gk_scache_put_hold(cache, number, p, bytes, epoch);
+    if (!h->entry) h->own = p;
+    return true;
+}
+
+static void holder_release(holder *h)
+{
+    gk_scache_release(h->entry);
+    public_free(h->own);
+    memset(h, 0, sizeof *h);
+}
+
 /* The stored form of a number given as stored or in the display form; false when it is not
  * a certificate number. */
 static bool stored_number(const char *number, char buf[GK_CERT_NUMBER_BUF])
@@ -117,23 +304,36 @@ static bool stored_number(const char *number, char buf[GK_CERT_NUMBER_BUF])
            gk_cert_number_format(&n, buf);
 }
 
-/* The view of a stored number: the record with its history, "verified" and "verify_url". */
-static void load(const gk_call *call, const char *number, gk_outcome *out)
+/* The staff's view of a stored number (never cached). */
+static void load_staff(const gk_call *call, const char *number, gk_outcome *out)
 {
-    /* One statement (the record and its history together), so no transaction around it:
-     * a public read that may go to the replica. */
-    json_t *view = NULL;
-    PGconn *c = gk_db_read_conn();
-    gk_tx_status s = c ? gk_db_cert_view(c, number, &view) : GK_TX_UNAVAILABLE;
-    if (s != GK_TX_OK || !view) {
-        json_decref(view);
-        gk_fail(out, call, s != GK_TX_OK ? gk_tx_error(s) : GK_ERR_NOT_FOUND, NULL, NULL);
+    gk_error e;
+    json_t *full = load_full(call, number, &e, NULL);
+    if (!full) {
+        gk_fail(out, call, e, NULL, NULL);
         return;
     }
-    add_verification(view);
-    json_object_set_new(view, "verify_url",
-                        json_string(gk_call_printf(call, "/certificates/%s", number)));
-    out->view = view;
+    out->view = gk_staff_cert(full);
+    json_decref(full);
+    if (!out->view) gk_fail(out, call, GK_ERR_INTERNAL, NULL, NULL);
+}
+
+/* The view a caller gets after a change or a read: the staff's for staff, else public. */
+static void load(const gk_call *call, const char *number, gk_outcome *out)
+{
+    if (gk_call_is_staff(call)) {
+        load_staff(call, number, out);
+        return;
+    }
+    holder h;
+    gk_error e;
+    if (!public_get(call, number, &h, &e)) {
+        gk_fail(out, call, e, NULL, NULL);
+        return;
+    }
+    out->view = json_loads(held(&h)->json, 0, NULL);
+    holder_release(&h);
+    if (!out->view) gk_fail(out, call, GK_ERR_INTERNAL, NULL, NULL);
 }
 
 void gk_svc_cert_get(const gk_call *call, const char *number, gk_outcome *out)
@@ -145,6 +345,72 @@ void gk_svc_cert_get(const gk_call *call, const char *number, gk_outcome *out)
         return;
     }
     load(call, buf, out);
+}
+
+gk_cert_public *gk_svc_cert_public(const gk_call *call, const char *number, gk_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    char buf[GK_CERT_NUMBER_BUF];
+    if (!stored_number(number, buf)) {
+        gk_fail(out, call, GK_ERR_NOT_FOUND, NULL, NULL);
+        return NULL;
+    }
+    holder h;
+    gk_error e;
+    if (!public_get(call, buf, &h, &e)) {
+        gk_fail(out, call, e, NULL, NULL);
+        return NULL;
+    }
+    holder *copy = malloc(sizeof *copy);
+    if (!copy) {
+        holder_release(&h);
+        gk_fail(out, call, GK_ERR_INTERNAL, NULL, NULL);
+        return NULL;
+    }
+    *copy = h;
+    return copy;
+}
+
+const char *gk_cert_public_json(const gk_cert_public *p, size_t *len)
+{
+    const cert_public *v = held(p);
+    *len = v->len;
+    return v->json;
+}
+
+const char *gk_cert_public_etag(const gk_cert_public *p)
+{
+    return held(p)->etag;
+}
+
+time_t gk_cert_public_modified(const gk_cert_public *p)
+{
+    return held(p)->modified;
+}
+
+json_t *gk_cert_public_view(const gk_cert_public *p)
+{
+    return json_loads(held(p)->json, 0, NULL);
+}
+
+void gk_cert_public_release(gk_cert_public *p)
+{
+    if (!p) return;
+    holder_release(p);
+    free(p);
+}
+
+bool gk_svc_cert_held_by_caller(const gk_call *call, const char *number)
+{
+    if (call->user.role != GK_ROLE_MANUFACTURER || !call->user.organization_id || !number)
+        return false;
+    char buf[GK_CERT_NUMBER_BUF];
+    holder h;
+    gk_error e;
+    if (!stored_number(number, buf) || !public_get(call, buf, &h, &e)) return false;
+    bool yes = held(&h)->org[0] && !strcmp(held(&h)->org, call->user.organization_id);
+    holder_release(&h);
+    return yes;
 }
 
 void gk_svc_cert_signing_keys(const gk_call *call, gk_outcome *out)
@@ -240,6 +506,9 @@ static void change_status(const gk_call *call, const gk_cert_status_in *in,
     }
     gk_tx_status s = gk_tx_run(GK_TX_READ_COMMITTED, status_tx, &x);
     gk_outcome_finish(out, s);
+    /* This server's own change is seen by its next read at once; other instances drop the
+     * entry when the NOTIFY of the commit reaches them. */
+    if (s == GK_TX_OK && cache) gk_scache_evict(cache, x.number);
     if (s == GK_TX_OK) load(call, x.number, out);
 }
 
@@ -316,6 +585,36 @@ static const char *row_problem(import_ctx *x, int n, char **v, gk_date today, gk
     return NULL;
 }
 
+/* Rejections sorted by line: the file's own (found here) and the schema's (found by the
+ * database afterwards) come in two passes. */
+static int by_line(const void *a, const void *b)
+{
+    json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "line"));
+    json_int_t y = json_integer_value(json_object_get(*(json_t *const *)b, "line"));
+    return x < y ? -1 : x > y;
+}
+
+static json_t *sorted_rejections(json_t *all)
+{
+    size_t n = json_array_size(all);
+    json_t **v = n ? malloc(n * sizeof *v) : NULL;
+    json_t *out = json_array();
+    if (n && !v) {
+        json_decref(out);
+        return NULL;
+    }
+    for (size_t i = 0; i < n; i++)
+        v[i] = json_array_get(all, i);
+    if (n) qsort(v, n, sizeof *v, by_line);
+    for (size_t i = 0; out && i < n && i < GK_CERT_IMPORT_MAX_REJECTED; i++)
+        json_array_append(out, v[i]);
+    free(v);
+    return out;
+}
+
+/* The import (issue 21): every row is checked here as before (the same reasons); the rows
+ * that pass go to the database in one COPY and become certificates set-wise
+ * (gk_db_cert_import_staged), instead of five round trips each. */
 static gk_tx_status import_tx(PGconn *c, void *ctx)
 {
     import_ctx *x = ctx;
@@ -324,16 +623,19 @@ static gk_tx_status import_tx(PGconn *c, void *ctx)
     gk_outcome_clear(x->o);
     char *store = malloc(NCOLS * MAX_FIELD + 64);
     json_t *rejected = json_array();
-    if (!store || !rejected) {
+    json_t *cats = NULL;
+    gk_buf stage = GK_BUF_INIT;
+    gk_tx_status s = store && rejected ? gk_db_cert_categories(c, &cats) : GK_TX_HARD;
+    if (s != GK_TX_OK || !cats) {
         free(store);
         json_decref(rejected);
-        return GK_TX_HARD;
+        json_decref(cats);
+        return s != GK_TX_OK ? s : GK_TX_HARD;
     }
     size_t pos = 0;
     if (len >= 3 && !memcmp(csv, "\xEF\xBB\xBF", 3)) pos = 3;
-    unsigned long line = 1, start = 1, imported = 0, unchanged = 0, n_rejected = 0;
+    unsigned long line = 1, start = 1, imported = 0, unchanged = 0, n_rejected = 0, staged = 0;
     char *f[NCOLS + 1];
-    gk_tx_status s = GK_TX_OK;
     int n =
         gk_csv_record_next(csv, len, &pos, &line, &start, store, NCOLS * MAX_FIELD, f, NCOLS + 1);
     bool header_ok = n == NCOLS || n == NCOLS - 1;
@@ -343,6 +645,7 @@ static gk_tx_status import_tx(PGconn *c, void *ctx)
     if (!header_ok) {
         free(store);
         json_decref(rejected);
+        json_decref(cats);
         const char *why = gk_call_msgf(x->call, "certificates.import.bad_header", "columns",
                                        GK_CERT_IMPORT_COLUMNS, NULL);
         gk_fail(x->o, x->call, GK_ERR_VALIDATION, NULL, NULL);
@@ -351,56 +654,67 @@ static gk_tx_status import_tx(PGconn *c, void *ctx)
         return GK_TX_ABORT;
     }
     gk_date today = gk_date_today_utc();
-    while (s == GK_TX_OK && (n = gk_csv_record_next(csv, len, &pos, &line, &start, store,
-                                                    NCOLS * MAX_FIELD, f, NCOLS + 1)) != 0) {
+    while ((n = gk_csv_record_next(csv, len, &pos, &line, &start, store, NCOLS * MAX_FIELD, f,
+                                   NCOLS + 1)) != 0) {
         char *v[NCOLS];
         for (int i = 0; n == x->ncols && i < n; i++)
             v[i] = gk_csv_trim(f[i]);
         gk_cert_number num;
         gk_date granted = 0;
         const gk_rule_set *rs = NULL;
-        bool applicable = false;
         const char *why = row_problem(x, n, v, today, &num, &granted, &rs);
+        json_t *cat = why ? NULL : json_object_get(cats, v[2]);
+        if (!why && !cat) why = "certificates.import.unknown_category";
         if (!why) {
-            bool ok = false;
-            s = gk_db_cert_category_exists(c, v[2], &ok, &applicable);
-            if (s != GK_TX_OK) break;
-            if (!ok) why = "certificates.import.unknown_category";
-        }
-        if (!why) {
-            gk_cert_import_row row = {
-                .number = v[0],
-                .route = v[1],
-                .category = v[2],
-                .manufacturer = v[3],
-                .model_name = v[4],
-                .type_name = *v[5] ? v[5] : NULL,
-                .granted_on = v[6],
-                .rule_set = rs->id,
-                /* Only a category Art. 34-10 can cover has something to be grandfathered
-                 * from (docs/rules.md, R10). */
-                .grandfathered = applicable && gk_rule_set_is_grandfathered(x->cat.sets, x->cat.n,
-                                                                            granted, today),
-                .basis = import_basis(x->ncols == NCOLS ? v[NCOLS - 1] : NULL, rs)};
-            bool inserted = false;
-            const char *db_why = NULL;
-            s = gk_db_cert_import(c, &row, x->call->user.id, &inserted, &db_why);
-            if (s != GK_TX_OK) break;
-            if (db_why)
-                why = gk_call_printf(x->call, "certificates.import.db_%s", db_why);
-            else if (inserted)
-                imported++;
-            else
-                unchanged++;
-        }
-        if (why) {
+            /* Only a category Art. 34-10 can cover has something to be grandfathered from
+             * (docs/rules.md, R10). */
+            bool grandfathered =
+                json_is_true(cat) &&
+                gk_rule_set_is_grandfathered(x->cat.sets, x->cat.n, granted, today);
+            char ln[24];
+            snprintf(ln, sizeof ln, "%lu", start);
+            gk_db_copy_text_field(&stage, ln, false);
+            gk_db_copy_text_field(&stage, v[0], false);
+            gk_db_copy_text_field(&stage, v[1], false);
+            gk_db_copy_text_field(&stage, v[2], false);
+            gk_db_copy_text_field(&stage, v[3], false);
+            gk_db_copy_text_field(&stage, v[4], false);
+            gk_db_copy_text_field(&stage, *v[5] ? v[5] : NULL, false);
+            gk_db_copy_text_field(&stage, v[6], false);
+            gk_db_copy_text_field(&stage, rs->id, false);
+            gk_db_copy_text_field(&stage, grandfathered ? "t" : "f", false);
+            gk_db_copy_text_field(&stage, import_basis(x->ncols == NCOLS ? v[NCOLS - 1] : NULL, rs),
+                                  true);
+            staged++;
+        } else {
             n_rejected++;
-            if (json_array_size(rejected) < GK_CERT_IMPORT_MAX_REJECTED)
-                json_array_append_new(rejected, json_pack("{s:I, s:s}", "line", (json_int_t)start,
-                                                          "reason", gk_call_msg(x->call, why)));
+            json_array_append_new(rejected, json_pack("{s:I, s:s}", "line", (json_int_t)start,
+                                                      "reason", gk_call_msg(x->call, why)));
         }
     }
     free(store);
+    json_decref(cats);
+    json_t *outcomes = NULL;
+    if (stage.failed) s = GK_TX_HARD;
+    if (s == GK_TX_OK && staged)
+        s = gk_db_cert_import_staged(c, stage.data, stage.len, x->call->user.id, &outcomes);
+    gk_buf_free(&stage);
+    if (s == GK_TX_OK && outcomes) {
+        imported = (unsigned long)json_integer_value(json_object_get(outcomes, "inserted"));
+        unchanged = (unsigned long)json_integer_value(json_object_get(outcomes, "unchanged"));
+        size_t i;
+        json_t *r;
+        json_array_foreach(json_object_get(outcomes, "refused"), i, r)
+        {
+            const char *why = gk_call_printf(x->call, "certificates.import.db_%s",
+                                             json_string_value(json_array_get(r, 1)));
+            n_rejected++;
+            json_array_append_new(rejected, json_pack("{s:I, s:s}", "line",
+                                                      json_integer_value(json_array_get(r, 0)),
+                                                      "reason", gk_call_msg(x->call, why)));
+        }
+    }
+    json_decref(outcomes);
     if (s == GK_TX_OK) {
         json_t *d = json_pack("{s:I, s:I, s:I}", "imported", (json_int_t)imported, "unchanged",
                               (json_int_t)unchanged, "rejected", (json_int_t)n_rejected);
@@ -410,13 +724,13 @@ static gk_tx_status import_tx(PGconn *c, void *ctx)
                                        NULL, d);
         json_decref(d);
     }
-    if (s != GK_TX_OK) {
-        json_decref(rejected);
-        return s;
-    }
-    x->o->view = json_pack("{s:I, s:I, s:o, s:I}", "imported", (json_int_t)imported, "unchanged",
-                           (json_int_t)unchanged, "rejected", rejected, "rejected_count",
-                           (json_int_t)n_rejected);
+    json_t *listed = s == GK_TX_OK ? sorted_rejections(rejected) : NULL;
+    json_decref(rejected);
+    if (s != GK_TX_OK) return s;
+    x->o->view = listed ? json_pack("{s:I, s:I, s:o, s:I}", "imported", (json_int_t)imported,
+                                    "unchanged", (json_int_t)unchanged, "rejected", listed,
+                                    "rejected_count", (json_int_t)n_rejected)
+                        : NULL;
     return x->o->view ? GK_TX_OK : GK_TX_HARD;
 }
 

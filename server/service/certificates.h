@@ -8,16 +8,39 @@
 
 #include "http/fields.h"
 #include "service/service.h"
+#include "util/shard_cache.h"
 
 #include <stddef.h>
+#include <time.h>
 
 /* Registers the certificate statements (at start). */
 void gk_svc_certificates_register(void);
 
 /* The certificate (number as stored, or in the display form "T D20-0123001") with
  * "verified" (the server checked the signature against its published key) and
- * "verify_url". GK_ERR_NOT_FOUND for a number that is not one or names nothing. */
+ * "verify_url". GK_ERR_NOT_FOUND for a number that is not one or names nothing. The public
+ * projection (service/public_cert.h) for everyone but staff, who get the staff's view. */
 void gk_svc_cert_get(const gk_call *call, const char *number, gk_outcome *out);
+
+/* The public record of a certificate as the public reads it, through the in-process cache
+ * (issue 21): its JSON text, ready to send, and its HTTP validators. A cache miss reads the
+ * database as gk_svc_cert_get does. NULL with out->err as gk_svc_cert_get otherwise; the
+ * caller releases what it got. Entries are dropped when the database NOTIFYs a change
+ * (schema/0024_fast_reads.sql) and the whole cache when the listener loses its connection. */
+typedef struct gk_cert_public gk_cert_public;
+gk_cert_public *gk_svc_cert_public(const gk_call *call, const char *number, gk_outcome *out);
+const char *gk_cert_public_json(const gk_cert_public *p, size_t *len);
+const char *gk_cert_public_etag(const gk_cert_public *p); /* quoted, strong */
+time_t gk_cert_public_modified(const gk_cert_public *p);  /* the row's or last event's time */
+json_t *gk_cert_public_view(const gk_cert_public *p);     /* a copy: new reference */
+void gk_cert_public_release(gk_cert_public *p);           /* NULL is fine */
+
+/* Whether the caller is a manufacturer of the organisation holding the certificate (that
+ * organisation is never part of the public view). */
+bool gk_svc_cert_held_by_caller(const gk_call *call, const char *number);
+
+/* The cache's counters (hits, misses, entries, bytes) for /metrics and the benchmark. */
+void gk_svc_cert_cache_stats(gk_scache_stats *out);
 
 /* {items: the published keys, next: null, signature: how to check a signature}. */
 void gk_svc_cert_signing_keys(const gk_call *call, gk_outcome *out);

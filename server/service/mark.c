@@ -139,9 +139,8 @@ static bool render_pdf(const gk_call *call, json_t *v, json_t *body_name, const 
 bool gk_svc_cert_may_get_labels(const gk_call *call, json_t *view)
 {
     if (gk_call_is_staff(call)) return true;
-    const char *org = json_string_value(json_object_get(view, "organization_id"));
-    return call->user.role == GK_ROLE_MANUFACTURER && org && call->user.organization_id &&
-           !strcmp(org, call->user.organization_id);
+    /* The holder's organisation is not in the public view: asked of the certificates. */
+    return gk_svc_cert_held_by_caller(call, json_string_value(json_object_get(view, "number")));
 }
 
 void gk_svc_cert_file(const gk_call *call, const gk_cert_file_in *in, gk_cert_file *file,

@@ -1,5 +1,7 @@
 /* The public registry (see registry.h). */
 #include "service/registry.h"
+
+#include "service/public_cert.h"
 #include "render/i18n.h"
 
 #include "crypto/base64.h"
@@ -215,7 +217,10 @@ void gk_svc_registry_feed(const gk_call *call, const gk_registry_feed_input *in,
     bool staff = gk_call_is_staff(call);
     json_t *entries = json_array();
     for (size_t i = 0; entries && i < shown; i++) {
-        json_t *en = feed_entry(call, json_array_get(rows, i), staff);
+        /* Entries are made from the public projection of the event (service/public_cert.h). */
+        json_t *pub = gk_public_cert_event_row(json_array_get(rows, i));
+        json_t *en = pub ? feed_entry(call, pub, staff) : NULL;
+        json_decref(pub);
         if (!en || json_array_append_new(entries, en)) {
             json_decref(entries);
             entries = NULL;
@@ -297,7 +302,8 @@ const char *gk_registry_export_disposition(gk_export_format f)
 typedef enum { PH_HEADER, PH_ROWS, PH_DONE } export_phase;
 
 struct gk_registry_file {
-    gk_registry_export *cursor;
+    gk_registry_export *cursor; /* JSON and XML */
+    gk_registry_copy *copy;     /* CSV: straight from COPY (issue 21) */
     gk_export_format fmt;
     export_phase phase;
     bool staff, first_row;
@@ -443,8 +449,11 @@ gk_registry_file *gk_svc_registry_export_open(const gk_call *call, gk_export_for
     x->staff = gk_call_is_staff(call);
     x->first_row = true;
     gk_error e;
-    x->cursor = gk_registry_export_open(q, &e);
-    if (!x->cursor) {
+    if (f == GK_EXPORT_CSV)
+        x->copy = gk_registry_copy_open(q, &e);
+    else
+        x->cursor = gk_registry_export_open(q, &e);
+    if (!x->cursor && !x->copy) {
         free(x);
         gk_fail(out, call, e, NULL, NULL);
         return NULL;
@@ -474,6 +483,11 @@ bool gk_svc_registry_export_next(gk_registry_file *x, gk_buf *b, bool *done)
     } else if (x->phase == PH_HEADER) {
         x->phase = PH_ROWS;
         rc = write_header(x, b);
+    } else if (x->copy) {
+        /* The rows as COPY wrote them: already CSV cells, formula cells neutralised. */
+        bool last = false;
+        rc = gk_registry_copy_next(x->copy, b, &last) ? 0 : -1;
+        if (!rc && last) x->phase = PH_DONE;
     } else {
         json_t *rows = NULL;
         bool last = false;
@@ -506,5 +520,6 @@ void gk_svc_registry_export_close(gk_registry_file *x)
         gk_buf_free(&sink);
     }
     gk_registry_export_close(x->cursor);
+    gk_registry_copy_close(x->copy);
     free(x);
 }

@@ -282,6 +282,7 @@ extern const ht_group ht_group_law;
 extern const ht_group ht_group_applications;
 extern const ht_group ht_group_mark;
 extern const ht_group ht_group_security;
+extern const ht_group ht_group_public;
 /* Procedural checks of the registry group (scenarios_registry.c): CSV round trip, XML against
  * docs/certificates.xsd, Atom, stats. Run after the tables; 0 when all pass. */
 int ht_registry_checks(const ht_options *opts);
@@ -291,5 +292,8 @@ int ht_mark_checks(const ht_options *opts);
 /* The security group's procedural checks (scenarios_security.c): what the database refuses
  * of a write that bypasses the service (four eyes, issue 18 item 3). 0 when all pass. */
 int ht_security_checks(const ht_options *opts);
+/* The public group's procedural check (scenarios_public.c): a status change made in SQL is
+ * seen by the next public read (the cache's NOTIFY). 0 when it passes. */
+int ht_public_checks(const ht_options *opts);
 
 #endif

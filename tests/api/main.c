@@ -15,9 +15,21 @@
 /* Every group of scenarios, in the order they run. A new scenarios_*.c file adds its group
  * here and in harness.h. */
 static const ht_group *const groups[] = {
-    &ht_group_foundation,   &ht_group_determination, &ht_group_cc,    &ht_group_accounts,
-    &ht_group_examination,  &ht_group_registry,      &ht_group_authz, &ht_group_drafts,
-    &ht_group_applications, &ht_group_mark,          &ht_group_law,   &ht_group_security,
+    // clang-format off
+    &ht_group_foundation,
+    &ht_group_determination,
+    &ht_group_cc,
+    &ht_group_accounts,
+    &ht_group_examination,
+    &ht_group_registry,
+    &ht_group_authz,
+    &ht_group_drafts,
+    &ht_group_applications,
+    &ht_group_mark,
+    &ht_group_law,
+    &ht_group_security,
+    &ht_group_public,
+    // clang-format on
 };
 
 static void usage(FILE *to)
@@ -134,6 +146,10 @@ int main(int argc, char **argv)
     /* security: what the database refuses, on the cases of security/db-bypass */
     if (!opts.list && totals.scenarios_run && (!opts.only || !strncmp(opts.only, "security", 8)) &&
         ht_security_checks(&opts))
+        rc = 1;
+    /* public: a change made in SQL reaches the cache of public records */
+    if (!opts.list && totals.scenarios_run && (!opts.only || !strncmp(opts.only, "public", 6)) &&
+        ht_public_checks(&opts))
         rc = 1;
     /* authz: the route walk and session expiry, also when --only selects no table; then
      * secrets in the server log */
