@@ -113,11 +113,21 @@ static char *path_join(const char *a, const char *b)
     return s;
 }
 
+/* Migrations run as the owner role (GITEKI_MIGRATE_DATABASE_URL) when one is given, so the
+ * role serve connects as needs no DDL and cannot switch the append-only triggers off
+ * (issue 18 item 15). With one URL we behave as before, and say so. */
 static void run_migrations(const gk_config *c)
 {
     char *dir = path_join(c->data_dir, "schema");
     char *err = NULL;
-    int n = gk_migrate(c->database_url, dir, &err);
+    if (!c->migrate_database_url)
+        gk_log("warn",
+               "one database URL: migrating as the role serve connects as; give the owner "
+               "role's URL in GITEKI_MIGRATE_DATABASE_URL and the application role's in "
+               "GITEKI_DATABASE_URL (docs/operations.md)",
+               NULL);
+    int n = gk_migrate(c->migrate_database_url ? c->migrate_database_url : c->database_url, dir,
+                       &err);
     free(dir);
     if (n < 0) die("migration failed", err);
     gk_log("info", "migrations", json_pack("{s:i}", "applied", n));
@@ -157,6 +167,17 @@ static int cmd_serve(int argc, char **argv)
     gk_config *c = &gk_app.config;
     char *err = NULL;
 
+    /* Not as root (issue 18 item 15): a flaw in a request handler would own the machine. */
+    if (geteuid() == 0) {
+        if (!c->allow_root) {
+            fputs("giteki: serve refuses to run as root; run it as an unprivileged user "
+                  "(GITEKI_ALLOW_ROOT=1 overrides, for throwaway test machines only)\n",
+                  stderr);
+            return 1;
+        }
+        gk_log("warn", "running as root because GITEKI_ALLOW_ROOT=1: for tests only", NULL);
+    }
+
     /* Templates and messages are checked before anything listens: a broken template stops
      * the start, not a request. */
     char *dir = path_join(c->data_dir, "templates");
@@ -179,6 +200,8 @@ static int cmd_serve(int argc, char **argv)
     if (c->migrate_on_start) run_migrations(c);
     register_statements();
     if (gk_db_init(c->database_url, c->read_database_url)) die("out of memory", NULL);
+    gk_db_set_max_dedicated(c->db_dedicated);
+    gk_db_set_read_reserved(c->db_read_reserved);
 
     /* Signals are taken by this thread with sigwait; the worker threads inherit the mask. */
     sigset_t set;
