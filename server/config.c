@@ -40,7 +40,7 @@ const char gk_config_help[] =
     "  GITEKI_MIGRATE_ON_START  --migrate-on-start 0|1 migrate when serve starts, default 1\n"
     "  GITEKI_MIGRATE_DATABASE_URL --migrate-database-url URL  the owner role's URL, for\n"
     "                                                migrations (serve then uses the app role)\n"
-    "  GITEKI_UPLOADS_PER_ACCOUNT --uploads-per-account N concurrent uploads, default 2\n"
+    "  GITEKI_UPLOADS_PER_ACCOUNT --uploads-per-account N concurrent uploads, default 4\n"
     "  GITEKI_UPLOAD_TIMEOUT    --upload-timeout S   idle seconds of an upload, default 15\n"
     "  GITEKI_UPLOAD_MIN_RATE   --upload-min-rate B  bytes/s an upload keeps up, default 1024\n"
     "  GITEKI_DB_DEDICATED      --db-dedicated N     upload/export connections, default 16\n"
@@ -143,10 +143,10 @@ static const setting settings[] = {
     {"secure-cookies", "GITEKI_SECURE_COOKIES", K_BOOL, OFF(secure_cookies), 0, 0, "0 or 1"},
     {"migrate-on-start", "GITEKI_MIGRATE_ON_START", K_BOOL, OFF(migrate_on_start), 0, 0, "0 or 1"},
     /* issue 18 items 6 and 15 */
-    {"migrate-database-url", "GITEKI_MIGRATE_DATABASE_URL", K_STR, OFF(migrate_database_url), 0,
-     0, "a libpq URL"},
-    {"uploads-per-account", "GITEKI_UPLOADS_PER_ACCOUNT", K_UINT, OFF(uploads_per_account), 1,
-     1000, "an integer 1-1000"},
+    {"migrate-database-url", "GITEKI_MIGRATE_DATABASE_URL", K_STR, OFF(migrate_database_url), 0, 0,
+     "a libpq URL"},
+    {"uploads-per-account", "GITEKI_UPLOADS_PER_ACCOUNT", K_UINT, OFF(uploads_per_account), 1, 1000,
+     "an integer 1-1000"},
     {"upload-timeout", "GITEKI_UPLOAD_TIMEOUT", K_UINT, OFF(upload_timeout_s), 1, 3600,
      "seconds 1-3600"},
     {"upload-min-rate", "GITEKI_UPLOAD_MIN_RATE", K_UINT, OFF(upload_min_rate), 0, 1U << 30,
@@ -215,7 +215,7 @@ int gk_config_load_env(gk_config *c, char **err)
     c->signin_limit = 100;
     c->token_max_days = 365;
     c->migrate_on_start = true;
-    c->uploads_per_account = 2;
+    c->uploads_per_account = 4;
     c->upload_timeout_s = 15;
     c->upload_min_rate = 1024;
     c->db_dedicated = 16;

@@ -91,4 +91,8 @@ gk_handler_fn gk_h_applications_create, gk_h_applications_list, gk_h_application
     gk_h_page_application_withdraw, gk_h_page_application_upload, gk_h_page_info_request_respond;
 gk_chunk_handler_fn gk_h_documents_upload_chunk, gk_h_page_application_upload_chunk;
 
+/* ---- audit checkpoints (api/audit_checkpoints.c, service/audit_checkpoints.h, issue 18) ---- */
+void gk_audit_checkpoints_register(void);
+gk_handler_fn gk_h_audit_checkpoints;
+
 #endif

@@ -122,7 +122,7 @@ static struct {
 static bool upload_slot_take(gk_request *r)
 {
     const char *user = r->user.id ? r->user.id : "";
-    unsigned max = gk_app.config.uploads_per_account ? gk_app.config.uploads_per_account : 2;
+    unsigned max = gk_app.config.uploads_per_account ? gk_app.config.uploads_per_account : 4;
     bool ok = false;
     pthread_mutex_lock(&uploads.lock);
     upload_slot *s = NULL;
@@ -177,8 +177,8 @@ static bool upload_too_slow(const gk_request *r)
     if (!rate) return false;
     struct timespec now;
     clock_gettime(CLOCK_MONOTONIC, &now);
-    double secs = (double)(now.tv_sec - r->started.tv_sec) +
-                  (double)(now.tv_nsec - r->started.tv_nsec) / 1e9;
+    double secs =
+        (double)(now.tv_sec - r->started.tv_sec) + (double)(now.tv_nsec - r->started.tv_nsec) / 1e9;
     return secs > UPLOAD_RATE_GRACE_S && (double)r->body_len < secs * (double)rate;
 }
 

@@ -287,5 +287,9 @@ int ht_registry_checks(const ht_options *opts);
 /* The mark group's procedural checks (scenarios_mark.c): pdftotext on the certificate PDF,
  * the QR code read back, the electronic label's size. Run after its table; 0 when all pass. */
 int ht_mark_checks(const ht_options *opts);
+/* The hardening group (scenarios_hardening.c, issue 18): the stalled-upload flood over raw
+ * sockets, after its table. Adds to *totals; 0 when all pass. */
+extern const ht_group ht_group_hardening;
+int ht_hardening_checks(const ht_options *opts, ht_totals *totals);
 
 #endif

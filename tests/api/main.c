@@ -17,7 +17,7 @@
 static const ht_group *const groups[] = {
     &ht_group_foundation,   &ht_group_determination, &ht_group_cc,    &ht_group_accounts,
     &ht_group_examination,  &ht_group_registry,      &ht_group_authz, &ht_group_drafts,
-    &ht_group_applications, &ht_group_mark,          &ht_group_law,
+    &ht_group_applications, &ht_group_mark,          &ht_group_law,   &ht_group_hardening,
 };
 
 static void usage(FILE *to)
@@ -131,6 +131,8 @@ int main(int argc, char **argv)
     if (!opts.list && totals.scenarios_run && (!opts.only || !strncmp(opts.only, "mark", 4)) &&
         ht_mark_checks(&opts))
         rc = 1;
+    /* hardening: the stalled-upload flood after its table (issue 18) */
+    if (!opts.list && reachable && ht_hardening_checks(&opts, &totals)) rc = 1;
     /* authz: the route walk and session expiry, also when --only selects no table; then
      * secrets in the server log */
     if (reachable) {
