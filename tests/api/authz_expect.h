@@ -227,6 +227,8 @@ static const az_expect az_table[] = {
      0},
     {"GET", "/admin/users", AZ_ADMIN, AZ_B_NONE, "/admin/users", 0},
     {"POST", "/admin/users", AZ_ADMIN, AZ_B_FORM, "/admin/users", 0},
+    /* issue 18: the signed audit checkpoints are public */
+    {"GET", "/api/v1/audit/checkpoints", AZ_ALL, AZ_B_NONE, "/api/v1/audit/checkpoints", 0},
 };
 
 #define AZ_TABLE_LEN (sizeof az_table / sizeof az_table[0])
