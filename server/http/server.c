@@ -10,6 +10,7 @@
 #include "render/i18n.h"
 #include "util/str.h"
 
+#include <dlfcn.h>
 #include <openssl/rand.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -190,13 +191,54 @@ static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'sel
                           "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
                           "form-action 'self'; frame-ancestors 'none'";
 
-static void add_common_headers(gk_request *r)
+/* The security headers of every reply. */
+static void add_security_headers(struct MHD_Response *resp)
 {
-    struct MHD_Response *resp = r->response;
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Content-Security-Policy", csp);
     MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+}
+
+/* libmicrohttpd answers some requests itself, before any handler of ours sees them: a
+ * malformed request line or header (400), a header block over the connection's memory (431),
+ * an unsupported HTTP version (505), a bad chunked body. Version 0.9.75 offers no hook for
+ * those replies, but it queues them through its exported MHD_queue_response, which it calls
+ * through the PLT; this definition in the executable therefore takes its place (ELF symbol
+ * interposition) for the library's own calls as well as ours. It gives a reply without our
+ * headers the security headers and no-store (issue 18 item 15), then calls the library's
+ * function (dlsym RTLD_NEXT). Our own replies already carry them (add_common_headers). The
+ * hardening group of tests/api checks a reply of libmicrohttpd's own. */
+typedef enum MHD_Result (*queue_fn)(struct MHD_Connection *, unsigned int, struct MHD_Response *);
+static queue_fn real_queue;
+static pthread_once_t real_queue_once = PTHREAD_ONCE_INIT;
+
+static void find_real_queue(void)
+{
+    real_queue = (queue_fn)dlsym(RTLD_NEXT, "MHD_queue_response");
+}
+
+enum MHD_Result MHD_queue_response(struct MHD_Connection *connection, unsigned int status_code,
+                                   struct MHD_Response *response)
+{
+    pthread_once(&real_queue_once, find_real_queue);
+    if (!real_queue) return MHD_NO;
+    if (response && !MHD_get_response_header(response, "X-Content-Type-Options")) {
+        add_security_headers(response);
+        if (!MHD_get_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL))
+            MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+        /* its bodies are short HTML pages */
+        if (!MHD_get_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE))
+            MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                    "text/html; charset=utf-8");
+    }
+    return real_queue(connection, status_code, response);
+}
+
+static void add_common_headers(gk_request *r)
+{
+    struct MHD_Response *resp = r->response;
+    add_security_headers(resp);
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
     /* Once stopping, keep-alive connections are closed after their answer, so no request
      * arrives on them that the daemon's stop would cut. */
