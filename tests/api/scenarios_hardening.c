@@ -11,7 +11,8 @@
  * sixth maker's upload and /healthz still answer at once, because a stalled upload holds no
  * database connection (the body is spooled first) and uploads never take the connections
  * kept for reads; and the server cuts the stalled connections after GITEKI_UPLOAD_TIMEOUT
- * (5 s in scripts/test). Before issue 18 every stalled upload held a dedicated connection
+ * (5 s in scripts/test), and a sixth upload that trickles a byte every 0.4 s once it falls
+ * below GITEKI_UPLOAD_MIN_RATE after its 10 s of grace. Before issue 18 every stalled upload held a dedicated connection
  * "idle in transaction": the export answered 503. Last, the head the flood moved gets signed
  * by the server (GITEKI_AUDIT_CHECKPOINT_INTERVAL=2 in scripts/test) and published.
  *
@@ -282,7 +283,7 @@ static int stalled_uploads(const ht_options *opts, ht_totals *totals)
         ready = maker_ready(c, run, i, &makers[i]);
     EXPECT(ready, "could not sign up the makers and create their drafts");
     int fds[STALLED];
-    int nfd = 0;
+    int nfd = 0, trickle = -1;
     if (ready) {
         /* makers 0-4: four stalled uploads each */
         for (int i = 0; i < 5; i++)
@@ -349,15 +350,39 @@ static int stalled_uploads(const ht_options *opts, ht_totals *totals)
                took);
         ht_response_free(&r);
 
-        /* the server cuts the stalled uploads (GITEKI_UPLOAD_TIMEOUT=5 in scripts/test) */
+        /* the server cuts the stalled uploads (GITEKI_UPLOAD_TIMEOUT=5 in scripts/test), and
+         * the trickling one once it is below the minimum rate after its 10 s of grace */
+        /* maker 5 trickles an upload, a byte every 0.4 s: never silent long enough for the
+         * idle timeout, but far below GITEKI_UPLOAD_MIN_RATE (1 KiB/s after 10 s) */
+        trickle = stalled_upload(opts->base_url, &makers[5]);
+        double trickle_start = now_s(), trickle_sent = now_s(), trickle_cut = 0;
+        bool open[STALLED];
+        for (int i = 0; i < nfd; i++)
+            open[i] = true;
         int cut = 0;
-        double deadline = now_s() + 20.0;
-        for (int i = 0; i < nfd; i++) {
-            int left = (int)((deadline - now_s()) * 1000);
-            int a = read_answer(fds[i], buf, sizeof buf, left > 0 ? left : 0);
-            if (a >= 0) cut++; /* closed, or closed after an answer */
+        double deadline = now_s() + 25.0;
+        while (now_s() < deadline && (cut < nfd || (trickle >= 0 && !trickle_cut))) {
+            for (int i = 0; i < nfd; i++)
+                if (open[i] && read_answer(fds[i], buf, sizeof buf, 0) >= 0) {
+                    open[i] = false; /* closed, or closed after an answer */
+                    cut++;
+                }
+            if (trickle >= 0 && !trickle_cut) {
+                if (read_answer(trickle, buf, sizeof buf, 0) >= 0) {
+                    trickle_cut = now_s();
+                } else if (now_s() - trickle_sent > 0.4) {
+                    if (send(trickle, "x", 1, MSG_NOSIGNAL) != 1) trickle_cut = now_s();
+                    trickle_sent = now_s();
+                }
+            }
+            usleep(50 * 1000);
         }
-        EXPECT(cut == nfd, "the server cut %d of %d stalled uploads within 20 s", cut, nfd);
+        EXPECT(cut == nfd, "the server cut %d of %d stalled uploads within 25 s", cut, nfd);
+        double after = trickle_cut ? trickle_cut - trickle_start : -1;
+        EXPECT(trickle >= 0 && after >= 9.5 && after < 25.0,
+               "the trickling upload (a byte every 0.4 s): wanted it cut after its 10 s of "
+               "grace, below GITEKI_UPLOAD_MIN_RATE; cut after %.1f s (-1: not cut)",
+               after);
         /* and nothing of theirs was stored */
         char sql[512], out[64] = "";
         snprintf(sql, sizeof sql,
@@ -370,6 +395,7 @@ static int stalled_uploads(const ht_options *opts, ht_totals *totals)
     }
     for (int i = 0; i < nfd; i++)
         close(fds[i]);
+    if (trickle >= 0) close(trickle);
     ht_client_free(c);
     printf("%s hardening/stalled-uploads (%u checks, %u failed)\n", failures ? "FAIL" : "ok",
            passes + failures, failures);
