@@ -132,7 +132,7 @@ int main(int argc, char **argv)
         ht_mark_checks(&opts))
         rc = 1;
     /* hardening: the stalled-upload flood after its table (issue 18) */
-    if (!opts.list && reachable && ht_hardening_checks(&opts, &totals)) rc = 1;
+    if (reachable && ht_hardening_checks(&opts, &totals)) rc = 1;
     /* authz: the route walk and session expiry, also when --only selects no table; then
      * secrets in the server log */
     if (reachable) {

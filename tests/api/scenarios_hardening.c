@@ -448,6 +448,12 @@ static int checkpoints_signed(const ht_options *opts, ht_totals *totals)
 
 int ht_hardening_checks(const ht_options *opts, ht_totals *totals)
 {
+    if (opts->list) {
+        static const char *names[] = {"mhd-own-replies", "stalled-uploads", "checkpoints-signed"};
+        for (size_t i = 0; i < sizeof names / sizeof *names; i++)
+            if (htx_selected(opts, "hardening", names[i])) printf("hardening/%s\n", names[i]);
+        return 0;
+    }
     int rc = mhd_own_replies(opts, totals);
     rc |= stalled_uploads(opts, totals);
     return checkpoints_signed(opts, totals) | rc;
