@@ -14,7 +14,7 @@
 
 static const char usage[] =
     "Usage: giteki audit checkpoint [FLAGS]\n"
-    "       giteki audit verify [FLAGS]\n"
+    "       giteki audit verify [--checkpoints FILE] [FLAGS]\n"
     "\n"
     "checkpoint  sign the audit chain's head now with the active key of GITEKI_KEY_DIR and\n"
     "            store it (serve does so every GITEKI_AUDIT_CHECKPOINT_INTERVAL seconds);\n"
@@ -22,6 +22,9 @@ static const char usage[] =
     "verify      check every entry of the audit log against its hash and its predecessor's,\n"
     "            then every signed checkpoint: its signature (keys of GITEKI_KEY_DIR) and the\n"
     "            log's hash at its seq, which a rewrite of the whole chain changes.\n"
+    "            --checkpoints FILE: also a copy of GET /api/v1/audit/checkpoints kept\n"
+    "            elsewhere: each of its checkpoints must still be stored and hold (finds\n"
+    "            checkpoints deleted together with a rewritten chain).\n"
     "Exit status: 0 whole, 2 broken (the first broken entry or checkpoint is named), 1 cannot\n"
     "check.\n";
 
@@ -72,21 +75,56 @@ static int checkpoint(int argc, char **argv)
 static int verify(int argc, char **argv)
 {
     const char *cmd = "audit verify";
-    /* The chain, entry by entry (cli/import_certificates.c). */
+    for (int i = 0; i < argc; i++)
+        if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+            gk_cli_help(usage);
+            return 0;
+        }
+    /* --checkpoints FILE (or --checkpoints=FILE) is ours; the rest are the settings' flags. */
+    const char *copy_path = NULL;
     char *args[64];
-    int n = argc + 1 < 64 ? argc + 1 : 64;
+    int n = 1;
     args[0] = (char *)"verify";
-    for (int i = 1; i < n; i++)
-        args[i] = argv[i - 1];
+    for (int i = 0; i < argc && n < 63; i++) {
+        if (!strcmp(argv[i], "--checkpoints") && i + 1 < argc) {
+            copy_path = argv[++i];
+        } else if (!strncmp(argv[i], "--checkpoints=", 14)) {
+            copy_path = argv[i] + 14;
+        } else {
+            args[n++] = argv[i];
+        }
+    }
+    args[n] = NULL;
+    json_t *copy = NULL;
+    if (copy_path) {
+        json_error_t e;
+        copy = json_load_file(copy_path, 0, &e);
+        if (!copy) {
+            fprintf(stderr, "giteki %s: %s: line %d: %s\n", cmd, copy_path, e.line, e.text);
+            return 1;
+        }
+    }
+    /* The chain, entry by entry (cli/import_certificates.c). */
     int chain_rc = gk_cli_audit(n, args);
-    if (chain_rc == 1) return 1;
+    if (chain_rc == 1) {
+        json_decref(copy);
+        return 1;
+    }
+    argc = n - 1;
+    argv = args + 1;
 
     gk_config c;
     gk_cli_command command = {cmd, usage, NULL, NULL, NULL};
     int rc = gk_cli_setup(&c, argc, argv, &command);
-    if (rc >= 0) return rc;
+    if (rc >= 0) {
+        json_decref(copy);
+        return rc;
+    }
     gk_keystore *ks = open_keys(&c, cmd, true);
-    if (!ks) return gk_cli_fail(&c, cmd, "cannot check the checkpoints", NULL);
+    if (!ks) {
+        json_decref(copy);
+        return gk_cli_fail(&c, cmd, "cannot check the checkpoints", NULL);
+    }
     gk_svc_audit_checkpoints_register();
     PGconn *conn = gk_db_init(c.database_url, NULL) ? NULL : gk_db_conn();
     long long checked = 0, bad = 0;
@@ -100,6 +138,18 @@ static int verify(int argc, char **argv)
         printf("audit checkpoints intact: %lld signed checkpoints verified\n", checked);
         rc = chain_rc;
     }
+    if (rc != 1 && copy) {
+        if (!gk_svc_audit_checkpoints_verify_copy(conn, ks, copy, &checked, &bad, why,
+                                                  sizeof why)) {
+            rc = gk_cli_fail(NULL, cmd, "cannot check the copy", copy_path);
+        } else if (bad) {
+            printf("audit checkpoints BROKEN against %s: %s\n", copy_path, why);
+            rc = 2;
+        } else {
+            printf("the %lld checkpoints of %s hold\n", checked, copy_path);
+        }
+    }
+    json_decref(copy);
     gk_keystore_close(ks);
     gk_cli_finish(&c);
     return rc;

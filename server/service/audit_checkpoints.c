@@ -103,3 +103,60 @@ bool gk_svc_audit_checkpoints_verify(PGconn *c, gk_keystore *ks, long long *chec
     json_decref(all);
     return true;
 }
+
+bool gk_svc_audit_checkpoints_verify_copy(PGconn *c, gk_keystore *ks, const json_t *copy,
+                                          long long *checked, long long *bad_seq, char *why,
+                                          size_t why_len)
+{
+    *checked = 0;
+    *bad_seq = 0;
+    why[0] = 0;
+    const json_t *items = json_is_array(copy) ? copy : json_object_get(copy, "items");
+    json_t *all = NULL;
+    if (!c || !json_is_array(items) || gk_db_checkpoint_all(c, &all) != GK_TX_OK) return false;
+    size_t i, j;
+    json_t *k, *s;
+    json_array_foreach(items, i, k)
+    {
+        long long seq = (long long)json_integer_value(json_object_get(k, "seq"));
+        const char *hash = json_string_value(json_object_get(k, "hash"));
+        const char *at = json_string_value(json_object_get(k, "signed_at"));
+        const char *key_id = json_string_value(json_object_get(k, "key_id"));
+        const char *sig = json_string_value(json_object_get(k, "signature"));
+        char text[160];
+        size_t len = hash && at ? gk_audit_checkpoint_text(text, sizeof text, seq, hash, at) : 0;
+        (*checked)++;
+        const json_t *stored = NULL;
+        json_array_foreach(all, j, s)
+        {
+            if (json_integer_value(json_object_get(s, "seq")) == seq) stored = s;
+        }
+        const char *stored_hash = json_string_value(json_object_get(stored, "hash"));
+        const char *entry = json_string_value(json_object_get(stored, "entry_hash"));
+        if (!len || !key_id || !sig || !ks ||
+            !gk_keystore_verify(ks, key_id, (const unsigned char *)text, len, sig)) {
+            snprintf(why, why_len,
+                     "the copy's checkpoint %lld does not verify (key %s): not a checkpoint we "
+                     "signed",
+                     seq, key_id ? key_id : "?");
+        } else if (!stored) {
+            snprintf(why, why_len,
+                     "checkpoint %lld (signed %s) is in the copy but no longer in the database: "
+                     "checkpoints were deleted",
+                     seq, at);
+        } else if (!stored_hash || strcmp(stored_hash, hash) != 0) {
+            snprintf(why, why_len, "checkpoint %lld differs from the copy's", seq);
+        } else if (!entry || strcmp(entry, hash) != 0) {
+            snprintf(why, why_len,
+                     "entry %lld no longer has the hash the copy's checkpoint signed (%.16s...): "
+                     "the chain was rewritten",
+                     seq, hash);
+        } else {
+            continue;
+        }
+        *bad_seq = seq ? seq : -1;
+        break;
+    }
+    json_decref(all);
+    return true;
+}

@@ -42,4 +42,13 @@ void gk_svc_audit_checkpoints_list(const gk_call *call, gk_outcome *out);
 bool gk_svc_audit_checkpoints_verify(PGconn *c, gk_keystore *ks, long long *checked,
                                      long long *bad_seq, char *why, size_t why_len);
 
+/* Check a copy of the published list kept elsewhere (the body of GET
+ * /api/v1/audit/checkpoints, or just its items array): each of its checkpoints must verify by
+ * its signature, still be stored, and the log must hold its hash at its seq. Finds what the
+ * database alone cannot show: checkpoints deleted, with the chain, by the tables' owner.
+ * Same results as gk_svc_audit_checkpoints_verify. */
+bool gk_svc_audit_checkpoints_verify_copy(PGconn *c, gk_keystore *ks, const json_t *copy,
+                                          long long *checked, long long *bad_seq, char *why,
+                                          size_t why_len);
+
 #endif
