@@ -46,8 +46,6 @@ void gk_db_set_max_dedicated(unsigned n);
  * 6): writers (uploads) get NULL once max_dedicated - reserved of them are open, so a flood
  * of uploads never takes the connections exports and other reads need. Default 4. */
 void gk_db_set_read_reserved(unsigned reserved);
-/* Dedicated connections open now: all, and those opened for writing. */
-unsigned gk_db_dedicated_open(unsigned *writers);
 
 /* Execute a registered statement. Values are text (NULL = SQL NULL). Returns the result
  * (caller PQclear's) or NULL with the connection marked for reconnect when it broke. */

@@ -375,12 +375,6 @@ void gk_db_set_read_reserved(unsigned reserved)
     read_reserved = reserved;
 }
 
-unsigned gk_db_dedicated_open(unsigned *w)
-{
-    if (w) *w = atomic_load(&writers_open);
-    return atomic_load(&dedicated_open);
-}
-
 PGconn *gk_db_open_dedicated(bool read_only)
 {
     if (!read_only) {
