@@ -316,7 +316,7 @@ static int stalled_uploads(const ht_options *opts, ht_totals *totals)
         double t0 = now_s();
         ht_request q = {.method = "GET", .path = "/api/v1/certificates/export?format=csv"};
         ht_send(c, NULL, &q, &r);
-        double took = now_s() - t0;
+        double took = now_s() - t0, took_export = took;
         EXPECT(r.status == 200 && took < 5.0,
                "the export during 20 stalled uploads: %ld in %.2f s (wanted 200 at once)", r.status,
                took);
@@ -337,6 +337,7 @@ static int stalled_uploads(const ht_options *opts, ht_totals *totals)
         t0 = now_s();
         ht_send(c, makers[5].actor, &u, &r);
         took = now_s() - t0;
+        double took_upload = took;
         EXPECT(r.status == 201 && took < 5.0,
                "another maker's upload during 20 stalled uploads: %ld in %.2f s (wanted 201): "
                "%.200s",
@@ -349,6 +350,7 @@ static int stalled_uploads(const ht_options *opts, ht_totals *totals)
         EXPECT(r.status == 200 && took < 1.0, "/healthz during the flood: %ld in %.2f s", r.status,
                took);
         ht_response_free(&r);
+        double took_health = took;
 
         /* the server cuts the stalled uploads (GITEKI_UPLOAD_TIMEOUT=5 in scripts/test), and
          * the trickling one once it is below the minimum rate after its 10 s of grace */
@@ -379,6 +381,9 @@ static int stalled_uploads(const ht_options *opts, ht_totals *totals)
         }
         EXPECT(cut == nfd, "the server cut %d of %d stalled uploads within 25 s", cut, nfd);
         double after = trickle_cut ? trickle_cut - trickle_start : -1;
+        printf("  stalled uploads %d: export %.0f ms, another maker's upload %.0f ms, /healthz "
+               "%.0f ms; the trickling upload cut after %.1f s\n",
+               nfd, took_export * 1000, took_upload * 1000, took_health * 1000, after);
         EXPECT(trickle >= 0 && after >= 9.5 && after < 25.0,
                "the trickling upload (a byte every 0.4 s): wanted it cut after its 10 s of "
                "grace, below GITEKI_UPLOAD_MIN_RATE; cut after %.1f s (-1: not cut)",
