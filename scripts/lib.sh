@@ -274,3 +274,41 @@ pg_stop() {
         pg_as_owner "$bin/pg_ctl" -D "$dir/data" -m fast -w -t 60 stop >/dev/null
     fi
 }
+
+# ---------------------------------------------------------------------------------------------
+# Database roles (issue 18 item 15). The cluster's superuser `giteki` owns the tables and runs
+# the migrations (GITEKI_MIGRATE_DATABASE_URL); `giteki serve` connects as `giteki_serve`, a
+# login role in the group role `giteki_app`, which may read and write rows but owns nothing
+# (schema/0019_roles_checkpoints.sql grants it what it needs: no DDL, no UPDATE or DELETE on
+# append-only tables, no switching triggers off).
+
+# pg_ensure_roles PORT: create giteki_app (NOLOGIN) and giteki_serve (LOGIN, member of
+# giteki_app) in the cluster on PORT unless they exist.
+pg_ensure_roles() {
+    psql -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$1" -U giteki -d postgres >/dev/null <<'SQL'
+SET client_min_messages = warning;
+DO $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'giteki_app') THEN
+        CREATE ROLE giteki_app NOLOGIN;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = 'giteki_serve') THEN
+        CREATE ROLE giteki_serve LOGIN;
+    END IF;
+END $$;
+GRANT giteki_app TO giteki_serve;
+SQL
+}
+
+# pg_app_url DIR PORT: the connection string `giteki serve` uses (the application role).
+pg_app_url() { printf 'host=127.0.0.1 port=%s user=giteki_serve dbname=giteki\n' "$2"; }
+
+# allow_root_for_tests: PostgreSQL runs as `postgres`, but the scripts' own processes run as
+# whoever calls them; `giteki serve` refuses root unless GITEKI_ALLOW_ROOT=1. The test and
+# benchmark scripts set it (with a warning) so they keep working on root-only CI machines.
+allow_root_for_tests() {
+    if [ "$(id -u)" -eq 0 ] && [ -z "${GITEKI_ALLOW_ROOT:-}" ]; then
+        warn "running as root: the server gets GITEKI_ALLOW_ROOT=1 (tests and the local demo only)"
+        export GITEKI_ALLOW_ROOT=1
+    fi
+}

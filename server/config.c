@@ -37,7 +37,17 @@ const char gk_config_help[] =
     "  GITEKI_PUBLIC_URL        --public-url URL     https://host the public reaches, for\n"
     "                                                absolute links (default http://LISTEN)\n"
     "  GITEKI_SECURE_COOKIES    --secure-cookies 0|1 mark cookies Secure (behind TLS)\n"
-    "  GITEKI_MIGRATE_ON_START  --migrate-on-start 0|1 migrate when serve starts, default 1\n";
+    "  GITEKI_MIGRATE_ON_START  --migrate-on-start 0|1 migrate when serve starts, default 1\n"
+    "  GITEKI_MIGRATE_DATABASE_URL --migrate-database-url URL  the owner role's URL, for\n"
+    "                                                migrations (serve then uses the app role)\n"
+    "  GITEKI_UPLOADS_PER_ACCOUNT --uploads-per-account N concurrent uploads, default 4\n"
+    "  GITEKI_UPLOAD_TIMEOUT    --upload-timeout S   idle seconds of an upload, default 15\n"
+    "  GITEKI_UPLOAD_MIN_RATE   --upload-min-rate B  bytes/s an upload keeps up, default 1024\n"
+    "  GITEKI_DB_DEDICATED      --db-dedicated N     upload/export connections, default 16\n"
+    "  GITEKI_DB_READ_RESERVED  --db-read-reserved N of those only for reads, default 4\n"
+    "  GITEKI_AUDIT_CHECKPOINT_INTERVAL --audit-checkpoint-interval S  signed audit\n"
+    "                                                checkpoints, default 3600 (0: none)\n"
+    "  GITEKI_ALLOW_ROOT        --allow-root 0|1     let serve run as root (tests only)\n";
 
 static int set_str(char **dst, const char *v)
 {
@@ -132,6 +142,22 @@ static const setting settings[] = {
      "http:// or https:// and a host, e.g. https://giteki.example.jp"},
     {"secure-cookies", "GITEKI_SECURE_COOKIES", K_BOOL, OFF(secure_cookies), 0, 0, "0 or 1"},
     {"migrate-on-start", "GITEKI_MIGRATE_ON_START", K_BOOL, OFF(migrate_on_start), 0, 0, "0 or 1"},
+    /* issue 18 items 6 and 15 */
+    {"migrate-database-url", "GITEKI_MIGRATE_DATABASE_URL", K_STR, OFF(migrate_database_url), 0, 0,
+     "a libpq URL"},
+    {"uploads-per-account", "GITEKI_UPLOADS_PER_ACCOUNT", K_UINT, OFF(uploads_per_account), 1, 1000,
+     "an integer 1-1000"},
+    {"upload-timeout", "GITEKI_UPLOAD_TIMEOUT", K_UINT, OFF(upload_timeout_s), 1, 3600,
+     "seconds 1-3600"},
+    {"upload-min-rate", "GITEKI_UPLOAD_MIN_RATE", K_UINT, OFF(upload_min_rate), 0, 1U << 30,
+     "bytes per second 0-1073741824"},
+    {"db-dedicated", "GITEKI_DB_DEDICATED", K_UINT, OFF(db_dedicated), 2, 1000,
+     "an integer 2-1000"},
+    {"db-read-reserved", "GITEKI_DB_READ_RESERVED", K_UINT, OFF(db_read_reserved), 1, 999,
+     "an integer 1-999, less than GITEKI_DB_DEDICATED"},
+    {"audit-checkpoint-interval", "GITEKI_AUDIT_CHECKPOINT_INTERVAL", K_UINT,
+     OFF(audit_checkpoint_s), 0, 86400 * 7, "seconds 0-604800 (0: no periodic checkpoint)"},
+    {"allow-root", "GITEKI_ALLOW_ROOT", K_BOOL, OFF(allow_root), 0, 0, "0 or 1"},
 };
 
 static int apply(gk_config *c, const setting *s, const char *origin, const char *v, char **err)
@@ -189,6 +215,12 @@ int gk_config_load_env(gk_config *c, char **err)
     c->signin_limit = 100;
     c->token_max_days = 365;
     c->migrate_on_start = true;
+    c->uploads_per_account = 4;
+    c->upload_timeout_s = 15;
+    c->upload_min_rate = 1024;
+    c->db_dedicated = 16;
+    c->db_read_reserved = 4;
+    c->audit_checkpoint_s = 3600;
     if (parse_listen(c, "127.0.0.1:8080") || set_str(&c->body_code, "001") ||
         set_str(&c->key_dir, "var/keys")) {
         *err = gk_strfmt("out of memory");
@@ -258,6 +290,11 @@ int gk_config_finish(gk_config *c, bool need_db, char **err)
                          "postgresql:///giteki?host=/path/to/socket (or --database-url)");
         return -1;
     }
+    if (c->db_read_reserved >= c->db_dedicated) {
+        *err = gk_strfmt("GITEKI_DB_READ_RESERVED (%u) must be less than GITEKI_DB_DEDICATED (%u)",
+                         c->db_read_reserved, c->db_dedicated);
+        return -1;
+    }
     if (c->public_url) {
         /* scheme and host only: no quote, space or angle bracket can reach an attribute */
         size_t n = strlen(c->public_url);
@@ -307,5 +344,6 @@ void gk_config_free(gk_config *c)
     free(c->trusted_proxy);
     free(c->public_url);
     free(c->metrics_allow);
+    free(c->migrate_database_url);
     memset(c, 0, sizeof *c);
 }

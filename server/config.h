@@ -38,6 +38,16 @@ typedef struct {
                               * http://<listen address> */
     bool secure_cookies;   /* GITEKI_SECURE_COOKIES: 1 when served over TLS by the proxy */
     bool migrate_on_start; /* GITEKI_MIGRATE_ON_START, default 1 */
+    /* issue 18 items 6 and 15 (deployment hardening) */
+    char *migrate_database_url;   /* GITEKI_MIGRATE_DATABASE_URL: the owner role's URL, for
+                                 * migrations; NULL: migrate with GITEKI_DATABASE_URL */
+    unsigned uploads_per_account; /* GITEKI_UPLOADS_PER_ACCOUNT: concurrent uploads, default 4 */
+    unsigned upload_timeout_s;    /* GITEKI_UPLOAD_TIMEOUT: idle seconds of an upload, 15 */
+    unsigned upload_min_rate;     /* GITEKI_UPLOAD_MIN_RATE: bytes/s after 10 s, default 1024 */
+    unsigned db_dedicated;        /* GITEKI_DB_DEDICATED: dedicated connections, default 16 */
+    unsigned db_read_reserved;    /* GITEKI_DB_READ_RESERVED: of those, kept for reads, 4 */
+    unsigned audit_checkpoint_s;  /* GITEKI_AUDIT_CHECKPOINT_INTERVAL: seconds, default 3600 */
+    bool allow_root;              /* GITEKI_ALLOW_ROOT: serve may run as root (tests only) */
 } gk_config;
 
 /* Fill *c with defaults, then the environment. Returns 0, or -1 with a malloc'd message in

@@ -12,16 +12,19 @@
 #include "db/users.h"
 #include "http/server.h"
 #include "log.h"
+#include "service/audit_checkpoints.h"
 #include "render/i18n.h"
 #include "render/template.h"
 #include "web/page.h"
 #include "web/static_files.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 static const char usage[] =
@@ -33,7 +36,8 @@ static const char usage[] =
     "  user create           create a user (the first admin, staff accounts)\n"
     "  import-cc FILE        import the CC Portal's certified-products CSV (--archived)\n"
     "  import-certificates   register pre-existing certificates from a CSV\n"
-    "  audit verify          check the audit log's hash chain\n"
+    "  audit verify          check the audit log's hash chain and its signed checkpoints\n"
+    "  audit checkpoint      sign the audit chain's head now\n"
     "  version               print the version\n"
     "\n"
     "Run 'giteki COMMAND --help' for a command's flags.\n";
@@ -114,11 +118,21 @@ static char *path_join(const char *a, const char *b)
     return s;
 }
 
+/* Migrations run as the owner role (GITEKI_MIGRATE_DATABASE_URL) when one is given, so the
+ * role serve connects as needs no DDL and cannot switch the append-only triggers off
+ * (issue 18 item 15). With one URL we behave as before, and say so. */
 static void run_migrations(const gk_config *c)
 {
     char *dir = path_join(c->data_dir, "schema");
     char *err = NULL;
-    int n = gk_migrate(c->database_url, dir, &err);
+    if (!c->migrate_database_url)
+        gk_log("warn",
+               "one database URL: migrating as the role serve connects as; give the owner "
+               "role's URL in GITEKI_MIGRATE_DATABASE_URL and the application role's in "
+               "GITEKI_DATABASE_URL (docs/operations.md)",
+               NULL);
+    int n =
+        gk_migrate(c->migrate_database_url ? c->migrate_database_url : c->database_url, dir, &err);
     free(dir);
     if (n < 0) die("migration failed", err);
     gk_log("info", "migrations", json_pack("{s:i}", "applied", n));
@@ -141,6 +155,60 @@ static void register_statements(void)
     gk_examination_register();
     /* certificates */
     gk_certificates_register();
+    /* audit checkpoints */
+    gk_audit_checkpoints_register();
+}
+
+/* The periodic signed audit checkpoint (issue 18 item 15): one thread signs the chain head
+ * at start and every GITEKI_AUDIT_CHECKPOINT_INTERVAL seconds when it moved, on a database
+ * connection of its own (the pool's thread-local one). */
+static struct {
+    pthread_mutex_t lock;
+    pthread_cond_t stop_cond;
+    bool stop, running;
+    pthread_t thread;
+} ckpt = {.lock = PTHREAD_MUTEX_INITIALIZER, .stop_cond = PTHREAD_COND_INITIALIZER};
+
+static void *checkpoint_main(void *arg)
+{
+    unsigned interval = *(const unsigned *)arg;
+    pthread_mutex_lock(&ckpt.lock);
+    while (!ckpt.stop) {
+        pthread_mutex_unlock(&ckpt.lock);
+        json_t *made = NULL;
+        if (!gk_svc_audit_checkpoint_make(gk_db_conn(), gk_app.keystore, &made))
+            gk_log("warn", "audit checkpoint not made (database or key unavailable)", NULL);
+        else if (made)
+            gk_log("info", "audit checkpoint signed",
+                   json_pack("{s:O, s:O}", "seq", json_object_get(made, "seq"), "key_id",
+                             json_object_get(made, "key_id")));
+        json_decref(made);
+        struct timespec until;
+        clock_gettime(CLOCK_REALTIME, &until);
+        until.tv_sec += interval;
+        pthread_mutex_lock(&ckpt.lock);
+        while (!ckpt.stop && pthread_cond_timedwait(&ckpt.stop_cond, &ckpt.lock, &until) == 0) {
+        }
+    }
+    pthread_mutex_unlock(&ckpt.lock);
+    return NULL;
+}
+
+static void checkpoints_start(const unsigned *interval)
+{
+    if (*interval == 0) return;
+    ckpt.running = pthread_create(&ckpt.thread, NULL, checkpoint_main, (void *)interval) == 0;
+}
+
+static void checkpoints_stop(void)
+{
+    if (!ckpt.running) return;
+    pthread_mutex_lock(&ckpt.lock);
+    ckpt.stop = true;
+    pthread_cond_broadcast(&ckpt.stop_cond);
+    pthread_mutex_unlock(&ckpt.lock);
+    pthread_join(ckpt.thread, NULL);
+    ckpt.running = false;
 }
 
 static int cmd_migrate(int argc, char **argv)
@@ -157,6 +225,17 @@ static int cmd_serve(int argc, char **argv)
     load_config(&gk_app.config, argc, argv, NULL, "Usage: giteki serve [FLAGS]\n", true);
     gk_config *c = &gk_app.config;
     char *err = NULL;
+
+    /* Not as root (issue 18 item 15): a flaw in a request handler would own the machine. */
+    if (geteuid() == 0) {
+        if (!c->allow_root) {
+            fputs("giteki: serve refuses to run as root; run it as an unprivileged user "
+                  "(GITEKI_ALLOW_ROOT=1 overrides, for throwaway test machines only)\n",
+                  stderr);
+            return 1;
+        }
+        gk_log("warn", "running as root because GITEKI_ALLOW_ROOT=1: for tests only", NULL);
+    }
 
     /* Templates and messages are checked before anything listens: a broken template stops
      * the start, not a request. */
@@ -180,6 +259,8 @@ static int cmd_serve(int argc, char **argv)
     if (c->migrate_on_start) run_migrations(c);
     register_statements();
     if (gk_db_init(c->database_url, c->read_database_url)) die("out of memory", NULL);
+    gk_db_set_max_dedicated(c->db_dedicated);
+    gk_db_set_read_reserved(c->db_read_reserved);
 
     /* Signals are taken by this thread with sigwait; the worker threads inherit the mask. */
     sigset_t set;
@@ -192,6 +273,7 @@ static int cmd_serve(int argc, char **argv)
     gk_pages_init();
     gk_server *s = gk_server_start(c, &err);
     if (!s) die("cannot start", err);
+    checkpoints_start(&c->audit_checkpoint_s);
     gk_log("info", "listening",
            json_pack("{s:s, s:i, s:i, s:s, s:s}", "host", c->listen_host, "port",
                      (int)c->listen_port, "threads", (int)c->threads, "data_dir", c->data_dir,
@@ -200,6 +282,7 @@ static int cmd_serve(int argc, char **argv)
     sigwait(&set, &sig);
     gk_log("info", "stopping", json_pack("{s:s}", "signal", sig == SIGINT ? "INT" : "TERM"));
     gk_server_stop(s, 30);
+    checkpoints_stop();
     gk_db_shutdown();
     gk_templates_free(gk_app.templates);
     gk_messages_free(gk_app.messages);
@@ -320,7 +403,7 @@ int main(int argc, char **argv)
     /* more commands (each in server/cli/<name>.c, declared in cli/cli.h) */
     if (!strcmp(cmd, "import-cc")) return gk_cli_import_cc(argc - 2, argv + 2);
     if (!strcmp(cmd, "import-certificates")) return gk_cli_import_certificates(argc - 2, argv + 2);
-    if (!strcmp(cmd, "audit")) return gk_cli_audit(argc - 2, argv + 2);
+    if (!strcmp(cmd, "audit")) return gk_cli_audit_main(argc - 2, argv + 2);
     if (!strcmp(cmd, "version") || !strcmp(cmd, "--version")) {
         printf("giteki %s\n", GITEKI_VERSION);
         return 0;

@@ -18,4 +18,9 @@ int gk_cli_import_certificates(int argc, char **argv);
  * Exit status: 0 intact, 2 broken (the first broken entry is named), 1 cannot check. */
 int gk_cli_audit(int argc, char **argv);
 
+/* giteki audit checkpoint | verify (cli/audit.c, issue 18): `checkpoint` signs the chain head
+ * now; `verify` runs gk_cli_audit, then checks every signed checkpoint. Exit status as
+ * gk_cli_audit's. */
+int gk_cli_audit_main(int argc, char **argv);
+
 #endif

@@ -42,6 +42,10 @@ void gk_db_conn_failed(PGconn *c);
 PGconn *gk_db_open_dedicated(bool read_only);
 void gk_db_close_dedicated(PGconn *c);
 void gk_db_set_max_dedicated(unsigned n);
+/* Of the max_dedicated connections, `reserved` are only for read_only callers (issue 18 item
+ * 6): writers (uploads) get NULL once max_dedicated - reserved of them are open, so a flood
+ * of uploads never takes the connections exports and other reads need. Default 4. */
+void gk_db_set_read_reserved(unsigned reserved);
 
 /* Execute a registered statement. Values are text (NULL = SQL NULL). Returns the result
  * (caller PQclear's) or NULL with the connection marked for reconnect when it broke. */

@@ -182,6 +182,13 @@ int gk_migrate(const char *conninfo, const char *schema_dir, char **err)
         if (r < 0) goto unlock;
         applied_now += r;
     }
+    /* The application role's privileges (schema/0019_roles_checkpoints.sql), set again for
+     * the tables migrations just made, under the same lock. */
+    if (applied_now > 0 && run(c,
+                               "DO $$ BEGIN IF to_regproc('gk_grant_app_role') IS NOT NULL THEN "
+                               "PERFORM gk_grant_app_role(); END IF; END $$",
+                               err, "granting the application role"))
+        goto unlock;
 unlock:
     PQclear(PQexec(c, "SELECT pg_advisory_unlock(" MIGRATE_LOCK_KEY ")"));
 out:

@@ -287,8 +287,48 @@ unsigned long gk_db_replica_fallbacks(void)
     return atomic_load(&replica_fallbacks);
 }
 
-static atomic_uint dedicated_open;
-static unsigned max_dedicated = 16;
+static atomic_uint dedicated_open, writers_open;
+static unsigned max_dedicated = 16, read_reserved = 4;
+
+/* The writers' connections (pointers only), so gk_db_close_dedicated knows which count to
+ * lower: a connection's pool (primary or replica) does not say whether it was opened for
+ * reading. */
+static pthread_mutex_t writers_lock = PTHREAD_MUTEX_INITIALIZER;
+static PGconn **writers;
+static size_t n_writers, cap_writers;
+
+static bool writer_add(PGconn *c)
+{
+    pthread_mutex_lock(&writers_lock);
+    bool ok = true;
+    if (n_writers == cap_writers) {
+        size_t cap = cap_writers ? cap_writers * 2 : 16;
+        PGconn **w = realloc(writers, cap * sizeof *w);
+        if (w) {
+            writers = w;
+            cap_writers = cap;
+        } else {
+            ok = false;
+        }
+    }
+    if (ok) writers[n_writers++] = c;
+    pthread_mutex_unlock(&writers_lock);
+    return ok;
+}
+
+static bool writer_remove(PGconn *c)
+{
+    pthread_mutex_lock(&writers_lock);
+    bool found = false;
+    for (size_t i = 0; i < n_writers && !found; i++) {
+        if (writers[i] == c) {
+            writers[i] = writers[--n_writers];
+            found = true;
+        }
+    }
+    pthread_mutex_unlock(&writers_lock);
+    return found;
+}
 
 /* Idle dedicated connections kept for the next upload or export: opening one costs a
  * connection start-up plus preparing every registered statement (tens of milliseconds, which
@@ -330,10 +370,23 @@ void gk_db_set_max_dedicated(unsigned n)
     max_dedicated = n ? n : 1;
 }
 
+void gk_db_set_read_reserved(unsigned reserved)
+{
+    read_reserved = reserved;
+}
+
 PGconn *gk_db_open_dedicated(bool read_only)
 {
+    if (!read_only) {
+        unsigned writer_max = max_dedicated > read_reserved ? max_dedicated - read_reserved : 1;
+        if (atomic_fetch_add(&writers_open, 1) >= writer_max) {
+            atomic_fetch_sub(&writers_open, 1);
+            return NULL;
+        }
+    }
     if (atomic_fetch_add(&dedicated_open, 1) >= max_dedicated) {
         atomic_fetch_sub(&dedicated_open, 1);
+        if (!read_only) atomic_fetch_sub(&writers_open, 1);
         return NULL;
     }
     PGconn *c = NULL;
@@ -352,7 +405,14 @@ PGconn *gk_db_open_dedicated(bool read_only)
         c = pool_take(&pools[0]);
         if (!c) c = open_conn(primary_conninfo);
     }
-    if (!c) atomic_fetch_sub(&dedicated_open, 1);
+    if (c && !read_only && !writer_add(c)) {
+        PQfinish(c);
+        c = NULL;
+    }
+    if (!c) {
+        atomic_fetch_sub(&dedicated_open, 1);
+        if (!read_only) atomic_fetch_sub(&writers_open, 1);
+    }
     return c;
 }
 
@@ -364,7 +424,9 @@ void gk_db_close_dedicated(PGconn *c)
      * primary's, and an upload must never be handed a replica's. */
     const char *standby = PQparameterStatus(c, "in_hot_standby");
     bool replica = standby && strcmp(standby, "on") == 0;
+    bool writer = writer_remove(c);
     if (!pool_give(&pools[replica ? 1 : 0], c)) PQfinish(c);
+    if (writer) atomic_fetch_sub(&writers_open, 1);
     atomic_fetch_sub(&dedicated_open, 1);
 }
 

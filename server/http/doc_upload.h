@@ -1,9 +1,12 @@
 /* The streamed document upload of a request (multipart/form-data), for the API and the
- * page alike: the chunk callback parses the body (http/multipart.h sniffs the file's type)
- * and hands the file's bytes to the upload of service/documents.h, which decides and
- * commits. A refusal found while the body streams is kept and given at the end, since
- * libmicrohttpd (0.9.75) cannot queue a reply in the middle of a body. The upload lives in
- * r->state: a request that ends early frees it unfinished, so nothing is stored. */
+ * page alike: the chunk callback spools the body as it arrives (memory, then an unlinked
+ * temporary file, within the route's cap); once it is complete the upload of
+ * service/documents.h starts (the case checked, a connection and transaction taken), the
+ * spooled body runs through the multipart parser (http/multipart.h sniffs the file's type)
+ * into it, and it decides and commits. A client that stalls or trickles therefore holds no
+ * database connection (issue 18 item 6). Refusals are answered at the end, since
+ * libmicrohttpd (0.9.75) cannot queue a reply in the middle of a body. The spool and the
+ * upload live in r->state: a request that ends early frees them, so nothing is stored. */
 #ifndef GK_HTTP_DOC_UPLOAD_H
 #define GK_HTTP_DOC_UPLOAD_H
 

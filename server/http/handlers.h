@@ -93,5 +93,8 @@ gk_chunk_handler_fn gk_h_documents_upload_chunk, gk_h_page_application_upload_ch
 
 /* issue 15: the recognised schemes (api/examination.c) */
 gk_handler_fn gk_h_exam_schemes;
+/* ---- audit checkpoints (api/audit_checkpoints.c, service/audit_checkpoints.h, issue 18) ---- */
+void gk_audit_checkpoints_register(void);
+gk_handler_fn gk_h_audit_checkpoints;
 
 #endif

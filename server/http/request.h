@@ -53,6 +53,9 @@ typedef struct gk_request {
     void (*state_free)(void *);
 
     gk_arena arena;
+
+    /* An upload slot of the caller's account is held (http/server.c, issue 18 item 6). */
+    bool upload_slot;
 } gk_request;
 
 /* Scratch memory freed with the request; NULL on out of memory. */

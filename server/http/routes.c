@@ -265,6 +265,9 @@ const gk_route gk_routes[] = {
 #undef SLOW
 #undef PAGE
 
+    /* ---- audit: signed checkpoints of the audit chain (api/audit_checkpoints.c, issue 18) ---- */
+    {"GET", "/api/v1/audit/checkpoints", gk_h_audit_checkpoints, ALL, GK_BODY_NONE, 0, GK_ROUTE_DB,
+     "audit_checkpoints.list"},
 };
 
 const size_t gk_routes_count = sizeof gk_routes / sizeof *gk_routes;

@@ -10,6 +10,7 @@
 #include "render/i18n.h"
 #include "util/str.h"
 
+#include <dlfcn.h>
 #include <openssl/rand.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -106,6 +107,82 @@ static void slow_stop(void)
     slow.n_threads = 0;
 }
 
+/* Uploads in progress per account (issue 18 item 6): a streamed upload takes a slot of its
+ * user on its headers and gives it back when the request ends, however it ends. A small
+ * table under a mutex: the accounts uploading at one moment are few. */
+typedef struct {
+    char user[64];
+    unsigned n;
+} upload_slot;
+static struct {
+    pthread_mutex_t lock;
+    upload_slot *v;
+    size_t n, cap;
+} uploads = {.lock = PTHREAD_MUTEX_INITIALIZER};
+
+static bool upload_slot_take(gk_request *r)
+{
+    const char *user = r->user.id ? r->user.id : "";
+    unsigned max = gk_app.config.uploads_per_account ? gk_app.config.uploads_per_account : 4;
+    bool ok = false;
+    pthread_mutex_lock(&uploads.lock);
+    upload_slot *s = NULL;
+    for (size_t i = 0; i < uploads.n && !s; i++)
+        if (!strcmp(uploads.v[i].user, user)) s = &uploads.v[i];
+    if (!s && uploads.n == uploads.cap) {
+        size_t cap = uploads.cap ? uploads.cap * 2 : 16;
+        upload_slot *v = realloc(uploads.v, cap * sizeof *v);
+        if (v) {
+            uploads.v = v;
+            uploads.cap = cap;
+        }
+    }
+    if (!s && uploads.n < uploads.cap) {
+        s = &uploads.v[uploads.n++];
+        snprintf(s->user, sizeof s->user, "%s", user);
+        s->n = 0;
+    }
+    if (s && s->n < max) {
+        s->n++;
+        ok = true;
+    }
+    pthread_mutex_unlock(&uploads.lock);
+    r->upload_slot = ok;
+    return ok;
+}
+
+static void upload_slot_give(gk_request *r)
+{
+    if (!r->upload_slot) return;
+    r->upload_slot = false;
+    const char *user = r->user.id ? r->user.id : "";
+    pthread_mutex_lock(&uploads.lock);
+    for (size_t i = 0; i < uploads.n; i++) {
+        if (!strcmp(uploads.v[i].user, user)) {
+            if (uploads.v[i].n) uploads.v[i].n--;
+            if (!uploads.v[i].n) uploads.v[i] = uploads.v[--uploads.n];
+            break;
+        }
+    }
+    pthread_mutex_unlock(&uploads.lock);
+}
+
+/* An upload whose body arrives slower than GITEKI_UPLOAD_MIN_RATE bytes a second, measured
+ * from UPLOAD_RATE_GRACE_S after its start, is cut (the connection closed): a client trickling
+ * a large declared length would otherwise hold its slot for ever. */
+#define UPLOAD_RATE_GRACE_S 10
+
+static bool upload_too_slow(const gk_request *r)
+{
+    unsigned rate = gk_app.config.upload_min_rate;
+    if (!rate) return false;
+    struct timespec now;
+    clock_gettime(CLOCK_MONOTONIC, &now);
+    double secs =
+        (double)(now.tv_sec - r->started.tv_sec) + (double)(now.tv_nsec - r->started.tv_nsec) / 1e9;
+    return secs > UPLOAD_RATE_GRACE_S && (double)r->body_len < secs * (double)rate;
+}
+
 static atomic_ulong request_counter;
 static atomic_bool stopping;
 static unsigned request_prefix;
@@ -114,13 +191,54 @@ static const char csp[] = "default-src 'self'; script-src 'self'; style-src 'sel
                           "img-src 'self' data:; object-src 'none'; base-uri 'none'; "
                           "form-action 'self'; frame-ancestors 'none'";
 
-static void add_common_headers(gk_request *r)
+/* The security headers of every reply. */
+static void add_security_headers(struct MHD_Response *resp)
 {
-    struct MHD_Response *resp = r->response;
     MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
     MHD_add_response_header(resp, "Content-Security-Policy", csp);
     MHD_add_response_header(resp, "Referrer-Policy", "same-origin");
     MHD_add_response_header(resp, "X-Frame-Options", "DENY");
+}
+
+/* libmicrohttpd answers some requests itself, before any handler of ours sees them: a
+ * malformed request line or header (400), a header block over the connection's memory (431),
+ * an unsupported HTTP version (505), a bad chunked body. Version 0.9.75 offers no hook for
+ * those replies, but it queues them through its exported MHD_queue_response, which it calls
+ * through the PLT; this definition in the executable therefore takes its place (ELF symbol
+ * interposition) for the library's own calls as well as ours. It gives a reply without our
+ * headers the security headers and no-store (issue 18 item 15), then calls the library's
+ * function (dlsym RTLD_NEXT). Our own replies already carry them (add_common_headers). The
+ * hardening group of tests/api checks a reply of libmicrohttpd's own. */
+typedef enum MHD_Result (*queue_fn)(struct MHD_Connection *, unsigned int, struct MHD_Response *);
+static queue_fn real_queue;
+static pthread_once_t real_queue_once = PTHREAD_ONCE_INIT;
+
+static void find_real_queue(void)
+{
+    real_queue = (queue_fn)dlsym(RTLD_NEXT, "MHD_queue_response");
+}
+
+enum MHD_Result MHD_queue_response(struct MHD_Connection *connection, unsigned int status_code,
+                                   struct MHD_Response *response)
+{
+    pthread_once(&real_queue_once, find_real_queue);
+    if (!real_queue) return MHD_NO;
+    if (response && !MHD_get_response_header(response, "X-Content-Type-Options")) {
+        add_security_headers(response);
+        if (!MHD_get_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL))
+            MHD_add_response_header(response, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+        /* its bodies are short HTML pages */
+        if (!MHD_get_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE))
+            MHD_add_response_header(response, MHD_HTTP_HEADER_CONTENT_TYPE,
+                                    "text/html; charset=utf-8");
+    }
+    return real_queue(connection, status_code, response);
+}
+
+static void add_common_headers(gk_request *r)
+{
+    struct MHD_Response *resp = r->response;
+    add_security_headers(resp);
     MHD_add_response_header(resp, "X-Request-Id", r->request_id);
     /* Once stopping, keep-alive connections are closed after their answer, so no request
      * arrives on them that the daemon's stop would cut. */
@@ -433,8 +551,23 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
             return fail(r, GK_ERR_URI_TOO_LONG, NULL);
         }
         if (on_headers(r, url, &ret)) return ret;
-        /* A streamed upload is admitted before its first byte is read. */
-        if (streamed(r) && !admit(r)) return queue(r);
+        /* A streamed upload is admitted before its first byte is read; it takes one of its
+         * account's upload slots, and its connection gets the upload's idle timeout. */
+        if (streamed(r)) {
+            if (!admit(r)) return queue(r);
+            if (!upload_slot_take(r)) {
+                char n[16];
+                snprintf(n, sizeof n, "%u", gk_app.config.uploads_per_account);
+                gk_reply_problem(r, GK_ERR_TOO_MANY_UPLOADS,
+                                 gk_req_msgf(r, "uploads.too_many", "n", n, NULL), NULL);
+                gk_reply_header(r, MHD_HTTP_HEADER_RETRY_AFTER, "5");
+                return queue(r);
+            }
+            MHD_set_connection_option(conn, MHD_CONNECTION_OPTION_TIMEOUT,
+                                      gk_app.config.upload_timeout_s
+                                          ? gk_app.config.upload_timeout_s
+                                          : 15);
+        }
         return MHD_YES; /* answer on the next call: measured much faster (docs/architecture.md) */
     }
     if (r->queued) {
@@ -448,6 +581,12 @@ static enum MHD_Result access_handler(void *cls, struct MHD_Connection *conn, co
         size_t n = *upload_data_size;
         *upload_data_size = 0;
         r->body_len += n;
+        if (upload_too_slow(r)) {
+            gk_log("warn", "upload too slow: connection closed",
+                   json_pack("{s:s, s:I}", "request_id", r->request_id, "bytes",
+                             (json_int_t)r->body_len));
+            return MHD_NO;
+        }
         if (r->body_len > body_cap(r->route)) r->body_too_large = true;
         if (!r->body_too_large && !r->stream_stopped && !r->route->chunk(r, upload_data, n))
             r->stream_stopped = true;
@@ -497,6 +636,7 @@ static void completed(void *cls, struct MHD_Connection *conn, void **con_cls,
     if (f && toe != MHD_REQUEST_TERMINATED_COMPLETED_OK)
         json_object_set_new(f, "terminated", json_integer(toe));
     gk_log(status >= 500 && status != 503 ? "error" : "info", "request", f);
+    upload_slot_give(r);
     if (r->response) MHD_destroy_response(r->response);
     if (r->state_free) r->state_free(r->state);
     json_decref(r->json);

@@ -228,6 +228,8 @@ static const az_expect az_table[] = {
     {"GET", "/admin/users", AZ_ADMIN, AZ_B_NONE, "/admin/users", 0},
     {"POST", "/admin/users", AZ_ADMIN, AZ_B_FORM, "/admin/users", 0},
     {"GET", "/api/v1/recognised-schemes", AZ_ALL, AZ_B_NONE, "/api/v1/recognised-schemes", 0},
+    /* issue 18: the signed audit checkpoints are public */
+    {"GET", "/api/v1/audit/checkpoints", AZ_ALL, AZ_B_NONE, "/api/v1/audit/checkpoints", 0},
 };
 
 #define AZ_TABLE_LEN (sizeof az_table / sizeof az_table[0])

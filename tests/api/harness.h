@@ -295,5 +295,9 @@ int ht_security_checks(const ht_options *opts);
 /* The public group's procedural check (scenarios_public.c): a status change made in SQL is
  * seen by the next public read (the cache's NOTIFY). 0 when it passes. */
 int ht_public_checks(const ht_options *opts);
+/* The hardening group (scenarios_hardening.c, issue 18): the stalled-upload flood over raw
+ * sockets, after its table. Adds to *totals; 0 when all pass. */
+extern const ht_group ht_group_hardening;
+int ht_hardening_checks(const ht_options *opts, ht_totals *totals);
 
 #endif

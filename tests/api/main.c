@@ -29,6 +29,7 @@ static const ht_group *const groups[] = {
     &ht_group_law,
     &ht_group_security,
     &ht_group_public,
+    &ht_group_hardening,
     // clang-format on
 };
 
@@ -151,6 +152,8 @@ int main(int argc, char **argv)
     if (!opts.list && totals.scenarios_run && (!opts.only || !strncmp(opts.only, "public", 6)) &&
         ht_public_checks(&opts))
         rc = 1;
+    /* hardening: the stalled-upload flood after its table (issue 18) */
+    if (reachable && ht_hardening_checks(&opts, &totals)) rc = 1;
     /* authz: the route walk and session expiry, also when --only selects no table; then
      * secrets in the server log */
     if (reachable) {
