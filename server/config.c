@@ -37,7 +37,11 @@ const char gk_config_help[] =
     "  GITEKI_PUBLIC_URL        --public-url URL     https://host the public reaches, for\n"
     "                                                absolute links (default http://LISTEN)\n"
     "  GITEKI_SECURE_COOKIES    --secure-cookies 0|1 mark cookies Secure (behind TLS)\n"
-    "  GITEKI_MIGRATE_ON_START  --migrate-on-start 0|1 migrate when serve starts, default 1\n";
+    "  GITEKI_MIGRATE_ON_START  --migrate-on-start 0|1 migrate when serve starts, default 1\n"
+    "  GITEKI_AGGREGATE         --aggregate SPEC     national aggregator of the bodies\n"
+    "                                                CODE=BASE_URL=KEYID[,KEYID];... (unset: none)\n"
+    "  GITEKI_AGGREGATE_INTERVAL --aggregate-interval S seconds between pulls of a body, 60\n"
+    "  GITEKI_AGGREGATE_TIMEOUT --aggregate-timeout S longest request to a body, default 20\n";
 
 static int set_str(char **dst, const char *v)
 {
@@ -132,6 +136,12 @@ static const setting settings[] = {
      "http:// or https:// and a host, e.g. https://giteki.example.jp"},
     {"secure-cookies", "GITEKI_SECURE_COOKIES", K_BOOL, OFF(secure_cookies), 0, 0, "0 or 1"},
     {"migrate-on-start", "GITEKI_MIGRATE_ON_START", K_BOOL, OFF(migrate_on_start), 0, 0, "0 or 1"},
+    {"aggregate", "GITEKI_AGGREGATE", K_STR, OFF(aggregate), 0, 0,
+     "CODE=BASE_URL=KEYID[,KEYID];... e.g. 002=https://giteki.body2.example=0123456789abcdef"},
+    {"aggregate-interval", "GITEKI_AGGREGATE_INTERVAL", K_UINT, OFF(aggregate_interval_s), 1,
+     86400, "seconds 1-86400"},
+    {"aggregate-timeout", "GITEKI_AGGREGATE_TIMEOUT", K_UINT, OFF(aggregate_timeout_s), 1, 600,
+     "seconds 1-600"},
 };
 
 static int apply(gk_config *c, const setting *s, const char *origin, const char *v, char **err)
@@ -189,6 +199,8 @@ int gk_config_load_env(gk_config *c, char **err)
     c->signin_limit = 100;
     c->token_max_days = 365;
     c->migrate_on_start = true;
+    c->aggregate_interval_s = 60;
+    c->aggregate_timeout_s = 20;
     if (parse_listen(c, "127.0.0.1:8080") || set_str(&c->body_code, "001") ||
         set_str(&c->key_dir, "var/keys")) {
         *err = gk_strfmt("out of memory");
@@ -307,5 +319,6 @@ void gk_config_free(gk_config *c)
     free(c->trusted_proxy);
     free(c->public_url);
     free(c->metrics_allow);
+    free(c->aggregate);
     memset(c, 0, sizeof *c);
 }

@@ -38,6 +38,10 @@ typedef struct {
                               * http://<listen address> */
     bool secure_cookies;   /* GITEKI_SECURE_COOKIES: 1 when served over TLS by the proxy */
     bool migrate_on_start; /* GITEKI_MIGRATE_ON_START, default 1 */
+    char *aggregate;       /* GITEKI_AGGREGATE: "CODE=URL=KEYID[,KEYID];...": run as the national
+                              * aggregator of these bodies (server/national/puller.h), or NULL */
+    unsigned aggregate_interval_s; /* GITEKI_AGGREGATE_INTERVAL: seconds between pulls, 60 */
+    unsigned aggregate_timeout_s;  /* GITEKI_AGGREGATE_TIMEOUT: longest request to a body, 20 */
 } gk_config;
 
 /* Fill *c with defaults, then the environment. Returns 0, or -1 with a malloc'd message in

@@ -12,6 +12,7 @@
 #include "db/users.h"
 #include "http/server.h"
 #include "log.h"
+#include "national/puller.h"
 #include "render/i18n.h"
 #include "render/template.h"
 #include "web/page.h"
@@ -140,6 +141,8 @@ static void register_statements(void)
     gk_examination_register();
     /* certificates */
     gk_certificates_register();
+    /* national view */
+    gk_national_register();
 }
 
 static int cmd_migrate(int argc, char **argv)
@@ -191,6 +194,12 @@ static int cmd_serve(int argc, char **argv)
     gk_pages_init();
     gk_server *s = gk_server_start(c, &err);
     if (!s) die("cannot start", err);
+    if (c->aggregate) {
+        gk_national_config *nc = NULL;
+        if (gk_national_config_parse(c->aggregate, &nc, &err) < 0) die("GITEKI_AGGREGATE", err);
+        if (!gk_national_start(nc, c->aggregate_interval_s, c->aggregate_timeout_s, &err))
+            die("national aggregator", err);
+    }
     gk_log("info", "listening",
            json_pack("{s:s, s:i, s:i, s:s, s:s}", "host", c->listen_host, "port",
                      (int)c->listen_port, "threads", (int)c->threads, "data_dir", c->data_dir,
@@ -199,6 +208,7 @@ static int cmd_serve(int argc, char **argv)
     sigwait(&set, &sig);
     gk_log("info", "stopping", json_pack("{s:s}", "signal", sig == SIGINT ? "INT" : "TERM"));
     gk_server_stop(s, 30);
+    gk_national_stop();
     gk_db_shutdown();
     gk_templates_free(gk_app.templates);
     gk_messages_free(gk_app.messages);

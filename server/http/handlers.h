@@ -91,4 +91,10 @@ gk_handler_fn gk_h_applications_create, gk_h_applications_list, gk_h_application
     gk_h_page_application_withdraw, gk_h_page_application_upload, gk_h_page_info_request_respond;
 gk_chunk_handler_fn gk_h_documents_upload_chunk, gk_h_page_application_upload_chunk;
 
+/* ---- national view across certification bodies (api/national.c, web/national.c; the
+ * operations are service/national.h, the aggregator's puller national/puller.h) ---- */
+void gk_national_register(void);
+gk_handler_fn gk_h_national_certificates, gk_h_national_stats, gk_h_national_rejections,
+    gk_h_national_bodies;
+
 #endif

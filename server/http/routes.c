@@ -262,6 +262,16 @@ const gk_route gk_routes[] = {
 #undef SLOW
 #undef PAGE
 
+    /* ---- national view: the aggregator's search, stats, rejections, bodies
+     * (api/national.c) ---- */
+    {"GET", "/api/v1/national/certificates", gk_h_national_certificates, ALL, GK_BODY_NONE, 0,
+     GK_ROUTE_DB, "national.certificates"},
+    {"GET", "/api/v1/national/stats", gk_h_national_stats, ALL, GK_BODY_NONE, 0, GK_ROUTE_DB,
+     "national.stats"},
+    {"GET", "/api/v1/national/rejections", gk_h_national_rejections,
+     GK_ROLE_REGULATOR | GK_ROLE_ADMIN, GK_BODY_NONE, 0, GK_ROUTE_DB, "national.rejections"},
+    {"GET", "/api/v1/national/bodies", gk_h_national_bodies, GK_ROLE_REGULATOR | GK_ROLE_ADMIN,
+     GK_BODY_NONE, 0, GK_ROUTE_DB, "national.bodies"},
 };
 
 const size_t gk_routes_count = sizeof gk_routes / sizeof *gk_routes;
