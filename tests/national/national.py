@@ -53,6 +53,7 @@ DECLS = {"SR-1": {"description": "The admin UI requires a password."},
          "SR-4": {"description": "Kept in flash."}}
 
 RESULTS = []
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), '..', '..'))
 
 
 def check(name, ok, detail=''):
@@ -139,7 +140,11 @@ class Giteki:
         self.env = dict(os.environ, GITEKI_DATABASE_URL=self.url,
                         GITEKI_LISTEN='127.0.0.1:%d' % self.port, GITEKI_PUBLIC_URL=self.base,
                         GITEKI_KEY_DIR=self.keys, GITEKI_SCRYPT_LOG2N='10',
-                        GITEKI_SIGNUP_LIMIT='100000', GITEKI_SIGNIN_LIMIT='100000', **env_extra)
+                        GITEKI_SIGNUP_LIMIT='100000', GITEKI_SIGNIN_LIMIT='100000',
+                        # as scripts/test runs the server (these matter to a sanitizer build)
+                        ASAN_OPTIONS='detect_leaks=1:abort_on_error=1',
+                        LSAN_OPTIONS='suppressions=' + os.path.join(ROOT, 'tests', 'lsan.supp'),
+                        UBSAN_OPTIONS='print_stacktrace=1:halt_on_error=1', **env_extra)
         self.log = os.path.join(args.logs, 'national-%s.log' % name)
         self.proc = None
 
