@@ -263,7 +263,7 @@ const gk_route gk_routes[] = {
 #undef PAGE
 
     /* ---- national view: the aggregator's search, stats, rejections, bodies
-     * (api/national.c) ---- */
+     * (api/national.c), its page (web/national.c) ---- */
     {"GET", "/api/v1/national/certificates", gk_h_national_certificates, ALL, GK_BODY_NONE, 0,
      GK_ROUTE_DB, "national.certificates"},
     {"GET", "/api/v1/national/stats", gk_h_national_stats, ALL, GK_BODY_NONE, 0, GK_ROUTE_DB,
@@ -272,6 +272,8 @@ const gk_route gk_routes[] = {
      GK_ROLE_REGULATOR | GK_ROLE_ADMIN, GK_BODY_NONE, 0, GK_ROUTE_DB, "national.rejections"},
     {"GET", "/api/v1/national/bodies", gk_h_national_bodies, GK_ROLE_REGULATOR | GK_ROLE_ADMIN,
      GK_BODY_NONE, 0, GK_ROUTE_DB, "national.bodies"},
+    {"GET", "/national", gk_h_page_national, ALL, GK_BODY_NONE, 0, GK_ROUTE_DB | GK_ROUTE_PAGE,
+     "page.national"},
 };
 
 const size_t gk_routes_count = sizeof gk_routes / sizeof *gk_routes;

@@ -235,6 +235,7 @@ static const az_expect az_table[] = {
     {"GET", "/api/v1/national/rejections", AZ_REG | AZ_ADMIN, AZ_B_NONE,
      "/api/v1/national/rejections", 0},
     {"GET", "/api/v1/national/bodies", AZ_REG | AZ_ADMIN, AZ_B_NONE, "/api/v1/national/bodies", 0},
+    {"GET", "/national", AZ_ALL, AZ_B_NONE, "/national", 0},
 };
 
 #define AZ_TABLE_LEN (sizeof az_table / sizeof az_table[0])

@@ -150,7 +150,7 @@ class Giteki:
 
     def start(self):
         self.proc = subprocess.Popen([self.args.giteki, 'serve'], env=self.env,
-                                     stdout=open(self.log, 'ab'), stderr=subprocess.STDOUT)
+                                     stdout=open(self.log, 'wb'), stderr=subprocess.STDOUT)
 
         def up():
             if self.proc.poll() is not None:
@@ -479,6 +479,15 @@ def main():
         _, st = Client(agg.base).req('GET', '/api/v1/national/stats')
         check('stats: counts by body', {x['value']: x['count'] for x in st['by_body']} == {'101': 2, '102': 2},
               json.dumps(st['by_body']))
+
+        for lang in ('ja', 'en'):
+            st, html = Client(agg.base).req('GET', '/national?q=national&lang=' + lang)
+            html = html.decode()
+            check('page: /national (%s) lists both bodies\' certificates' % lang,
+                  st == 200 and all(x in html for x in (a1, a2, b1, b3, '>101<', '>102<')) and
+                  b2 not in html, 'status %s, %d bytes' % (st, len(html)))
+        st, html = Client(agg.base).req('GET', '/national?body=1x', expect=None)
+        check('page: a bad filter is named', st == 400 and 'body' in html.decode(), 'status %s' % st)
 
         if args.keep_running:
             print('\nrunning: body 101 %s, body 102 %s, aggregator %s (national search: '
