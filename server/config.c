@@ -138,8 +138,8 @@ static const setting settings[] = {
     {"migrate-on-start", "GITEKI_MIGRATE_ON_START", K_BOOL, OFF(migrate_on_start), 0, 0, "0 or 1"},
     {"aggregate", "GITEKI_AGGREGATE", K_STR, OFF(aggregate), 0, 0,
      "CODE=BASE_URL=KEYID[,KEYID];... e.g. 002=https://giteki.body2.example=0123456789abcdef"},
-    {"aggregate-interval", "GITEKI_AGGREGATE_INTERVAL", K_UINT, OFF(aggregate_interval_s), 1,
-     86400, "seconds 1-86400"},
+    {"aggregate-interval", "GITEKI_AGGREGATE_INTERVAL", K_UINT, OFF(aggregate_interval_s), 1, 86400,
+     "seconds 1-86400"},
     {"aggregate-timeout", "GITEKI_AGGREGATE_TIMEOUT", K_UINT, OFF(aggregate_timeout_s), 1, 600,
      "seconds 1-600"},
 };

@@ -229,8 +229,7 @@ static const az_expect az_table[] = {
     {"POST", "/admin/users", AZ_ADMIN, AZ_B_FORM, "/admin/users", 0},
     /* the national view (issue 17): the public register across bodies; what was refused and
      * how each body's pulls go are for the regulator and the body's administrators */
-    {"GET", "/api/v1/national/certificates", AZ_ALL, AZ_B_NONE, "/api/v1/national/certificates",
-     0},
+    {"GET", "/api/v1/national/certificates", AZ_ALL, AZ_B_NONE, "/api/v1/national/certificates", 0},
     {"GET", "/api/v1/national/stats", AZ_ALL, AZ_B_NONE, "/api/v1/national/stats", 0},
     {"GET", "/api/v1/national/rejections", AZ_REG | AZ_ADMIN, AZ_B_NONE,
      "/api/v1/national/rejections", 0},
