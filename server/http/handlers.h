@@ -95,6 +95,6 @@ gk_chunk_handler_fn gk_h_documents_upload_chunk, gk_h_page_application_upload_ch
  * operations are service/national.h, the aggregator's puller national/puller.h) ---- */
 void gk_national_register(void);
 gk_handler_fn gk_h_national_certificates, gk_h_national_stats, gk_h_national_rejections,
-    gk_h_national_bodies, gk_h_page_national;
+    gk_h_national_bodies, gk_h_national_export, gk_h_page_national;
 
 #endif

@@ -266,6 +266,8 @@ const gk_route gk_routes[] = {
      * (api/national.c), its page (web/national.c) ---- */
     {"GET", "/api/v1/national/certificates", gk_h_national_certificates, ALL, GK_BODY_NONE, 0,
      GK_ROUTE_DB, "national.certificates"},
+    {"GET", "/api/v1/national/certificates/export", gk_h_national_export, ALL, GK_BODY_NONE, 0,
+     GK_ROUTE_DB, "national.export"},
     {"GET", "/api/v1/national/stats", gk_h_national_stats, ALL, GK_BODY_NONE, 0, GK_ROUTE_DB,
      "national.stats"},
     {"GET", "/api/v1/national/rejections", gk_h_national_rejections,

@@ -145,6 +145,163 @@ void gk_svc_national_bodies(const gk_call *call, gk_outcome *out)
     if (!out->view) gk_fail(out, call, GK_ERR_INTERNAL, NULL, NULL);
 }
 
+/* ---- the export ---- */
+
+static const char *const export_fields[] = {"body",
+                                            "number",
+                                            "route",
+                                            "category",
+                                            "manufacturer",
+                                            "model_name",
+                                            "type_name",
+                                            "granted_on",
+                                            "rule_set",
+                                            "grandfathered",
+                                            "basis",
+                                            "status",
+                                            "status_changed_on",
+                                            "feed_entry_id",
+                                            "fetched_at",
+                                            "key_id"};
+
+struct gk_national_file {
+    bool csv, started;
+    char *body, *q, *status, *category;
+    char *after; /* the last row's cursor, NULL before the first batch */
+    bool first_item;
+};
+
+static char *dup_or_null(const char *s)
+{
+    return s && *s ? strdup(s) : NULL;
+}
+
+gk_national_file *gk_svc_national_export_open(const gk_call *call, const gk_national_search_in *in,
+                                              const char *format, gk_outcome *out)
+{
+    bool csv = !format || !*format || !strcmp(format, "csv");
+    if (!csv && strcmp(format, "json")) gk_field_err(out, call, "format", "national.export.format");
+    gk_national_search_in f = *in;
+    f.limit = NULL;
+    f.after = NULL;
+    gk_national_query q;
+    if (!read_query(call, &f, &q, out)) return NULL; /* fails with every bad field */
+    if (out->errors) {
+        gk_fail(out, call, GK_ERR_BAD_QUERY, NULL, NULL);
+        return NULL;
+    }
+    gk_national_file *x = calloc(1, sizeof *x);
+    if (!x) {
+        gk_fail(out, call, GK_ERR_INTERNAL, NULL, NULL);
+        return NULL;
+    }
+    x->csv = csv;
+    x->body = dup_or_null(in->body);
+    x->q = dup_or_null(in->q);
+    x->status = dup_or_null(in->status);
+    x->category = dup_or_null(in->category);
+    x->first_item = true;
+    return x;
+}
+
+const char *gk_svc_national_export_type(const gk_national_file *f)
+{
+    return f->csv ? "text/csv; charset=utf-8" : "application/json";
+}
+
+const char *gk_svc_national_export_disposition(const gk_national_file *f)
+{
+    return f->csv ? "attachment; filename=\"national-certificates.csv\""
+                  : "attachment; filename=\"national-certificates.json\"";
+}
+
+static void csv_cell(gk_buf *b, const char *s)
+{
+    const char *guard = *s && strchr("=+-@\t\r", *s) ? "'" : "";
+    if (!strpbrk(s, ",\"\r\n")) {
+        gk_buf_puts(b, guard);
+        gk_buf_puts(b, s);
+        return;
+    }
+    gk_buf_putc(b, '"');
+    gk_buf_puts(b, guard);
+    for (; *s; s++) {
+        if (*s == '"') gk_buf_putc(b, '"');
+        gk_buf_putc(b, *s);
+    }
+    gk_buf_putc(b, '"');
+}
+
+bool gk_svc_national_export_next(gk_national_file *x, gk_buf *b, bool *done)
+{
+    *done = false;
+    size_t nf = sizeof export_fields / sizeof *export_fields;
+    if (!x->started) {
+        x->started = true;
+        if (x->csv) {
+            gk_buf_puts(b, "\xEF\xBB\xBF");
+            for (size_t i = 0; i < nf; i++) {
+                if (i) gk_buf_putc(b, ',');
+                gk_buf_puts(b, export_fields[i]);
+            }
+            gk_buf_puts(b, "\r\n");
+        } else {
+            gk_buf_putc(b, '[');
+        }
+    }
+    gk_national_query q = {x->body,     x->q,     x->status,
+                           x->category, x->after, GK_NATIONAL_EXPORT_BATCH};
+    json_t *items = NULL;
+    char *next = NULL;
+    if (gk_national_db_search(&q, &items, &next) != GK_ERR_OK) return false;
+    size_t i;
+    json_t *it;
+    json_array_foreach(items, i, it)
+    {
+        if (x->csv) {
+            for (size_t k = 0; k < nf; k++) {
+                json_t *v = json_object_get(it, export_fields[k]);
+                if (k) gk_buf_putc(b, ',');
+                if (json_is_string(v))
+                    csv_cell(b, json_string_value(v));
+                else if (json_is_boolean(v))
+                    gk_buf_puts(b, json_is_true(v) ? "true" : "false");
+            }
+            gk_buf_puts(b, "\r\n");
+        } else {
+            char *text = json_dumps(it, JSON_COMPACT);
+            if (!text) {
+                json_decref(items);
+                free(next);
+                return false;
+            }
+            if (!x->first_item) gk_buf_putc(b, ',');
+            gk_buf_puts(b, text);
+            free(text);
+            x->first_item = false;
+        }
+    }
+    json_decref(items);
+    free(x->after);
+    x->after = next;
+    if (!next) {
+        if (!x->csv) gk_buf_puts(b, "]\n");
+        *done = true;
+    }
+    return !b->failed;
+}
+
+void gk_svc_national_export_close(gk_national_file *x)
+{
+    if (!x) return;
+    free(x->body);
+    free(x->q);
+    free(x->status);
+    free(x->category);
+    free(x->after);
+    free(x);
+}
+
 /* ---- the puller's writes ---- */
 
 bool gk_svc_national_body_configure(const char *code, const char *base_url,

@@ -9,6 +9,7 @@
 #define GK_SERVICE_NATIONAL_H
 
 #include "db/national.h"
+#include "render/buf.h"
 #include "service/service.h"
 
 #include <stdbool.h>
@@ -32,6 +33,22 @@ typedef struct {
 void gk_svc_national_search(const gk_call *call, const gk_national_search_in *in, gk_outcome *out);
 /* view {"total", "by_body", "by_status", "by_category"} for the same filters. */
 void gk_svc_national_stats(const gk_call *call, const gk_national_search_in *in, gk_outcome *out);
+
+/* ---- the export: every match of the search as CSV or JSON, batch by batch ----
+ * format "csv" (RFC 4180, UTF-8 with BOM, a header row of the item fields, formula-like cells
+ * guarded with a leading apostrophe as in the registry's export) or "json" (an array of the
+ * items). Batches are keyset pages (body, number) of GK_NATIONAL_EXPORT_BATCH rows, each its
+ * own statement: a certificate pulled during the export may or may not be in it. */
+#define GK_NATIONAL_EXPORT_BATCH 500
+typedef struct gk_national_file gk_national_file;
+/* NULL with out->err (400 naming a bad filter or format). */
+gk_national_file *gk_svc_national_export_open(const gk_call *call, const gk_national_search_in *in,
+                                              const char *format, gk_outcome *out);
+const char *gk_svc_national_export_type(const gk_national_file *f);
+const char *gk_svc_national_export_disposition(const gk_national_file *f);
+/* Appends the next part to b; *done after the last. False on failure (the file is cut short). */
+bool gk_svc_national_export_next(gk_national_file *f, gk_buf *b, bool *done);
+void gk_svc_national_export_close(gk_national_file *f); /* NULL is fine */
 
 typedef struct {
     const char *body, *limit;

@@ -230,6 +230,8 @@ static const az_expect az_table[] = {
     /* the national view (issue 17): the public register across bodies; what was refused and
      * how each body's pulls go are for the regulator and the body's administrators */
     {"GET", "/api/v1/national/certificates", AZ_ALL, AZ_B_NONE, "/api/v1/national/certificates", 0},
+    {"GET", "/api/v1/national/certificates/export", AZ_ALL, AZ_B_NONE,
+     "/api/v1/national/certificates/export", 0},
     {"GET", "/api/v1/national/stats", AZ_ALL, AZ_B_NONE, "/api/v1/national/stats", 0},
     {"GET", "/api/v1/national/rejections", AZ_REG | AZ_ADMIN, AZ_B_NONE,
      "/api/v1/national/rejections", 0},

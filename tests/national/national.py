@@ -480,6 +480,15 @@ def main():
         check('stats: counts by body', {x['value']: x['count'] for x in st['by_body']} == {'101': 2, '102': 2},
               json.dumps(st['by_body']))
 
+        st, csv = Client(agg.base).req('GET', '/api/v1/national/certificates/export?format=csv&q=national')
+        rows = csv.decode('utf-8-sig').strip().split('\r\n')
+        check('export: CSV has the body as its first column, both bodies',
+              rows[0].startswith('body,number,') and
+              {r.split(',')[0] + ' ' + r.split(',')[1] for r in rows[1:]} ==
+              {'101 ' + a1, '101 ' + a2, '102 ' + b1, '102 ' + b3}, '%d rows' % (len(rows) - 1))
+        _, js = Client(agg.base).req('GET', '/api/v1/national/certificates/export?format=json&body=102')
+        check('export: JSON with the body filter', sorted(i['number'] for i in js) == sorted([b1, b3]),
+              str([i['number'] for i in js]))
         for lang in ('ja', 'en'):
             st, html = Client(agg.base).req('GET', '/national?q=national&lang=' + lang)
             html = html.decode()
