@@ -44,9 +44,13 @@ static const gk_stmt stmts[] = {
      "SELECT number, canonical_json::text, encode(signature, 'hex'), key_id FROM certificates"
      " WHERE number = ANY($1::text[]) AND signature IS NOT NULL"},
     {"national_body_upsert",
-     "INSERT INTO national_bodies (code, base_url, pinned_key_ids) VALUES ($1, $2, $3::text[])"
+     "INSERT INTO national_bodies AS b (code, base_url, pinned_key_ids) VALUES ($1, $2, $3::text[])"
      " ON CONFLICT (code) DO UPDATE SET base_url = EXCLUDED.base_url,"
-     " pinned_key_ids = EXCLUDED.pinned_key_ids"},
+     " pinned_key_ids = EXCLUDED.pinned_key_ids,"
+     /* another URL or other keys: read the whole feed again (entries refused before, say as
+      * unknown_key until the new key was pinned, are checked afresh; accepted ones skipped) */
+     " hw_at = CASE WHEN (b.base_url, b.pinned_key_ids)"
+     "   IS DISTINCT FROM (EXCLUDED.base_url, EXCLUDED.pinned_key_ids) THEN NULL ELSE b.hw_at END"},
     {"national_body_position",
      "SELECT coalesce(to_char(hw_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.US\"Z\"'), '')"
      " FROM national_bodies WHERE code = $1"},

@@ -611,6 +611,7 @@ static void *body_thread(void *arg)
 bool gk_national_start(gk_national_config *c, unsigned interval_s, unsigned timeout_s, char **err)
 {
     *err = NULL;
+    xmlInitParser(); /* before any thread parses */
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
         *err = fmt_err("curl_global_init failed");
         return false;
