@@ -20,6 +20,7 @@ Checks:
   down            while one body hangs, a new certificate of the other body is found at once;
                   the hanging body is reported (bodies: up false, last_error; metrics up 0)
   caught-up       when the body answers again, its certificate granted meanwhile is found
+  status          a suspension and a reinstatement at a body show in the national view
   export, stats   the national CSV/JSON export and the counts cover both bodies
   page            /national in both languages
 
@@ -502,6 +503,16 @@ def main():
         check('caught-up: the body\'s certificate of the meantime is found',
               back and back[0]['number'] == a2 and back[0]['body'] == '101',
               '%s %.1f s after the body answered again' % (a2, time.time() - t0))
+        # a suspension at the body reaches the national view through its feed entry
+        B.ex1.req('POST', '/api/v1/certificates/%s/suspend' % b1,
+                  {"reason": "Market surveillance found a default password."})
+        sus = wait_until(lambda: [i for i in national(agg, {'q': b1, 'status': 'suspended'})], 15)
+        check('status: a suspension at the body shows in the national view',
+              sus and sus[0]['body'] == '102' and 'reason' not in sus[0],
+              json.dumps(sus[0] if sus else None)[:160])
+        B.ex1.req('POST', '/api/v1/certificates/%s/reinstate' % b1, {"reason": "Fixed by an update."})
+        back = wait_until(lambda: [i for i in national(agg, {'q': b1, 'status': 'granted'})], 15)
+        check('status: and its reinstatement', back, '')
         _, st = Client(agg.base).req('GET', '/api/v1/national/stats')
         check('stats: counts by body', {x['value']: x['count'] for x in st['by_body']} == {'101': 2, '102': 2},
               json.dumps(st['by_body']))
