@@ -108,7 +108,7 @@ void gk_h_feed_atom(gk_request *r)
 
     xmlBufferPtr xb = xmlBufferCreate();
     xmlTextWriterPtr w = xb ? xmlNewTextWriterMemory(xb, 0) : NULL;
-    int rc = w ? 0 : -1;
+    int rc = w ? 0 : -1, unavailable = 0;
     if (w) {
         xmlTextWriterSetIndent(w, 1);
         rc |= xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0;
@@ -144,9 +144,11 @@ void gk_h_feed_atom(gk_request *r)
         {
             if (numbers) numbers[i] = str(e, "number");
         }
-        /* NULL when the database failed: the entries then go without their records */
+        /* NULL when the database failed: no feed rather than entries without their records
+         * (an aggregator would take them for unsigned ones) */
         json_t *signed_records = numbers ? gk_svc_national_signed(numbers, n) : NULL;
         free(numbers);
+        if (n && !signed_records) unavailable = rc = 1;
         json_array_foreach(entries, i, e)
         {
             if (rc) break;
@@ -159,7 +161,7 @@ void gk_h_feed_atom(gk_request *r)
     gk_outcome_clear(&out);
     if (rc || !xb) {
         if (xb) xmlBufferFree(xb);
-        gk_reply_problem(r, GK_ERR_INTERNAL, NULL, NULL);
+        gk_reply_problem(r, unavailable ? GK_ERR_UNAVAILABLE : GK_ERR_INTERNAL, NULL, NULL);
         return;
     }
     gk_reply_bytes(r, 200, "application/atom+xml; charset=utf-8", xmlBufferContent(xb),
