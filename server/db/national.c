@@ -93,8 +93,11 @@ static const gk_stmt stmts[] = {
      " VALUES ($1, $2, $3, $4, $5) ON CONFLICT (body_code, entry_id, reason) DO UPDATE"
      " SET seen = r.seen + 1, last_seen = now(), detail = EXCLUDED.detail"
      " RETURNING (xmax = 0)"},
+    /* an unsigned entry (an imported certificate) is listed but not counted as a refusal: it
+     * is what a body that imported its old register publishes, not a sign of tampering */
     {"national_body_rejected",
-     "UPDATE national_bodies SET rejected_total = rejected_total + 1 WHERE code = $1"},
+     "UPDATE national_bodies SET rejected_total = rejected_total + 1"
+     " WHERE code = $1 AND $2::text <> 'unsigned'"},
     {"national_search",
      "SELECT " NC_ITEM ", n.body_code || ':' || n.number FROM national_certificates n" NC_WHERE
      " AND ($5::text IS NULL OR (n.body_code, n.number) > ($5, $6))"
@@ -290,7 +293,8 @@ static gk_tx_status reject_tx(PGconn *c, void *ctx)
     if (s != GK_TX_OK) return s;
     x->is_new = PQntuples(res) == 1 && !strcmp(PQgetvalue(res, 0, 0), "t");
     PQclear(res);
-    if (x->is_new) s = gk_db_run(c, "national_body_rejected", 1, x->v, NULL, NULL, NULL);
+    const char *bv[] = {x->v[0], x->v[3]}; /* body, reason */
+    if (x->is_new) s = gk_db_run(c, "national_body_rejected", 2, bv, NULL, NULL, NULL);
     return s;
 }
 

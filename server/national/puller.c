@@ -49,7 +49,7 @@ typedef struct {
     body_cfg *cfg;
     pthread_t th;
     bool started;
-    atomic_ulong pulls_ok, pulls_failed, accepted, rejected;
+    atomic_ulong pulls_ok, pulls_failed, accepted, rejected, unsigned_;
     atomic_int up; /* -1 before the first pull */
     struct {
         char id[GK_SIGN_KEY_ID_LEN + 1];
@@ -465,7 +465,8 @@ static bool handle_entry(body_state *s, feed_entry *e)
     if (reason) {
         bool is_new = false;
         ok = gk_svc_national_reject(s->cfg->code, id, number, reason, detail, &is_new);
-        if (ok && is_new) atomic_fetch_add(&s->rejected, 1);
+        if (ok && is_new)
+            atomic_fetch_add(strcmp(reason, "unsigned") ? &s->rejected : &s->unsigned_, 1);
     } else {
         char *payload = strndup((const char *)msg, msg_len);
         gk_national_entry ne = {.body_code = s->cfg->code,
@@ -697,11 +698,18 @@ void gk_national_metrics_write(FILE *out)
     for (size_t i = 0; i < P.n; i++)
         fprintf(out, "giteki_national_accepted_total{body=\"%s\"} %lu\n", P.bodies[i].cfg->code,
                 atomic_load(&P.bodies[i].accepted));
-    fputs("# HELP giteki_national_rejected_total Feed entries refused (new refusals since start;"
-          " listed at /api/v1/national/rejections).\n"
+    fputs("# HELP giteki_national_rejected_total Feed entries refused because they do not verify"
+          " (new refusals since start; listed at /api/v1/national/rejections).\n"
           "# TYPE giteki_national_rejected_total counter\n",
           out);
     for (size_t i = 0; i < P.n; i++)
         fprintf(out, "giteki_national_rejected_total{body=\"%s\"} %lu\n", P.bodies[i].cfg->code,
                 atomic_load(&P.bodies[i].rejected));
+    fputs("# HELP giteki_national_unsigned_total Feed entries without a signed record (imported"
+          " certificates): listed, not stored, not counted as refusals.\n"
+          "# TYPE giteki_national_unsigned_total counter\n",
+          out);
+    for (size_t i = 0; i < P.n; i++)
+        fprintf(out, "giteki_national_unsigned_total{body=\"%s\"} %lu\n", P.bodies[i].cfg->code,
+                atomic_load(&P.bodies[i].unsigned_));
 }

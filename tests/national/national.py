@@ -21,6 +21,8 @@ Checks:
                   the hanging body is reported (bodies: up false, last_error; metrics up 0)
   caught-up       when the body answers again, its certificate granted meanwhile is found
   status          a suspension and a reinstatement at a body show in the national view
+  unsigned        an imported certificate (never signed) is listed as unsigned, not stored,
+                  not counted as a refusal
   export, stats   the national CSV/JSON export and the counts cover both bodies
   page            /national in both languages
 
@@ -401,6 +403,11 @@ def main():
         b1 = B.grant('NV-B1 national camera', 'camera')
         b2 = B.grant('NV-B2 TAMPERME gateway', 'gateway')
         print('granted: %s (101), %s and %s (102)' % (a1, b1, b2), flush=True)
+        # an imported certificate: never signed, so nothing the aggregator could verify
+        A.ex1.req('POST', '/api/v1/certificates/import',
+                  b'number,route,category,manufacturer,model_name,type_name,granted_on\r\n'
+                  b'D19-0001101,conformity,router,Old Maker,NV-OLD imported router,,2019-05-01\r\n',
+                  ctype='text/csv')
 
         ok, n, ns, good = verify_feed(b.base, '102')
         check('signed-feed: body 102 feed is Atom, entries signed and verify',
@@ -433,6 +440,17 @@ def main():
               got_a and refused and not national(agg, {'body': '102'}),
               '101 stored: %s; 102 refused: %s; 102 stored: %d'
               % (bool(got_a), bool(refused), len(national(agg, {'body': '102'}))))
+        def unsigned():
+            _, d = admin.req('GET', '/api/v1/national/rejections?body=101')
+            return [r for r in d['items'] if r['number'] == 'D19-0001101']
+        ru = wait_until(unsigned, 10)
+        check('unsigned: an imported certificate is listed as unsigned, not stored, not a refusal',
+              ru and ru[0]['reason'] == 'unsigned' and not national(agg, {'q': 'NV-OLD'}) and
+              metric(agg.base, 'giteki_national_unsigned_total', '101') == 1 and
+              metric(agg.base, 'giteki_national_rejected_total', '101') == 0,
+              'unsigned_total %s, rejected_total %s' % (
+                  metric(agg.base, 'giteki_national_unsigned_total', '101'),
+                  metric(agg.base, 'giteki_national_rejected_total', '101')))
         rc = agg.stop()
         procs.remove(agg)
         check('aggregator (first configuration) stopped cleanly', rc == 0, 'exit status %s' % rc)
