@@ -95,9 +95,8 @@ static const gk_stmt stmts[] = {
      " RETURNING (xmax = 0)"},
     /* an unsigned entry (an imported certificate) is listed but not counted as a refusal: it
      * is what a body that imported its old register publishes, not a sign of tampering */
-    {"national_body_rejected",
-     "UPDATE national_bodies SET rejected_total = rejected_total + 1"
-     " WHERE code = $1 AND $2::text <> 'unsigned'"},
+    {"national_body_rejected", "UPDATE national_bodies SET rejected_total = rejected_total + 1"
+                               " WHERE code = $1 AND $2::text <> 'unsigned'"},
     {"national_search",
      "SELECT " NC_ITEM ", n.body_code || ':' || n.number FROM national_certificates n" NC_WHERE
      " AND ($5::text IS NULL OR (n.body_code, n.number) > ($5, $6))"
