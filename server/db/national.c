@@ -60,7 +60,9 @@ static const gk_stmt stmts[] = {
      " last_error = $2, hw_at = CASE WHEN $2::text IS NULL AND $3::timestamptz IS NOT NULL"
      " THEN greatest(hw_at, $3::timestamptz) ELSE hw_at END WHERE code = $1"},
     {"national_entry_known",
-     "SELECT 1 FROM national_entries WHERE body_code = $1 AND entry_id = $2"},
+     "SELECT 1 FROM national_entries WHERE body_code = $1 AND entry_id = $2"
+     " UNION ALL SELECT 2 FROM national_rejections"
+     " WHERE body_code = $1 AND entry_id = $2 AND reason = 'unsigned' LIMIT 1"},
     {"national_entry_insert",
      "INSERT INTO national_entries (body_code, entry_id, number, event, updated_at)"
      " VALUES ($1, $2, $3, $4, $5::timestamptz) ON CONFLICT DO NOTHING RETURNING 1"},
@@ -217,14 +219,14 @@ gk_error gk_national_db_body_pulled(const char *code, const char *error, const c
     return err_of(gk_db_run(gk_db_conn(), "national_body_pulled", 3, v, NULL, NULL, NULL));
 }
 
-gk_error gk_national_db_entry_known(const char *code, const char *entry_id, bool *known)
+gk_error gk_national_db_entry_known(const char *code, const char *entry_id, int *known)
 {
-    *known = false;
+    *known = 0;
     const char *v[] = {code, entry_id};
     PGresult *res = NULL;
     gk_tx_status s = gk_db_run(gk_db_conn(), "national_entry_known", 2, v, &res, NULL, NULL);
     if (s != GK_TX_OK) return err_of(s);
-    *known = PQntuples(res) == 1;
+    *known = PQntuples(res) == 1 ? atoi(PQgetvalue(res, 0, 0)) : 0;
     PQclear(res);
     return GK_ERR_OK;
 }

@@ -32,8 +32,8 @@ gk_error gk_national_db_body_position(const char *code, char *hw, size_t hw_size
 /* The end of a pull: error NULL for a complete one, which moves the position to new_hw
  * (may be NULL: unchanged). */
 gk_error gk_national_db_body_pulled(const char *code, const char *error, const char *new_hw);
-/* Whether this entry of the body was already accepted. */
-gk_error gk_national_db_entry_known(const char *code, const char *entry_id, bool *known);
+/* What is known of this entry of the body: 0 nothing, 1 accepted, 2 listed as unsigned. */
+gk_error gk_national_db_entry_known(const char *code, const char *entry_id, int *known);
 
 /* One verified entry, stored with its certificate in one transaction. */
 typedef struct {

@@ -50,7 +50,8 @@ typedef struct {
     pthread_t th;
     bool started;
     atomic_ulong pulls_ok, pulls_failed, accepted, rejected, unsigned_;
-    atomic_int up; /* -1 before the first pull */
+    atomic_long last_pull_ms; /* how long the last pull took, or -1 */
+    atomic_int up;            /* -1 before the first pull */
     struct {
         char id[GK_SIGN_KEY_ID_LEN + 1];
         unsigned char raw[32];
@@ -402,9 +403,9 @@ static bool handle_entry(body_state *s, feed_entry *e)
     const char *id = (const char *)e->id, *href = (const char *)e->number_href;
     const char *slash = href ? strrchr(href, '/') : NULL;
     const char *number = slash && slash[1] ? slash + 1 : NULL;
-    bool known = false;
+    int known = 0;
     if (!gk_svc_national_known(s->cfg->code, id, &known)) return false;
-    if (known) return true;
+    if (known == 1 || (known == 2 && !e->signed_element)) return true;
 
     const char *reason = NULL;
     char detail[200] = "";
@@ -586,7 +587,12 @@ static void *body_thread(void *arg)
     body_state *s = arg;
     char why[512], newest[64];
     while (!atomic_load(&P.stop)) {
+        struct timespec t0, t1;
+        clock_gettime(CLOCK_MONOTONIC, &t0);
         const char *e = pull(s, why, sizeof why, newest, sizeof newest);
+        clock_gettime(CLOCK_MONOTONIC, &t1);
+        atomic_store(&s->last_pull_ms,
+                     (long)((t1.tv_sec - t0.tv_sec) * 1000 + (t1.tv_nsec - t0.tv_nsec) / 1000000));
         if (atomic_load(&P.stop)) break;
         if (e) {
             atomic_fetch_add(&s->pulls_failed, 1);
@@ -635,6 +641,7 @@ bool gk_national_start(gk_national_config *c, unsigned interval_s, unsigned time
         }
         P.bodies[i].cfg = b;
         atomic_store(&P.bodies[i].up, -1);
+        atomic_store(&P.bodies[i].last_pull_ms, -1);
     }
     atomic_store(&P.stop, false);
     for (size_t i = 0; i < c->n; i++) {
@@ -683,6 +690,15 @@ void gk_national_metrics_write(FILE *out)
     for (size_t i = 0; i < P.n; i++)
         fprintf(out, "giteki_national_body_up{body=\"%s\"} %d\n", P.bodies[i].cfg->code,
                 atomic_load(&P.bodies[i].up));
+    fputs("# HELP giteki_national_last_pull_seconds How long the last pull of the body took.\n"
+          "# TYPE giteki_national_last_pull_seconds gauge\n",
+          out);
+    for (size_t i = 0; i < P.n; i++) {
+        long ms = atomic_load(&P.bodies[i].last_pull_ms);
+        if (ms >= 0)
+            fprintf(out, "giteki_national_last_pull_seconds{body=\"%s\"} %.3f\n",
+                    P.bodies[i].cfg->code, (double)ms / 1000.0);
+    }
     fputs("# HELP giteki_national_pulls_total Pulls of the body's feed since start, by result.\n"
           "# TYPE giteki_national_pulls_total counter\n",
           out);

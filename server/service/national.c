@@ -320,7 +320,7 @@ bool gk_svc_national_pulled(const char *code, const char *error, const char *new
     return gk_national_db_body_pulled(code, error, new_hw) == GK_ERR_OK;
 }
 
-bool gk_svc_national_known(const char *code, const char *entry_id, bool *known)
+bool gk_svc_national_known(const char *code, const char *entry_id, int *known)
 {
     return gk_national_db_entry_known(code, entry_id, known) == GK_ERR_OK;
 }

@@ -66,8 +66,9 @@ bool gk_svc_national_body_configure(const char *code, const char *base_url,
 /* The body's feed position ("" when never read); false when the database failed. */
 bool gk_svc_national_position(const char *code, char *hw, size_t hw_size);
 bool gk_svc_national_pulled(const char *code, const char *error, const char *new_hw);
-/* Whether the entry was accepted before (then it is not checked again). */
-bool gk_svc_national_known(const char *code, const char *entry_id, bool *known);
+/* What is known of the entry: 0 nothing, 1 accepted (not checked again), 2 listed as unsigned
+ * (not checked again while it stays unsigned). */
+bool gk_svc_national_known(const char *code, const char *entry_id, int *known);
 bool gk_svc_national_accept(const gk_national_entry *e);
 bool gk_svc_national_reject(const char *code, const char *entry_id, const char *number,
                             const char *reason, const char *detail, bool *is_new);
