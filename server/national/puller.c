@@ -397,12 +397,60 @@ static const char *status_of(const char *event)
     return NULL;
 }
 
-/* Checks one entry; stores it or refuses it. False only when the database failed. */
+/* Whether t is "YYYY-MM-DDTHH:MM:SSZ" (the feed's form; what the database reads as a time). */
+static bool fits(const char *t, const char *form)
+{
+    if (!t || strlen(t) != strlen(form)) return false;
+    for (size_t i = 0; form[i]; i++)
+        if (form[i] == 'd' ? !(t[i] >= '0' && t[i] <= '9') : t[i] != form[i]) return false;
+    return true;
+}
+
+/* A real calendar day (and time), not only digits in the right places. */
+static bool real_day(int y, int mo, int d, int h, int mi, int se)
+{
+    struct tm tm = {.tm_year = y - 1900,
+                    .tm_mon = mo - 1,
+                    .tm_mday = d,
+                    .tm_hour = h,
+                    .tm_min = mi,
+                    .tm_sec = se};
+    if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || se > 59) return false;
+    time_t t = timegm(&tm);
+    struct tm back;
+    return gmtime_r(&t, &back) && back.tm_mday == d && back.tm_mon == mo - 1;
+}
+
+static bool is_feed_time(const char *t)
+{
+    int y, mo, d, h, mi, se;
+    return fits(t, "dddd-dd-ddTdd:dd:ddZ") &&
+           sscanf(t, "%4d-%2d-%2dT%2d:%2d:%2d", &y, &mo, &d, &h, &mi, &se) == 6 &&
+           real_day(y, mo, d, h, mi, se);
+}
+
+static bool is_date(const char *t)
+{
+    int y, mo, d;
+    return fits(t, "dddd-dd-dd") && sscanf(t, "%4d-%2d-%2d", &y, &mo, &d) == 3 &&
+           real_day(y, mo, d, 0, 0, 0);
+}
+
+/* Checks one entry; stores it or refuses it. False only when the database failed. Nothing a
+ * body serves can stop its pulls: whatever the database would not take is refused as
+ * malformed, never retried for ever. */
 static bool handle_entry(body_state *s, feed_entry *e)
 {
-    const char *id = (const char *)e->id, *href = (const char *)e->number_href;
+    char id[201], number_buf[41];
+    bool long_id = strlen((const char *)e->id) >= sizeof id;
+    snprintf(id, sizeof id, "%s", (const char *)e->id);
+    const char *href = (const char *)e->number_href;
     const char *slash = href ? strrchr(href, '/') : NULL;
-    const char *number = slash && slash[1] ? slash + 1 : NULL;
+    const char *number = NULL;
+    if (slash && slash[1] && strlen(slash + 1) < sizeof number_buf) {
+        snprintf(number_buf, sizeof number_buf, "%s", slash + 1);
+        number = number_buf;
+    }
     int known = 0;
     if (!gk_svc_national_known(s->cfg->code, id, &known)) return false;
     if (known == 1 || (known == 2 && !e->signed_element)) return true;
@@ -414,12 +462,13 @@ static bool handle_entry(body_state *s, feed_entry *e)
     json_t *doc = NULL;
     const unsigned char *key = NULL;
     const char *status = status_of((const char *)e->term);
-    if (!e->signed_element) {
+    if (long_id || !is_feed_time((const char *)e->updated) || !number || !status) {
+        reason = "malformed";
+        snprintf(detail, sizeof detail,
+                 "entry without a short id, updated, certificate link or known event");
+    } else if (!e->signed_element) {
         reason = "unsigned";
         snprintf(detail, sizeof detail, "no signed certificate in the entry");
-    } else if (!e->updated || !parse_time((const char *)e->updated) || !number || !status) {
-        reason = "malformed";
-        snprintf(detail, sizeof detail, "entry without updated, certificate link or known event");
     } else if (!e->key_id || !(key = key_of(s, (const char *)e->key_id))) {
         reason = "unknown_key";
         snprintf(detail, sizeof detail, "key %.20s is not pinned for body %s",
@@ -447,6 +496,8 @@ static bool handle_entry(body_state *s, feed_entry *e)
             if (!doc || f || !json_is_boolean(json_object_get(doc, "grandfathered")))
                 reason = "malformed",
                 snprintf(detail, sizeof detail, "payload lacks %s", f ? f : "grandfathered");
+            else if (!is_date(STR("granted_on")))
+                reason = "malformed", snprintf(detail, sizeof detail, "granted_on is not a date");
             else if (!STR("format") || strcmp(STR("format"), "giteki.certificate.v1"))
                 reason = "payload_mismatch", snprintf(detail, sizeof detail, "unknown format");
             else if (strcmp(STR("number"), number))
@@ -480,9 +531,16 @@ static bool handle_entry(body_state *s, feed_entry *e)
                                 .payload = payload,
                                 .signature = (const char *)e->signature,
                                 .key_id = (const char *)e->key_id};
-        ok = payload && gk_svc_national_accept(&ne);
+        int stored = payload ? gk_svc_national_accept(&ne) : 0;
         free(payload);
-        if (ok) atomic_fetch_add(&s->accepted, 1);
+        ok = stored != 0;
+        if (stored > 0) atomic_fetch_add(&s->accepted, 1);
+        if (stored < 0) { /* the database refused a value of the record */
+            bool is_new = false;
+            ok = gk_svc_national_reject(s->cfg->code, id, number, "malformed",
+                                        "the record has a value the database refuses", &is_new);
+            if (ok && is_new) atomic_fetch_add(&s->rejected, 1);
+        }
     }
     json_decref(doc);
     free(msg);

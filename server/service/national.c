@@ -325,9 +325,10 @@ bool gk_svc_national_known(const char *code, const char *entry_id, int *known)
     return gk_national_db_entry_known(code, entry_id, known) == GK_ERR_OK;
 }
 
-bool gk_svc_national_accept(const gk_national_entry *e)
+int gk_svc_national_accept(const gk_national_entry *e)
 {
-    return gk_national_db_accept(e) == GK_ERR_OK;
+    gk_error err = gk_national_db_accept(e);
+    return err == GK_ERR_OK ? 1 : err == GK_ERR_UNAVAILABLE ? 0 : -1;
 }
 
 bool gk_svc_national_reject(const char *code, const char *entry_id, const char *number,

@@ -69,7 +69,8 @@ bool gk_svc_national_pulled(const char *code, const char *error, const char *new
 /* What is known of the entry: 0 nothing, 1 accepted (not checked again), 2 listed as unsigned
  * (not checked again while it stays unsigned). */
 bool gk_svc_national_known(const char *code, const char *entry_id, int *known);
-bool gk_svc_national_accept(const gk_national_entry *e);
+/* 1 stored (or stored before), 0 the database is unavailable, -1 the database refused it. */
+int gk_svc_national_accept(const gk_national_entry *e);
 bool gk_svc_national_reject(const char *code, const char *entry_id, const char *number,
                             const char *reason, const char *detail, bool *is_new);
 

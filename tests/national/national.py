@@ -14,6 +14,7 @@ Checks:
                   refused as unknown_key); pinned right, its whole feed is read again
   national-search one search of the aggregator finds a certificate of each body, with the body
                   as a column and as a filter
+  malformed       an entry with an impossible time is refused as malformed, the pull goes on
   tampered        an entry whose served payload has one changed byte is refused: not in the
                   search, listed in /api/v1/national/rejections (bad_signature), counted in
                   /metrics, logged
@@ -228,6 +229,12 @@ class Proxy:
                 body = r.read()
                 if proxy.marker and self.path.startswith('/api/v1/feed.atom'):
                     body = proxy.tamper(body)
+                    # and an entry of its own whose time the database could not read: refused
+                    # as malformed, and the pull goes on
+                    body = body.replace(b'<entry>', b'<entry><id>urn:national-test:bad-time</id>'
+                                        b'<title>x</title><updated>2026-13-45T99:99:99Z</updated>'
+                                        b'<link rel="alternate" href="/certificates/D26-9999102"/>'
+                                        b'<category term="grant"/></entry><entry>', 1)
                 self.send_response(r.status)
                 self.send_header('Content-Type', r.getheader('Content-Type') or 'text/plain')
                 self.send_header('Content-Length', str(len(body)))
@@ -479,6 +486,9 @@ def main():
                   'application_id' not in i1 and 'organization_id' not in i1, json.dumps(i1)[:200])
 
         _, rej = admin.req('GET', '/api/v1/national/rejections')
+        bad = [r for r in rej['items'] if r['entry_id'] == 'urn:national-test:bad-time']
+        check('malformed: an entry the database could not read is refused, the pull goes on',
+              bad and bad[0]['reason'] == 'malformed', json.dumps(bad)[:160])
         r2 = [r for r in rej['items'] if r['number'] == b2 and r['reason'] == 'bad_signature']
         check('tampered: the changed entry is refused (bad_signature)',
               pb.tampered > 0 and r2 and r2[0]['body'] == '102',
@@ -496,15 +506,16 @@ def main():
 
         # body 101 goes down (its connections hang), while both bodies keep granting
         pa.set_mode('hang')
+        wait_until(lambda: pa.held > 0, 10)  # 101's puller is now stuck in a request
         a2 = A.grant('NV-A2 national ONU', 'onu_modem')
         b3 = B.grant('NV-B3 national NAS', 'nas')
         t0 = time.time()
         found = wait_until(lambda: national(agg, {'q': 'NV-B3'}), 20)
         waited = time.time() - t0
         check('down: the other body is not delayed',
-              found and waited < 6 and pa.held > 0 and not national(agg, {'q': 'NV-A2'}),
-              'NV-B3 of 102 found %.1f s after its grant; %d request(s) to 101 held, none answered'
-              % (waited, pa.held))
+              found and waited < 6 and pa.hanging > 0 and not national(agg, {'q': 'NV-A2'}),
+              'NV-B3 of 102 found %.1f s after its grant, while %d request(s) to 101 hang'
+              % (waited, pa.hanging))
 
         def reported():
             _, d = admin.req('GET', '/api/v1/national/bodies')
