@@ -47,7 +47,11 @@ const char gk_config_help[] =
     "  GITEKI_DB_READ_RESERVED  --db-read-reserved N of those only for reads, default 4\n"
     "  GITEKI_AUDIT_CHECKPOINT_INTERVAL --audit-checkpoint-interval S  signed audit\n"
     "                                                checkpoints, default 3600 (0: none)\n"
-    "  GITEKI_ALLOW_ROOT        --allow-root 0|1     let serve run as root (tests only)\n";
+    "  GITEKI_ALLOW_ROOT        --allow-root 0|1     let serve run as root (tests only)\n"
+    "  GITEKI_AGGREGATE         --aggregate SPEC     national aggregator of the bodies\n"
+    "                                                CODE=BASE_URL=KEYID[,KEYID];... (unset: none)\n"
+    "  GITEKI_AGGREGATE_INTERVAL --aggregate-interval S seconds between pulls of a body, 60\n"
+    "  GITEKI_AGGREGATE_TIMEOUT --aggregate-timeout S longest request to a body, default 20\n";
 
 static int set_str(char **dst, const char *v)
 {
@@ -158,6 +162,12 @@ static const setting settings[] = {
     {"audit-checkpoint-interval", "GITEKI_AUDIT_CHECKPOINT_INTERVAL", K_UINT,
      OFF(audit_checkpoint_s), 0, 86400 * 7, "seconds 0-604800 (0: no periodic checkpoint)"},
     {"allow-root", "GITEKI_ALLOW_ROOT", K_BOOL, OFF(allow_root), 0, 0, "0 or 1"},
+    {"aggregate", "GITEKI_AGGREGATE", K_STR, OFF(aggregate), 0, 0,
+     "CODE=BASE_URL=KEYID[,KEYID];... e.g. 002=https://giteki.body2.example=0123456789abcdef"},
+    {"aggregate-interval", "GITEKI_AGGREGATE_INTERVAL", K_UINT, OFF(aggregate_interval_s), 1, 86400,
+     "seconds 1-86400"},
+    {"aggregate-timeout", "GITEKI_AGGREGATE_TIMEOUT", K_UINT, OFF(aggregate_timeout_s), 1, 600,
+     "seconds 1-600"},
 };
 
 static int apply(gk_config *c, const setting *s, const char *origin, const char *v, char **err)
@@ -221,6 +231,8 @@ int gk_config_load_env(gk_config *c, char **err)
     c->db_dedicated = 16;
     c->db_read_reserved = 4;
     c->audit_checkpoint_s = 3600;
+    c->aggregate_interval_s = 60;
+    c->aggregate_timeout_s = 20;
     if (parse_listen(c, "127.0.0.1:8080") || set_str(&c->body_code, "001") ||
         set_str(&c->key_dir, "var/keys")) {
         *err = gk_strfmt("out of memory");
@@ -345,5 +357,6 @@ void gk_config_free(gk_config *c)
     free(c->public_url);
     free(c->metrics_allow);
     free(c->migrate_database_url);
+    free(c->aggregate);
     memset(c, 0, sizeof *c);
 }

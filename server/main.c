@@ -13,6 +13,7 @@
 #include "http/server.h"
 #include "log.h"
 #include "service/audit_checkpoints.h"
+#include "national/puller.h"
 #include "render/i18n.h"
 #include "render/template.h"
 #include "web/page.h"
@@ -157,6 +158,8 @@ static void register_statements(void)
     gk_certificates_register();
     /* audit checkpoints */
     gk_audit_checkpoints_register();
+    /* national view */
+    gk_national_register();
 }
 
 /* The periodic signed audit checkpoint (issue 18 item 15): one thread signs the chain head
@@ -274,6 +277,12 @@ static int cmd_serve(int argc, char **argv)
     gk_server *s = gk_server_start(c, &err);
     if (!s) die("cannot start", err);
     checkpoints_start(&c->audit_checkpoint_s);
+    if (c->aggregate) {
+        gk_national_config *nc = NULL;
+        if (gk_national_config_parse(c->aggregate, &nc, &err) < 0) die("GITEKI_AGGREGATE", err);
+        if (!gk_national_start(nc, c->aggregate_interval_s, c->aggregate_timeout_s, &err))
+            die("national aggregator", err);
+    }
     gk_log("info", "listening",
            json_pack("{s:s, s:i, s:i, s:s, s:s}", "host", c->listen_host, "port",
                      (int)c->listen_port, "threads", (int)c->threads, "data_dir", c->data_dir,
@@ -283,6 +292,7 @@ static int cmd_serve(int argc, char **argv)
     gk_log("info", "stopping", json_pack("{s:s}", "signal", sig == SIGINT ? "INT" : "TERM"));
     gk_server_stop(s, 30);
     checkpoints_stop();
+    gk_national_stop();
     gk_db_shutdown();
     gk_templates_free(gk_app.templates);
     gk_messages_free(gk_app.messages);

@@ -4,7 +4,14 @@
  * so every text is escaped by the writer.
  *
  * Links are absolute, made from the configured public URL (GITEKI_PUBLIC_URL), never from
- * Host, which the client controls; the feed also carries it as xml:base. */
+ * Host, which the client controls; the feed also carries it as xml:base.
+ *
+ * The signed feed (issue 17, the national view): an entry of a certificate this body signed
+ * carries <gk:certificate key-id="..." signature="...">, in the namespace
+ * urn:giteki:signed-certificate:1, whose text is the base64url of the certificate's signed
+ * payload (the canonical JSON the signature covers, byte for byte); the signature and the
+ * public keys (GET /api/v1/signing-keys) are base64url too. Imported certificates are not
+ * signed and carry none. An aggregator verifies these (server/national/puller.h). */
 #include "http/handlers.h"
 
 #include "app.h"
@@ -14,15 +21,18 @@
 #include "crypto/token.h"
 #include "util/hex.h"
 #include "render/template.h"
+#include "service/national.h"
 #include "service/registry.h"
 
 #include <libxml/xmlwriter.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <time.h>
 
 #define ATOM_NS "http://www.w3.org/2005/Atom"
 #define FEED_PATH "/api/v1/feed.atom"
+#define GK_FEED_NS "urn:giteki:signed-certificate:1"
 
 static int write_link(xmlTextWriterPtr w, const char *rel, const char *href, const char *type)
 {
@@ -48,7 +58,23 @@ static const char *abs_url(gk_request *r, const char *path)
     return gk_req_printf(r, "%s%s", gk_app.config.public_url, path);
 }
 
-static int write_entry(gk_request *r, xmlTextWriterPtr w, json_t *e)
+/* The signed record of the entry's certificate, when there is one. */
+static int write_signed(xmlTextWriterPtr w, json_t *sig)
+{
+    const char *b64 = json_string_value(json_object_get(sig, "payload_b64"));
+    const char *signature = json_string_value(json_object_get(sig, "signature"));
+    const char *key_id = json_string_value(json_object_get(sig, "key_id"));
+    if (!b64 || !signature || !key_id) return 0;
+    int rc = 0;
+    rc |= xmlTextWriterStartElementNS(w, BAD_CAST "gk", BAD_CAST "certificate", NULL) < 0;
+    rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "key-id", BAD_CAST key_id) < 0;
+    rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "signature", BAD_CAST signature) < 0;
+    rc |= xmlTextWriterWriteString(w, BAD_CAST b64) < 0;
+    rc |= xmlTextWriterEndElement(w) < 0;
+    return rc ? -1 : 0;
+}
+
+static int write_entry(gk_request *r, xmlTextWriterPtr w, json_t *e, json_t *signed_records)
 {
     int rc = 0;
     rc |= xmlTextWriterStartElement(w, BAD_CAST "entry") < 0;
@@ -64,6 +90,7 @@ static int write_entry(gk_request *r, xmlTextWriterPtr w, json_t *e)
                                       BAD_CAST "urn:giteki:certificate-event") < 0;
     rc |= xmlTextWriterEndElement(w) < 0;
     rc |= xmlTextWriterWriteElement(w, BAD_CAST "summary", BAD_CAST str(e, "summary")) < 0;
+    rc |= write_signed(w, json_object_get(signed_records, str(e, "number"))) < 0;
     rc |= xmlTextWriterEndElement(w) < 0;
     return rc ? -1 : 0;
 }
@@ -85,11 +112,12 @@ void gk_h_feed_atom(gk_request *r)
 
     xmlBufferPtr xb = xmlBufferCreate();
     xmlTextWriterPtr w = xb ? xmlNewTextWriterMemory(xb, 0) : NULL;
-    int rc = w ? 0 : -1;
+    int rc = w ? 0 : -1, unavailable = 0;
     if (w) {
         xmlTextWriterSetIndent(w, 1);
         rc |= xmlTextWriterStartDocument(w, "1.0", "UTF-8", NULL) < 0;
         rc |= xmlTextWriterStartElementNS(w, NULL, BAD_CAST "feed", BAD_CAST ATOM_NS) < 0;
+        rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "xmlns:gk", BAD_CAST GK_FEED_NS) < 0;
         rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "xml:lang", BAD_CAST r->lang) < 0;
         rc |= xmlTextWriterWriteAttribute(w, BAD_CAST "xml:base", BAD_CAST abs_url(r, "/")) < 0;
         rc |= xmlTextWriterWriteElement(w, BAD_CAST "id",
@@ -113,11 +141,24 @@ void gk_h_feed_atom(gk_request *r)
                              "application/atom+xml") < 0;
         size_t i;
         json_t *e;
-        json_array_foreach(json_object_get(feed, "entries"), i, e)
+        json_t *entries = json_object_get(feed, "entries");
+        size_t n = json_array_size(entries);
+        const char **numbers = n ? calloc(n, sizeof *numbers) : NULL;
+        json_array_foreach(entries, i, e)
+        {
+            if (numbers) numbers[i] = str(e, "number");
+        }
+        /* NULL when the database failed: no feed rather than entries without their records
+         * (an aggregator would take them for unsigned ones) */
+        json_t *signed_records = numbers ? gk_svc_national_signed(numbers, n) : NULL;
+        free(numbers);
+        if (n && !signed_records) unavailable = rc = 1;
+        json_array_foreach(entries, i, e)
         {
             if (rc) break;
-            rc |= write_entry(r, w, e);
+            rc |= write_entry(r, w, e, signed_records);
         }
+        json_decref(signed_records);
         rc |= xmlTextWriterEndDocument(w) < 0;
         xmlFreeTextWriter(w);
     }
@@ -126,7 +167,7 @@ void gk_h_feed_atom(gk_request *r)
     if (rc || !xb) {
         json_decref(feed);
         if (xb) xmlBufferFree(xb);
-        gk_reply_problem(r, GK_ERR_INTERNAL, NULL, NULL);
+        gk_reply_problem(r, unavailable ? GK_ERR_UNAVAILABLE : GK_ERR_INTERNAL, NULL, NULL);
         return;
     }
     /* The public's feed (issue 21): validators from the bytes and the newest entry's time,

@@ -96,5 +96,10 @@ gk_handler_fn gk_h_exam_schemes;
 /* ---- audit checkpoints (api/audit_checkpoints.c, service/audit_checkpoints.h, issue 18) ---- */
 void gk_audit_checkpoints_register(void);
 gk_handler_fn gk_h_audit_checkpoints;
+/* ---- national view across certification bodies (api/national.c, web/national.c; the
+ * operations are service/national.h, the aggregator's puller national/puller.h) ---- */
+void gk_national_register(void);
+gk_handler_fn gk_h_national_certificates, gk_h_national_stats, gk_h_national_rejections,
+    gk_h_national_bodies, gk_h_national_export, gk_h_page_national;
 
 #endif

@@ -3,6 +3,7 @@
 #include "db/db.h"
 #include "db/tx.h"
 #include "http/router.h"
+#include "national/puller.h"
 
 #include <stdatomic.h>
 
@@ -103,4 +104,6 @@ void gk_metrics_write(FILE *out)
                 "# TYPE giteki_db_replica_fallbacks_total counter\n"
                 "giteki_db_replica_fallbacks_total %lu\n",
                 gk_db_replica_state() == GK_DB_REPLICA_OK, gk_db_replica_fallbacks());
+    /* Only on an aggregator (GITEKI_AGGREGATE): each body's pulls, accepted and refused entries. */
+    gk_national_metrics_write(out);
 }

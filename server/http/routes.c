@@ -268,6 +268,20 @@ const gk_route gk_routes[] = {
     /* ---- audit: signed checkpoints of the audit chain (api/audit_checkpoints.c, issue 18) ---- */
     {"GET", "/api/v1/audit/checkpoints", gk_h_audit_checkpoints, ALL, GK_BODY_NONE, 0, GK_ROUTE_DB,
      "audit_checkpoints.list"},
+    /* ---- national view: the aggregator's search, stats, rejections, bodies
+     * (api/national.c), its page (web/national.c) ---- */
+    {"GET", "/api/v1/national/certificates", gk_h_national_certificates, ALL, GK_BODY_NONE, 0,
+     GK_ROUTE_DB, "national.certificates"},
+    {"GET", "/api/v1/national/certificates/export", gk_h_national_export, ALL, GK_BODY_NONE, 0,
+     GK_ROUTE_DB, "national.export"},
+    {"GET", "/api/v1/national/stats", gk_h_national_stats, ALL, GK_BODY_NONE, 0, GK_ROUTE_DB,
+     "national.stats"},
+    {"GET", "/api/v1/national/rejections", gk_h_national_rejections,
+     GK_ROLE_REGULATOR | GK_ROLE_ADMIN, GK_BODY_NONE, 0, GK_ROUTE_DB, "national.rejections"},
+    {"GET", "/api/v1/national/bodies", gk_h_national_bodies, GK_ROLE_REGULATOR | GK_ROLE_ADMIN,
+     GK_BODY_NONE, 0, GK_ROUTE_DB, "national.bodies"},
+    {"GET", "/national", gk_h_page_national, ALL, GK_BODY_NONE, 0, GK_ROUTE_DB | GK_ROUTE_PAGE,
+     "page.national"},
 };
 
 const size_t gk_routes_count = sizeof gk_routes / sizeof *gk_routes;

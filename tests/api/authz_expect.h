@@ -230,6 +230,16 @@ static const az_expect az_table[] = {
     {"GET", "/api/v1/recognised-schemes", AZ_ALL, AZ_B_NONE, "/api/v1/recognised-schemes", 0},
     /* issue 18: the signed audit checkpoints are public */
     {"GET", "/api/v1/audit/checkpoints", AZ_ALL, AZ_B_NONE, "/api/v1/audit/checkpoints", 0},
+    /* the national view (issue 17): the public register across bodies; what was refused and
+     * how each body's pulls go are for the regulator and the body's administrators */
+    {"GET", "/api/v1/national/certificates", AZ_ALL, AZ_B_NONE, "/api/v1/national/certificates", 0},
+    {"GET", "/api/v1/national/certificates/export", AZ_ALL, AZ_B_NONE,
+     "/api/v1/national/certificates/export", 0},
+    {"GET", "/api/v1/national/stats", AZ_ALL, AZ_B_NONE, "/api/v1/national/stats", 0},
+    {"GET", "/api/v1/national/rejections", AZ_REG | AZ_ADMIN, AZ_B_NONE,
+     "/api/v1/national/rejections", 0},
+    {"GET", "/api/v1/national/bodies", AZ_REG | AZ_ADMIN, AZ_B_NONE, "/api/v1/national/bodies", 0},
+    {"GET", "/national", AZ_ALL, AZ_B_NONE, "/national", 0},
 };
 
 #define AZ_TABLE_LEN (sizeof az_table / sizeof az_table[0])
