@@ -48,7 +48,7 @@ typedef struct {
     unsigned db_read_reserved;    /* GITEKI_DB_READ_RESERVED: of those, kept for reads, 4 */
     unsigned audit_checkpoint_s;  /* GITEKI_AUDIT_CHECKPOINT_INTERVAL: seconds, default 3600 */
     bool allow_root;              /* GITEKI_ALLOW_ROOT: serve may run as root (tests only) */
-    char *aggregate;       /* GITEKI_AGGREGATE: "CODE=URL=KEYID[,KEYID];...": run as the national
+    char *aggregate; /* GITEKI_AGGREGATE: "CODE=URL=KEYID[,KEYID];...": run as the national
                               * aggregator of these bodies (server/national/puller.h), or NULL */
     unsigned aggregate_interval_s; /* GITEKI_AGGREGATE_INTERVAL: seconds between pulls, 60 */
     unsigned aggregate_timeout_s;  /* GITEKI_AGGREGATE_TIMEOUT: longest request to a body, 20 */
