@@ -72,6 +72,16 @@ static struct {
 
 /* ---- configuration ------------------------------------------------------------------- */
 
+/* The signed-payload formats a body may publish: v1 (with the application id) from before
+ * issue 18, v2 (without internal ids) since. */
+static bool known_format(const char *format)
+{
+    static const char *const formats[] = {"giteki.certificate.v1", "giteki.certificate.v2"};
+    for (size_t i = 0; format && i < sizeof formats / sizeof *formats; i++)
+        if (!strcmp(format, formats[i])) return true;
+    return false;
+}
+
 static char *fmt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 static char *fmt_err(const char *fmt, ...)
 {
@@ -498,7 +508,7 @@ static bool handle_entry(body_state *s, feed_entry *e)
                 snprintf(detail, sizeof detail, "payload lacks %s", f ? f : "grandfathered");
             else if (!is_date(STR("granted_on")))
                 reason = "malformed", snprintf(detail, sizeof detail, "granted_on is not a date");
-            else if (!STR("format") || strcmp(STR("format"), "giteki.certificate.v1"))
+            else if (!known_format(STR("format")))
                 reason = "payload_mismatch", snprintf(detail, sizeof detail, "unknown format");
             else if (strcmp(STR("number"), number))
                 reason = "payload_mismatch",
