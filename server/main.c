@@ -140,6 +140,8 @@ static void register_statements(void)
     gk_examination_register();
     /* certificates */
     gk_certificates_register();
+    /* surveillance */
+    gk_surveillance_register();
 }
 
 static int cmd_migrate(int argc, char **argv)

@@ -91,4 +91,14 @@ gk_handler_fn gk_h_applications_create, gk_h_applications_list, gk_h_application
     gk_h_page_application_withdraw, gk_h_page_application_upload, gk_h_page_info_request_respond;
 gk_chunk_handler_fn gk_h_documents_upload_chunk, gk_h_page_application_upload_chunk;
 
+/* ---- surveillance: cases, steps, regulator pages (api/surveillance.c, web/surveillance.c;
+ * service/surveillance.h) ---- */
+void gk_surveillance_register(void);
+gk_handler_fn gk_h_surveillance_create, gk_h_surveillance_list, gk_h_surveillance_get,
+    gk_h_surveillance_purchase, gk_h_surveillance_test, gk_h_surveillance_finding,
+    gk_h_surveillance_response, gk_h_surveillance_corrective, gk_h_surveillance_close,
+    gk_h_surveillance_order, gk_h_page_surveillance_list, gk_h_page_surveillance_open,
+    gk_h_page_surveillance_case, gk_h_page_surveillance_step, gk_h_page_certificate_status,
+    gk_h_page_certificate_status_confirm, gk_h_page_certificate_status_do;
+
 #endif
