@@ -269,11 +269,11 @@ gk_error gk_registry_db_cert_audit(const char *number, json_t **out)
     json_t *events = json_array(), *audit = json_array();
     for (int i = 0; i < PQntuples(ev); i++)
         json_array_append_new(
-            events, json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s?, s:s?, s:s?}", "id",
-                              PQgetvalue(ev, i, 0), "event", PQgetvalue(ev, i, 1), "reason",
-                              opt(ev, i, 2), "order_reference", opt(ev, i, 3), "at",
-                              PQgetvalue(ev, i, 4), "actor_name", opt(ev, i, 5), "actor_email",
-                              opt(ev, i, 6), "internal_note", opt(ev, i, 7)));
+            events,
+            json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s?, s:s?, s:s?}", "id", PQgetvalue(ev, i, 0),
+                      "event", PQgetvalue(ev, i, 1), "reason", opt(ev, i, 2), "order_reference",
+                      opt(ev, i, 3), "at", PQgetvalue(ev, i, 4), "actor_name", opt(ev, i, 5),
+                      "actor_email", opt(ev, i, 6), "internal_note", opt(ev, i, 7)));
     for (int i = 0; i < PQntuples(au); i++) {
         json_t *lines = json_loads(PQgetvalue(au, i, 9), 0, NULL);
         json_array_append_new(

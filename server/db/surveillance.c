@@ -100,19 +100,24 @@ static const char *opt(const char *s)
 gk_tx_status gk_db_sv_insert(PGconn *c, const gk_db_sv_case *k, const char *internal_note,
                              char id_out[37], gk_error *e, const char **field)
 {
-    const char *v[] = {opt(k->certificate_number), opt(k->claimed_number), opt(k->organization_id),
-                       k->product, k->summary, k->opened_by};
+    const char *v[] = {opt(k->certificate_number),
+                       opt(k->claimed_number),
+                       opt(k->organization_id),
+                       k->product,
+                       k->summary,
+                       k->opened_by};
     PGresult *res = NULL;
     gk_tx_status s = gk_db_run(c, "sv_insert", 6, v, &res, e, field);
     if (s != GK_TX_OK) return s;
     gk_db_text(id_out, 37, res, 0, 0);
     PQclear(res);
-    gk_db_sv_step st = {.event = "open", .to = "open", .internal_note = internal_note,
-                        .actor_id = k->opened_by};
+    gk_db_sv_step st = {
+        .event = "open", .to = "open", .internal_note = internal_note, .actor_id = k->opened_by};
     return gk_db_sv_append(c, id_out, &st, e, field);
 }
 
-gk_tx_status gk_db_sv_lock(PGconn *c, const char *id, const char *org_filter, gk_db_sv_lock_row *out)
+gk_tx_status gk_db_sv_lock(PGconn *c, const char *id, const char *org_filter,
+                           gk_db_sv_lock_row *out)
 {
     memset(out, 0, sizeof *out);
     const char *v[] = {id, org_filter};
@@ -129,8 +134,8 @@ gk_tx_status gk_db_sv_lock(PGconn *c, const char *id, const char *org_filter, gk
     return GK_TX_OK;
 }
 
-gk_tx_status gk_db_sv_append(PGconn *c, const char *case_id, const gk_db_sv_step *st,
-                             gk_error *e, const char **field)
+gk_tx_status gk_db_sv_append(PGconn *c, const char *case_id, const gk_db_sv_step *st, gk_error *e,
+                             const char **field)
 {
     const char *v[] = {case_id,
                        st->event,

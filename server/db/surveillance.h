@@ -35,7 +35,8 @@ typedef struct {
     bool found;
     char status[32], certificate_number[32], organization_id[37];
 } gk_db_sv_lock_row;
-gk_tx_status gk_db_sv_lock(PGconn *c, const char *id, const char *org_filter, gk_db_sv_lock_row *out);
+gk_tx_status gk_db_sv_lock(PGconn *c, const char *id, const char *org_filter,
+                           gk_db_sv_lock_row *out);
 
 /* One step (the columns a kind does not use are NULL). */
 typedef struct {
@@ -45,8 +46,8 @@ typedef struct {
     const char *body, *internal_note;
     const char *actor_id;
 } gk_db_sv_step;
-gk_tx_status gk_db_sv_append(PGconn *c, const char *case_id, const gk_db_sv_step *st,
-                             gk_error *e, const char **field);
+gk_tx_status gk_db_sv_append(PGconn *c, const char *case_id, const gk_db_sv_step *st, gk_error *e,
+                             const char **field);
 
 /* The new status (and the order's kind, reference and certificate action when it closes by
  * an order; otherwise NULL). */

@@ -7,7 +7,11 @@
 #define M GK_LC_ROLE_MANUFACTURER
 
 /* Staff steps: examiners of the body and the regulator alike (one row each). */
-#define STAFF(from, event, to) {from, event, E, to}, {from, event, R, to}
+#define STAFF(from, event, to)                                                                     \
+    {from, event, E, to},                                                                          \
+    {                                                                                              \
+        from, event, R, to                                                                         \
+    }
 
 static const gk_sv_transition table[] = {
     STAFF(GK_SV_OPEN, GK_SV_EV_RECORD_PURCHASE, GK_SV_OPEN),
@@ -90,8 +94,7 @@ bool gk_sv_order_action(const char *action, gk_lifecycle_cert_event *ev)
     return false;
 }
 
-const char *const gk_sv_order_kinds[] = {"display_prohibition", "improvement_order", "other",
-                                         NULL};
+const char *const gk_sv_order_kinds[] = {"display_prohibition", "improvement_order", "other", NULL};
 const char *const gk_sv_verdicts[] = {"pass", "fail", NULL};
 
 static const char *const state_names[GK_SV_STATE__COUNT] = {

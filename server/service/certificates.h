@@ -29,7 +29,7 @@ typedef struct {
     const char *reason;          /* required */
     const char *order_reference; /* optional: the regulator's order */
     /* optional: staff only, never on a public surface (kept in certificate_event_notes and
-     * the audit entry); the API takes it as "internal_note" or "note" (shared/docs/api.md) */
+     * the audit entry); the API takes it as "internal_note" or as "note", the name of the public contract */
     const char *internal_note, *note;
 } gk_cert_status_in;
 extern const gk_spec gk_cert_status_spec;

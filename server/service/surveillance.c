@@ -31,7 +31,10 @@ static const gk_field open_fields[] = {
 const gk_spec gk_sv_open_spec = GK_SPEC(open_fields);
 
 #define NOTE                                                                                       \
-    {"internal_note", GK_F_STRING, false, 20000, NULL, GK_AT(gk_sv_step_in, internal_note), true}
+    {                                                                                              \
+        "internal_note", GK_F_STRING, false, 20000, NULL, GK_AT(gk_sv_step_in, internal_note),     \
+            true                                                                                   \
+    }
 
 static const gk_field purchase_fields[] = {
     {"place", GK_F_STRING, true, 300, NULL, GK_AT(gk_sv_step_in, place), false},
@@ -151,9 +154,9 @@ static gk_tx_status open_tx(PGconn *c, void *ctx)
     if (s == GK_TX_ABORT) return gk_fail(x->o, x->call, e, field, NULL);
     if (s != GK_TX_OK) return s;
     json_t *d = json_pack("{s:s, s:s?, s:s?, s:s, s:s, s:s?}", "case_id", x->id, "certificate",
-                          x->number[0] ? x->number : NULL, "claimed_number",
-                          x->in->claimed_number, "product", x->in->product, "summary",
-                          x->in->summary, "internal_note", x->in->internal_note);
+                          x->number[0] ? x->number : NULL, "claimed_number", x->in->claimed_number,
+                          "product", x->in->product, "summary", x->in->summary, "internal_note",
+                          x->in->internal_note);
     s = d ? gk_audit_append(c, x->call->user.id, "surveillance.open",
                             audit_object(x->call, x->number, x->id), d)
           : GK_TX_HARD;
@@ -169,8 +172,8 @@ void gk_svc_sv_open(const gk_call *call, const gk_sv_open_in *in, gk_outcome *ou
         return;
     }
     open_ctx x = {.call = call, .in = in, .o = out};
-    const char *num = in->certificate_number && *in->certificate_number ? in->certificate_number
-                                                                        : NULL;
+    const char *num =
+        in->certificate_number && *in->certificate_number ? in->certificate_number : NULL;
     if (num) {
         gk_cert_number n;
         if (gk_cert_number_parse_display(num, &n) != GK_ERR_OK ||
@@ -215,10 +218,9 @@ void gk_svc_sv_list(const gk_call *call, const gk_sv_list_in *in, gk_outcome *ou
     json_t *items = NULL;
     char *next = NULL;
     PGconn *c = gk_db_conn();
-    gk_tx_status s =
-        c ? gk_db_sv_list(c, runs_cases(call) ? NULL : gk_call_org_filter(call), in->status,
-                          in->certificate, in->after, limit, &items, &next)
-          : GK_TX_UNAVAILABLE;
+    gk_tx_status s = c ? gk_db_sv_list(c, runs_cases(call) ? NULL : gk_call_org_filter(call),
+                                       in->status, in->certificate, in->after, limit, &items, &next)
+                       : GK_TX_UNAVAILABLE;
     if (s != GK_TX_OK) {
         gk_fail(out, call, gk_tx_error(s), NULL, NULL);
         return;
@@ -312,9 +314,8 @@ static gk_tx_status step_tx(PGconn *c, void *ctx)
     if (s == GK_TX_ABORT) return gk_fail(x->o, x->call, e, field, NULL);
     if (s != GK_TX_OK) return s;
     bool order = x->event == GK_SV_EV_ISSUE_ORDER;
-    const char *action = order && in->certificate_action && *in->certificate_action
-                             ? in->certificate_action
-                             : NULL;
+    const char *action =
+        order && in->certificate_action && *in->certificate_action ? in->certificate_action : NULL;
     if (from != to) {
         s = gk_db_sv_set_status(c, in->id, gk_sv_state_name(to), order ? in->order_kind : NULL,
                                 order ? in->order_reference : NULL, action);
@@ -328,22 +329,21 @@ static gk_tx_status step_tx(PGconn *c, void *ctx)
                                  .reason = in->body,
                                  .order_reference = in->order_reference,
                                  .internal_note = in->internal_note};
-        json_t *extra = json_pack("{s:s, s:s}", "surveillance_case", in->id, "order_kind",
-                                  in->order_kind);
-        s = gk_svc_cert_change_status_tx(c, x->call, k.certificate_number, cev, &cin, extra,
-                                         x->o);
+        json_t *extra =
+            json_pack("{s:s, s:s}", "surveillance_case", in->id, "order_kind", in->order_kind);
+        s = gk_svc_cert_change_status_tx(c, x->call, k.certificate_number, cev, &cin, extra, x->o);
         json_decref(extra);
         if (s != GK_TX_OK) return s;
     }
     json_t *d = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, "
                           "s:s?, s:s?, s:s?}",
-                          "case_id", in->id, "from", k.status, "to", gk_sv_state_name(to),
-                          "place", in->place, "purchased_on", date[0] ? date : NULL, "serial",
-                          in->serial, "firmware_version", in->firmware_version, "requirement",
-                          in->requirement, "verdict", in->verdict, "evidence", in->evidence,
-                          "text", in->body, "order_kind", order ? in->order_kind : NULL,
-                          "order_reference", order ? in->order_reference : NULL,
-                          "certificate_action", action, "internal_note", st.internal_note);
+                          "case_id", in->id, "from", k.status, "to", gk_sv_state_name(to), "place",
+                          in->place, "purchased_on", date[0] ? date : NULL, "serial", in->serial,
+                          "firmware_version", in->firmware_version, "requirement", in->requirement,
+                          "verdict", in->verdict, "evidence", in->evidence, "text", in->body,
+                          "order_kind", order ? in->order_kind : NULL, "order_reference",
+                          order ? in->order_reference : NULL, "certificate_action", action,
+                          "internal_note", st.internal_note);
     char *act = gk_call_printf(x->call, "surveillance.%s", gk_sv_event_name(x->event));
     s = d && act ? gk_audit_append(c, x->call->user.id, act,
                                    audit_object(x->call, k.certificate_number, in->id), d)

@@ -59,8 +59,20 @@ static json_t *form_values(gk_request *r, const char *const *names)
     return v;
 }
 
-static const char *const OPEN_FIELDS[] = {"certificate_number", "claimed_number", "product",
-                                          "summary", "internal_note", NULL};
+/* A refusal for a client that is not a browser (no text/html in Accept: a script posting the
+ * form) is problem+json, as the API answers; browsers get the page. True when answered. */
+static bool refused_for_api(gk_request *r, gk_outcome *o)
+{
+    if (o->err == GK_ERR_OK || gk_page_wants_html(r)) return false;
+    json_t *errors = o->errors;
+    o->errors = NULL;
+    gk_reply_problem(r, o->err, o->detail, errors);
+    gk_outcome_clear(o);
+    return true;
+}
+
+static const char *const OPEN_FIELDS[] = {
+    "certificate_number", "claimed_number", "product", "summary", "internal_note", NULL};
 
 /* ---- the list -------------------------------------------------------------------------- */
 
@@ -81,13 +93,15 @@ static void render_list(gk_request *r, gk_outcome *failed)
         in = (gk_sv_list_in){.limit = 50};
         gk_svc_sv_list(&call, &in, &o);
     }
+    if (refused_for_api(r, &o)) return;
     json_t *m = gk_page_view(r, &o);
     if (!m) return;
     bool staff = (r->user.role & (GK_ROLE_EXAMINER | GK_ROLE_REGULATOR)) != 0;
     json_object_set_new(m, "can_open", json_boolean(staff));
     json_object_set_new(m, "nav", json_pack("{s:s}", "surveillance", "page"));
-    json_object_set_new(m, "query", json_pack("{s:s, s:s}", "status", in.status ? in.status : "",
-                                              "certificate", in.certificate ? in.certificate : ""));
+    json_object_set_new(m, "query",
+                        json_pack("{s:s, s:s}", "status", in.status ? in.status : "", "certificate",
+                                  in.certificate ? in.certificate : ""));
     json_t *statuses = json_array();
     for (int s = 0; s < GK_SV_STATE__COUNT; s++) {
         const char *name = gk_sv_state_name((gk_sv_state)s);
@@ -117,7 +131,7 @@ void gk_h_page_surveillance_list(gk_request *r)
 static void list_again(gk_request *r, gk_outcome *o, const void *ctx)
 {
     (void)ctx;
-    render_list(r, o);
+    if (!refused_for_api(r, o)) render_list(r, o);
 }
 
 void gk_h_page_surveillance_open(gk_request *r)
@@ -138,6 +152,7 @@ static void render_case(gk_request *r, const char *failed_step, gk_outcome *fail
     gk_call call = gk_call_of(r);
     gk_outcome o;
     gk_svc_sv_get(&call, r->params[0], &o);
+    if (refused_for_api(r, &o)) return;
     json_t *m = gk_page_view(r, &o);
     if (!m) return;
     json_t *can = json_object();
@@ -171,14 +186,17 @@ void gk_h_page_surveillance_case(gk_request *r)
 
 static void case_again(gk_request *r, gk_outcome *o, const void *step)
 {
-    render_case(r, step, o);
+    if (!refused_for_api(r, o)) render_case(r, step, o);
 }
 
 void gk_h_page_surveillance_step(gk_request *r)
 {
     int k = step_index(r->params[1]);
     if (k < 0) {
-        gk_page_error(r, GK_ERR_NOT_FOUND, NULL);
+        if (gk_page_wants_html(r))
+            gk_page_error(r, GK_ERR_NOT_FOUND, NULL);
+        else
+            gk_reply_problem(r, GK_ERR_NOT_FOUND, NULL, NULL);
         return;
     }
     gk_call call = gk_call_of(r);
@@ -193,8 +211,8 @@ void gk_h_page_surveillance_step(gk_request *r)
 /* ---- certificate status: form, confirmation, change --------------------------------------- */
 
 static const char *const STATUS_ACTIONS[] = {"suspend", "reinstate", "revoke", NULL};
-static const char *const STATUS_FIELDS[] = {"action", "reason", "order_reference",
-                                            "internal_note", NULL};
+static const char *const STATUS_FIELDS[] = {"action", "reason", "order_reference", "internal_note",
+                                            NULL};
 
 static bool known_status_action(const char *a)
 {
@@ -209,18 +227,18 @@ static void render_status(gk_request *r, bool confirm, gk_outcome *failed)
     gk_call call = gk_call_of(r);
     gk_outcome o;
     gk_svc_cert_get(&call, r->params[0], &o);
+    if (refused_for_api(r, &o)) return;
     json_t *cert = gk_page_view(r, &o);
     if (!cert) return;
     const char *st = json_string_value(json_object_get(cert, "status"));
-    json_t *m = json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:b, s:b, s:b}", "number",
-                          json_string_value(json_object_get(cert, "number")), "status", st,
-                          "manufacturer", json_string_value(json_object_get(cert, "manufacturer")),
-                          "model_name", json_string_value(json_object_get(cert, "model_name")),
-                          "display_number",
-                          json_string_value(json_object_get(cert, "display_number")),
-                          "may_suspend", st && !strcmp(st, "granted"), "may_reinstate",
-                          st && !strcmp(st, "suspended"), "may_revoke",
-                          st && (!strcmp(st, "granted") || !strcmp(st, "suspended")));
+    json_t *m =
+        json_pack("{s:s, s:s?, s:s?, s:s?, s:s?, s:b, s:b, s:b}", "number",
+                  json_string_value(json_object_get(cert, "number")), "status", st, "manufacturer",
+                  json_string_value(json_object_get(cert, "manufacturer")), "model_name",
+                  json_string_value(json_object_get(cert, "model_name")), "display_number",
+                  json_string_value(json_object_get(cert, "display_number")), "may_suspend",
+                  st && !strcmp(st, "granted"), "may_reinstate", st && !strcmp(st, "suspended"),
+                  "may_revoke", st && (!strcmp(st, "granted") || !strcmp(st, "suspended")));
     json_decref(cert);
     if (!m) {
         gk_page_error(r, GK_ERR_INTERNAL, NULL);
@@ -251,11 +269,14 @@ void gk_h_page_certificate_status_confirm(gk_request *r)
     const char *action = gk_form_get(r, "action");
     bool ok = gk_read_input(r, &call, &gk_cert_status_spec, &in, &o);
     if (!known_status_action(action)) {
-        if (ok) gk_fail(&o, &call, GK_ERR_VALIDATION, "action", "surveillance.status.pick");
-        else gk_field_err(&o, &call, "action", "surveillance.status.pick");
+        if (ok)
+            gk_fail(&o, &call, GK_ERR_VALIDATION, "action", "surveillance.status.pick");
+        else
+            gk_field_err(&o, &call, "action", "surveillance.status.pick");
         ok = false;
     }
     if (!ok) r->error = o.err;
+    if (!ok && refused_for_api(r, &o)) return;
     render_status(r, ok, ok ? NULL : &o);
     gk_outcome_clear(&o);
 }
@@ -263,7 +284,7 @@ void gk_h_page_certificate_status_confirm(gk_request *r)
 static void status_again(gk_request *r, gk_outcome *o, const void *ctx)
 {
     (void)ctx;
-    render_status(r, false, o);
+    if (!refused_for_api(r, o)) render_status(r, false, o);
 }
 
 /* The second post, from the confirmation page: the change itself. */
@@ -271,7 +292,10 @@ void gk_h_page_certificate_status_do(gk_request *r)
 {
     const char *action = r->params[1];
     if (!known_status_action(action)) {
-        gk_page_error(r, GK_ERR_NOT_FOUND, NULL);
+        if (gk_page_wants_html(r))
+            gk_page_error(r, GK_ERR_NOT_FOUND, NULL);
+        else
+            gk_reply_problem(r, GK_ERR_NOT_FOUND, NULL, NULL);
         return;
     }
     gk_call call = gk_call_of(r);

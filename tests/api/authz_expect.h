@@ -230,8 +230,8 @@ static const az_expect az_table[] = {
     /* ---- surveillance (issue 17): the regulator and the body's examiners run cases; the
      *      holder reads its own and responds; only the regulator orders; admins take no part
      *      in cases but may change a certificate's status (as the API allows) ---------- */
-    {"POST", "/api/v1/surveillance-cases", AZ_EXAM | AZ_REG, AZ_B_JSON, "/api/v1/surveillance-cases",
-     0},
+    {"POST", "/api/v1/surveillance-cases", AZ_EXAM | AZ_REG, AZ_B_JSON,
+     "/api/v1/surveillance-cases", 0},
     {"GET", "/api/v1/surveillance-cases", AZ_MAKER | AZ_EXAM | AZ_REG, AZ_B_NONE,
      "/api/v1/surveillance-cases", 0},
     {"GET", "/api/v1/surveillance-cases/{id}", AZ_MAKER | AZ_EXAM | AZ_REG, AZ_B_NONE,

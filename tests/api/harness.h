@@ -281,6 +281,7 @@ extern const ht_group ht_group_drafts;
 extern const ht_group ht_group_law;
 extern const ht_group ht_group_applications;
 extern const ht_group ht_group_mark;
+extern const ht_group ht_group_surveillance;
 /* Procedural checks of the registry group (scenarios_registry.c): CSV round trip, XML against
  * docs/certificates.xsd, Atom, stats. Run after the tables; 0 when all pass. */
 int ht_registry_checks(const ht_options *opts);

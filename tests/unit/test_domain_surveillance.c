@@ -76,14 +76,14 @@ static void test_every_triple(void **state)
                 const char *en = gk_sv_event_name((gk_sv_event)e);
                 const char *rn = gk_lifecycle_role_name((gk_lifecycle_role)r);
                 gk_sv_state to = GK_SV_STATE__COUNT;
-                gk_error err = gk_sv_next((gk_sv_state)s, (gk_sv_event)e,
-                                          (gk_lifecycle_role)r, &to);
+                gk_error err =
+                    gk_sv_next((gk_sv_state)s, (gk_sv_event)e, (gk_lifecycle_role)r, &to);
                 const row *want = find(sn, en, rn);
                 if (want) {
                     if (err != GK_ERR_OK) fail_msg("%s %s %s refused", sn, en, rn);
                     assert_string_equal(gk_sv_state_name(to), want->to);
-                    assert_true(gk_sv_allowed((gk_sv_state)s, (gk_sv_event)e,
-                                              (gk_lifecycle_role)r));
+                    assert_true(
+                        gk_sv_allowed((gk_sv_state)s, (gk_sv_event)e, (gk_lifecycle_role)r));
                     accepted++;
                 } else {
                     gk_error expect = role_does(en, rn) ? GK_ERR_CONFLICT : GK_ERR_FORBIDDEN;
