@@ -288,5 +288,8 @@ int ht_registry_checks(const ht_options *opts);
 /* The mark group's procedural checks (scenarios_mark.c): pdftotext on the certificate PDF,
  * the QR code read back, the electronic label's size. Run after its table; 0 when all pass. */
 int ht_mark_checks(const ht_options *opts);
+/* The surveillance group's procedural check (scenarios_surveillance.c): the certificate PDF's
+ * text has no internal note and no staff name. Run after its table; 0 when it passes. */
+int ht_surveillance_checks(const ht_options *opts);
 
 #endif

@@ -131,6 +131,10 @@ int main(int argc, char **argv)
     if (!opts.list && totals.scenarios_run && (!opts.only || !strncmp(opts.only, "mark", 4)) &&
         ht_mark_checks(&opts))
         rc = 1;
+    /* surveillance: the PDF's text has no internal note, after its table */
+    if (!opts.list && totals.scenarios_run &&
+        (!opts.only || !strncmp(opts.only, "surveillance", 12)) && ht_surveillance_checks(&opts))
+        rc = 1;
     /* authz: the route walk and session expiry, also when --only selects no table; then
      * secrets in the server log */
     if (reachable) {

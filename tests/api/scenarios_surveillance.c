@@ -19,6 +19,11 @@
 #include "harness_ext.h"
 #include "steps.h"
 
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
 #define JSON_T "application/json"
 #define FORM_T "application/x-www-form-urlencoded"
 #define PW "surveillance scenario passphrase"
@@ -209,7 +214,8 @@ static const ht_step order_suspends[] = {
      .checks = {BODY_HAS("surveillance.open"), BODY_HAS("surveillance.record_purchase"),
                 BODY_HAS("surveillance.record_test"), BODY_HAS("surveillance.respond"),
                 BODY_HAS("surveillance.issue_order"), BODY_HAS("certificate.suspend"),
-                BODY_HAS(REG_NAME), BODY_HAS(EX_NAME), BODY_HAS("order_reference: "),
+                BODY_HAS(REG_NAME), BODY_HAS(EX_NAME),
+                BODY_HAS("<span>order_reference</span>: <span>総基電第17号</span>"),
                 BODY_HAS(NOTE_ORDER), BODY_LACKS("<td>user:")}},
     {GET("reg", "the list filters by status", SV "?status=closed_order", 200),
      .checks = {JSON_FIND("items", "id=\"{{case}}\"", "status=\"closed_order\"")}},
@@ -457,3 +463,73 @@ static const ht_scenario scenarios[] = {
 };
 
 const ht_group ht_group_surveillance = {"surveillance", scenarios, HT_COUNT(scenarios)};
+
+/* ---- the PDF's text ------------------------------------------------------------------------ */
+
+static int failures;
+#define EXPECT(cond, ...)                                                                          \
+    do {                                                                                           \
+        if (!(cond)) {                                                                             \
+            failures++;                                                                            \
+            printf("FAIL surveillance/procedural: ");                                              \
+            printf(__VA_ARGS__);                                                                   \
+            printf("\n");                                                                          \
+        }                                                                                          \
+    } while (0)
+
+static bool fetch(ht_client *c, const char *path, ht_response *r)
+{
+    ht_request req = {.method = "GET", .path = path};
+    memset(r, 0, sizeof *r);
+    if (ht_send(c, "anon", &req, r) != 0 || r->status != 200) {
+        EXPECT(false, "GET %s: %ld", path, r->status);
+        return false;
+    }
+    return true;
+}
+
+/* The revoked certificate of "note never public": its PDF, read with pdftotext (Debian
+ * poppler-utils) when installed, names the certificate but neither internal note nor the
+ * regulator's name. */
+int ht_surveillance_checks(const ht_options *opts)
+{
+    ht_client *c = ht_client_new(opts->base_url);
+    if (!c) return 1;
+    failures = 0;
+    ht_response r;
+    char number[32] = "";
+    if (fetch(c, "/api/v1/certificates?q=SV-3c", &r)) {
+        const char *n = json_string_value(
+            json_object_get(json_array_get(json_object_get(r.json, "items"), 0), "number"));
+        if (n) snprintf(number, sizeof number, "%s", n);
+    }
+    ht_response_free(&r);
+    EXPECT(*number, "no certificate of model SV-3c found");
+    bool have = system("command -v pdftotext >/dev/null 2>&1") == 0;
+    char path[128];
+    snprintf(path, sizeof path, "/api/v1/certificates/%s/certificate.pdf", number);
+    if (*number && have && fetch(c, path, &r)) {
+        char file[64], cmd[160];
+        snprintf(file, sizeof file, "/tmp/gk_api_sv_%d.pdf", (int)getpid());
+        FILE *f = fopen(file, "wb");
+        if (f) {
+            fwrite(r.body, 1, r.body_len, f);
+            fclose(f);
+        }
+        snprintf(cmd, sizeof cmd, "pdftotext -enc UTF-8 -q %s - 2>/dev/null", file);
+        FILE *p = f ? popen(cmd, "r") : NULL;
+        char *text = calloc(1, 1 << 16);
+        if (p && text) text[fread(text, 1, (1 << 16) - 1, p)] = 0;
+        if (p) pclose(p);
+        unlink(file);
+        EXPECT(text && strstr(text, number), "pdftotext: no number %s", number);
+        EXPECT(text && !strstr(text, "INTERNAL-NOTE"), "pdftotext: an internal note is in the PDF");
+        EXPECT(text && !strstr(text, REG_NAME), "pdftotext: the regulator's name is in the PDF");
+        free(text);
+        ht_response_free(&r);
+    }
+    if (!have) printf("skip surveillance/procedural: pdftotext is not installed\n");
+    printf("%s surveillance/procedural (PDF text)\n", failures ? "FAIL" : "ok  ");
+    ht_client_free(c);
+    return failures ? 1 : 0;
+}
