@@ -163,6 +163,7 @@ static void render_case(gk_request *r, const char *failed_step, gk_outcome *fail
     json_object_set_new(m, "can", can);
     json_object_set_new(m, "staff",
                         json_boolean(r->user.role & (GK_ROLE_EXAMINER | GK_ROLE_REGULATOR)));
+    json_object_set_new(m, "regulator", json_boolean(r->user.role == GK_ROLE_REGULATOR));
     json_object_set_new(m, "nav", json_pack("{s:s}", "surveillance", "page"));
     const char *done = gk_req_query(r, "done");
     if (done && (step_index(done) >= 0 || !strcmp(done, "open")))
