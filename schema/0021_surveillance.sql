@@ -112,3 +112,33 @@ CREATE TABLE certificate_event_notes (
     note     gk_prose NOT NULL
 );
 SELECT gk_make_append_only('certificate_event_notes');
+
+-- Evidence files of a case (photos, lab reports, captures), uploaded by the staff; a test
+-- step cites them (surveillance_step_evidence). Kept in the row: a case has few, small files
+-- (the upload route caps each).
+CREATE TABLE surveillance_evidence (
+    id          uuid PRIMARY KEY DEFAULT gen_random_uuid(),
+    case_id     uuid NOT NULL REFERENCES surveillance_cases (id),
+    filename    gk_label NOT NULL,
+    media_type  text NOT NULL
+        CONSTRAINT surveillance_evidence_media_type_format CHECK (media_type ~ '^[a-z]+/[a-zA-Z0-9.+-]+(; ?[a-z]+=[a-zA-Z0-9-]+)?$'),
+    size        bigint NOT NULL
+        CONSTRAINT surveillance_evidence_size_check CHECK (size = octet_length(content) AND size > 0),
+    sha256      gk_sha256 NOT NULL,
+    content     bytea NOT NULL,
+    uploaded_by uuid NOT NULL REFERENCES users (id),
+    uploaded_at timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT surveillance_evidence_case_key UNIQUE (case_id, id)
+);
+SELECT gk_make_append_only('surveillance_evidence');
+
+CREATE TABLE surveillance_step_evidence (
+    step_id     bigint NOT NULL REFERENCES surveillance_steps (id),
+    case_id     uuid NOT NULL,
+    evidence_id uuid NOT NULL,
+    PRIMARY KEY (step_id, evidence_id),
+    -- A step cites only its own case's files.
+    CONSTRAINT surveillance_step_evidence_same_case FOREIGN KEY (case_id, evidence_id)
+        REFERENCES surveillance_evidence (case_id, id)
+);
+SELECT gk_make_append_only('surveillance_step_evidence');

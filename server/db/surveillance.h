@@ -12,6 +12,7 @@
 #include <jansson.h>
 #include <libpq-fe.h>
 #include <stdbool.h>
+#include <stddef.h>
 
 void gk_db_surveillance_register(void);
 
@@ -46,8 +47,25 @@ typedef struct {
     const char *body, *internal_note;
     const char *actor_id;
 } gk_db_sv_step;
-gk_tx_status gk_db_sv_append(PGconn *c, const char *case_id, const gk_db_sv_step *st, gk_error *e,
-                             const char **field);
+/* step_id (may be NULL) receives the new step's id. */
+gk_tx_status gk_db_sv_append(PGconn *c, const char *case_id, const gk_db_sv_step *st,
+                             char step_id[24], gk_error *e, const char **field);
+
+/* A step cites an evidence file of its case (another case's: GK_TX_ABORT, field
+ * evidence_ids). */
+gk_tx_status gk_db_sv_cite(PGconn *c, const char *case_id, const char *step_id,
+                           const char *evidence_id, gk_error *e, const char **field);
+
+/* An evidence file; id_out receives its id. */
+gk_tx_status gk_db_sv_evidence_add(PGconn *c, const char *case_id, const char *filename,
+                                   const char *media_type, const char *sha256_hex, const void *data,
+                                   size_t len, const char *uploaded_by, char id_out[37]);
+
+/* An evidence file's bytes (malloc'd, *data NULL when none) of a case visible under
+ * org_filter (as gk_db_sv_lock), with its name and type. */
+gk_tx_status gk_db_sv_evidence_get(PGconn *c, const char *case_id, const char *evidence_id,
+                                   const char *org_filter, char **data, size_t *len,
+                                   char filename[1024], char media_type[128]);
 
 /* The new status (and the order's kind, reference and certificate action when it closes by
  * an order; otherwise NULL). */

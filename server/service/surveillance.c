@@ -1,12 +1,14 @@
 #include "service/surveillance.h"
 
 #include "crypto/audit_chain.h"
+#include "crypto/token.h"
 #include "db/applications.h"
 #include "db/db.h"
 #include "db/surveillance.h"
 #include "domain/certificate_number.h"
 #include "service/certificates.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -310,9 +312,25 @@ static gk_tx_status step_tx(PGconn *c, void *ctx)
                         .internal_note = holder ? NULL : in->internal_note,
                         .actor_id = x->call->user.id};
     const char *field = NULL;
-    s = gk_db_sv_append(c, in->id, &st, &e, &field);
+    char step_id[24] = "";
+    s = gk_db_sv_append(c, in->id, &st, step_id, &e, &field);
     if (s == GK_TX_ABORT) return gk_fail(x->o, x->call, e, field, NULL);
     if (s != GK_TX_OK) return s;
+    /* A test cites evidence files of this case (another case's is refused by the schema). */
+    size_t i;
+    json_t *ev;
+    json_array_foreach(x->event == GK_SV_EV_RECORD_TEST ? in->evidence_ids : NULL, i, ev)
+    {
+        const char *eid = json_string_value(ev);
+        if (!eid || !gk_db_is_uuid(eid))
+            return gk_fail(x->o, x->call, GK_ERR_VALIDATION, "evidence_ids",
+                           "surveillance.error.evidence");
+        field = NULL;
+        s = gk_db_sv_cite(c, in->id, step_id, eid, &e, &field);
+        if (s == GK_TX_ABORT)
+            return gk_fail(x->o, x->call, e, "evidence_ids", "surveillance.error.evidence");
+        if (s != GK_TX_OK) return s;
+    }
     bool order = x->event == GK_SV_EV_ISSUE_ORDER;
     const char *action =
         order && in->certificate_action && *in->certificate_action ? in->certificate_action : NULL;
@@ -363,6 +381,10 @@ void gk_svc_sv_step(const gk_call *call, const gk_sv_step_in *in, gk_outcome *ou
         gk_fail(out, call, GK_ERR_NOT_FOUND, NULL, NULL);
         return;
     }
+    if (in->evidence_ids && !json_is_null(in->evidence_ids) && !json_is_array(in->evidence_ids)) {
+        gk_fail(out, call, GK_ERR_VALIDATION, "evidence_ids", "surveillance.error.evidence");
+        return;
+    }
     step_ctx x = {.call = call, .in = in, .event = in->event, .o = out};
     /* Closing names its outcome: the event follows from it. */
     if (in->outcome)
@@ -371,4 +393,97 @@ void gk_svc_sv_step(const gk_call *call, const gk_sv_step_in *in, gk_outcome *ou
     gk_tx_status s = gk_tx_run(GK_TX_READ_COMMITTED, step_tx, &x);
     gk_outcome_finish(out, s);
     if (s == GK_TX_OK) load(call, in->id, out);
+}
+
+/* ---- evidence files ------------------------------------------------------------------------ */
+
+typedef struct {
+    const gk_call *call;
+    const gk_sv_evidence_in *in;
+    char sha[65];
+    char eid[37];
+    gk_outcome *o;
+} evidence_ctx;
+
+static gk_tx_status evidence_tx(PGconn *c, void *ctx)
+{
+    evidence_ctx *x = ctx;
+    gk_outcome_clear(x->o);
+    gk_db_sv_lock_row k;
+    gk_tx_status s = gk_db_sv_lock(c, x->in->id, NULL, &k);
+    if (s != GK_TX_OK) return s;
+    gk_sv_state st;
+    if (!k.found || !gk_sv_state_from_name(k.status, &st))
+        return gk_fail(x->o, x->call, GK_ERR_NOT_FOUND, NULL, NULL);
+    if (gk_sv_is_closed(st)) {
+        gk_fail(x->o, x->call, GK_ERR_CONFLICT, NULL, NULL);
+        x->o->detail = gk_call_printf(x->call, "%s: evidence", k.status);
+        return GK_TX_ABORT;
+    }
+    s = gk_db_sv_evidence_add(c, x->in->id, x->in->filename, x->in->media_type, x->sha, x->in->data,
+                              x->in->len, x->call->user.id, x->eid);
+    if (s != GK_TX_OK) return s;
+    json_t *d = json_pack("{s:s, s:s, s:s, s:s, s:I, s:s}", "case_id", x->in->id, "evidence_id",
+                          x->eid, "filename", x->in->filename, "media_type", x->in->media_type,
+                          "size", (json_int_t)x->in->len, "sha256", x->sha);
+    s = d ? gk_audit_append(c, x->call->user.id, "surveillance.evidence",
+                            audit_object(x->call, k.certificate_number, x->in->id), d)
+          : GK_TX_HARD;
+    json_decref(d);
+    return s;
+}
+
+void gk_svc_sv_evidence_add(const gk_call *call, const gk_sv_evidence_in *in, gk_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!runs_cases(call)) {
+        gk_fail(out, call, GK_ERR_FORBIDDEN, NULL, NULL);
+        return;
+    }
+    if (!in->id || !gk_db_is_uuid(in->id)) {
+        gk_fail(out, call, GK_ERR_NOT_FOUND, NULL, NULL);
+        return;
+    }
+    if (!in->data || !in->len || !in->media_type) {
+        gk_fail(out, call, GK_ERR_VALIDATION, "file", "surveillance.error.file");
+        return;
+    }
+    if (in->len > GK_SV_EVIDENCE_MAX) {
+        gk_fail(out, call, GK_ERR_TOO_LARGE, "file", NULL);
+        return;
+    }
+    evidence_ctx x = {.call = call, .in = in, .o = out};
+    unsigned char h[32];
+    if (!gk_sha256(in->data, in->len, h)) {
+        gk_fail(out, call, GK_ERR_INTERNAL, NULL, NULL);
+        return;
+    }
+    for (int i = 0; i < 32; i++)
+        snprintf(x.sha + 2 * i, 3, "%02x", h[i]);
+    gk_tx_status s = gk_tx_run(GK_TX_READ_COMMITTED, evidence_tx, &x);
+    gk_outcome_finish(out, s);
+    if (s != GK_TX_OK) return;
+    out->view =
+        json_pack("{s:s, s:s, s:s, s:I, s:s}", "id", x.eid, "filename", in->filename, "media_type",
+                  in->media_type, "size", (json_int_t)in->len, "sha256", x.sha);
+    out->location =
+        gk_call_printf(call, "/api/v1/surveillance-cases/%s/evidence/%s", in->id, x.eid);
+    if (!out->view) gk_fail(out, call, GK_ERR_INTERNAL, NULL, NULL);
+}
+
+gk_error gk_svc_sv_evidence_get(const gk_call *call, const char *id, const char *evidence_id,
+                                gk_sv_file *file)
+{
+    memset(file, 0, sizeof *file);
+    if (!runs_cases(call) && !is_holder(call)) return GK_ERR_FORBIDDEN;
+    if (!id || !gk_db_is_uuid(id) || !evidence_id || !gk_db_is_uuid(evidence_id))
+        return GK_ERR_NOT_FOUND;
+    PGconn *c = gk_db_conn();
+    if (!c) return GK_ERR_UNAVAILABLE;
+    gk_tx_status s =
+        gk_db_sv_evidence_get(c, id, evidence_id,
+                              runs_cases(call) ? NULL : gk_call_org_filter(call), &file->data,
+                              &file->len, file->filename, file->media_type);
+    if (s != GK_TX_OK) return gk_tx_error(s);
+    return file->data ? GK_ERR_OK : GK_ERR_NOT_FOUND;
 }

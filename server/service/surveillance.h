@@ -53,6 +53,7 @@ typedef struct {
     gk_date purchased_on;
     /* test */
     const char *requirement, *verdict, *evidence;
+    json_t *evidence_ids; /* optional array of evidence file ids of the case (borrowed) */
     /* finding, response, corrective action, close, order: the text */
     const char *body;
     const char *internal_note; /* staff only */
@@ -70,5 +71,28 @@ extern const gk_spec gk_sv_order_spec;    /* kind, reference, certificate_action
  * does not see; an order on a certificate suspends or revokes it (409 when the certificate's
  * status does not allow it: nothing is written). */
 void gk_svc_sv_step(const gk_call *call, const gk_sv_step_in *in, gk_outcome *out);
+
+/* An evidence file (photo, lab report, capture) of a case, uploaded by the staff: its type is
+ * decided from its bytes (http/multipart.h's sniffing is the adapter's), at most
+ * GK_SV_EVIDENCE_MAX bytes. 201 {id, filename, media_type, size, sha256}; 409 on a closed
+ * case; 422 naming "file" when empty. */
+#define GK_SV_EVIDENCE_MAX (8 * 1024 * 1024)
+typedef struct {
+    const char *id;
+    const char *filename, *media_type; /* sanitised by the adapter */
+    const char *data;
+    size_t len;
+} gk_sv_evidence_in;
+void gk_svc_sv_evidence_add(const gk_call *call, const gk_sv_evidence_in *in, gk_outcome *out);
+
+/* One evidence file for whoever sees the case: *data malloc'd (the caller frees), with its
+ * name and type; GK_ERR_NOT_FOUND otherwise. */
+typedef struct {
+    char *data;
+    size_t len;
+    char filename[1024], media_type[128];
+} gk_sv_file;
+gk_error gk_svc_sv_evidence_get(const gk_call *call, const char *id, const char *evidence_id,
+                                gk_sv_file *file);
 
 #endif
