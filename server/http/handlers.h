@@ -100,6 +100,6 @@ gk_handler_fn gk_h_surveillance_create, gk_h_surveillance_list, gk_h_surveillanc
     gk_h_surveillance_order, gk_h_page_surveillance_list, gk_h_page_surveillance_open,
     gk_h_page_surveillance_case, gk_h_page_surveillance_step, gk_h_page_certificate_status,
     gk_h_page_certificate_status_confirm, gk_h_page_certificate_status_do,
-    gk_h_surveillance_evidence_add, gk_h_surveillance_evidence_get;
+    gk_h_surveillance_evidence_add, gk_h_surveillance_evidence_get, gk_h_page_surveillance_evidence;
 
 #endif

@@ -298,6 +298,9 @@ const gk_route gk_routes[] = {
      "page.surveillance_open"},
     {"GET", "/surveillance/{id}", gk_h_page_surveillance_case, SV_READ, GK_BODY_NONE, 0, SV_PAGE,
      "page.surveillance_case"},
+    /* before {step}: the first matching row wins */
+    {"POST", "/surveillance/{id}/evidence", gk_h_page_surveillance_evidence, SV_STAFF,
+     GK_BODY_MULTIPART, 9 * 1024 * 1024, SV_PAGE, "page.surveillance_evidence"},
     {"POST", "/surveillance/{id}/{step}", gk_h_page_surveillance_step, SV_READ, GK_BODY_FORM, 0,
      SV_PAGE, "page.surveillance_step"},
     {"GET", "/certificates/{number}/status", gk_h_page_certificate_status, SV_CERT, GK_BODY_NONE, 0,

@@ -5,8 +5,10 @@
  * Every form runs the operation the API runs, with the same field spec; post/redirect/get on
  * success, the page again with the errors beside the form otherwise. The holder
  * (manufacturer) sees its cases here and answers on the case page. */
+#include "cc/form.h"
 #include "http/fields.h"
 #include "http/handlers.h"
+#include "http/multipart.h"
 #include "http/reply.h"
 #include "http/service_call.h"
 #include "service/certificates.h"
@@ -142,6 +144,7 @@ void gk_h_page_surveillance_open(gk_request *r)
     if (gk_read_input(r, &call, &gk_sv_open_spec, &in, &o)) gk_svc_sv_open(&call, &in, &o);
     const char *id = o.err == GK_ERR_OK ? json_string_value(json_object_get(o.view, "id")) : NULL;
     const char *url = gk_req_printf(r, "/surveillance/%s?done=open", id ? id : "");
+    if (refused_for_api(r, &o)) return;
     gk_page_form_done(r, &o, url, list_again, NULL);
 }
 
@@ -166,7 +169,7 @@ static void render_case(gk_request *r, const char *failed_step, gk_outcome *fail
     json_object_set_new(m, "regulator", json_boolean(r->user.role == GK_ROLE_REGULATOR));
     json_object_set_new(m, "nav", json_pack("{s:s}", "surveillance", "page"));
     const char *done = gk_req_query(r, "done");
-    if (done && (step_index(done) >= 0 || !strcmp(done, "open")))
+    if (done && (step_index(done) >= 0 || !strcmp(done, "open") || !strcmp(done, "evidence")))
         json_object_set_new(m, "done", json_string(done));
     unsigned code = 200;
     if (failed) {
@@ -190,6 +193,57 @@ static void case_again(gk_request *r, gk_outcome *o, const void *step)
     if (!refused_for_api(r, o)) render_case(r, step, o);
 }
 
+/* Evidence files ticked on the test form: fields named ev_<uuid> (the operation checks the
+ * ids). New reference, or NULL when none. */
+static json_t *ticked_evidence(gk_request *r)
+{
+    json_t *ids = NULL;
+    for (const char *p = r->body; p && *p;) {
+        const char *amp = strchr(p, '&');
+        size_t len = amp ? (size_t)(amp - p) : strlen(p);
+        if (len > 3 + 36 && !strncmp(p, "ev_", 3) && p[3 + 36] == '=') {
+            if (!ids) ids = json_array();
+            json_array_append_new(ids, json_stringn(p + 3, 36));
+        }
+        p = amp ? amp + 1 : NULL;
+    }
+    return ids;
+}
+
+/* The evidence upload form (multipart/form-data, one part "file"; the CSRF token rides in the
+ * action's query, see auth/csrf.c). */
+void gk_h_page_surveillance_evidence(gk_request *r)
+{
+    gk_call call = gk_call_of(r);
+    gk_outcome o = {0};
+    char boundary[71];
+    gk_cc_form_part parts[8];
+    int n = -1;
+    if (gk_cc_form_boundary(gk_req_header(r, MHD_HTTP_HEADER_CONTENT_TYPE), boundary))
+        n = gk_cc_form_parse(boundary, r->body ? r->body : "", r->body_len, parts, 8);
+    const gk_cc_form_part *file = n > 0 ? gk_cc_form_find(parts, n, "file") : NULL;
+    const char *type = file && file->len ? gk_multipart_sniff((const unsigned char *)file->data,
+                                                              file->len, NULL, true)
+                                         : NULL;
+    char name[GK_MP_FILENAME_MAX] = "";
+    if (!file || !file->has_filename || !file->len) {
+        gk_fail(&o, &call, GK_ERR_VALIDATION, "file", "surveillance.error.file");
+    } else if (!type) {
+        gk_fail(&o, &call, GK_ERR_UNSUPPORTED_MEDIA_TYPE, "file", "surveillance.error.file_type");
+    } else {
+        gk_multipart_sanitize_filename(file->filename, name, sizeof name);
+        gk_sv_evidence_in in = {.id = r->params[0],
+                                .filename = name,
+                                .media_type = type,
+                                .data = file->data,
+                                .len = file->len};
+        gk_svc_sv_evidence_add(&call, &in, &o);
+    }
+    if (refused_for_api(r, &o)) return;
+    gk_page_form_done(r, &o, gk_req_printf(r, "/surveillance/%s?done=evidence", r->params[0]),
+                      case_again, "evidence");
+}
+
 void gk_h_page_surveillance_step(gk_request *r)
 {
     int k = step_index(r->params[1]);
@@ -203,7 +257,11 @@ void gk_h_page_surveillance_step(gk_request *r)
     gk_call call = gk_call_of(r);
     gk_sv_step_in in = {.id = r->params[0], .event = STEPS[k].event};
     gk_outcome o = {0};
+    json_t *cited = STEPS[k].event == GK_SV_EV_RECORD_TEST ? ticked_evidence(r) : NULL;
+    in.evidence_ids = cited;
     if (gk_read_input(r, &call, STEPS[k].spec, &in, &o)) gk_svc_sv_step(&call, &in, &o);
+    json_decref(cited);
+    if (refused_for_api(r, &o)) return;
     gk_page_form_done(r, &o,
                       gk_req_printf(r, "/surveillance/%s?done=%s", r->params[0], STEPS[k].name),
                       case_again, STEPS[k].name);
@@ -313,6 +371,7 @@ void gk_h_page_certificate_status_do(gk_request *r)
         else
             gk_svc_cert_revoke(&call, &in, &o);
     }
+    if (refused_for_api(r, &o)) return;
     gk_page_form_done(r, &o, gk_req_printf(r, "/certificates/%s", r->params[0]), status_again,
                       NULL);
 }

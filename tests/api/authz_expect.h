@@ -258,6 +258,8 @@ static const az_expect az_table[] = {
     {"POST", "/surveillance", AZ_EXAM | AZ_REG, AZ_B_FORM, "/surveillance", 0},
     {"GET", "/surveillance/{id}", AZ_MAKER | AZ_EXAM | AZ_REG, AZ_B_NONE, "/surveillance/{{none}}",
      0},
+    {"POST", "/surveillance/{id}/evidence", AZ_EXAM | AZ_REG, AZ_B_MULTIPART,
+     "/surveillance/{{none}}/evidence", 0},
     {"POST", "/surveillance/{id}/{step}", AZ_MAKER | AZ_EXAM | AZ_REG, AZ_B_FORM,
      "/surveillance/{{none}}/finding", 0},
     {"GET", "/certificates/{number}/status", AZ_EXAM | AZ_REG | AZ_ADMIN, AZ_B_NONE,
