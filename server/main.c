@@ -160,6 +160,8 @@ static void register_statements(void)
     gk_audit_checkpoints_register();
     /* national view */
     gk_national_register();
+    /* surveillance */
+    gk_surveillance_register();
 }
 
 /* The periodic signed audit checkpoint (issue 18 item 15): one thread signs the chain head

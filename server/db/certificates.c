@@ -78,6 +78,12 @@ static const gk_stmt stmts[] = {
     {"cert_set_status",
      "UPDATE certificates SET status = $3, status_changed_on = greatest(" TODAY_JST ","
      " status_changed_on) WHERE number = $1 AND status = $2"},
+    /* A status change's public event, and its internal note in a table of its own that no
+     * public read selects (0021_surveillance.sql). */
+    {"cert_status_event",
+     "INSERT INTO certificate_events (certificate_number, event, reason, order_reference,"
+     " actor_id) VALUES ($1, $2, $3, $4, $5) RETURNING id"},
+    {"cert_event_note", "INSERT INTO certificate_event_notes (event_id, note) VALUES ($1, $2)"},
     {"cert_sp", "SAVEPOINT cert_import_row"},
     {"cert_sp_release", "RELEASE SAVEPOINT cert_import_row"},
     {"cert_sp_rollback", "ROLLBACK TO SAVEPOINT cert_import_row"},
@@ -301,7 +307,8 @@ gk_tx_status gk_db_cert_lock(PGconn *c, const char *number, char status[16])
 
 gk_tx_status gk_db_cert_set_status(PGconn *c, const char *number, const char *from, const char *to,
                                    const char *event, const char *reason,
-                                   const char *order_reference, const char *actor_id, gk_error *e)
+                                   const char *order_reference, const char *internal_note,
+                                   const char *actor_id, gk_error *e)
 {
     const char *v[] = {number, from, to};
     PGresult *res = NULL;
@@ -314,7 +321,16 @@ gk_tx_status gk_db_cert_set_status(PGconn *c, const char *number, const char *fr
         return GK_TX_ABORT;
     }
     const char *ev[] = {number, event, reason, order_reference, actor_id};
-    return run(c, "cert_event", 5, ev, NULL, e);
+    s = run(c, "cert_status_event", 5, ev, &res, e);
+    if (s != GK_TX_OK || !internal_note) {
+        if (s == GK_TX_OK) PQclear(res);
+        return s;
+    }
+    char id[24];
+    gk_db_text(id, sizeof id, res, 0, 0);
+    PQclear(res);
+    const char *nv[] = {id, internal_note};
+    return run(c, "cert_event_note", 2, nv, NULL, e);
 }
 
 gk_tx_status gk_db_cert_import(PGconn *c, const gk_cert_import_row *row, const char *actor_id,

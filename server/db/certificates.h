@@ -57,10 +57,12 @@ gk_tx_status gk_db_cert_body_name(PGconn *c, json_t **out);
 /* Lock one certificate for a status change: status "" when there is none. */
 gk_tx_status gk_db_cert_lock(PGconn *c, const char *number, char status[16]);
 
-/* from -> to with the event (suspend/reinstate/revoke), reason and order reference. */
+/* from -> to with the event (suspend/reinstate/revoke), public reason and order reference;
+ * the internal note (may be NULL) goes to certificate_event_notes, apart from the event. */
 gk_tx_status gk_db_cert_set_status(PGconn *c, const char *number, const char *from, const char *to,
                                    const char *event, const char *reason,
-                                   const char *order_reference, const char *actor_id, gk_error *e);
+                                   const char *order_reference, const char *internal_note,
+                                   const char *actor_id, gk_error *e);
 
 /* One pre-existing certificate (already validated by the caller). *inserted false when the
  * number is already registered (a re-import adds nothing). A row the schema refuses is

@@ -34,15 +34,23 @@ static const gk_stmt stmts[] = {
      "SELECT id, title_en, title_ja FROM device_categories ORDER BY sort_order, id"},
     {"registry_cert_exists", "SELECT number, application_id, manufacturer, model_name,"
                              " type_name, status FROM certificates WHERE number = $1"},
+    /* Staff only: the internal note of a status change (0021) beside its public reason. */
     {"registry_cert_events",
      "SELECT e.id, e.event, e.reason, e.order_reference,"
-     " to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS \"UTC\"'), u.name, u.email"
+     " to_char(e.at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS \"UTC\"'), u.name, u.email,"
+     " (SELECT n.note FROM certificate_event_notes n WHERE n.event_id = e.id)"
      " FROM certificate_events e LEFT JOIN users u ON u.id = e.actor_id"
      " WHERE e.certificate_number = $1 ORDER BY e.at, e.id"},
+    /* The actor by name (with role and e-mail), not user:<uuid>; the detail as a list of
+     * {key, value} lines a person can read (nested values as their JSON text). */
     {"registry_cert_audit",
      "SELECT l.seq, to_char(l.at AT TIME ZONE 'UTC', 'YYYY-MM-DD HH24:MI:SS \"UTC\"'), l.actor,"
-     " l.action, l.object, l.detail::text"
-     " FROM audit_log l WHERE l.object = 'certificate:' || $1"
+     " l.action, l.object, l.detail::text, u.name, u.email, u.role,"
+     " (SELECT coalesce(json_agg(json_build_object('key', d.key, 'value', d.value)), '[]')"
+     "    FROM json_each_text(CASE WHEN json_typeof(l.detail) = 'object' THEN l.detail"
+     "    ELSE '{}'::json END) d)::text"
+     " FROM audit_log l LEFT JOIN users u ON u.id = l.actor_user_id"
+     " WHERE l.object = 'certificate:' || $1"
      " OR l.object = (SELECT 'application:' || c.application_id FROM certificates c"
      "                WHERE c.number = $1 AND c.application_id IS NOT NULL)"
      " ORDER BY l.seq"},
@@ -261,16 +269,21 @@ gk_error gk_registry_db_cert_audit(const char *number, json_t **out)
     json_t *events = json_array(), *audit = json_array();
     for (int i = 0; i < PQntuples(ev); i++)
         json_array_append_new(
-            events, json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s?, s:s?}", "id", PQgetvalue(ev, i, 0),
-                              "event", PQgetvalue(ev, i, 1), "reason", opt(ev, i, 2),
-                              "order_reference", opt(ev, i, 3), "at", PQgetvalue(ev, i, 4),
-                              "actor_name", opt(ev, i, 5), "actor_email", opt(ev, i, 6)));
-    for (int i = 0; i < PQntuples(au); i++)
-        json_array_append_new(audit,
-                              json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s}", "seq",
-                                        PQgetvalue(au, i, 0), "at", PQgetvalue(au, i, 1), "actor",
-                                        PQgetvalue(au, i, 2), "action", PQgetvalue(au, i, 3),
-                                        "object", opt(au, i, 4), "detail", PQgetvalue(au, i, 5)));
+            events,
+            json_pack("{s:s, s:s, s:s?, s:s?, s:s, s:s?, s:s?, s:s?}", "id", PQgetvalue(ev, i, 0),
+                      "event", PQgetvalue(ev, i, 1), "reason", opt(ev, i, 2), "order_reference",
+                      opt(ev, i, 3), "at", PQgetvalue(ev, i, 4), "actor_name", opt(ev, i, 5),
+                      "actor_email", opt(ev, i, 6), "internal_note", opt(ev, i, 7)));
+    for (int i = 0; i < PQntuples(au); i++) {
+        json_t *lines = json_loads(PQgetvalue(au, i, 9), 0, NULL);
+        json_array_append_new(
+            audit, json_pack("{s:s, s:s, s:s, s:s, s:s?, s:s, s:s?, s:s?, s:s?, s:o}", "seq",
+                             PQgetvalue(au, i, 0), "at", PQgetvalue(au, i, 1), "actor",
+                             PQgetvalue(au, i, 2), "action", PQgetvalue(au, i, 3), "object",
+                             opt(au, i, 4), "detail", PQgetvalue(au, i, 5), "actor_name",
+                             opt(au, i, 6), "actor_email", opt(au, i, 7), "actor_role",
+                             opt(au, i, 8), "detail_lines", lines ? lines : json_array()));
+    }
     PQclear(ev);
     PQclear(au);
     json_object_set_new(model, "events", events);

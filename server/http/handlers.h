@@ -101,5 +101,15 @@ gk_handler_fn gk_h_audit_checkpoints;
 void gk_national_register(void);
 gk_handler_fn gk_h_national_certificates, gk_h_national_stats, gk_h_national_rejections,
     gk_h_national_bodies, gk_h_national_export, gk_h_page_national;
+/* ---- surveillance: cases, steps, regulator pages (api/surveillance.c, web/surveillance.c;
+ * service/surveillance.h) ---- */
+void gk_surveillance_register(void);
+gk_handler_fn gk_h_surveillance_create, gk_h_surveillance_list, gk_h_surveillance_get,
+    gk_h_surveillance_purchase, gk_h_surveillance_test, gk_h_surveillance_finding,
+    gk_h_surveillance_response, gk_h_surveillance_corrective, gk_h_surveillance_close,
+    gk_h_surveillance_order, gk_h_page_surveillance_list, gk_h_page_surveillance_open,
+    gk_h_page_surveillance_case, gk_h_page_surveillance_step, gk_h_page_certificate_status,
+    gk_h_page_certificate_status_confirm, gk_h_page_certificate_status_do,
+    gk_h_surveillance_evidence_add, gk_h_surveillance_evidence_get, gk_h_page_surveillance_evidence;
 
 #endif

@@ -282,6 +282,57 @@ const gk_route gk_routes[] = {
      GK_BODY_NONE, 0, GK_ROUTE_DB, "national.bodies"},
     {"GET", "/national", gk_h_page_national, ALL, GK_BODY_NONE, 0, GK_ROUTE_DB | GK_ROUTE_PAGE,
      "page.national"},
+/* ---- surveillance: cases and their steps, the regulator's certificate status pages
+ *      (api/surveillance.c, web/surveillance.c) ---- */
+#define SV_STAFF (GK_ROLE_EXAMINER | GK_ROLE_REGULATOR)
+#define SV_READ (GK_ROLE_MANUFACTURER | GK_ROLE_EXAMINER | GK_ROLE_REGULATOR)
+#define SV_PAGE (GK_ROUTE_DB | GK_ROUTE_PAGE)
+#define SV_CERT (GK_ROLE_EXAMINER | GK_ROLE_REGULATOR | GK_ROLE_ADMIN)
+    {"POST", "/api/v1/surveillance-cases", gk_h_surveillance_create, SV_STAFF, GK_BODY_JSON, 0,
+     GK_ROUTE_DB, "surveillance.create"},
+    {"GET", "/api/v1/surveillance-cases", gk_h_surveillance_list, SV_READ, GK_BODY_NONE, 0,
+     GK_ROUTE_DB, "surveillance.list"},
+    {"GET", "/api/v1/surveillance-cases/{id}", gk_h_surveillance_get, SV_READ, GK_BODY_NONE, 0,
+     GK_ROUTE_DB, "surveillance.get"},
+    {"POST", "/api/v1/surveillance-cases/{id}/purchases", gk_h_surveillance_purchase, SV_STAFF,
+     GK_BODY_JSON, 0, GK_ROUTE_DB, "surveillance.purchase"},
+    {"POST", "/api/v1/surveillance-cases/{id}/tests", gk_h_surveillance_test, SV_STAFF,
+     GK_BODY_JSON, 0, GK_ROUTE_DB, "surveillance.test"},
+    {"POST", "/api/v1/surveillance-cases/{id}/findings", gk_h_surveillance_finding, SV_STAFF,
+     GK_BODY_JSON, 0, GK_ROUTE_DB, "surveillance.finding"},
+    {"POST", "/api/v1/surveillance-cases/{id}/response", gk_h_surveillance_response,
+     GK_ROLE_MANUFACTURER, GK_BODY_JSON, 0, GK_ROUTE_DB, "surveillance.response"},
+    {"POST", "/api/v1/surveillance-cases/{id}/corrective-action", gk_h_surveillance_corrective,
+     SV_STAFF, GK_BODY_JSON, 0, GK_ROUTE_DB, "surveillance.corrective_action"},
+    {"POST", "/api/v1/surveillance-cases/{id}/close", gk_h_surveillance_close, SV_STAFF,
+     GK_BODY_JSON, 0, GK_ROUTE_DB, "surveillance.close"},
+    {"POST", "/api/v1/surveillance-cases/{id}/order", gk_h_surveillance_order, GK_ROLE_REGULATOR,
+     GK_BODY_JSON, 0, GK_ROUTE_DB, "surveillance.order"},
+    {"POST", "/api/v1/surveillance-cases/{id}/evidence", gk_h_surveillance_evidence_add, SV_STAFF,
+     GK_BODY_MULTIPART, 9 * 1024 * 1024, GK_ROUTE_DB, "surveillance.evidence_add"},
+    {"GET", "/api/v1/surveillance-cases/{id}/evidence/{eid}", gk_h_surveillance_evidence_get,
+     SV_READ, GK_BODY_NONE, 0, GK_ROUTE_DB, "surveillance.evidence_get"},
+    {"GET", "/surveillance", gk_h_page_surveillance_list, SV_READ, GK_BODY_NONE, 0, SV_PAGE,
+     "page.surveillance_list"},
+    {"POST", "/surveillance", gk_h_page_surveillance_open, SV_STAFF, GK_BODY_FORM, 0, SV_PAGE,
+     "page.surveillance_open"},
+    {"GET", "/surveillance/{id}", gk_h_page_surveillance_case, SV_READ, GK_BODY_NONE, 0, SV_PAGE,
+     "page.surveillance_case"},
+    /* before {step}: the first matching row wins */
+    {"POST", "/surveillance/{id}/evidence", gk_h_page_surveillance_evidence, SV_STAFF,
+     GK_BODY_MULTIPART, 9 * 1024 * 1024, SV_PAGE, "page.surveillance_evidence"},
+    {"POST", "/surveillance/{id}/{step}", gk_h_page_surveillance_step, SV_READ, GK_BODY_FORM, 0,
+     SV_PAGE, "page.surveillance_step"},
+    {"GET", "/certificates/{number}/status", gk_h_page_certificate_status, SV_CERT, GK_BODY_NONE, 0,
+     SV_PAGE, "page.certificate_status"},
+    {"POST", "/certificates/{number}/status", gk_h_page_certificate_status_confirm, SV_CERT,
+     GK_BODY_FORM, 0, SV_PAGE, "page.certificate_status.confirm"},
+    {"POST", "/certificates/{number}/status/{action}", gk_h_page_certificate_status_do, SV_CERT,
+     GK_BODY_FORM, 0, SV_PAGE, "page.certificate_status.do"},
+#undef SV_STAFF
+#undef SV_READ
+#undef SV_PAGE
+#undef SV_CERT
 };
 
 const size_t gk_routes_count = sizeof gk_routes / sizeof *gk_routes;

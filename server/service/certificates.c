@@ -449,8 +449,54 @@ static const gk_field status_fields[] = {
     {"reason", GK_F_STRING, true, 20000, NULL, GK_AT(gk_cert_status_in, reason), false},
     {"order_reference", GK_F_STRING, false, 200, NULL, GK_AT(gk_cert_status_in, order_reference),
      true},
+    {"internal_note", GK_F_STRING, false, 20000, NULL, GK_AT(gk_cert_status_in, internal_note),
+     true},
+    {"note", GK_F_STRING, false, 20000, NULL, GK_AT(gk_cert_status_in, note), true},
 };
 const gk_spec gk_cert_status_spec = GK_SPEC(status_fields);
+
+static const char *opt_text(const char *s)
+{
+    return s && *s ? s : NULL;
+}
+
+gk_tx_status gk_svc_cert_change_status_tx(PGconn *c, const gk_call *call, const char *number,
+                                          gk_lifecycle_cert_event event,
+                                          const gk_cert_status_in *in, json_t *audit_extra,
+                                          gk_outcome *out)
+{
+    char from[16];
+    gk_tx_status s = gk_db_cert_lock(c, number, from);
+    if (s != GK_TX_OK) return s;
+    gk_lifecycle_cert_state st, to;
+    if (!from[0] || !gk_lifecycle_cert_state_from_name(from, &st))
+        return gk_fail(out, call, GK_ERR_NOT_FOUND, NULL, NULL);
+    const char *ev = gk_lifecycle_cert_event_name(event);
+    gk_error e = gk_lifecycle_cert_next(st, event, gk_call_lc_role(call), &to);
+    if (e != GK_ERR_OK) {
+        gk_fail(out, call, e, NULL, NULL);
+        out->detail = gk_call_printf(call, "%s: %s", from, ev);
+        return GK_TX_ABORT;
+    }
+    const char *order = opt_text(in->order_reference);
+    const char *note = opt_text(in->internal_note) ? in->internal_note : opt_text(in->note);
+    s = gk_db_cert_set_status(c, number, from, gk_lifecycle_cert_state_name(to), ev, in->reason,
+                              order, note, call->user.id, &e);
+    if (s == GK_TX_ABORT)
+        return gk_fail(out, call, e != GK_ERR_OK ? e : GK_ERR_CONFLICT, NULL, NULL);
+    if (s != GK_TX_OK) return s;
+    /* The audit trail is staff-only: it keeps the internal note beside the public reason. */
+    json_t *detail = json_pack("{s:s, s:s, s:s, s:s?, s:s?}", "from", from, "to",
+                               gk_lifecycle_cert_state_name(to), "reason", in->reason,
+                               "order_reference", order, "internal_note", note);
+    if (detail && audit_extra) json_object_update(detail, audit_extra);
+    char *object = gk_call_printf(call, "certificate:%s", number);
+    char *action = gk_call_printf(call, "certificate.%s", ev);
+    s = detail && object && action ? gk_audit_append(c, call->user.id, action, object, detail)
+                                   : GK_TX_HARD;
+    json_decref(detail);
+    return s;
+}
 
 typedef struct {
     const gk_call *call;
@@ -464,35 +510,7 @@ static gk_tx_status status_tx(PGconn *c, void *ctx)
 {
     status_ctx *x = ctx;
     gk_outcome_clear(x->o);
-    char from[16];
-    gk_tx_status s = gk_db_cert_lock(c, x->number, from);
-    if (s != GK_TX_OK) return s;
-    gk_lifecycle_cert_state st, to;
-    if (!from[0] || !gk_lifecycle_cert_state_from_name(from, &st))
-        return gk_fail(x->o, x->call, GK_ERR_NOT_FOUND, NULL, NULL);
-    const char *ev = gk_lifecycle_cert_event_name(x->ev);
-    gk_error e = gk_lifecycle_cert_next(st, x->ev, gk_call_lc_role(x->call), &to);
-    if (e != GK_ERR_OK) {
-        gk_fail(x->o, x->call, e, NULL, NULL);
-        x->o->detail = gk_call_printf(x->call, "%s: %s", from, ev);
-        return GK_TX_ABORT;
-    }
-    const char *order =
-        x->in->order_reference && *x->in->order_reference ? x->in->order_reference : NULL;
-    s = gk_db_cert_set_status(c, x->number, from, gk_lifecycle_cert_state_name(to), ev,
-                              x->in->reason, order, x->call->user.id, &e);
-    if (s == GK_TX_ABORT)
-        return gk_fail(x->o, x->call, e != GK_ERR_OK ? e : GK_ERR_CONFLICT, NULL, NULL);
-    if (s != GK_TX_OK) return s;
-    json_t *detail =
-        json_pack("{s:s, s:s, s:s, s:s?}", "from", from, "to", gk_lifecycle_cert_state_name(to),
-                  "reason", x->in->reason, "order_reference", order);
-    char *object = gk_call_printf(x->call, "certificate:%s", x->number);
-    char *action = gk_call_printf(x->call, "certificate.%s", ev);
-    s = object && action ? gk_audit_append(c, x->call->user.id, action, object, detail)
-                         : GK_TX_HARD;
-    json_decref(detail);
-    return s;
+    return gk_svc_cert_change_status_tx(c, x->call, x->number, x->ev, x->in, NULL, x->o);
 }
 
 static void change_status(const gk_call *call, const gk_cert_status_in *in,

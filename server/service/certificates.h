@@ -51,6 +51,9 @@ typedef struct {
     const char *number;          /* from the path */
     const char *reason;          /* required */
     const char *order_reference; /* optional: the regulator's order */
+    /* optional: staff only, never on a public surface (kept in certificate_event_notes and
+     * the audit entry); the API takes it as "internal_note" or as "note", the name of the public contract */
+    const char *internal_note, *note;
 } gk_cert_status_in;
 extern const gk_spec gk_cert_status_spec;
 /* On success the view is the certificate after the change (as gk_svc_cert_get). 409 when
@@ -58,6 +61,15 @@ extern const gk_spec gk_cert_status_spec;
 void gk_svc_cert_suspend(const gk_call *call, const gk_cert_status_in *in, gk_outcome *out);
 void gk_svc_cert_reinstate(const gk_call *call, const gk_cert_status_in *in, gk_outcome *out);
 void gk_svc_cert_revoke(const gk_call *call, const gk_cert_status_in *in, gk_outcome *out);
+
+/* The same status change inside the caller's transaction (a surveillance order suspends or
+ * revokes in its own transaction): locks the certificate (stored number), checks the life
+ * cycle for the caller's role, writes the status, the public event, the internal note and
+ * the audit entry (its detail merged with `audit_extra` when not NULL). GK_TX_ABORT with
+ * out failed (404, 403, 409) when refused. */
+gk_tx_status gk_svc_cert_change_status_tx(PGconn *c, const gk_call *call, const char *number,
+                                          gk_lifecycle_cert_event ev, const gk_cert_status_in *in,
+                                          json_t *audit_extra, gk_outcome *out);
 
 /* The import. The CSV (UTF-8, optional BOM, RFC 4180 quoting) has the header
  *   number,route,category,manufacturer,model_name,type_name,granted_on[,basis]

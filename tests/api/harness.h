@@ -283,6 +283,7 @@ extern const ht_group ht_group_applications;
 extern const ht_group ht_group_mark;
 extern const ht_group ht_group_security;
 extern const ht_group ht_group_public;
+extern const ht_group ht_group_surveillance;
 /* Procedural checks of the registry group (scenarios_registry.c): CSV round trip, XML against
  * docs/certificates.xsd, Atom, stats. Run after the tables; 0 when all pass. */
 int ht_registry_checks(const ht_options *opts);
@@ -299,5 +300,8 @@ int ht_public_checks(const ht_options *opts);
  * sockets, after its table. Adds to *totals; 0 when all pass. */
 extern const ht_group ht_group_hardening;
 int ht_hardening_checks(const ht_options *opts, ht_totals *totals);
+/* The surveillance group's procedural check (scenarios_surveillance.c): the certificate PDF's
+ * text has no internal note and no staff name. Run after its table; 0 when it passes. */
+int ht_surveillance_checks(const ht_options *opts);
 
 #endif

@@ -30,6 +30,7 @@ static const ht_group *const groups[] = {
     &ht_group_security,
     &ht_group_public,
     &ht_group_hardening,
+    &ht_group_surveillance,
     // clang-format on
 };
 
@@ -154,6 +155,10 @@ int main(int argc, char **argv)
         rc = 1;
     /* hardening: the stalled-upload flood after its table (issue 18) */
     if (reachable && ht_hardening_checks(&opts, &totals)) rc = 1;
+    /* surveillance: the PDF's text has no internal note, after its table */
+    if (!opts.list && totals.scenarios_run &&
+        (!opts.only || !strncmp(opts.only, "surveillance", 12)) && ht_surveillance_checks(&opts))
+        rc = 1;
     /* authz: the route walk and session expiry, also when --only selects no table; then
      * secrets in the server log */
     if (reachable) {

@@ -2,7 +2,8 @@
 // The three journeys of issue 9, written once and run in each language. They are interleaved
 // as they happen in life: the manufacturer files (journey 1), the examiner examines and asks
 // a question (journey 2), the manufacturer answers (journey 1), the examiners grant (journey
-// 2), the regulator finds the certificate and exports the register (journey 3).
+// 2), the regulator finds the certificate and exports the register (journey 3), opens a
+// surveillance case, records a failed test and orders the certificate suspended (issue 17).
 //
 // Each step is { journey, name, run(ctx) }; ctx holds the actors and what earlier steps
 // learnt (the application's address, the certificate number). Everything is found by its
@@ -588,6 +589,71 @@ function steps() {
           if (widths.doc > widths.win + 1) fail(`${c.searchPath} at 390 px: the page is ${widths.doc} px wide (wider than the screen); tables must scroll in their own box`);
           await phone.shot('regulator', '04-phone-search', phone.page.getByRole('table'));
         }
+      },
+    },
+    // ---- Journey 3 (issue 17): market surveillance to a regulatory order ------------------
+    {
+      journey: 'regulator', name: 'opens a surveillance case on the certificate',
+      async run(c) {
+        const g = c.reg;
+        const t = g.t;
+        await g.follow('/surveillance', 'the surveillance cases');
+        await g.expectText(t('surveillance.list.heading'), 'the surveillance heading');
+        await g.field('surveillance.open.certificate').fill(c.certNumber);
+        await g.field('surveillance.open.product').fill(`${c.model} (${t('surveillance.event.record_purchase')})`);
+        await g.field('surveillance.open.summary').fill(c.lang === 'ja'
+          ? '全台で同じ初期パスワードが使われているとの通報'
+          : 'A report says every unit ships with the same default password');
+        await g.clickAndLoad(g.button('surveillance.open.submit'));
+        const h1 = await g.page.getByRole('heading', { level: 1 }).innerText();
+        if (!h1.includes(t('surveillance.status.open'))) fail(`${g.where()}: the new case does not read "${t('surveillance.status.open')}": ${h1}`);
+        c.casePath = new URL(g.page.url()).pathname;
+        await g.shot('regulator', '05-surveillance-case');
+      },
+    },
+    {
+      journey: 'regulator', name: 'records a failed test',
+      async run(c) {
+        const g = c.reg;
+        const t = g.t;
+        const form = g.page.getByRole('region', { name: t('surveillance.test.heading'), exact: true });
+        if (!(await form.count())) fail(`${g.where()}: no "${t('surveillance.test.heading')}" form`);
+        await form.getByLabel(t('surveillance.test.requirement'), { exact: true }).fill('SR-1');
+        await form.getByLabel(t('surveillance.test.verdict'), { exact: true }).selectOption('fail');
+        await form.getByLabel(t('surveillance.test.evidence'), { exact: true }).fill('admin/admin accepted on SN-0042; photo sv-1.jpg');
+        await form.getByLabel(t('surveillance.internal_note'), { exact: true }).fill(`INTERNAL-NOTE-e2e-${c.id}`);
+        await g.clickAndLoad(g.button('surveillance.test.submit'));
+        await expectDone(g, 'test');
+        await g.expectText(t('surveillance.verdict.fail'), 'the failed verdict in the steps');
+      },
+    },
+    {
+      journey: 'regulator', name: 'issues an order; the public page shows the certificate suspended',
+      async run(c) {
+        const g = c.reg;
+        const t = g.t;
+        const form = g.page.getByRole('region', { name: t('surveillance.order.heading'), exact: true });
+        if (!(await form.count())) fail(`${g.where()}: no "${t('surveillance.order.heading')}" form`);
+        await form.getByLabel(t('surveillance.order.kind'), { exact: true }).selectOption('display_prohibition');
+        await form.getByLabel(t('surveillance.order.reference'), { exact: true }).fill(`MIC-E2E-${c.id}`);
+        await form.getByLabel(t('surveillance.order.action'), { exact: true }).selectOption('suspend');
+        await form.getByLabel(t('surveillance.order.reason'), { exact: true }).fill(c.lang === 'ja'
+          ? '市場調査で SR-1 の不適合を確認'
+          : 'Market surveillance found SR-1 not met');
+        await form.getByLabel(t('surveillance.internal_note'), { exact: true }).fill(`INTERNAL-NOTE-order-${c.id}`);
+        await g.clickAndLoad(g.button('surveillance.order.submit'));
+        await expectDone(g, 'order');
+        const h1 = await g.page.getByRole('heading', { level: 1 }).innerText();
+        if (!h1.includes(t('surveillance.status.closed_order'))) fail(`${g.where()}: the case does not read "${t('surveillance.status.closed_order')}": ${h1}`);
+        await g.shot('regulator', '06-surveillance-order');
+        // The public, signed out: the certificate page says suspended, with no internal note.
+        const pub = await c.newActor('public', c.lang);
+        await pub.goto(c.certPath);
+        await pub.expectText(pub.t('registry.status.suspended'), 'the suspended status on the public page');
+        const text = await pub.mainText();
+        if (text.includes('INTERNAL-NOTE')) fail(`${pub.where()}: the public page shows an internal note`);
+        if (text.includes(c.regulatorUser.name)) fail(`${pub.where()}: the public page names the regulator`);
+        await pub.shot('regulator', '07-public-suspended');
       },
     },
   ];

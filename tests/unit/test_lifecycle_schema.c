@@ -19,6 +19,7 @@
 
 #include "domain/examination.h"
 #include "domain/lifecycle.h"
+#include "domain/surveillance.h"
 
 #define MAX_ROWS 64
 #define MAX_COLS 3
@@ -262,6 +263,26 @@ static void test_lists_agree_with_tables(void **state)
     assert_null(gk_exam_verdict_rule_of("maybe"));
 }
 
+/* The surveillance life cycle (domain/surveillance.h) against surveillance_transitions, as
+ * (from, event, to) triples, and the order kinds against their CHECK list. */
+static void test_surveillance_transitions(void **state)
+{
+    (void)state;
+    char *schema = schema_text();
+    rows sql, c = {.n = 0};
+    schema_rows(schema, "surveillance_transitions", 3, &sql);
+    size_t n;
+    const gk_sv_transition *t = gk_sv_table(&n);
+    for (size_t i = 0; i < n; i++)
+        add(&c, 3, gk_sv_state_name(t[i].from), gk_sv_event_name(t[i].event),
+            gk_sv_state_name(t[i].to));
+    compare("surveillance_transitions", &c, &sql, 3);
+    schema_list(schema, "order_kind IN (", &sql);
+    names(&c, gk_sv_order_kinds);
+    compare("surveillance_cases_order_kind_check", &c, &sql, 1);
+    free(schema);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -270,6 +291,7 @@ int main(void)
         cmocka_unit_test(test_examinable_states),
         cmocka_unit_test(test_vocabularies),
         cmocka_unit_test(test_lists_agree_with_tables),
+        cmocka_unit_test(test_surveillance_transitions),
     };
     return cmocka_run_group_tests(tests, NULL, NULL);
 }
