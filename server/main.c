@@ -140,6 +140,8 @@ static void register_statements(void)
     gk_examination_register();
     /* certificates */
     gk_certificates_register();
+    /* the living record: holders, changes, reports (issue 16) */
+    gk_living_register();
 }
 
 static int cmd_migrate(int argc, char **argv)

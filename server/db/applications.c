@@ -32,8 +32,18 @@
     " 'opt_in_reason', a.opt_in_reason, 'filing_date', a.filing_date,"                         \
     " 'determination', a.determination, 'rule_set', a.rule_set_id,"                           \
     " 'assigned_examiner_id', a.assigned_examiner_id,"                                         \
-    " 'certificate_number', (SELECT c.number FROM certificates c"                              \
-    "     WHERE c.application_id = a.id),"                                                     \
+    " 'certificate_number', coalesce(a.certificate_number, (SELECT c.number FROM certificates c"\
+    "     WHERE c.application_id = a.id)),"                                                    \
+    " 'kind', a.kind, 'examined', gk_examined_of(a),"                                          \
+    " 'change', CASE WHEN a.kind <> 'new' THEN jsonb_build_object('kind', a.kind,"            \
+    "   'certificate_number', a.certificate_number, 'summary', a.change_summary,"             \
+    "   'model_name', a.added_model_name, 'affected_requirements', a.affected_requirements,"  \
+    "   'holder', a.new_holder, 'version', (SELECT v.version FROM certificate_versions v"      \
+    "     WHERE v.application_id = a.id),"                                                     \
+    "   'carried_over', coalesce((SELECT jsonb_agg(jsonb_build_object('requirement_id',"       \
+    "     v.requirement_id, 'verdict', v.verdict, 'carried_from', v.carried_from)"             \
+    "     ORDER BY v.requirement_id) FROM verdicts v WHERE v.application_id = a.id"           \
+    "     AND v.carried_from IS NOT NULL), '[]'::jsonb)) END,"                                 \
     " 'created_by', a.created_by, 'created_at', " TS("a.created_at") ","                      \
     " 'updated_at', " TS("a.updated_at") ", 'version', a.version)::text"                      \
     " FROM applications a"

@@ -8,6 +8,7 @@
 #include "crypto/sign.h"
 #include "db/db.h"
 #include "db/run.h"
+#include "db/changes.h"
 #include "db/examination.h"
 #include "util/hex.h"
 
@@ -29,7 +30,7 @@ static const gk_stmt stmts[] = {
      " gk_equivalence_accepted(a.id),"
      " EXISTS (SELECT 1 FROM verdicts v WHERE v.application_id = a.id"
      "   AND v.verdict = 'met_by_equivalence'),"
-     " dc.class_letters, (" TODAY_JST ")::text"
+     " dc.class_letters, (" TODAY_JST ")::text, a.kind"
      " FROM applications a JOIN organizations o ON o.id = a.organization_id"
      " JOIN device_categories dc ON dc.id = a.category_id WHERE a.id = $1"},
     /* Step 2: the counter row stays locked until COMMIT, so serials are handed out in
@@ -69,7 +70,9 @@ static const gk_stmt stmts[] = {
      "   'reason', e.reason, 'order_reference', e.order_reference, 'actor_id', e.actor_id,"
      "   'actor_name', u.name, 'at', " TS("e.at") ") ORDER BY e.at, e.id)"
      "   FROM certificate_events e LEFT JOIN users u ON u.id = e.actor_id"
-     "   WHERE e.certificate_number = c.number), '[]'::jsonb))::text,"
+     "   WHERE e.certificate_number = c.number), '[]'::jsonb)"
+     /* issue 16: versions, current model names, holder, what was examined, exhibits */
+     " || gk_certificate_living(c.number))::text,"
      " c.canonical_json::text, encode(c.signature, 'hex')"
      " FROM certificates c JOIN device_categories dc ON dc.id = c.category_id"
      " WHERE c.number = $1"},
@@ -123,6 +126,7 @@ gk_tx_status gk_db_cert_case(PGconn *c, const char *app_id, gk_cert_case *out)
         gk_db_text(out->class_letters, sizeof out->class_letters, res, 0, 10);
         if (!gk_date_parse(PQgetvalue(res, 0, 11), &out->today_jst))
             out->today_jst = gk_date_today_utc();
+        gk_db_text(out->kind, sizeof out->kind, res, 0, 12);
     }
     PQclear(res);
     if (out->found && (!out->manufacturer || !out->model_name || !out->type_name)) {
@@ -167,6 +171,9 @@ gk_tx_status gk_db_cert_issue(PGconn *c, struct gk_keystore *ks, const char *app
                               const char *body_code, const char *actor_id,
                               char number_out[GK_CERT_NUMBER_BUF], gk_error *e)
 {
+    /* A change application (issue 16) makes a new version of its certificate instead. */
+    if (k->kind[0] && strcmp(k->kind, "new") != 0)
+        return gk_db_change_make_version(c, ks, app_id, actor_id, number_out, e);
     char year[8];
     snprintf(year, sizeof year, "%d", gk_date_year(k->today_jst));
     const char *sv[] = {year, body_code};
@@ -359,4 +366,32 @@ gk_tx_status gk_db_cert_category_exists(PGconn *c, const char *category, bool *o
 gk_tx_status gk_db_cert_body_name(PGconn *c, json_t **out)
 {
     return gk_db_run_json(c, "cert_body_name", 0, NULL, out, NULL, NULL);
+}
+
+gk_tx_status gk_db_cert_sign(PGconn *c, struct gk_keystore *ks, const char *canon,
+                             char sig_hex[2 * GK_SIGN_SIGNATURE_LEN + 1], const char **key_id,
+                             gk_error *e)
+{
+    *key_id = gk_keystore_active_key_id(ks);
+    char *sig_b64 = NULL;
+    const char *signed_by = NULL;
+    if (!*key_id ||
+        !gk_keystore_sign(ks, (const unsigned char *)canon, strlen(canon), &sig_b64, &signed_by) ||
+        strcmp(signed_by, *key_id) != 0) {
+        free(sig_b64);
+        return GK_TX_HARD; /* a rotation between the two calls: the retry signs again */
+    }
+    unsigned char sig[GK_SIGN_SIGNATURE_LEN + 8];
+    size_t sig_len = 0;
+    char pub_hex[65];
+    bool ok = gk_base64_decode(sig_b64, strlen(sig_b64), GK_B64_URL, sig, sizeof sig, &sig_len) &&
+              sig_len == GK_SIGN_SIGNATURE_LEN && active_public_key_hex(ks, *key_id, pub_hex);
+    free(sig_b64);
+    if (!ok) return GK_TX_HARD;
+    gk_hex_encode(sig, sig_len, sig_hex, 2 * GK_SIGN_SIGNATURE_LEN + 1);
+    const char *kr[] = {*key_id};
+    gk_tx_status s = run(c, "cert_key_retire", 1, kr, NULL, e);
+    const char *ki[] = {*key_id, pub_hex};
+    if (s == GK_TX_OK) s = run(c, "cert_key_insert", 2, ki, NULL, e);
+    return s;
 }

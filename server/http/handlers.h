@@ -91,4 +91,12 @@ gk_handler_fn gk_h_applications_create, gk_h_applications_list, gk_h_application
     gk_h_page_application_withdraw, gk_h_page_application_upload, gk_h_page_info_request_respond;
 gk_chunk_handler_fn gk_h_documents_upload_chunk, gk_h_page_application_upload_chunk;
 
+/* ---- the living record (issue 16): holders, changes, reports (api/holders.c, api/changes.c,
+ *      api/reports.c; operations in service/holders.h, service/changes.h, service/reports.h) */
+/* Registers the holder, change and report statements. */
+void gk_living_register(void);
+gk_handler_fn gk_h_organization_get, gk_h_organization_me_get, gk_h_organization_me_put,
+    gk_h_certificate_changes_create, gk_h_reports_certifications, gk_h_reports_submissions_list,
+    gk_h_reports_submissions_create;
+
 #endif

@@ -262,6 +262,24 @@ const gk_route gk_routes[] = {
 #undef SLOW
 #undef PAGE
 
+    /* ---- the living record (issue 16): holder records, change applications, reports to the
+     *      Minister (api/holders.c, api/changes.c, api/reports.c) ---- */
+    {"GET", "/api/v1/organizations/me", gk_h_organization_me_get, GK_ROLE_MANUFACTURER,
+     GK_BODY_NONE, 0, GK_ROUTE_DB, "organizations.me_get"},
+    {"PUT", "/api/v1/organizations/me", gk_h_organization_me_put, GK_ROLE_MANUFACTURER,
+     GK_BODY_JSON, 0, GK_ROUTE_DB, "organizations.me_put"},
+    {"GET", "/api/v1/organizations/{id}", gk_h_organization_get, GK_ROLES_USERS, GK_BODY_NONE, 0,
+     GK_ROUTE_DB, "organizations.get"},
+    {"POST", "/api/v1/certificates/{number}/changes", gk_h_certificate_changes_create,
+     GK_ROLE_MANUFACTURER, GK_BODY_JSON, 0, GK_ROUTE_DB, "certificates.changes_create"},
+    {"GET", "/api/v1/reports/certifications", gk_h_reports_certifications,
+     GK_ROLE_REGULATOR | GK_ROLE_ADMIN, GK_BODY_NONE, 0, GK_ROUTE_DB, "reports.certifications"},
+    {"GET", "/api/v1/reports/certifications/submissions", gk_h_reports_submissions_list,
+     GK_ROLE_REGULATOR | GK_ROLE_ADMIN, GK_BODY_NONE, 0, GK_ROUTE_DB,
+     "reports.submissions_list"},
+    {"POST", "/api/v1/reports/certifications/submissions", gk_h_reports_submissions_create,
+     GK_ROLE_REGULATOR | GK_ROLE_ADMIN, GK_BODY_JSON, 0, GK_ROUTE_DB,
+     "reports.submissions_create"},
 };
 
 const size_t gk_routes_count = sizeof gk_routes / sizeof *gk_routes;

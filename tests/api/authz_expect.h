@@ -227,6 +227,20 @@ static const az_expect az_table[] = {
      0},
     {"GET", "/admin/users", AZ_ADMIN, AZ_B_NONE, "/admin/users", 0},
     {"POST", "/admin/users", AZ_ADMIN, AZ_B_FORM, "/admin/users", 0},
+    /* the living record (issue 16): a maker reads and replaces its own holder record, the
+     * staff read any; the holder files changes; reports go to the regulator and the admin */
+    {"GET", "/api/v1/organizations/me", AZ_MAKER, AZ_B_NONE, "/api/v1/organizations/me", 0},
+    {"PUT", "/api/v1/organizations/me", AZ_MAKER, AZ_B_JSON, "/api/v1/organizations/me", 0},
+    {"GET", "/api/v1/organizations/{id}", AZ_USERS, AZ_B_NONE, "/api/v1/organizations/{{none}}",
+     0},
+    {"POST", "/api/v1/certificates/{number}/changes", AZ_MAKER, AZ_B_JSON,
+     "/api/v1/certificates/D20-9999999/changes", 0},
+    {"GET", "/api/v1/reports/certifications", AZ_REG | AZ_ADMIN, AZ_B_NONE,
+     "/api/v1/reports/certifications?from=2026-01-01&to=2026-01-31", 0},
+    {"GET", "/api/v1/reports/certifications/submissions", AZ_REG | AZ_ADMIN, AZ_B_NONE,
+     "/api/v1/reports/certifications/submissions", 0},
+    {"POST", "/api/v1/reports/certifications/submissions", AZ_REG | AZ_ADMIN, AZ_B_JSON,
+     "/api/v1/reports/certifications/submissions", 0},
 };
 
 #define AZ_TABLE_LEN (sizeof az_table / sizeof az_table[0])
