@@ -152,25 +152,39 @@ CREATE FUNCTION gk_certificate_last_examined(num text) RETURNS uuid LANGUAGE sql
         (SELECT application_id FROM certificates WHERE number = num))
 $$;
 
--- Documents published with a certificate on a day: `public` ones, and `confidential_until`
--- ones whose date has come, of its application and of its approved changes.
+-- The day a document of a granted certificate is published: a `public` one with the grant
+-- (or its change's approval), a `confidential_until` one on its date but never later than 180
+-- days after the grant (the longest deferral allowed), a `confidential` one never (NULL).
+CREATE FUNCTION gk_exhibit_published_on(cls text, until date, granted date) RETURNS date
+LANGUAGE sql IMMUTABLE AS $$
+    SELECT CASE cls WHEN 'public' THEN granted
+                    WHEN 'confidential_until' THEN greatest(granted, least(until, granted + 180))
+           END
+$$;
+
+-- Documents published with a certificate on a day, of its application and of its approved
+-- changes, with their SHA-256.
 CREATE FUNCTION gk_certificate_exhibits(num text, on_day date) RETURNS jsonb LANGUAGE sql STABLE AS $$
     SELECT coalesce(jsonb_agg(jsonb_build_object(
-               'id', d.id, 'kind', d.kind, 'filename', d.filename,
-               'content_type', d.content_type, 'size', d.size,
-               'sha256', encode(d.sha256, 'hex'),
-               'confidentiality', d.confidentiality,
-               'published_on', CASE WHEN d.confidentiality = 'public' THEN c.granted_on
-                                    ELSE greatest(d.confidential_until, c.granted_on) END,
-               'url', '/api/v1/certificates/' || c.number || '/exhibits/' || d.id)
-             ORDER BY d.uploaded_at, d.id), '[]'::jsonb)
-      FROM certificates c
-      JOIN documents d ON d.application_id = c.application_id
-        OR d.application_id IN (SELECT application_id FROM certificate_versions
-                                 WHERE certificate_number = c.number)
-     WHERE c.number = num
-       AND (d.confidentiality = 'public'
-            OR (d.confidentiality = 'confidential_until' AND d.confidential_until <= on_day))
+               'id', x.id, 'kind', x.kind, 'filename', x.filename,
+               'content_type', x.content_type, 'size', x.size, 'sha256', x.sha256,
+               'confidentiality', x.confidentiality, 'published_on', x.published_on)
+             ORDER BY x.uploaded_at, x.id), '[]'::jsonb)
+      FROM (SELECT d.id, d.kind, d.filename, d.content_type, d.size,
+                   encode(d.sha256, 'hex') AS sha256, d.confidentiality, d.uploaded_at,
+                   gk_exhibit_published_on(d.confidentiality, d.confidential_until,
+                                           coalesce(v.effective_on, c.granted_on)) AS published_on
+              FROM certificates c
+              LEFT JOIN certificate_versions v ON v.certificate_number = c.number
+              JOIN documents d ON d.application_id = coalesce(v.application_id, c.application_id)
+             WHERE c.number = num
+            UNION
+            SELECT d.id, d.kind, d.filename, d.content_type, d.size,
+                   encode(d.sha256, 'hex'), d.confidentiality, d.uploaded_at,
+                   gk_exhibit_published_on(d.confidentiality, d.confidential_until, c.granted_on)
+              FROM certificates c JOIN documents d ON d.application_id = c.application_id
+             WHERE c.number = num) x
+     WHERE x.published_on <= on_day
 $$;
 
 -- base64url without padding, as the API writes signatures.

@@ -65,7 +65,7 @@ static const gk_stmt stmts[] = {
      " data_transmission_facility, uses_ip, remotely_configurable,"
      " user_installable_security_software, opt_in_rule_set_id, opt_in_reason IS NOT NULL,"
      " to_char((now() AT TIME ZONE 'Asia/Tokyo')::date, 'YYYY-MM-DD'),"
-     " connectable_to_carrier_line, always_via_certified_equipment"
+     " connectable_to_carrier_line, always_via_certified_equipment, kind"
      " FROM applications WHERE id = $1 AND ($2::uuid IS NULL OR organization_id = $2)"
      " FOR UPDATE"},
     {"app_insert",
@@ -162,6 +162,7 @@ gk_tx_status gk_db_app_lock(PGconn *c, const char *id, const char *org_id, gk_ap
         snprintf(row->organization_id, sizeof row->organization_id, "%s", PQgetvalue(res, 0, 1));
         snprintf(row->status, sizeof row->status, "%s", PQgetvalue(res, 0, 2));
         snprintf(row->route, sizeof row->route, "%s", PQgetvalue(res, 0, 3));
+        snprintf(row->kind, sizeof row->kind, "%s", PQgetvalue(res, 0, 15));
         row->version = atoi(PQgetvalue(res, 0, 4));
         for (int f = 0; f <= GK_FACT_USER_INSTALLABLE_SECURITY_SOFTWARE; f++)
             row->facts.v[f] = parse_tri(res, 5 + f);

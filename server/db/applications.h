@@ -52,6 +52,7 @@ typedef struct {
     char opt_in_rule_set[64];
     bool has_opt_in_reason;
     gk_date today_jst; /* the database's date in Japan: the filing date of a submission */
+    char kind[24];     /* new, or a change of a certificate (issue 16) */
 } gk_app_row;
 
 void gk_db_applications_register(void);

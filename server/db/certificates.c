@@ -55,7 +55,7 @@ static const gk_stmt stmts[] = {
      "INSERT INTO certificate_events (certificate_number, event, reason, order_reference,"
      " actor_id) VALUES ($1, $2, $3, $4, $5)"},
     {"cert_view",
-     "SELECT jsonb_build_object('number', c.number, 'display_number', 'T ' || c.number,"
+     "SELECT (jsonb_build_object('number', c.number, 'display_number', 'T ' || c.number,"
      " 'application_id', c.application_id, 'organization_id', c.organization_id,"
      " 'route', c.route, 'category', c.category_id, 'category_title_en', dc.title_en,"
      " 'category_title_ja', dc.title_ja, 'manufacturer', c.manufacturer,"
@@ -70,7 +70,7 @@ static const gk_stmt stmts[] = {
      "   'reason', e.reason, 'order_reference', e.order_reference, 'actor_id', e.actor_id,"
      "   'actor_name', u.name, 'at', " TS("e.at") ") ORDER BY e.at, e.id)"
      "   FROM certificate_events e LEFT JOIN users u ON u.id = e.actor_id"
-     "   WHERE e.certificate_number = c.number), '[]'::jsonb)"
+     "   WHERE e.certificate_number = c.number), '[]'::jsonb))"
      /* issue 16: versions, current model names, holder, what was examined, exhibits */
      " || gk_certificate_living(c.number))::text,"
      " c.canonical_json::text, encode(c.signature, 'hex')"

@@ -71,7 +71,10 @@ static const gk_stmt stmts[] = {
      " 'model_names', CASE WHEN a.kind = 'name_addition'"
      "   THEN (cur -> 'model_names') || to_jsonb(a.added_model_name::text)"
      "   ELSE cur -> 'model_names' END,"
-     " 'holder', CASE WHEN a.kind = 'holder_change' THEN (cur -> 'holder') || a.new_holder"
+     /* a new holder's names replace the old ones; its addresses too when it gives one */
+     " 'holder', CASE WHEN a.kind = 'holder_change' THEN (cur -> 'holder') - 'name_ja'"
+     "   - 'name_en' - (CASE WHEN a.new_holder ?| ARRAY['address_ja', 'address_en']"
+     "   THEN ARRAY['address_ja', 'address_en'] ELSE ARRAY[]::text[] END) || a.new_holder"
      "   ELSE cur -> 'holder' END,"
      " 'examined', CASE WHEN a.kind = 'partial_change' THEN gk_examined_of(a)"
      "   ELSE cur -> 'examined' END,"
@@ -84,7 +87,7 @@ static const gk_stmt stmts[] = {
      " actor_id)"
      " SELECT p ->> 'number', (p ->> 'version')::integer, $1, p ->> 'kind', p ->> 'summary',"
      " (p ->> 'effective_on')::date, p -> 'model_names', p -> 'holder', p -> 'examined',"
-     " $2::json, decode($3, 'hex'), $4, $5 FROM (SELECT $2::jsonb AS p) x"},
+     " $2::text::json, decode($3, 'hex'), $4, $5 FROM (SELECT $2::text::jsonb AS p) x"},
 };
 // clang-format on
 
@@ -112,8 +115,8 @@ gk_tx_status gk_db_change_target(PGconn *c, const char *number, const char *org,
     return GK_TX_OK;
 }
 
-gk_tx_status gk_db_change_unknown_requirements(PGconn *c, const char *number,
-                                               const char *csv_list, json_t **out)
+gk_tx_status gk_db_change_unknown_requirements(PGconn *c, const char *number, const char *csv_list,
+                                               json_t **out)
 {
     const char *v[] = {number, csv_list};
     return gk_db_run_json(c, "change_unknown_requirements", 2, v, out, NULL, NULL);
@@ -146,8 +149,9 @@ gk_tx_status gk_db_change_file(PGconn *c, const gk_change_filing *f, char id_out
     s = gk_db_run(c, "change_copy_declarations", 2, d, NULL, e, field);
     const char *ev1[] = {id_out, NULL, "draft", f->actor_id, NULL};
     if (s == GK_TX_OK) s = gk_db_run(c, "change_event", 5, ev1, NULL, e, field);
+    if (s != GK_TX_OK || f->as_draft) return s;
     const char *sv[] = {id_out};
-    if (s == GK_TX_OK) s = gk_db_run_one(c, "change_submit", 1, sv, e, field);
+    s = gk_db_run_one(c, "change_submit", 1, sv, e, field);
     const char *ev2[] = {id_out, "draft", "submitted", f->actor_id, f->summary};
     if (s == GK_TX_OK) s = gk_db_run(c, "change_event", 5, ev2, NULL, e, field);
     return s;

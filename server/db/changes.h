@@ -30,8 +30,8 @@ gk_tx_status gk_db_change_target(PGconn *c, const char *number, const char *org,
 
 /* The requirement ids of `csv_list` ("SR-2,SR-3") that are not requirements of the
  * certificate's rule set, as a new array (empty when all are). */
-gk_tx_status gk_db_change_unknown_requirements(PGconn *c, const char *number,
-                                               const char *csv_list, json_t **out);
+gk_tx_status gk_db_change_unknown_requirements(PGconn *c, const char *number, const char *csv_list,
+                                               json_t **out);
 
 /* The change as filed: every value may be NULL but kind, summary, number and actor. */
 typedef struct {
@@ -39,10 +39,11 @@ typedef struct {
     const char *added_model_name, *affected_requirements; /* "SR-2,SR-3" */
     const char *new_holder_json;                          /* a JSON object */
     const char *hardware_version, *firmware_versions, *update_method, *security_support_until;
+    bool as_draft; /* leave it a draft (its documents come first), else file it at once */
 } gk_change_filing;
 
 /* Insert the change as a draft of the holder's (device, facts and declarations copied from
- * the certificate's application), then file it (submitted, with the filing date, rule set and
+ * the certificate's application), then, unless f->as_draft, file it (submitted, with the filing date, rule set and
  * determination of the certificate's application), with both history events. id_out: the
  * new application id. Refusals of the schema: GK_TX_ABORT with *e and *field. */
 gk_tx_status gk_db_change_file(PGconn *c, const gk_change_filing *f, char id_out[37], gk_error *e,

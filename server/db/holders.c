@@ -38,11 +38,12 @@ gk_tx_status gk_db_holder_get(PGconn *c, const char *org_id, json_t **out)
     return gk_db_run_json(c, "holder_get", 1, v, out, NULL, NULL);
 }
 
-gk_tx_status gk_db_holder_put(PGconn *c, const char *org_id, const gk_holder_values *h,
-                              gk_error *e, const char **field)
+gk_tx_status gk_db_holder_put(PGconn *c, const char *org_id, const gk_holder_values *h, gk_error *e,
+                              const char **field)
 {
     const char *v[1 + GK_HOLDER_NFIELDS];
     v[0] = org_id;
-    for (int i = 0; i < GK_HOLDER_NFIELDS; i++) v[1 + i] = h->v[i] && *h->v[i] ? h->v[i] : NULL;
+    for (int i = 0; i < GK_HOLDER_NFIELDS; i++)
+        v[1 + i] = h->v[i] && *h->v[i] ? h->v[i] : NULL;
     return gk_db_run_one(c, "holder_put", 1 + GK_HOLDER_NFIELDS, v, e, field);
 }

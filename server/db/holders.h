@@ -19,7 +19,7 @@ gk_tx_status gk_db_holder_get(PGconn *c, const char *org_id, json_t **out);
 /* Lock the row and replace every holder field with `h` (values in gk_holder_fields() order,
  * NULL clears). GK_TX_ABORT with *e / *field when a constraint refuses a value (a corporate
  * number another organisation holds: resource.already_exists). */
-gk_tx_status gk_db_holder_put(PGconn *c, const char *org_id, const gk_holder_values *h,
-                              gk_error *e, const char **field);
+gk_tx_status gk_db_holder_put(PGconn *c, const char *org_id, const gk_holder_values *h, gk_error *e,
+                              const char **field);
 
 #endif

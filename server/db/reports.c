@@ -51,9 +51,8 @@ gk_tx_status gk_db_report(PGconn *c, const char *from, const char *to, json_t **
     return gk_db_run_json(c, "report_get", 2, v, out, NULL, NULL);
 }
 
-gk_tx_status gk_db_report_submit(PGconn *c, const char *from, const char *to,
-                                 const char *reference, const char *user_id, json_t **out,
-                                 gk_error *e)
+gk_tx_status gk_db_report_submit(PGconn *c, const char *from, const char *to, const char *reference,
+                                 const char *user_id, json_t **out, gk_error *e)
 {
     const char *v[] = {from, to, reference, user_id};
     return gk_db_run_json(c, "report_submit", 4, v, out, e, NULL);

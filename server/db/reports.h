@@ -18,9 +18,8 @@ gk_tx_status gk_db_report(PGconn *c, const char *from, const char *to, json_t **
 
 /* Record the period's rows as submitted; *out: the submission ({id, from, to, reference,
  * submitted_at, submitted_by, submitted_by_name, row_count}). */
-gk_tx_status gk_db_report_submit(PGconn *c, const char *from, const char *to,
-                                 const char *reference, const char *user_id, json_t **out,
-                                 gk_error *e);
+gk_tx_status gk_db_report_submit(PGconn *c, const char *from, const char *to, const char *reference,
+                                 const char *user_id, json_t **out, gk_error *e);
 
 /* Every submission, newest first (without the rows). */
 gk_tx_status gk_db_report_submissions(PGconn *c, json_t **out);

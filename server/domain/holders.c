@@ -90,6 +90,32 @@ const char *gk_change_kind_name(gk_change_kind k)
     return k >= 0 && k < GK_CHANGE__COUNT ? kind_names[k] : NULL;
 }
 
+/* Per kind: the documents required at submission, and whether it starts as a draft. */
+static const struct {
+    const char *documents[2];
+    bool draft;
+} CHANGE_RULES[GK_CHANGE__COUNT] = {
+    [GK_CHANGE_PARTIAL] = {{NULL}, false},
+    [GK_CHANGE_NAME_ADDITION] = {{NULL}, false},
+    [GK_CHANGE_HOLDER] = {{"other", NULL}, true},
+};
+
+size_t gk_change_required_documents(gk_change_kind k, const char **out, size_t max)
+{
+    size_t n = 0;
+    if (k < 0 || k >= GK_CHANGE__COUNT) return 0;
+    for (size_t i = 0; i < 2 && CHANGE_RULES[k].documents[i]; i++) {
+        if (n < max) out[n] = CHANGE_RULES[k].documents[i];
+        n++;
+    }
+    return n;
+}
+
+bool gk_change_filed_as_draft(gk_change_kind k)
+{
+    return k >= 0 && k < GK_CHANGE__COUNT && CHANGE_RULES[k].draft;
+}
+
 bool gk_change_allowed_on(const char *certificate_status)
 {
     return certificate_status && !strcmp(certificate_status, "granted");

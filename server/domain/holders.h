@@ -47,6 +47,14 @@ typedef enum {
 
 bool gk_change_kind_parse(const char *name, gk_change_kind *out);
 const char *gk_change_kind_name(gk_change_kind k);
+/* The document kinds a change of this kind needs before it is submitted (a holder change:
+ * the supporting document, kind `other`, e.g. the commercial registration after a merger);
+ * writes up to `max` names and returns how many are needed. */
+size_t gk_change_required_documents(gk_change_kind k, const char **out, size_t max);
+/* Whether the holder files it as a draft first (to attach its supporting document) rather
+ * than filed at once. */
+bool gk_change_filed_as_draft(gk_change_kind k);
+
 /* A change can be filed against a certificate in this status (granted only: a suspended
  * certificate is changed after its reinstatement, a revoked one never). */
 bool gk_change_allowed_on(const char *certificate_status);

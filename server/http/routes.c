@@ -275,11 +275,9 @@ const gk_route gk_routes[] = {
     {"GET", "/api/v1/reports/certifications", gk_h_reports_certifications,
      GK_ROLE_REGULATOR | GK_ROLE_ADMIN, GK_BODY_NONE, 0, GK_ROUTE_DB, "reports.certifications"},
     {"GET", "/api/v1/reports/certifications/submissions", gk_h_reports_submissions_list,
-     GK_ROLE_REGULATOR | GK_ROLE_ADMIN, GK_BODY_NONE, 0, GK_ROUTE_DB,
-     "reports.submissions_list"},
+     GK_ROLE_REGULATOR | GK_ROLE_ADMIN, GK_BODY_NONE, 0, GK_ROUTE_DB, "reports.submissions_list"},
     {"POST", "/api/v1/reports/certifications/submissions", gk_h_reports_submissions_create,
-     GK_ROLE_REGULATOR | GK_ROLE_ADMIN, GK_BODY_JSON, 0, GK_ROUTE_DB,
-     "reports.submissions_create"},
+     GK_ROLE_REGULATOR | GK_ROLE_ADMIN, GK_BODY_JSON, 0, GK_ROUTE_DB, "reports.submissions_create"},
 };
 
 const size_t gk_routes_count = sizeof gk_routes / sizeof *gk_routes;

@@ -9,6 +9,7 @@
 #include "db/documents.h"
 #include "db/info_requests.h"
 #include "domain/documents.h"
+#include "domain/holders.h"
 #include "domain/lifecycle.h"
 #include "util/utf8.h"
 
@@ -501,15 +502,20 @@ static int check_declarations(op_ctx *x, json_t *view, const gk_determination *d
     return bad;
 }
 
-/* The route's required documents (domain/documents.h). */
-static gk_tx_status check_documents(op_ctx *x, PGconn *c, const char *route, int *bad)
+/* The route's required documents (domain/documents.h); a change application (issue 16)
+ * needs only its supporting document (domain/holders.h). */
+static gk_tx_status check_documents(op_ctx *x, PGconn *c, const gk_app_row *row, int *bad)
 {
+    const char *route = row->route;
     json_t *kinds = NULL;
     gk_tx_status s = gk_db_app_document_kinds(c, x->id, &kinds);
     if (s != GK_TX_OK) return s;
     gk_route r;
     const char *need[16];
-    size_t n = gk_route_parse(route, &r) ? gk_doc_required(r, need, 16) : 0;
+    gk_change_kind ck;
+    size_t n = gk_change_kind_parse(row->kind, &ck) ? gk_change_required_documents(ck, need, 16)
+               : gk_route_parse(route, &r)          ? gk_doc_required(r, need, 16)
+                                                    : 0;
     for (size_t i = 0; i < n && i < 16; i++) {
         if (has_kind(kinds, need[i])) continue;
         const gk_doc_kind *k = gk_doc_kind_find(need[i]);
@@ -559,7 +565,7 @@ static gk_tx_status submit_change(op_ctx *x, PGconn *c, const gk_app_row *row,
     if (s != GK_TX_OK || !view) return s != GK_TX_OK ? s : GK_TX_HARD;
     if (determined) bad += check_declarations(x, view, &d);
     json_decref(view);
-    s = check_documents(x, c, row->route, &bad);
+    s = check_documents(x, c, row, &bad);
     if (s != GK_TX_OK) return s;
     if (bad) {
         x->out->detail = gk_call_msg(x->call, "applications.incomplete");

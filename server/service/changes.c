@@ -85,8 +85,7 @@ static gk_tx_status file_tx(PGconn *c, void *ctx)
         json_t *m;
         json_array_foreach(missing, i, m)
         {
-            gk_field_err(x->o, x->call,
-                         gk_call_printf(x->call, "holder.%s", json_string_value(m)),
+            gk_field_err(x->o, x->call, gk_call_printf(x->call, "holder.%s", json_string_value(m)),
                          "holders.missing");
         }
         json_decref(missing);
@@ -119,14 +118,16 @@ static gk_tx_status file_tx(PGconn *c, void *ctx)
         .update_method = opt(in->update_method),
         .security_support_until = opt(in->security_support_until),
     };
+    gk_change_kind ck;
+    f.as_draft = gk_change_kind_parse(in->kind, &ck) && gk_change_filed_as_draft(ck);
     gk_error e = GK_ERR_OK;
     const char *field = NULL;
     s = gk_db_change_file(c, &f, x->id, &e, &field);
     if (s == GK_TX_ABORT)
         return gk_fail(x->o, x->call, e != GK_ERR_OK ? e : GK_ERR_CONFLICT, field, NULL);
     if (s != GK_TX_OK) return s;
-    json_t *detail = json_pack("{s:s, s:s, s:s}", "kind", in->kind, "certificate_number",
-                               x->number, "summary", in->summary);
+    json_t *detail = json_pack("{s:s, s:s, s:s}", "kind", in->kind, "certificate_number", x->number,
+                               "summary", in->summary);
     char *object = gk_call_printf(x->call, "application:%s", x->id);
     s = gk_audit_append(c, x->call->user.id, "application.change_file", object, detail);
     json_decref(detail);
@@ -162,9 +163,9 @@ void gk_svc_change_file(const gk_call *call, const gk_change_in *in, gk_outcome 
         holder = json_object();
         const char *keys[] = {"name",       "name_ja", "name_en",        "address_ja",
                               "address_en", "country", "representative", "representative_title"};
-        const char *vals[] = {in->holder_name,       in->holder_name_ja,
-                              in->holder_name_en,    in->holder_address_ja,
-                              in->holder_address_en, in->holder_country,
+        const char *vals[] = {in->holder_name,           in->holder_name_ja,
+                              in->holder_name_en,        in->holder_address_ja,
+                              in->holder_address_en,     in->holder_country,
                               in->holder_representative, in->holder_representative_title};
         for (size_t i = 0; holder && i < sizeof keys / sizeof *keys; i++)
             if (opt(vals[i])) json_object_set_new(holder, keys[i], json_string(vals[i]));

@@ -130,8 +130,8 @@ static gk_tx_status put_tx(PGconn *c, void *ctx)
         if (e == GK_ERR_ALREADY_EXISTS)
             return gk_fail(x->o, x->call, e, "corporate_number", "holders.corporate_number_taken");
         if (e == GK_ERR_CONFLICT) return gk_fail(x->o, x->call, GK_ERR_NOT_FOUND, NULL, NULL);
-        return gk_fail(x->o, x->call, e != GK_ERR_OK ? e : GK_ERR_VALIDATION,
-                       field ? field : NULL, field ? "holders.invalid" : NULL);
+        return gk_fail(x->o, x->call, e != GK_ERR_OK ? e : GK_ERR_VALIDATION, field ? field : NULL,
+                       field ? "holders.invalid" : NULL);
     }
     if (s != GK_TX_OK) return s;
     json_t *view = NULL;

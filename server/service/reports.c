@@ -36,7 +36,7 @@ static bool check_period(const gk_call *call, const gk_report_in *in, gk_outcome
     if (!fok) gk_field_err(out, call, "from", "reports.bad_date");
     if (!tok) gk_field_err(out, call, "to", "reports.bad_date");
     if (fok && tok && t < f) gk_field_err(out, call, "to", "reports.period_order");
-    if (fok && tok && t - f > 3660) gk_field_err(out, call, "to", "reports.period_too_long");
+    if (fok && tok && t - f > 36600) gk_field_err(out, call, "to", "reports.period_too_long");
     if (out->errors) {
         gk_fail(out, call, GK_ERR_VALIDATION, NULL, NULL);
         return false;
@@ -83,10 +83,18 @@ static void xml_text(FILE *f, const char *s)
 {
     for (; s && *s; s++) {
         switch (*s) {
-        case '<': fputs("&lt;", f); break;
-        case '>': fputs("&gt;", f); break;
-        case '&': fputs("&amp;", f); break;
-        case '"': fputs("&quot;", f); break;
+        case '<':
+            fputs("&lt;", f);
+            break;
+        case '>':
+            fputs("&gt;", f);
+            break;
+        case '&':
+            fputs("&amp;", f);
+            break;
+        case '"':
+            fputs("&quot;", f);
+            break;
         default:
             if ((unsigned char)*s < 0x20 && *s != '\t' && *s != '\n' && *s != '\r') break;
             fputc(*s, f);
@@ -110,7 +118,8 @@ char *gk_svc_report_file(const json_t *view, const char *format, size_t *len)
     size_t i;
     json_t *row;
     if (!strcmp(format, "csv")) {
-        for (size_t k = 0; k < NCOLUMNS; k++) fprintf(f, "%s%s", k ? "," : "", columns[k]);
+        for (size_t k = 0; k < NCOLUMNS; k++)
+            fprintf(f, "%s%s", k ? "," : "", columns[k]);
         fputs("\r\n", f);
         json_array_foreach(rows, i, row)
         {
@@ -157,15 +166,16 @@ static gk_tx_status submit_tx(PGconn *c, void *ctx)
     gk_outcome_clear(x->o);
     json_t *sub = NULL;
     gk_error e = GK_ERR_OK;
-    gk_tx_status s =
-        gk_db_report_submit(c, x->in->from, x->in->to, x->in->reference, x->call->user.id, &sub, &e);
+    gk_tx_status s = gk_db_report_submit(c, x->in->from, x->in->to, x->in->reference,
+                                         x->call->user.id, &sub, &e);
     if (s == GK_TX_ABORT) return gk_fail(x->o, x->call, e, NULL, NULL);
     if (s != GK_TX_OK) return s;
     if (!sub) return GK_TX_HARD;
-    json_t *detail = json_pack("{s:s, s:s, s:s, s:O}", "from", x->in->from, "to", x->in->to,
-                               "reference", x->in->reference, "row_count",
-                               json_object_get(sub, "row_count"));
-    char *object = gk_call_printf(x->call, "report:%s", json_string_value(json_object_get(sub, "id")));
+    json_t *detail =
+        json_pack("{s:s, s:s, s:s, s:O}", "from", x->in->from, "to", x->in->to, "reference",
+                  x->in->reference, "row_count", json_object_get(sub, "row_count"));
+    char *object =
+        gk_call_printf(x->call, "report:%s", json_string_value(json_object_get(sub, "id")));
     s = gk_audit_append(c, x->call->user.id, "report.submit", object, detail);
     json_decref(detail);
     if (s != GK_TX_OK) {

@@ -231,8 +231,7 @@ static const az_expect az_table[] = {
      * staff read any; the holder files changes; reports go to the regulator and the admin */
     {"GET", "/api/v1/organizations/me", AZ_MAKER, AZ_B_NONE, "/api/v1/organizations/me", 0},
     {"PUT", "/api/v1/organizations/me", AZ_MAKER, AZ_B_JSON, "/api/v1/organizations/me", 0},
-    {"GET", "/api/v1/organizations/{id}", AZ_USERS, AZ_B_NONE, "/api/v1/organizations/{{none}}",
-     0},
+    {"GET", "/api/v1/organizations/{id}", AZ_USERS, AZ_B_NONE, "/api/v1/organizations/{{none}}", 0},
     {"POST", "/api/v1/certificates/{number}/changes", AZ_MAKER, AZ_B_JSON,
      "/api/v1/certificates/D20-9999999/changes", 0},
     {"GET", "/api/v1/reports/certifications", AZ_REG | AZ_ADMIN, AZ_B_NONE,

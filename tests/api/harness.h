@@ -287,5 +287,9 @@ int ht_registry_checks(const ht_options *opts);
 /* The mark group's procedural checks (scenarios_mark.c): pdftotext on the certificate PDF,
  * the QR code read back, the electronic label's size. Run after its table; 0 when all pass. */
 int ht_mark_checks(const ht_options *opts);
+/* The living group (scenarios_living.c, issue 16): openssl pkeyutl verifies the signature
+ * of a certificate's second version. Run after its table; 0 when it passes. */
+extern const ht_group ht_group_living;
+int ht_living_checks(const ht_options *opts);
 
 #endif

@@ -17,7 +17,7 @@
 static const ht_group *const groups[] = {
     &ht_group_foundation,   &ht_group_determination, &ht_group_cc,    &ht_group_accounts,
     &ht_group_examination,  &ht_group_registry,      &ht_group_authz, &ht_group_drafts,
-    &ht_group_applications, &ht_group_mark,          &ht_group_law,
+    &ht_group_applications, &ht_group_mark,          &ht_group_law,   &ht_group_living,
 };
 
 static void usage(FILE *to)
@@ -130,6 +130,10 @@ int main(int argc, char **argv)
     /* mark: PDF text, QR decoding, label size after its table */
     if (!opts.list && totals.scenarios_run && (!opts.only || !strncmp(opts.only, "mark", 4)) &&
         ht_mark_checks(&opts))
+        rc = 1;
+    /* living: openssl verifies a version's signature after its table */
+    if (!opts.list && totals.scenarios_run && (!opts.only || !strncmp(opts.only, "living", 6)) &&
+        ht_living_checks(&opts))
         rc = 1;
     /* authz: the route walk and session expiry, also when --only selects no table; then
      * secrets in the server log */

@@ -27,7 +27,7 @@ static void test_corporate_number_table(void **state)
         {"7000012050003", false}, /* a base digit changed */
         {"700001205000", false},  /* 12 digits */
         {"70000120500020", false},
-        {"70000120500O2", false}, /* the letter O */
+        {"70000120500O2", false},  /* the letter O */
         {"７000012050002", false}, /* a full-width digit */
         {"7000012050002 ", false},
         {"", false},
@@ -70,8 +70,8 @@ static void test_check_digit_exhaustive_sample(void **state)
 static gk_holder_values full_japanese(void)
 {
     gk_holder_values h = {{"Example Denki", "例電機株式会社", "Example Denki K.K.", "7000012050002",
-                           "東京都千代田区1-1", NULL, "JP", "山田 太郎", "代表取締役",
-                           "佐藤 花子", "03-1234-5678", "sato@example.jp", NULL, NULL}};
+                           "東京都千代田区1-1", NULL, "JP", "山田 太郎", "代表取締役", "佐藤 花子",
+                           "03-1234-5678", "sato@example.jp", NULL, NULL}};
     return h;
 }
 
@@ -82,7 +82,7 @@ static void test_missing_fields_table(void **state)
     gk_holder_values h = full_japanese();
     assert_int_equal(gk_holder_missing(&h, m, GK_HOLDER_NFIELDS), 0);
 
-    h.v[4] = ""; /* address_ja */
+    h.v[4] = "";    /* address_ja */
     h.v[11] = NULL; /* contact.email */
     assert_int_equal(gk_holder_missing(&h, m, GK_HOLDER_NFIELDS), 2);
     assert_string_equal(m[0], "address_ja");
@@ -131,6 +131,14 @@ static void test_change_kinds(void **state)
     assert_false(gk_change_allowed_on("suspended"));
     assert_false(gk_change_allowed_on("revoked"));
     assert_false(gk_change_allowed_on(NULL));
+    const char *docs[4];
+    assert_int_equal(gk_change_required_documents(GK_CHANGE_HOLDER, docs, 4), 1);
+    assert_string_equal(docs[0], "other");
+    assert_int_equal(gk_change_required_documents(GK_CHANGE_NAME_ADDITION, docs, 4), 0);
+    assert_int_equal(gk_change_required_documents(GK_CHANGE_PARTIAL, docs, 4), 0);
+    assert_true(gk_change_filed_as_draft(GK_CHANGE_HOLDER));
+    assert_false(gk_change_filed_as_draft(GK_CHANGE_NAME_ADDITION));
+    assert_false(gk_change_filed_as_draft(GK_CHANGE_PARTIAL));
 }
 
 int main(void)
