@@ -357,3 +357,31 @@ CREATE TABLE report_submissions (
 );
 CREATE INDEX report_submissions_period_idx ON report_submissions (period_from, period_to);
 SELECT gk_make_append_only('report_submissions');
+
+-- ---- search finds every model name of every version, and the holder's names ---------------
+-- The names a certificate's versions added (further model names, a new holder's names), kept
+-- on the certificate for the public search's trigram index (server/db/certificate_search.c,
+-- GK_CERT_TEXT_EXPR, is this index's expression).
+ALTER TABLE certificates ADD COLUMN search_extra text;
+
+CREATE FUNCTION gk_certificate_versions_search() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    UPDATE certificates c SET search_extra = (
+        SELECT string_agg(DISTINCT n, ' ' ORDER BY n)
+          FROM certificate_versions v,
+               LATERAL (SELECT jsonb_array_elements_text(v.model_names)
+                        UNION ALL SELECT v.holder ->> 'name'
+                        UNION ALL SELECT v.holder ->> 'name_ja'
+                        UNION ALL SELECT v.holder ->> 'name_en') x(n)
+         WHERE v.certificate_number = c.number AND n IS NOT NULL)
+     WHERE c.number = NEW.certificate_number;
+    RETURN NULL;
+END $$;
+CREATE TRIGGER certificate_versions_search AFTER INSERT ON certificate_versions
+    FOR EACH ROW EXECUTE FUNCTION gk_certificate_versions_search();
+
+CREATE INDEX certificates_text_all_trgm_idx ON certificates USING gin (
+    (manufacturer::text || ' ' || model_name::text || ' ' || coalesce(type_name::text, '')
+     || ' ' || coalesce(search_extra, '')) gin_trgm_ops);
+ALTER INDEX certificates_text_all_trgm_idx ALTER COLUMN 1 SET STATISTICS 1000;
+DROP INDEX certificates_text_trgm_idx;

@@ -16,9 +16,11 @@ const char *const gk_cert_field_names[GK_CERT_COL__PUBLISHED] = {
     "granted_on", "rule_set", "grandfathered", "basis",        "status",     "status_changed_on",
 };
 
-/* Must be the expression of certificates_text_trgm_idx (schema 0011), with the alias c. */
+/* Must be the expression of certificates_text_all_trgm_idx (schema 0023: 0011's with the
+ * names later versions added, issue 16), with the alias c. */
 #define GK_CERT_TEXT_EXPR                                                                          \
-    "(c.manufacturer::text || ' ' || c.model_name::text || ' ' || coalesce(c.type_name::text, ''))"
+    "(c.manufacturer::text || ' ' || c.model_name::text || ' ' || coalesce(c.type_name::text, '')" \
+    " || ' ' || coalesce(c.search_extra, ''))"
 
 /* Must be the expression of certificates_number_compact_idx (schema 0013), with the alias c. */
 #define GK_CERT_NUMBER_EXPR "replace(c.number, '-', '')"

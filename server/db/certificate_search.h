@@ -8,8 +8,9 @@
  * statements are therefore not registered (their WHERE clause varies with the filters) and
  * run with PQexecParams; gk_cert_search_exec wraps that with the pool's reconnect rule.
  *
- * Full-text `q` uses the trigram index of schema 0011 on
+ * Full-text `q` uses the trigram index of schema 0023 (0011's, extended by issue 16) on
  *   manufacturer || ' ' || model_name || ' ' || coalesce(type_name, '')
+ *   || ' ' || coalesce(search_extra, '')
  * (the expression GK_CERT_TEXT_EXPR must stay identical to the index's). */
 #ifndef GK_DB_CERTIFICATE_SEARCH_H
 #define GK_DB_CERTIFICATE_SEARCH_H

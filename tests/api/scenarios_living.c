@@ -187,13 +187,13 @@ static const ht_step holder_record[] = {
      .content_type = JSON_T,
      .body =
          "{\"name\": \"Holder Record Maker\", \"name_ja\": \"ホルダー記録電機株式会社\","
-         " \"corporate_number\": \"7000012050002\", \"address_ja\": \"東京都千代田区霞が関1-1\","
+         " \"corporate_number\": \"5160000000005\", \"address_ja\": \"東京都千代田区霞が関1-1\","
          " \"country\": \"JP\", \"representative\": \"山田 太郎\","
          " \"representative_title\": \"代表取締役\", \"contact\": {\"name\": \"佐藤 花子\","
          " \"phone\": \"03-1234-5678\", \"email\": \"sato@holder.test\"}}",
      .expect_status = 200,
      .checks = {JSON_EQ("complete", "true"), JSON_LEN("missing", 0),
-                JSON_STR("corporate_number", "7000012050002"),
+                JSON_STR("corporate_number", "5160000000005"),
                 JSON_STR("contact.email", "sato@holder.test"),
                 JSON_STR("address_ja", "東京都千代田区霞が関1-1")}},
     {.name = "another organisation cannot take the same 法人番号: 409",
@@ -202,7 +202,7 @@ static const ht_step holder_record[] = {
      .path = ME,
      .content_type = JSON_T,
      .body = "{\"name\": \"Other Holder Maker\", \"representative\": \"R\","
-             " \"corporate_number\": \"7000012050002\"}",
+             " \"corporate_number\": \"5160000000005\"}",
      .expect_status = 409,
      .expect_code = "resource.already_exists",
      .checks = {JSON_STR("errors[0].field", "corporate_number")}},
@@ -216,7 +216,7 @@ static const ht_step holder_record[] = {
      .method = "GET",
      .path = "/api/v1/organizations/{{org}}",
      .expect_status = 200,
-     .checks = {JSON_STR("corporate_number", "7000012050002")}},
+     .checks = {JSON_STR("corporate_number", "5160000000005")}},
     {.name = "an examiner reads it",
      .actor = "ex1",
      .method = "GET",
@@ -329,6 +329,11 @@ static const ht_step name_addition[] = {
                 JSON_STR("model_name", NA_MODEL), JSON_EQ("verified", "true"),
                 JSON_HAS("model_names", "\"" NA_OEM "\""),
                 JSON_STR("holder.address_ja", "大阪府大阪市北区1-2-3")}},
+    {.name = "the public search finds the certificate by the added model name",
+     .method = "GET",
+     .path = "/api/v1/certificates?q=OEM-NA%20Home",
+     .expect_status = 200,
+     .checks = {JSON_LEN("items", 1), JSON_STR("items[0].number", "{{num}}")}},
     {.name = "the public record shows no contact person",
      .method = "GET",
      .path = CERT,
@@ -452,6 +457,16 @@ static const ht_step holder_change[] = {
                 JSON_STR("manufacturer", "Holder Change Maker"),
                 JSON_STR("versions[0].kind", "grant"), JSON_EQ("verified", "true"),
                 BODY_LACKS("merger-registration.pdf")}},
+    {.name = "the old holder's English name is not carried onto the new holder",
+     .method = "GET",
+     .path = CERT,
+     .expect_status = 200,
+     .checks = {JSON_ABSENT("holder.name_en"), JSON_STR("versions[0].kind", "grant")}},
+    {.name = "the search finds the certificate by the new holder's name",
+     .method = "GET",
+     .path = "/api/v1/certificates?q=%E6%96%B0%E7%A4%BE%E5%90%8D%E9%9B%BB%E6%A9%9F",
+     .expect_status = 200,
+     .checks = {JSON_LEN("items", 1), JSON_STR("items[0].number", "{{num}}")}},
 };
 
 /* ---- the report to the Minister ----------------------------------------------------------- */
