@@ -83,6 +83,9 @@ static const gk_stmt stmts[] = {
      " opt_in_rule_set_id = $12, opt_in_reason = $13, cc_certificate_id = $14,"
      " connectable_to_carrier_line = $15, always_via_certified_equipment = $16"
      " WHERE id = $1 AND status = 'draft'"},
+    {"app_set_examined",
+     "UPDATE applications SET hardware_version = $2, firmware_versions = $3, update_method = $4,"
+     " security_support_until = $5::date WHERE id = $1 AND status = 'draft'"},
     {"app_decl_clear", "DELETE FROM declarations WHERE application_id = $1"},
     {"app_decl_insert", "INSERT INTO declarations (application_id, requirement_id, measure,"
                         " description) VALUES ($1, $2, $3, $4)"},
@@ -234,6 +237,15 @@ static void app_values(const char *first, const gk_app_input *in, const char *v[
     memcpy(v, w, sizeof w);
 }
 
+/* What is examined (issue 16), in its own statement beside the device's. */
+static gk_tx_status set_examined(PGconn *c, const char *id, const gk_app_input *in, gk_error *e,
+                                 const char **field)
+{
+    const char *v[] = {id, in->hardware_version, in->firmware_versions, in->update_method,
+                       in->security_support_until};
+    return gk_db_run(c, "app_set_examined", 5, v, NULL, e, field);
+}
+
 gk_tx_status gk_db_app_insert(PGconn *c, const gk_app_input *in, const char *org_id,
                               const char *user_id, char id_out[37], gk_error *e, const char **field)
 {
@@ -245,7 +257,8 @@ gk_tx_status gk_db_app_insert(PGconn *c, const gk_app_input *in, const char *org
     if (s != GK_TX_OK) return s;
     snprintf(id_out, 37, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
-    s = write_declarations(c, id_out, in, e, field);
+    s = set_examined(c, id_out, in, e, field);
+    if (s == GK_TX_OK) s = write_declarations(c, id_out, in, e, field);
     if (s == GK_TX_OK) s = event(c, id_out, NULL, "draft", user_id, NULL, e);
     return s;
 }
@@ -256,6 +269,7 @@ gk_tx_status gk_db_app_update_draft(PGconn *c, const char *id, const gk_app_inpu
     const char *v[APP_VALUES];
     app_values(id, in, v);
     gk_tx_status s = gk_db_run_one(c, "app_update_draft", APP_VALUES, v, e, field);
+    if (s == GK_TX_OK) s = set_examined(c, id, in, e, field);
     if (s != GK_TX_OK) return s;
     return write_declarations(c, id, in, e, field);
 }

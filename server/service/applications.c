@@ -8,6 +8,7 @@
 #include "db/db.h"
 #include "db/documents.h"
 #include "db/info_requests.h"
+#include "domain/date.h"
 #include "domain/documents.h"
 #include "domain/holders.h"
 #include "domain/lifecycle.h"
@@ -182,6 +183,33 @@ static int read_declarations(const gk_call *call, json_t *decl, const gk_rule_ca
     return bad;
 }
 
+/* What is examined (issue 16): hardware version, firmware version(s), software update method
+ * and the end of the security-update period the maker states (a date). */
+static int read_examined(const gk_call *call, json_t *ex, gk_app_input *in, gk_outcome *o)
+{
+    if (!ex || json_is_null(ex)) return 0;
+    if (!json_is_object(ex)) {
+        gk_field_err(o, call, "examined", "applications.device_object");
+        return 1;
+    }
+    int bad = read_text(call, ex, "hardware_version", "examined.hardware_version", false, T_LABEL,
+                        o, &in->hardware_version);
+    bad += read_text(call, ex, "firmware_versions", "examined.firmware_versions", false, T_LABEL, o,
+                     &in->firmware_versions);
+    bad += read_text(call, ex, "update_method", "examined.update_method", false, T_LABEL, o,
+                     &in->update_method);
+    const char *until = NULL;
+    int b = read_text(call, ex, "security_support_until", "examined.security_support_until", false,
+                      T_ID, o, &until);
+    gk_date d;
+    if (!b && until && !gk_date_parse(until, &d)) {
+        gk_field_err(o, call, "examined.security_support_until", "changes.bad_date");
+        b = 1;
+    }
+    if (!b) in->security_support_until = until;
+    return bad + b;
+}
+
 /* The docs/openapi.yaml document -> gk_app_input, a field error per bad member. Strings are borrowed
  * from doc. Returns the number of bad fields. */
 static int read_input(const gk_call *call, json_t *doc, const gk_rule_catalog *cat,
@@ -214,6 +242,7 @@ static int read_input(const gk_call *call, json_t *doc, const gk_rule_catalog *c
                          &in->description);
         bad += read_facts(call, json_object_get(dev, "facts"), in, o);
     }
+    bad += read_examined(call, json_object_get(doc, "examined"), in, o);
     bad += read_declarations(call, json_object_get(doc, "declarations"), cat, in, o);
     bad += read_text(call, doc, "cc_certificate_id", "cc_certificate_id", false, T_UUID, o,
                      &in->cc_certificate_id);

@@ -84,7 +84,8 @@
         EXAMINER("ex2-" tag "@cb.test", "ex2"), SIGNIN("ex1", "ex1-" tag "@cb.test", PW),          \
         SIGNIN("ex2", "ex2-" tag "@cb.test", PW), SIGNUP_ORG(org, "maker-" tag "@living.test"),    \
         SIGNIN("maker", "maker-" tag "@living.test", PW)
-#define FILE_APP(model)                                                                            \
+#define FILE_APP(model) FILE_APP_WITH(model, "")
+#define FILE_APP_WITH(model, extra)                                                                \
     {.name = "maker files " model,                                                                 \
      .actor = "maker",                                                                             \
      .method = "POST",                                                                             \
@@ -95,7 +96,7 @@
              "}, \"declarations\": {\"SR-1\": {\"description\": \"Password first.\"},"             \
              " \"SR-2\": {\"measure\": \"unique_per_device\", \"description\": \"Per unit.\"},"    \
              " \"SR-3\": {\"description\": \"Signed updates.\"},"                                  \
-             " \"SR-4\": {\"description\": \"Kept in flash.\"}}}",                                 \
+             " \"SR-4\": {\"description\": \"Kept in flash.\"}}" extra "}",                        \
      .expect_status = 201,                                                                         \
      .captures = {CAPTURE_JSON("app", "id")}},                                                     \
         UPLOAD("test_report"), UPLOAD("outline"), UPLOAD("external_view"),                         \
@@ -579,7 +580,26 @@ static const ht_step report[] = {
 
 static const ht_step exhibits[] = {
     PEOPLE("ex", "Exhibit Maker"),
-    FILE_APP("LV-EX Router"),
+    {.name = "a security-update period that is not a date: 422 naming it",
+     .actor = "maker",
+     .method = "POST",
+     .path = APPS,
+     .content_type = JSON_T,
+     .body = "{\"route\": \"conformity\", \"device\": {\"model_name\": \"X\","
+             " \"category\": \"router\"}, \"examined\": {\"security_support_until\": \"soon\"}}",
+     .expect_status = 422,
+     .checks = {JSON_STR("errors[0].field", "examined.security_support_until")}},
+    FILE_APP_WITH("LV-EX Router",
+                  ", \"examined\": {\"hardware_version\": \"HW 3\", \"firmware_versions\":"
+                  " \"1.4.2, bootloader 0.9\", \"update_method\": \"automatic, signed\","
+                  " \"security_support_until\": \"2030-12-31\"}"),
+    {.name = "the application records what is examined",
+     .actor = "maker",
+     .method = "GET",
+     .path = APPS "/{{app}}",
+     .expect_status = 200,
+     .checks = {JSON_STR("examined.hardware_version", "HW 3"), JSON_STR("kind", "new"),
+                JSON_EQ("change", "null")}},
     UPLOAD_AS("external_view", "public", "photo-public.pdf"),
     UPLOAD_AS("other", "confidential_until:2020-01-01", "summary-past.pdf"),
     UPLOAD_AS("other", "confidential_until:2099-01-01", "summary-future.pdf"),
@@ -594,6 +614,14 @@ static const ht_step exhibits[] = {
                           "confidentiality=\"confidential_until\""),
                 JSON_LEN("exhibits", 2), BODY_LACKS("summary-future.pdf"),
                 BODY_LACKS("test_report.pdf"), BODY_MATCH("\"sha256\": ?\"[0-9a-f]{64}\"")}},
+    {.name = "what was examined is public on the certificate",
+     .method = "GET",
+     .path = CERT,
+     .expect_status = 200,
+     .checks = {JSON_STR("examined.hardware_version", "HW 3"),
+                JSON_STR("examined.firmware_versions", "1.4.2, bootloader 0.9"),
+                JSON_STR("examined.update_method", "automatic, signed"),
+                JSON_STR("examined.security_support_until", "2030-12-31")}},
 };
 
 static const ht_scenario scenarios[] = {
