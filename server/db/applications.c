@@ -73,19 +73,20 @@ static const gk_stmt stmts[] = {
      " description, directly_connectable, data_transmission_facility, uses_ip,"
      " remotely_configurable, user_installable_security_software, opt_in_rule_set_id,"
      " opt_in_reason, cc_certificate_id, connectable_to_carrier_line,"
-     " always_via_certified_equipment, created_by)"
-     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+     " always_via_certified_equipment, hardware_version, firmware_versions, update_method,"
+     " security_support_until, created_by)"
+     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,"
+     " $19, $20::date, $21)"
      " RETURNING id"},
     {"app_update_draft",
      "UPDATE applications SET route = $2, model_name = $3, type_name = $4, category_id = $5,"
      " description = $6, directly_connectable = $7, data_transmission_facility = $8,"
      " uses_ip = $9, remotely_configurable = $10, user_installable_security_software = $11,"
      " opt_in_rule_set_id = $12, opt_in_reason = $13, cc_certificate_id = $14,"
-     " connectable_to_carrier_line = $15, always_via_certified_equipment = $16"
+     " connectable_to_carrier_line = $15, always_via_certified_equipment = $16,"
+     " hardware_version = $17, firmware_versions = $18, update_method = $19,"
+     " security_support_until = $20::date"
      " WHERE id = $1 AND status = 'draft'"},
-    {"app_set_examined",
-     "UPDATE applications SET hardware_version = $2, firmware_versions = $3, update_method = $4,"
-     " security_support_until = $5::date WHERE id = $1 AND status = 'draft'"},
     {"app_decl_clear", "DELETE FROM declarations WHERE application_id = $1"},
     {"app_decl_insert", "INSERT INTO declarations (application_id, requirement_id, measure,"
                         " description) VALUES ($1, $2, $3, $4)"},
@@ -214,7 +215,7 @@ static gk_tx_status event(PGconn *c, const char *id, const char *from, const cha
 
 /* The parameters app_insert and app_update_draft share: first (the organisation or the case),
  * then the application's columns in the statements' order. */
-enum { APP_VALUES = 16 };
+enum { APP_VALUES = 20 };
 static void app_values(const char *first, const gk_app_input *in, const char *v[APP_VALUES])
 {
     const gk_facts *f = &in->facts;
@@ -233,17 +234,12 @@ static void app_values(const char *first, const gk_app_input *in, const char *v[
                                  in->opt_in_reason,
                                  in->cc_certificate_id,
                                  tri(f->v[GK_FACT_CONNECTABLE_TO_CARRIER_LINE]),
-                                 tri(f->v[GK_FACT_ALWAYS_VIA_CERTIFIED_EQUIPMENT])};
+                                 tri(f->v[GK_FACT_ALWAYS_VIA_CERTIFIED_EQUIPMENT]),
+                                 in->hardware_version,
+                                 in->firmware_versions,
+                                 in->update_method,
+                                 in->security_support_until};
     memcpy(v, w, sizeof w);
-}
-
-/* What is examined (issue 16), in its own statement beside the device's. */
-static gk_tx_status set_examined(PGconn *c, const char *id, const gk_app_input *in, gk_error *e,
-                                 const char **field)
-{
-    const char *v[] = {id, in->hardware_version, in->firmware_versions, in->update_method,
-                       in->security_support_until};
-    return gk_db_run(c, "app_set_examined", 5, v, NULL, e, field);
 }
 
 gk_tx_status gk_db_app_insert(PGconn *c, const gk_app_input *in, const char *org_id,
@@ -257,8 +253,7 @@ gk_tx_status gk_db_app_insert(PGconn *c, const gk_app_input *in, const char *org
     if (s != GK_TX_OK) return s;
     snprintf(id_out, 37, "%s", PQgetvalue(res, 0, 0));
     PQclear(res);
-    s = set_examined(c, id_out, in, e, field);
-    if (s == GK_TX_OK) s = write_declarations(c, id_out, in, e, field);
+    s = write_declarations(c, id_out, in, e, field);
     if (s == GK_TX_OK) s = event(c, id_out, NULL, "draft", user_id, NULL, e);
     return s;
 }
@@ -269,7 +264,6 @@ gk_tx_status gk_db_app_update_draft(PGconn *c, const char *id, const gk_app_inpu
     const char *v[APP_VALUES];
     app_values(id, in, v);
     gk_tx_status s = gk_db_run_one(c, "app_update_draft", APP_VALUES, v, e, field);
-    if (s == GK_TX_OK) s = set_examined(c, id, in, e, field);
     if (s != GK_TX_OK) return s;
     return write_declarations(c, id, in, e, field);
 }
