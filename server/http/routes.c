@@ -278,6 +278,20 @@ const gk_route gk_routes[] = {
      GK_ROLE_REGULATOR | GK_ROLE_ADMIN, GK_BODY_NONE, 0, GK_ROUTE_DB, "reports.submissions_list"},
     {"POST", "/api/v1/reports/certifications/submissions", gk_h_reports_submissions_create,
      GK_ROLE_REGULATOR | GK_ROLE_ADMIN, GK_BODY_JSON, 0, GK_ROUTE_DB, "reports.submissions_create"},
+    /* their pages (web/holders.c, web/changes.c, web/reports.c) */
+    {"GET", "/account/organization", gk_h_page_holder, GK_ROLE_MANUFACTURER, GK_BODY_NONE, 0,
+     GK_ROUTE_DB | GK_ROUTE_PAGE, "page.holder"},
+    {"POST", "/account/organization", gk_h_page_holder_post, GK_ROLE_MANUFACTURER, GK_BODY_FORM, 0,
+     GK_ROUTE_DB | GK_ROUTE_PAGE, "page.holder.post"},
+    {"GET", "/certificates/{number}/changes/new", gk_h_page_change_new, GK_ROLE_MANUFACTURER,
+     GK_BODY_NONE, 0, GK_ROUTE_DB | GK_ROUTE_PAGE, "page.change_new"},
+    {"POST", "/certificates/{number}/changes", gk_h_page_change_post, GK_ROLE_MANUFACTURER,
+     GK_BODY_FORM, 0, GK_ROUTE_DB | GK_ROUTE_PAGE, "page.change.post"},
+    {"GET", "/reports/certifications", gk_h_page_report, GK_ROLE_REGULATOR | GK_ROLE_ADMIN,
+     GK_BODY_NONE, 0, GK_ROUTE_DB | GK_ROUTE_PAGE, "page.report"},
+    {"POST", "/reports/certifications/submissions", gk_h_page_report_submit,
+     GK_ROLE_REGULATOR | GK_ROLE_ADMIN, GK_BODY_FORM, 0, GK_ROUTE_DB | GK_ROUTE_PAGE,
+     "page.report_submit.post"},
 };
 
 const size_t gk_routes_count = sizeof gk_routes / sizeof *gk_routes;

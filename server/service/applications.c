@@ -809,8 +809,11 @@ static json_t *missing_documents(json_t *app)
     json_t *missing = json_array();
     json_t *docs = json_object_get(app, "documents");
     gk_route r;
+    gk_change_kind ck;
     const char *need[16];
-    size_t n = gk_route_parse(json_string_value(json_object_get(app, "route")), &r)
+    size_t n = gk_change_kind_parse(json_string_value(json_object_get(app, "kind")), &ck)
+                   ? gk_change_required_documents(ck, need, 16)
+               : gk_route_parse(json_string_value(json_object_get(app, "route")), &r)
                    ? gk_doc_required(r, need, 16)
                    : 0;
     for (size_t i = 0; i < n && i < 16; i++) {

@@ -240,6 +240,15 @@ static const az_expect az_table[] = {
      "/api/v1/reports/certifications/submissions", 0},
     {"POST", "/api/v1/reports/certifications/submissions", AZ_REG | AZ_ADMIN, AZ_B_JSON,
      "/api/v1/reports/certifications/submissions", 0},
+    {"GET", "/account/organization", AZ_MAKER, AZ_B_NONE, "/account/organization", 0},
+    {"POST", "/account/organization", AZ_MAKER, AZ_B_FORM, "/account/organization", 0},
+    {"GET", "/certificates/{number}/changes/new", AZ_MAKER, AZ_B_NONE,
+     "/certificates/D20-9999999/changes/new", 0},
+    {"POST", "/certificates/{number}/changes", AZ_MAKER, AZ_B_FORM,
+     "/certificates/D20-9999999/changes", 0},
+    {"GET", "/reports/certifications", AZ_REG | AZ_ADMIN, AZ_B_NONE, "/reports/certifications", 0},
+    {"POST", "/reports/certifications/submissions", AZ_REG | AZ_ADMIN, AZ_B_FORM,
+     "/reports/certifications/submissions", 0},
 };
 
 #define AZ_TABLE_LEN (sizeof az_table / sizeof az_table[0])
