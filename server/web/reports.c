@@ -67,8 +67,7 @@ static void again(gk_request *r, gk_outcome *o, const void *ctx)
     gk_call call = gk_call_of(r);
     char from[16], to[16];
     this_month(from, to);
-    render(r, 200, from, to,
-           o->detail ? o->detail : gk_error_title(o->err, call.lang));
+    render(r, 200, from, to, o->detail ? o->detail : gk_error_title(o->err, call.lang));
 }
 
 static void done(gk_request *r, const void *ctx, gk_outcome *o)
