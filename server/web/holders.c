@@ -81,8 +81,7 @@ static void again(gk_request *r, gk_outcome *o, const void *ctx)
     (void)ctx;
     gk_call call = gk_call_of(r);
     const char *error = o->detail ? o->detail : gk_error_title(o->err, call.lang);
-    render(r, 200, values_of_form(r), NULL, gk_page_errors_by_key(o->errors),
-           error, false);
+    render(r, 200, values_of_form(r), NULL, gk_page_errors_by_key(o->errors), error, false);
 }
 
 static void done(gk_request *r, const void *ctx, gk_outcome *o)
