@@ -385,3 +385,40 @@ CREATE INDEX certificates_text_all_trgm_idx ON certificates USING gin (
      || ' ' || coalesce(search_extra, '')) gin_trgm_ops);
 ALTER INDEX certificates_text_all_trgm_idx ALTER COLUMN 1 SET STATISTICS 1000;
 DROP INDEX certificates_text_trgm_idx;
+
+-- ---- design-holder inspection records (設計合致義務) -----------------------------------------
+-- The holder of a design certification inspects the equipment it produces against the
+-- certified design and records each inspection; the body and the regulator read them.
+CREATE TABLE design_inspections (
+    id                 bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    certificate_number text NOT NULL
+        CONSTRAINT design_inspections_certificate_fkey REFERENCES certificates (number),
+    inspected_on       date NOT NULL,
+    lot                gk_label NOT NULL,
+    quantity           integer NOT NULL
+        CONSTRAINT design_inspections_quantity_check CHECK (quantity BETWEEN 1 AND 100000000),
+    result             text NOT NULL
+        CONSTRAINT design_inspections_result_check CHECK (result IN ('conforming', 'nonconforming')),
+    notes              gk_prose,
+    inspector          gk_label NOT NULL,
+    recorded_by        uuid NOT NULL
+        CONSTRAINT design_inspections_recorded_by_fkey REFERENCES users (id),
+    recorded_at        timestamptz NOT NULL DEFAULT now(),
+    CONSTRAINT design_inspections_nonconforming_notes CHECK (result = 'conforming' OR notes IS NOT NULL)
+);
+CREATE INDEX design_inspections_certificate_idx ON design_inspections (certificate_number, inspected_on, id);
+SELECT gk_make_append_only('design_inspections');
+
+CREATE FUNCTION gk_design_inspections_guard() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM certificates c JOIN users u ON u.organization_id = c.organization_id
+                   WHERE c.number = NEW.certificate_number AND c.route = 'design'
+                     AND u.id = NEW.recorded_by AND u.role = 'manufacturer') THEN
+        PERFORM gk_reject('design_inspections_by_design_holder',
+                          'inspections are recorded by the holder of a design certification',
+                          NEW.certificate_number);
+    END IF;
+    RETURN NEW;
+END $$;
+CREATE TRIGGER design_inspections_guard BEFORE INSERT ON design_inspections
+    FOR EACH ROW EXECUTE FUNCTION gk_design_inspections_guard();

@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <libpq-fe.h>
+#include <stdbool.h>
 
 void gk_db_holders_register(void);
 
@@ -21,5 +22,19 @@ gk_tx_status gk_db_holder_get(PGconn *c, const char *org_id, json_t **out);
  * number another organisation holds: resource.already_exists). */
 gk_tx_status gk_db_holder_put(PGconn *c, const char *org_id, const gk_holder_values *h, gk_error *e,
                               const char **field);
+
+/* Design-holder inspection records (設計合致義務). The certificate for an inspection: *found
+ * false when there is none (for the organisation org, unless NULL); route its route. */
+gk_tx_status gk_db_inspection_target(PGconn *c, const char *number, const char *org, char route[16],
+                                     bool *found);
+
+typedef struct {
+    const char *number, *inspected_on, *lot, *quantity, *result, *notes, *inspector, *user_id;
+} gk_inspection_row;
+/* Record one inspection; *out the record. Refusals: GK_TX_ABORT with *e, *field. */
+gk_tx_status gk_db_inspection_add(PGconn *c, const gk_inspection_row *row, json_t **out,
+                                  gk_error *e, const char **field);
+/* Every inspection of the certificate, oldest first (a new array). */
+gk_tx_status gk_db_inspections(PGconn *c, const char *number, json_t **out);
 
 #endif

@@ -5,6 +5,10 @@
 #include "db/applications.h"
 #include "db/holders.h"
 
+#include "domain/certificate_number.h"
+#include "domain/date.h"
+
+#include <stdio.h>
 #include <string.h>
 
 void gk_svc_holders_register(void)
@@ -183,4 +187,121 @@ void gk_svc_holder_put(const gk_call *call, const gk_holder_put_in *in, gk_outco
     put_ctx x = {.call = call, .in = in, .org = org, .o = out};
     gk_tx_status s = gk_tx_run(GK_TX_READ_COMMITTED, put_tx, &x);
     gk_outcome_finish(out, s);
+}
+
+/* ---- design-holder inspection records ------------------------------------------------------ */
+
+static const char *const results[] = {"conforming", "nonconforming", NULL};
+static const gk_field inspection_fields[] = {
+    {"inspected_on", GK_F_STRING, true, 16, NULL, GK_AT(gk_inspection_in, inspected_on), false},
+    {"lot", GK_F_STRING, true, 1200, NULL, GK_AT(gk_inspection_in, lot), false},
+    {"quantity", GK_F_INT, true, 0, NULL, GK_AT(gk_inspection_in, quantity), false},
+    {"result", GK_F_ENUM, true, 0, results, GK_AT(gk_inspection_in, result), false},
+    {"notes", GK_F_STRING, false, 80000, NULL, GK_AT(gk_inspection_in, notes), true},
+    {"inspector", GK_F_STRING, true, 1200, NULL, GK_AT(gk_inspection_in, inspector), false},
+};
+const gk_spec gk_inspection_spec = GK_SPEC(inspection_fields);
+
+static bool stored_number(const char *number, char buf[GK_CERT_NUMBER_BUF])
+{
+    gk_cert_number n;
+    return number && gk_cert_number_parse_display(number, &n) == GK_ERR_OK &&
+           gk_cert_number_format(&n, buf);
+}
+
+typedef struct {
+    const gk_call *call;
+    const gk_inspection_in *in;
+    char number[GK_CERT_NUMBER_BUF];
+    gk_outcome *o;
+} insp_ctx;
+
+static gk_tx_status inspection_tx(PGconn *c, void *ctx)
+{
+    insp_ctx *x = ctx;
+    gk_outcome_clear(x->o);
+    char route[16];
+    bool found;
+    gk_tx_status s =
+        gk_db_inspection_target(c, x->number, gk_call_org_filter(x->call), route, &found);
+    if (s != GK_TX_OK) return s;
+    if (!found) return gk_fail(x->o, x->call, GK_ERR_NOT_FOUND, NULL, NULL);
+    if (strcmp(route, "design") != 0) {
+        gk_fail(x->o, x->call, GK_ERR_CONFLICT, NULL, NULL);
+        x->o->detail = gk_call_msg(x->call, "holders.inspection_design_only");
+        return GK_TX_ABORT;
+    }
+    char qty[24];
+    snprintf(qty, sizeof qty, "%lld", x->in->quantity);
+    const char *notes = x->in->notes && *x->in->notes ? x->in->notes : NULL;
+    gk_inspection_row row = {x->number, x->in->inspected_on, x->in->lot,      qty, x->in->result,
+                             notes,     x->in->inspector,    x->call->user.id};
+    json_t *view = NULL;
+    gk_error e = GK_ERR_OK;
+    const char *field = NULL;
+    s = gk_db_inspection_add(c, &row, &view, &e, &field);
+    if (s == GK_TX_ABORT)
+        return gk_fail(x->o, x->call, e != GK_ERR_OK ? e : GK_ERR_VALIDATION, field,
+                       field ? "holders.invalid" : NULL);
+    if (s != GK_TX_OK) return s;
+    if (!view) return GK_TX_HARD;
+    json_t *detail =
+        json_pack("{s:O, s:s}", "id", json_object_get(view, "id"), "result", x->in->result);
+    char *object = gk_call_printf(x->call, "certificate:%s", x->number);
+    s = gk_audit_append(c, x->call->user.id, "certificate.inspection", object, detail);
+    json_decref(detail);
+    if (s != GK_TX_OK) {
+        json_decref(view);
+        return s;
+    }
+    x->o->view = view;
+    return GK_TX_OK;
+}
+
+void gk_svc_inspection_add(const gk_call *call, const gk_inspection_in *in, gk_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    insp_ctx x = {.call = call, .in = in, .o = out};
+    if (!stored_number(in->number, x.number)) {
+        gk_fail(out, call, GK_ERR_NOT_FOUND, NULL, NULL);
+        return;
+    }
+    gk_date d;
+    if (!in->inspected_on || !gk_date_parse(in->inspected_on, &d))
+        gk_field_err(out, call, "inspected_on", "changes.bad_date");
+    if (in->quantity < 1 || in->quantity > 100000000)
+        gk_field_err(out, call, "quantity", "holders.quantity");
+    if (in->result && !strcmp(in->result, "nonconforming") && !(in->notes && *in->notes))
+        gk_field_err(out, call, "notes", "holders.notes_required");
+    if (out->errors) {
+        gk_fail(out, call, GK_ERR_VALIDATION, NULL, NULL);
+        return;
+    }
+    gk_tx_status s = gk_tx_run(GK_TX_READ_COMMITTED, inspection_tx, &x);
+    gk_outcome_finish(out, s);
+    if (s == GK_TX_OK) out->status = 201;
+}
+
+void gk_svc_inspections_list(const gk_call *call, const char *number, gk_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    char num[GK_CERT_NUMBER_BUF];
+    if (!stored_number(number, num)) {
+        gk_fail(out, call, GK_ERR_NOT_FOUND, NULL, NULL);
+        return;
+    }
+    PGconn *c = gk_db_conn();
+    char route[16];
+    bool found = false;
+    /* a manufacturer reads its own organisation's only; the staff any */
+    gk_tx_status s = c ? gk_db_inspection_target(c, num, gk_call_org_filter(call), route, &found)
+                       : GK_TX_UNAVAILABLE;
+    json_t *items = NULL;
+    if (s == GK_TX_OK && found) s = gk_db_inspections(c, num, &items);
+    if (s != GK_TX_OK || !found || !items) {
+        json_decref(items);
+        gk_fail(out, call, s != GK_TX_OK ? gk_tx_error(s) : GK_ERR_NOT_FOUND, NULL, NULL);
+        return;
+    }
+    out->view = json_pack("{s:o, s:n}", "items", items, "next");
 }

@@ -32,4 +32,18 @@ void gk_svc_holder_put(const gk_call *call, const gk_holder_put_in *in, gk_outco
  * filing (a new array; empty when complete), or NULL on a database failure (*s says). */
 json_t *gk_holder_missing_in_tx(PGconn *c, const char *org_id, gk_tx_status *s);
 
+/* Design-holder inspection records (設計合致義務): the holder of a design certification records
+ * the inspections of the equipment it produces; the holder, the body and the regulator read
+ * them. 404 for a certificate not the manufacturer's organisation's; 409 for a certificate
+ * that is not a design certification. */
+typedef struct {
+    const char *number; /* from the path */
+    const char *inspected_on, *lot, *result, *notes, *inspector;
+    long long quantity;
+} gk_inspection_in;
+extern const gk_spec gk_inspection_spec;
+void gk_svc_inspection_add(const gk_call *call, const gk_inspection_in *in, gk_outcome *out);
+/* {items: [...], next: null}. */
+void gk_svc_inspections_list(const gk_call *call, const char *number, gk_outcome *out);
+
 #endif

@@ -85,13 +85,14 @@
         SIGNIN("ex2", "ex2-" tag "@cb.test", PW), SIGNUP_ORG(org, "maker-" tag "@living.test"),    \
         SIGNIN("maker", "maker-" tag "@living.test", PW)
 #define FILE_APP(model) FILE_APP_WITH(model, "")
-#define FILE_APP_WITH(model, extra)                                                                \
+#define FILE_APP_WITH(model, extra) FILE_APP_FULL(model, "conformity", extra)
+#define FILE_APP_FULL(model, route, extra)                                                         \
     {.name = "maker files " model,                                                                 \
      .actor = "maker",                                                                             \
      .method = "POST",                                                                             \
      .path = APPS,                                                                                 \
      .content_type = JSON_T,                                                                       \
-     .body = "{\"route\": \"conformity\", \"device\": {\"model_name\": \"" model "\","             \
+     .body = "{\"route\": \"" route "\", \"device\": {\"model_name\": \"" model "\","              \
              " \"type_name\": \"LV-1\", \"category\": \"router\", \"facts\": " FACTS_ALL_HOLD      \
              "}, \"declarations\": {\"SR-1\": {\"description\": \"Password first.\"},"             \
              " \"SR-2\": {\"measure\": \"unique_per_device\", \"description\": \"Per unit.\"},"    \
@@ -655,6 +656,69 @@ static const ht_step exhibits[] = {
                 JSON_STR("examined.security_support_until", "2030-12-31")}},
 };
 
+/* ---- design-holder inspection records (設計合致義務) --------------------------------------- */
+
+#define INSPECT(actor_, body_, status_)                                                            \
+    .actor = actor_, .method = "POST", .path = CERT "/inspections", .content_type = JSON_T,        \
+    .body = body_, .expect_status = status_
+static const ht_step inspections[] = {
+    PEOPLE("in", "Inspection Maker"),
+    FILE_APP_FULL("LV-IN Design Router", "design", ""),
+    UPLOAD("conformity_method"),
+    EXAMINE_AND_GRANT("the design certification"),
+    SIGNUP("Other Inspection Maker", "other-in@living.test"),
+    SIGNIN("other", "other-in@living.test", PW),
+    {.name = "the holder records an inspection of a produced lot",
+     INSPECT("maker",
+             "{\"inspected_on\": \"2026-11-30\", \"lot\": \"LOT-2026-11-A\", \"quantity\": 500,"
+             " \"result\": \"conforming\", \"inspector\": \"品質保証部 鈴木\"}",
+             201),
+     .checks = {JSON_STR("lot", "LOT-2026-11-A"), JSON_EQ("quantity", "500"),
+                JSON_STR("result", "conforming"), JSON_STR("certificate_number", "{{num}}")}},
+    {.name = "a nonconforming lot needs notes: 422",
+     INSPECT("maker",
+             "{\"inspected_on\": \"2026-12-01\", \"lot\": \"LOT-B\", \"quantity\": 10,"
+             " \"result\": \"nonconforming\", \"inspector\": \"S\"}",
+             422),
+     .checks = {JSON_STR("errors[0].field", "notes")}},
+    {.name = "a date that is not one: 422",
+     INSPECT("maker",
+             "{\"inspected_on\": \"2026-02-30\", \"lot\": \"L\", \"quantity\": 1,"
+             " \"result\": \"conforming\", \"inspector\": \"S\"}",
+             422),
+     .checks = {JSON_STR("errors[0].field", "inspected_on")}},
+    {.name = "another maker cannot record one: 404",
+     INSPECT("other",
+             "{\"inspected_on\": \"2026-12-01\", \"lot\": \"L\", \"quantity\": 1,"
+             " \"result\": \"conforming\", \"inspector\": \"S\"}",
+             404)},
+    {.name = "an examiner reads the records",
+     .actor = "ex1",
+     .method = "GET",
+     .path = CERT "/inspections",
+     .expect_status = 200,
+     .checks = {JSON_LEN("items", 1), JSON_STR("items[0].inspector", "品質保証部 鈴木")}},
+    {.name = "another maker does not: 404",
+     .actor = "other",
+     .method = "GET",
+     .path = CERT "/inspections",
+     .expect_status = 404},
+    {.name = "the public does not: 401",
+     .method = "GET",
+     .path = CERT "/inspections",
+     .expect_status = 401},
+};
+
+static const ht_step inspections_conformity_only[] = {
+    GRANTED("ic", "Conformity Inspection Maker", "LV-IC Router"),
+    {.name = "a conformity certification has no inspection records: 409",
+     INSPECT("maker",
+             "{\"inspected_on\": \"2026-11-30\", \"lot\": \"L\", \"quantity\": 1,"
+             " \"result\": \"conforming\", \"inspector\": \"S\"}",
+             409),
+     .expect_code = "state.conflict"},
+};
+
 /* ---- the manufacturer's web forms: holder record, then a name addition ------------------ */
 
 #define FORM_T "application/x-www-form-urlencoded"
@@ -746,6 +810,8 @@ static const ht_scenario scenarios[] = {
     HT_SCENARIO("report", report),
     HT_SCENARIO("exhibits", exhibits),
     HT_SCENARIO("web-forms", web_forms),
+    HT_SCENARIO("inspections", inspections),
+    HT_SCENARIO("inspections-design-only", inspections_conformity_only),
 };
 
 const ht_group ht_group_living = {"living", scenarios, HT_COUNT(scenarios)};
