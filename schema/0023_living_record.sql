@@ -168,7 +168,8 @@ CREATE FUNCTION gk_certificate_exhibits(num text, on_day date) RETURNS jsonb LAN
     SELECT coalesce(jsonb_agg(jsonb_build_object(
                'id', x.id, 'kind', x.kind, 'filename', x.filename,
                'content_type', x.content_type, 'size', x.size, 'sha256', x.sha256,
-               'confidentiality', x.confidentiality, 'published_on', x.published_on)
+               'confidentiality', x.confidentiality, 'published_on', x.published_on,
+               'url', '/api/v1/certificates/' || num || '/exhibits/' || x.id)
              ORDER BY x.uploaded_at, x.id), '[]'::jsonb)
       FROM (SELECT d.id, d.kind, d.filename, d.content_type, d.size,
                    encode(d.sha256, 'hex') AS sha256, d.confidentiality, d.uploaded_at,

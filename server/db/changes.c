@@ -88,6 +88,9 @@ static const gk_stmt stmts[] = {
      " SELECT p ->> 'number', (p ->> 'version')::integer, $1, p ->> 'kind', p ->> 'summary',"
      " (p ->> 'effective_on')::date, p -> 'model_names', p -> 'holder', p -> 'examined',"
      " $2::text::json, decode($3, 'hex'), $4, $5 FROM (SELECT $2::text::jsonb AS p) x"},
+    {"change_exhibit",
+     "SELECT x::text FROM jsonb_array_elements(gk_certificate_exhibits($1, " TODAY_JST ")) x"
+     " WHERE x ->> 'id' = $2"},
 };
 // clang-format on
 
@@ -188,4 +191,10 @@ gk_tx_status gk_db_change_make_version(PGconn *c, struct gk_keystore *ks, const 
     if (s == GK_TX_OK) s = gk_db_run(c, "change_version_insert", 5, iv, NULL, e, NULL);
     free(canon);
     return s;
+}
+
+gk_tx_status gk_db_change_exhibit(PGconn *c, const char *number, const char *doc_id, json_t **out)
+{
+    const char *v[] = {number, doc_id};
+    return gk_db_run_json(c, "change_exhibit", 2, v, out, NULL, NULL);
 }

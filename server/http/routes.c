@@ -278,6 +278,8 @@ const gk_route gk_routes[] = {
      GK_ROLE_REGULATOR | GK_ROLE_ADMIN, GK_BODY_NONE, 0, GK_ROUTE_DB, "reports.submissions_list"},
     {"POST", "/api/v1/reports/certifications/submissions", gk_h_reports_submissions_create,
      GK_ROLE_REGULATOR | GK_ROLE_ADMIN, GK_BODY_JSON, 0, GK_ROUTE_DB, "reports.submissions_create"},
+    {"GET", "/api/v1/certificates/{number}/exhibits/{id}", gk_h_certificate_exhibit_get,
+     GK_ROLES_ALL, GK_BODY_NONE, 0, GK_ROUTE_DB, "certificates.exhibit_get"},
     {"GET", "/api/v1/certificates/{number}/inspections", gk_h_certificate_inspections_list,
      GK_ROLES_USERS, GK_BODY_NONE, 0, GK_ROUTE_DB, "certificates.inspections_list"},
     {"POST", "/api/v1/certificates/{number}/inspections", gk_h_certificate_inspections_create,

@@ -186,3 +186,26 @@ void gk_svc_change_file(const gk_call *call, const gk_change_in *in, gk_outcome 
         out->location = gk_call_printf(call, "/api/v1/applications/%s", x.id);
     }
 }
+
+void gk_svc_exhibit_get(const gk_call *call, const char *number, const char *doc_id,
+                        gk_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    gk_cert_number num;
+    char stored[GK_CERT_NUMBER_BUF];
+    if (!number || !doc_id || !gk_db_is_uuid(doc_id) ||
+        gk_cert_number_parse_display(number, &num) != GK_ERR_OK ||
+        !gk_cert_number_format(&num, stored)) {
+        gk_fail(out, call, GK_ERR_NOT_FOUND, NULL, NULL);
+        return;
+    }
+    PGconn *c = gk_db_read_conn();
+    json_t *x = NULL;
+    gk_tx_status s = c ? gk_db_change_exhibit(c, stored, doc_id, &x) : GK_TX_UNAVAILABLE;
+    if (s != GK_TX_OK || !x) {
+        json_decref(x);
+        gk_fail(out, call, s != GK_TX_OK ? gk_tx_error(s) : GK_ERR_NOT_FOUND, NULL, NULL);
+        return;
+    }
+    out->view = x;
+}

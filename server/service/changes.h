@@ -32,4 +32,10 @@ extern const gk_spec gk_change_spec;
  * field a kind needs. */
 void gk_svc_change_file(const gk_call *call, const gk_change_in *in, gk_outcome *out);
 
+/* A public exhibit of the certificate (service/documents.h reads its bytes with
+ * gk_svc_doc_chunk): the view is its exhibit object; 404 when the document is not published
+ * with this certificate today (confidential, or its date has not come). For anyone. */
+void gk_svc_exhibit_get(const gk_call *call, const char *number, const char *doc_id,
+                        gk_outcome *out);
+
 #endif

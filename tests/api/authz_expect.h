@@ -240,6 +240,8 @@ static const az_expect az_table[] = {
      "/api/v1/reports/certifications/submissions", 0},
     {"POST", "/api/v1/reports/certifications/submissions", AZ_REG | AZ_ADMIN, AZ_B_JSON,
      "/api/v1/reports/certifications/submissions", 0},
+    {"GET", "/api/v1/certificates/{number}/exhibits/{id}", AZ_ALL, AZ_B_NONE,
+     "/api/v1/certificates/D20-9999999/exhibits/{{none}}", 0},
     {"GET", "/api/v1/certificates/{number}/inspections", AZ_USERS, AZ_B_NONE,
      "/api/v1/certificates/D20-9999999/inspections", 0},
     {"POST", "/api/v1/certificates/{number}/inspections", AZ_MAKER, AZ_B_JSON,
