@@ -26,7 +26,8 @@ typedef struct {
 extern const gk_spec gk_change_spec;
 
 /* 201 with the change application (the application object of docs/openapi.yaml, status
- * submitted) and Location. 404 for a certificate not the caller's organisation's, 409
+ * submitted; a holder change stays a draft until its supporting document is attached and it
+ * is submitted like any application) and Location. 404 for a certificate not the caller's organisation's, 409
  * state.conflict when the certificate is not granted or a change of it is open, 409
  * holder.incomplete naming each missing holder field ("holder.<field>"), 422 naming the
  * field a kind needs. */
