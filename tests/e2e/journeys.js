@@ -356,7 +356,7 @@ function steps() {
         await m.field('changes.field.summary').fill(ja ? '同一設計のOEM型式名の追加' : 'An OEM name for the same design');
         c.oemModel = `${c.model} OEM`;
         await m.field('changes.field.model_name').fill(c.oemModel);
-        await m.shot('manufacturer', '08-change-form', m.button('changes.form.file'));
+        await m.shot('manufacturer', '08-change-form', m.field('changes.field.model_name'));
         await m.clickAndLoad(m.button('changes.form.file'));
         await expectDone(m, 'submitted');
         await expectStatus(m, 'submitted');
