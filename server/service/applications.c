@@ -3,6 +3,7 @@
 #include "service/applications.h"
 
 #include "service/determinations.h"
+#include "service/holders.h"
 #include "crypto/audit_chain.h"
 #include "db/applications.h"
 #include "db/db.h"
@@ -879,6 +880,15 @@ void gk_svc_app_case(const gk_call *call, const char *id, gk_outcome *out)
                         json_string_value(json_object_get(v, "description"))));
     json_object_set_new(m, "declarations", decl);
     json_object_set_new(m, "missing_documents", draft ? missing_documents(app) : json_array());
+    /* issue 16: a draft asks for what the holder record still lacks (a change is refused
+     * without it; a first filing is asked, not refused: docs/rules.md H3) */
+    gk_tx_status hs = GK_TX_OK;
+    json_t *hm =
+        draft && call->user.role == GK_ROLE_MANUFACTURER
+            ? gk_holder_missing_in_tx(c, json_string_value(json_object_get(app, "organization_id")),
+                                      &hs)
+            : NULL;
+    json_object_set_new(m, "holder_missing", hm ? hm : json_array());
     size_t nk;
     const gk_doc_kind *kinds = gk_doc_kinds(&nk);
     json_t *ka = json_array();

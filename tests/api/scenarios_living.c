@@ -21,6 +21,7 @@
 #define ADMIN_EMAIL "admin@api.test"
 #define ADMIN_PASSWORD "admin-passphrase-for-api-tests"
 #define APPS "/api/v1/applications"
+#define APPS_PAGE "/applications"
 #define CERT "/api/v1/certificates/{{num}}"
 #define ME "/api/v1/organizations/me"
 
@@ -154,6 +155,22 @@ static const ht_step holder_record[] = {
      .checks = {JSON_STR("name", "Holder Record Maker"), JSON_STR("representative", "山田 太郎"),
                 JSON_EQ("complete", "false"), JSON_HAS("missing", "\"address_ja\""),
                 JSON_HAS("missing", "\"contact.email\""), JSON_HAS("missing", "\"country\"")}},
+    {.name = "the maker starts a draft",
+     .actor = "maker",
+     .method = "POST",
+     .path = APPS,
+     .content_type = JSON_T,
+     .body = "{\"route\": \"conformity\", \"device\": {\"model_name\": \"HR-1\","
+             " \"category\": \"router\"}}",
+     .expect_status = 201,
+     .captures = {CAPTURE_JSON("draft", "id")}},
+    {.name = "the draft's page asks for the missing holder fields",
+     .actor = "maker",
+     .method = "GET",
+     .path = APPS_PAGE "/{{draft}}?lang=en",
+     .headers = {"Accept: text/html"},
+     .expect_status = 200,
+     .checks = {BODY_HAS("<code>address_ja</code>"), BODY_HAS("href=\"/account/organization\"")}},
     {.name = "a 法人番号 whose check digit is wrong: 422 naming corporate_number",
      .actor = "maker",
      .method = "PUT",
@@ -198,6 +215,13 @@ static const ht_step holder_record[] = {
                 JSON_STR("corporate_number", "5160000000005"),
                 JSON_STR("contact.email", "sato@holder.test"),
                 JSON_STR("address_ja", "東京都千代田区霞が関1-1")}},
+    {.name = "then the draft's page asks for nothing more",
+     .actor = "maker",
+     .method = "GET",
+     .path = APPS_PAGE "/{{draft}}?lang=en",
+     .headers = {"Accept: text/html"},
+     .expect_status = 200,
+     .checks = {BODY_LACKS("<code>address_ja</code>")}},
     {.name = "another organisation cannot take the same 法人番号: 409",
      .actor = "other",
      .method = "PUT",
