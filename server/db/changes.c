@@ -88,6 +88,8 @@ static const gk_stmt stmts[] = {
      " SELECT p ->> 'number', (p ->> 'version')::integer, $1, p ->> 'kind', p ->> 'summary',"
      " (p ->> 'effective_on')::date, p -> 'model_names', p -> 'holder', p -> 'examined',"
      " $2::text::json, decode($3, 'hex'), $4, $5 FROM (SELECT $2::text::jsonb AS p) x"},
+    {"change_name_taken",
+     "SELECT coalesce(gk_certificate_current($1) -> 'model_names' ? $2, false)"},
     {"change_exhibit",
      "SELECT x::text FROM jsonb_array_elements(gk_certificate_exhibits($1, " TODAY_JST ")) x"
      " WHERE x ->> 'id' = $2"},
@@ -197,4 +199,17 @@ gk_tx_status gk_db_change_exhibit(PGconn *c, const char *number, const char *doc
 {
     const char *v[] = {number, doc_id};
     return gk_db_run_json(c, "change_exhibit", 2, v, out, NULL, NULL);
+}
+
+gk_tx_status gk_db_change_name_taken(PGconn *c, const char *number, const char *model_name,
+                                     bool *taken)
+{
+    *taken = false;
+    const char *v[] = {number, model_name};
+    PGresult *res = NULL;
+    gk_tx_status s = gk_db_run(c, "change_name_taken", 2, v, &res, NULL, NULL);
+    if (s != GK_TX_OK) return s;
+    *taken = PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't';
+    PQclear(res);
+    return GK_TX_OK;
 }

@@ -55,6 +55,10 @@ gk_tx_status gk_db_change_make_version(PGconn *c, struct gk_keystore *ks, const 
                                        const char *actor_id, char number_out[GK_CERT_NUMBER_BUF],
                                        gk_error *e);
 
+/* Whether the certificate's current version already has this model name. */
+gk_tx_status gk_db_change_name_taken(PGconn *c, const char *number, const char *model_name,
+                                     bool *taken);
+
 /* A document published with the certificate today (its exhibit object: id, filename,
  * content_type, size, sha256, ...), or *out NULL when it is not one. */
 gk_tx_status gk_db_change_exhibit(PGconn *c, const char *number, const char *doc_id, json_t **out);

@@ -94,6 +94,14 @@ static gk_tx_status file_tx(PGconn *c, void *ctx)
     }
     json_decref(missing);
     const gk_change_in *in = x->in;
+    if (!strcmp(in->kind, "name_addition")) {
+        bool taken = false;
+        s = gk_db_change_name_taken(c, x->number, in->model_name, &taken);
+        if (s != GK_TX_OK) return s;
+        if (taken)
+            return gk_fail(x->o, x->call, GK_ERR_VALIDATION, "model_name",
+                           "changes.model_name_exists");
+    }
     if (!strcmp(in->kind, "partial_change")) {
         json_t *unknown = NULL;
         s = gk_db_change_unknown_requirements(c, x->number, in->affected_requirements, &unknown);
