@@ -100,6 +100,6 @@ gk_handler_fn gk_h_organization_get, gk_h_organization_me_get, gk_h_organization
     gk_h_reports_submissions_create, gk_h_page_holder, gk_h_page_holder_post, gk_h_page_change_new,
     gk_h_page_change_post, gk_h_page_report, gk_h_page_report_submit,
     gk_h_certificate_inspections_list, gk_h_certificate_inspections_create,
-    gk_h_certificate_exhibit_get;
+    gk_h_certificate_exhibit_get, gk_h_page_inspections, gk_h_page_inspection_post;
 
 #endif

@@ -5,6 +5,7 @@
 #include "http/fields.h"
 #include "http/reply.h"
 #include "http/service_call.h"
+#include "service/certificates.h"
 #include "service/holders.h"
 #include "web/page.h"
 
@@ -94,4 +95,73 @@ void gk_h_page_holder_post(gk_request *r)
 {
     gk_holder_put_in in = {{0}};
     GK_OP(r, &gk_holder_put_spec, &in, gk_svc_holder_put, done, NULL);
+}
+
+/* ---- design-holder inspection records: /certificates/{number}/inspections ------------------ */
+
+static void render_inspections(gk_request *r, json_t *values, json_t *errors, const char *error)
+{
+    gk_call call = gk_call_of(r);
+    gk_outcome o;
+    gk_svc_inspections_list(&call, r->params[0], &o);
+    json_t *list = gk_page_view(r, &o);
+    if (!list) {
+        json_decref(values);
+        json_decref(errors);
+        return;
+    }
+    gk_outcome co;
+    gk_svc_cert_get(&call, r->params[0], &co);
+    json_t *cert = gk_page_view(r, &co);
+    if (!cert) {
+        json_decref(list);
+        json_decref(values);
+        json_decref(errors);
+        return;
+    }
+    json_t *m = json_pack("{s:o, s:O, s:o, s:o, s:b}", "cert", cert, "items",
+                          json_object_get(list, "items"), "values", values ? values : json_object(),
+                          "errors", errors ? errors : json_object(), "can_record",
+                          call.user.role == GK_ROLE_MANUFACTURER);
+    json_decref(list);
+    if (m && error) json_object_set_new(m, "error", json_string(error));
+    if (m && gk_req_query(r, "done"))
+        json_object_set_new(m, "notice",
+                            json_string(gk_call_msg(&call, "holders.inspections.recorded")));
+    gk_page_render(r, 200, "inspections", m);
+}
+
+void gk_h_page_inspections(gk_request *r)
+{
+    render_inspections(r, NULL, NULL, NULL);
+}
+
+static const char *const INSPECTION_FIELDS[] = {"inspected_on", "lot",   "quantity",
+                                                "result",       "notes", "inspector"};
+
+static void inspection_again(gk_request *r, gk_outcome *o, const void *ctx)
+{
+    (void)ctx;
+    gk_call call = gk_call_of(r);
+    json_t *values = json_object();
+    for (size_t i = 0; values && i < sizeof INSPECTION_FIELDS / sizeof *INSPECTION_FIELDS; i++) {
+        const char *x = gk_form_get(r, INSPECTION_FIELDS[i]);
+        if (x) json_object_set_new(values, INSPECTION_FIELDS[i], json_string(x));
+    }
+    render_inspections(r, values, gk_page_errors_by_key(o->errors),
+                       o->detail ? o->detail : gk_error_title(o->err, call.lang));
+}
+
+static void inspection_done(gk_request *r, const void *ctx, gk_outcome *o)
+{
+    (void)ctx;
+    gk_page_form_done(r, o,
+                      gk_req_printf(r, "/certificates/%s/inspections?done=recorded", r->params[0]),
+                      inspection_again, NULL);
+}
+
+void gk_h_page_inspection_post(gk_request *r)
+{
+    gk_inspection_in in = {.number = r->params[0]};
+    GK_OP(r, &gk_inspection_spec, &in, gk_svc_inspection_add, inspection_done, NULL);
 }
