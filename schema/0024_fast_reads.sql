@@ -59,13 +59,15 @@ ALTER TABLE device_categories ENABLE ALWAYS TRIGGER device_categories_notify;
 -- the stored columns hold NFKC (full-width and half-width letters and digits, ｰ and ー, to
 -- one form); the server folds the searched text the same way (gk_utf8_fold: NFKC + case
 -- folding) and compares case-insensitively (ILIKE), on trigram indexes of these columns.
---   search_text: maker, model and type as one text, for `q`;
+--   search_text: maker, model and type as one text, with the names later versions added
+--                (search_extra, 0023), for `q`;
 --   holder_key:  the maker (the holder's name) in lower case, for `manufacturer` (a part of
 --                the name) and `holder` (the whole name, exact: an index range scan in grant
 --                order, so the newest 50 of one maker are one scan of 51 index entries).
 ALTER TABLE certificates
     ADD COLUMN search_text text GENERATED ALWAYS AS (
-        normalize(manufacturer::text || ' ' || model_name::text || ' ' || coalesce(type_name::text, ''), NFKC)) STORED,
+        normalize(manufacturer::text || ' ' || model_name::text || ' ' || coalesce(type_name::text, '')
+                  || ' ' || coalesce(search_extra, ''), NFKC)) STORED,
     ADD COLUMN holder_key text GENERATED ALWAYS AS (lower(normalize(manufacturer::text, NFKC))) STORED;
 CREATE INDEX certificates_search_text_trgm_idx ON certificates USING gin (search_text gin_trgm_ops);
 CREATE INDEX certificates_holder_trgm_idx ON certificates USING gin (holder_key gin_trgm_ops);

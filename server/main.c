@@ -162,6 +162,8 @@ static void register_statements(void)
     gk_national_register();
     /* surveillance */
     gk_surveillance_register();
+    /* the living record: holders, changes, reports (issue 16) */
+    gk_living_register();
 }
 
 /* The periodic signed audit checkpoint (issue 18 item 15): one thread signs the chain head

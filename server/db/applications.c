@@ -32,8 +32,18 @@
     " 'opt_in_reason', a.opt_in_reason, 'filing_date', a.filing_date,"                         \
     " 'determination', a.determination, 'rule_set', a.rule_set_id,"                           \
     " 'assigned_examiner_id', a.assigned_examiner_id,"                                         \
-    " 'certificate_number', (SELECT c.number FROM certificates c"                              \
-    "     WHERE c.application_id = a.id),"                                                     \
+    " 'certificate_number', coalesce(a.certificate_number, (SELECT c.number FROM certificates c"\
+    "     WHERE c.application_id = a.id)),"                                                    \
+    " 'kind', a.kind, 'examined', gk_examined_of(a),"                                          \
+    " 'change', CASE WHEN a.kind <> 'new' THEN jsonb_build_object('kind', a.kind,"            \
+    "   'certificate_number', a.certificate_number, 'summary', a.change_summary,"             \
+    "   'model_name', a.added_model_name, 'affected_requirements', a.affected_requirements,"  \
+    "   'holder', a.new_holder, 'version', (SELECT v.version FROM certificate_versions v"      \
+    "     WHERE v.application_id = a.id),"                                                     \
+    "   'carried_over', coalesce((SELECT jsonb_agg(jsonb_build_object('requirement_id',"       \
+    "     v.requirement_id, 'verdict', v.verdict, 'carried_from', v.carried_from)"             \
+    "     ORDER BY v.requirement_id) FROM verdicts v WHERE v.application_id = a.id"           \
+    "     AND v.carried_from IS NOT NULL), '[]'::jsonb)) END,"                                 \
     " 'created_by', a.created_by, 'created_at', " TS("a.created_at") ","                      \
     " 'updated_at', " TS("a.updated_at") ", 'version', a.version)::text"                      \
     " FROM applications a"
@@ -55,7 +65,7 @@ static const gk_stmt stmts[] = {
      " data_transmission_facility, uses_ip, remotely_configurable,"
      " user_installable_security_software, opt_in_rule_set_id, opt_in_reason IS NOT NULL,"
      " to_char((now() AT TIME ZONE 'Asia/Tokyo')::date, 'YYYY-MM-DD'),"
-     " connectable_to_carrier_line, always_via_certified_equipment"
+     " connectable_to_carrier_line, always_via_certified_equipment, kind"
      " FROM applications WHERE id = $1 AND ($2::uuid IS NULL OR organization_id = $2)"
      " FOR UPDATE"},
     {"app_insert",
@@ -63,15 +73,19 @@ static const gk_stmt stmts[] = {
      " description, directly_connectable, data_transmission_facility, uses_ip,"
      " remotely_configurable, user_installable_security_software, opt_in_rule_set_id,"
      " opt_in_reason, cc_certificate_id, connectable_to_carrier_line,"
-     " always_via_certified_equipment, created_by)"
-     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)"
+     " always_via_certified_equipment, hardware_version, firmware_versions, update_method,"
+     " security_support_until, created_by)"
+     " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,"
+     " $19, $20::date, $21)"
      " RETURNING id"},
     {"app_update_draft",
      "UPDATE applications SET route = $2, model_name = $3, type_name = $4, category_id = $5,"
      " description = $6, directly_connectable = $7, data_transmission_facility = $8,"
      " uses_ip = $9, remotely_configurable = $10, user_installable_security_software = $11,"
      " opt_in_rule_set_id = $12, opt_in_reason = $13, cc_certificate_id = $14,"
-     " connectable_to_carrier_line = $15, always_via_certified_equipment = $16"
+     " connectable_to_carrier_line = $15, always_via_certified_equipment = $16,"
+     " hardware_version = $17, firmware_versions = $18, update_method = $19,"
+     " security_support_until = $20::date"
      " WHERE id = $1 AND status = 'draft'"},
     {"app_decl_clear", "DELETE FROM declarations WHERE application_id = $1"},
     {"app_decl_insert", "INSERT INTO declarations (application_id, requirement_id, measure,"
@@ -152,6 +166,7 @@ gk_tx_status gk_db_app_lock(PGconn *c, const char *id, const char *org_id, gk_ap
         snprintf(row->organization_id, sizeof row->organization_id, "%s", PQgetvalue(res, 0, 1));
         snprintf(row->status, sizeof row->status, "%s", PQgetvalue(res, 0, 2));
         snprintf(row->route, sizeof row->route, "%s", PQgetvalue(res, 0, 3));
+        snprintf(row->kind, sizeof row->kind, "%s", PQgetvalue(res, 0, 15));
         row->version = atoi(PQgetvalue(res, 0, 4));
         for (int f = 0; f <= GK_FACT_USER_INSTALLABLE_SECURITY_SOFTWARE; f++)
             row->facts.v[f] = parse_tri(res, 5 + f);
@@ -200,7 +215,7 @@ static gk_tx_status event(PGconn *c, const char *id, const char *from, const cha
 
 /* The parameters app_insert and app_update_draft share: first (the organisation or the case),
  * then the application's columns in the statements' order. */
-enum { APP_VALUES = 16 };
+enum { APP_VALUES = 20 };
 static void app_values(const char *first, const gk_app_input *in, const char *v[APP_VALUES])
 {
     const gk_facts *f = &in->facts;
@@ -219,7 +234,11 @@ static void app_values(const char *first, const gk_app_input *in, const char *v[
                                  in->opt_in_reason,
                                  in->cc_certificate_id,
                                  tri(f->v[GK_FACT_CONNECTABLE_TO_CARRIER_LINE]),
-                                 tri(f->v[GK_FACT_ALWAYS_VIA_CERTIFIED_EQUIPMENT])};
+                                 tri(f->v[GK_FACT_ALWAYS_VIA_CERTIFIED_EQUIPMENT]),
+                                 in->hardware_version,
+                                 in->firmware_versions,
+                                 in->update_method,
+                                 in->security_support_until};
     memcpy(v, w, sizeof w);
 }
 

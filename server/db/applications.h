@@ -40,6 +40,8 @@ typedef struct {
     const char *cc_certificate_id, *opt_in_rule_set, *opt_in_reason;
     gk_app_declaration decl[GK_RULE_SET_MAX_REQUIREMENTS];
     size_t n_decl;
+    /* what is examined (issue 16); NULL when not stated */
+    const char *hardware_version, *firmware_versions, *update_method, *security_support_until;
 } gk_app_input;
 
 /* The locked row, for decisions. Strings are copies owned by the struct's user via `res`:
@@ -52,6 +54,7 @@ typedef struct {
     char opt_in_rule_set[64];
     bool has_opt_in_reason;
     gk_date today_jst; /* the database's date in Japan: the filing date of a submission */
+    char kind[24];     /* new, or a change of a certificate (issue 16) */
 } gk_app_row;
 
 void gk_db_applications_register(void);

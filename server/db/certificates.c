@@ -9,6 +9,7 @@
 #include "db/db.h"
 #include "db/run.h"
 #include "render/buf.h"
+#include "db/changes.h"
 #include "db/examination.h"
 #include "util/hex.h"
 
@@ -30,7 +31,7 @@ static const gk_stmt stmts[] = {
      " gk_equivalence_accepted(a.id),"
      " EXISTS (SELECT 1 FROM verdicts v WHERE v.application_id = a.id"
      "   AND v.verdict = 'met_by_equivalence'),"
-     " dc.class_letters, (" TODAY_JST ")::text"
+     " dc.class_letters, (" TODAY_JST ")::text, a.kind"
      " FROM applications a JOIN organizations o ON o.id = a.organization_id"
      " JOIN device_categories dc ON dc.id = a.category_id WHERE a.id = $1"},
     /* Step 2: the counter row stays locked until COMMIT, so serials are handed out in
@@ -55,7 +56,7 @@ static const gk_stmt stmts[] = {
      "INSERT INTO certificate_events (certificate_number, event, reason, order_reference,"
      " actor_id) VALUES ($1, $2, $3, $4, $5)"},
     {"cert_view",
-     "SELECT jsonb_build_object('number', c.number, 'display_number', 'T ' || c.number,"
+     "SELECT (jsonb_build_object('number', c.number, 'display_number', 'T ' || c.number,"
      " 'application_id', c.application_id, 'organization_id', c.organization_id,"
      " 'route', c.route, 'category', c.category_id, 'category_title_en', dc.title_en,"
      " 'category_title_ja', dc.title_ja, 'manufacturer', c.manufacturer,"
@@ -70,7 +71,9 @@ static const gk_stmt stmts[] = {
      "   'reason', e.reason, 'order_reference', e.order_reference, 'actor_id', e.actor_id,"
      "   'actor_name', u.name, 'at', " TS("e.at") ") ORDER BY e.at, e.id)"
      "   FROM certificate_events e LEFT JOIN users u ON u.id = e.actor_id"
-     "   WHERE e.certificate_number = c.number), '[]'::jsonb))::text,"
+     "   WHERE e.certificate_number = c.number), '[]'::jsonb))"
+     /* issue 16: versions, current model names, holder, what was examined, exhibits */
+     " || gk_certificate_living(c.number))::text,"
      " c.canonical_json::text, encode(c.signature, 'hex')"
      " FROM certificates c JOIN device_categories dc ON dc.id = c.category_id"
      " WHERE c.number = $1"},
@@ -140,6 +143,7 @@ gk_tx_status gk_db_cert_case(PGconn *c, const char *app_id, gk_cert_case *out)
         gk_db_text(out->class_letters, sizeof out->class_letters, res, 0, 10);
         if (!gk_date_parse(PQgetvalue(res, 0, 11), &out->today_jst))
             out->today_jst = gk_date_today_utc();
+        gk_db_text(out->kind, sizeof out->kind, res, 0, 12);
     }
     PQclear(res);
     if (out->found && (!out->manufacturer || !out->model_name || !out->type_name)) {
@@ -184,6 +188,9 @@ gk_tx_status gk_db_cert_issue(PGconn *c, struct gk_keystore *ks, const char *app
                               const char *body_code, const char *actor_id,
                               char number_out[GK_CERT_NUMBER_BUF], gk_error *e)
 {
+    /* A change application (issue 16) makes a new version of its certificate instead. */
+    if (k->kind[0] && strcmp(k->kind, "new") != 0)
+        return gk_db_change_make_version(c, ks, app_id, actor_id, number_out, e);
     char year[8];
     snprintf(year, sizeof year, "%d", gk_date_year(k->today_jst));
     const char *sv[] = {year, body_code};
@@ -451,4 +458,30 @@ gk_tx_status gk_db_cert_import_staged(PGconn *c, const char *rows, size_t len, c
     if (!ok) return PQstatus(c) == CONNECTION_OK ? GK_TX_HARD : GK_TX_UNAVAILABLE;
     const char *v[] = {actor_id};
     return gk_db_run_json(c, "cert_import_staged", 1, v, outcomes, NULL, NULL);
+gk_tx_status gk_db_cert_sign(PGconn *c, struct gk_keystore *ks, const char *canon,
+                             char sig_hex[2 * GK_SIGN_SIGNATURE_LEN + 1], const char **key_id,
+                             gk_error *e)
+{
+    *key_id = gk_keystore_active_key_id(ks);
+    char *sig_b64 = NULL;
+    const char *signed_by = NULL;
+    if (!*key_id ||
+        !gk_keystore_sign(ks, (const unsigned char *)canon, strlen(canon), &sig_b64, &signed_by) ||
+        strcmp(signed_by, *key_id) != 0) {
+        free(sig_b64);
+        return GK_TX_HARD; /* a rotation between the two calls: the retry signs again */
+    }
+    unsigned char sig[GK_SIGN_SIGNATURE_LEN + 8];
+    size_t sig_len = 0;
+    char pub_hex[65];
+    bool ok = gk_base64_decode(sig_b64, strlen(sig_b64), GK_B64_URL, sig, sizeof sig, &sig_len) &&
+              sig_len == GK_SIGN_SIGNATURE_LEN && active_public_key_hex(ks, *key_id, pub_hex);
+    free(sig_b64);
+    if (!ok) return GK_TX_HARD;
+    gk_hex_encode(sig, sig_len, sig_hex, 2 * GK_SIGN_SIGNATURE_LEN + 1);
+    const char *kr[] = {*key_id};
+    gk_tx_status s = run(c, "cert_key_retire", 1, kr, NULL, e);
+    const char *ki[] = {*key_id, pub_hex};
+    if (s == GK_TX_OK) s = run(c, "cert_key_insert", 2, ki, NULL, e);
+    return s;
 }

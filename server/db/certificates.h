@@ -33,6 +33,7 @@ typedef struct {
     bool equivalence_accepted, any_met_by_equivalence;
     char class_letters[GK_CERT_LETTERS_MAX + 1];
     gk_date today_jst; /* the grant date */
+    char kind[24];     /* applications.kind: "new", or a change (issue 16) */
 } gk_cert_case;
 
 gk_tx_status gk_db_cert_case(PGconn *c, const char *app_id, gk_cert_case *out);
@@ -46,6 +47,11 @@ gk_tx_status gk_db_cert_issue(PGconn *c, struct gk_keystore *ks, const char *app
                               const gk_cert_case *k, const char *basis, bool grandfathered,
                               const char *body_code, const char *actor_id,
                               char number_out[GK_CERT_NUMBER_BUF], gk_error *e);
+
+/* Sign `canon` with the active key (registering it, retiring an older one): the signature
+ * as hex and the key id (borrowed from the keystore). Shared by grants and versions. */
+gk_tx_status gk_db_cert_sign(PGconn *c, struct gk_keystore *ks, const char *canon,
+                             char sig_hex[129], const char **key_id, gk_error *e);
 
 /* The certificate as the API shows it, with signature (base64url), key_id, the signed
  * payload text and its events; NULL when there is none. */

@@ -111,5 +111,15 @@ gk_handler_fn gk_h_surveillance_create, gk_h_surveillance_list, gk_h_surveillanc
     gk_h_page_surveillance_case, gk_h_page_surveillance_step, gk_h_page_certificate_status,
     gk_h_page_certificate_status_confirm, gk_h_page_certificate_status_do,
     gk_h_surveillance_evidence_add, gk_h_surveillance_evidence_get, gk_h_page_surveillance_evidence;
+/* ---- the living record (issue 16): holders, changes, reports (api/holders.c, api/changes.c,
+ *      api/reports.c; operations in service/holders.h, service/changes.h, service/reports.h) */
+/* Registers the holder, change and report statements. */
+void gk_living_register(void);
+gk_handler_fn gk_h_organization_get, gk_h_organization_me_get, gk_h_organization_me_put,
+    gk_h_certificate_changes_create, gk_h_reports_certifications, gk_h_reports_submissions_list,
+    gk_h_reports_submissions_create, gk_h_page_holder, gk_h_page_holder_post, gk_h_page_change_new,
+    gk_h_page_change_post, gk_h_page_report, gk_h_page_report_submit,
+    gk_h_certificate_inspections_list, gk_h_certificate_inspections_create,
+    gk_h_certificate_exhibit_get, gk_h_page_inspections, gk_h_page_inspection_post;
 
 #endif

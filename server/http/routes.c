@@ -333,6 +333,46 @@ const gk_route gk_routes[] = {
 #undef SV_READ
 #undef SV_PAGE
 #undef SV_CERT
+    /* ---- the living record (issue 16): holder records, change applications, reports to the
+     *      Minister (api/holders.c, api/changes.c, api/reports.c) ---- */
+    {"GET", "/api/v1/organizations/me", gk_h_organization_me_get, GK_ROLE_MANUFACTURER,
+     GK_BODY_NONE, 0, GK_ROUTE_DB, "organizations.me_get"},
+    {"PUT", "/api/v1/organizations/me", gk_h_organization_me_put, GK_ROLE_MANUFACTURER,
+     GK_BODY_JSON, 0, GK_ROUTE_DB, "organizations.me_put"},
+    {"GET", "/api/v1/organizations/{id}", gk_h_organization_get, GK_ROLES_USERS, GK_BODY_NONE, 0,
+     GK_ROUTE_DB, "organizations.get"},
+    {"POST", "/api/v1/certificates/{number}/changes", gk_h_certificate_changes_create,
+     GK_ROLE_MANUFACTURER, GK_BODY_JSON, 0, GK_ROUTE_DB, "certificates.changes_create"},
+    {"GET", "/api/v1/reports/certifications", gk_h_reports_certifications,
+     GK_ROLE_REGULATOR | GK_ROLE_ADMIN, GK_BODY_NONE, 0, GK_ROUTE_DB, "reports.certifications"},
+    {"GET", "/api/v1/reports/certifications/submissions", gk_h_reports_submissions_list,
+     GK_ROLE_REGULATOR | GK_ROLE_ADMIN, GK_BODY_NONE, 0, GK_ROUTE_DB, "reports.submissions_list"},
+    {"POST", "/api/v1/reports/certifications/submissions", gk_h_reports_submissions_create,
+     GK_ROLE_REGULATOR | GK_ROLE_ADMIN, GK_BODY_JSON, 0, GK_ROUTE_DB, "reports.submissions_create"},
+    {"GET", "/api/v1/certificates/{number}/exhibits/{id}", gk_h_certificate_exhibit_get,
+     GK_ROLES_ALL, GK_BODY_NONE, 0, GK_ROUTE_DB, "certificates.exhibit_get"},
+    {"GET", "/api/v1/certificates/{number}/inspections", gk_h_certificate_inspections_list,
+     GK_ROLES_USERS, GK_BODY_NONE, 0, GK_ROUTE_DB, "certificates.inspections_list"},
+    {"POST", "/api/v1/certificates/{number}/inspections", gk_h_certificate_inspections_create,
+     GK_ROLE_MANUFACTURER, GK_BODY_JSON, 0, GK_ROUTE_DB, "certificates.inspections_create"},
+    /* their pages (web/holders.c, web/changes.c, web/reports.c) */
+    {"GET", "/account/organization", gk_h_page_holder, GK_ROLE_MANUFACTURER, GK_BODY_NONE, 0,
+     GK_ROUTE_DB | GK_ROUTE_PAGE, "page.holder"},
+    {"POST", "/account/organization", gk_h_page_holder_post, GK_ROLE_MANUFACTURER, GK_BODY_FORM, 0,
+     GK_ROUTE_DB | GK_ROUTE_PAGE, "page.holder.post"},
+    {"GET", "/certificates/{number}/changes/new", gk_h_page_change_new, GK_ROLE_MANUFACTURER,
+     GK_BODY_NONE, 0, GK_ROUTE_DB | GK_ROUTE_PAGE, "page.change_new"},
+    {"POST", "/certificates/{number}/changes", gk_h_page_change_post, GK_ROLE_MANUFACTURER,
+     GK_BODY_FORM, 0, GK_ROUTE_DB | GK_ROUTE_PAGE, "page.change.post"},
+    {"GET", "/certificates/{number}/inspections", gk_h_page_inspections, GK_ROLES_USERS,
+     GK_BODY_NONE, 0, GK_ROUTE_DB | GK_ROUTE_PAGE, "page.inspections"},
+    {"POST", "/certificates/{number}/inspections", gk_h_page_inspection_post, GK_ROLE_MANUFACTURER,
+     GK_BODY_FORM, 0, GK_ROUTE_DB | GK_ROUTE_PAGE, "page.inspection.post"},
+    {"GET", "/reports/certifications", gk_h_page_report, GK_ROLE_REGULATOR | GK_ROLE_ADMIN,
+     GK_BODY_NONE, 0, GK_ROUTE_DB | GK_ROUTE_PAGE, "page.report"},
+    {"POST", "/reports/certifications/submissions", gk_h_page_report_submit,
+     GK_ROLE_REGULATOR | GK_ROLE_ADMIN, GK_BODY_FORM, 0, GK_ROUTE_DB | GK_ROUTE_PAGE,
+     "page.report_submit.post"},
 };
 
 const size_t gk_routes_count = sizeof gk_routes / sizeof *gk_routes;

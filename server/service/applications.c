@@ -3,12 +3,15 @@
 #include "service/applications.h"
 
 #include "service/determinations.h"
+#include "service/holders.h"
 #include "crypto/audit_chain.h"
 #include "db/applications.h"
 #include "db/db.h"
 #include "db/documents.h"
 #include "db/info_requests.h"
+#include "domain/date.h"
 #include "domain/documents.h"
+#include "domain/holders.h"
 #include "domain/lifecycle.h"
 #include "util/utf8.h"
 
@@ -181,6 +184,33 @@ static int read_declarations(const gk_call *call, json_t *decl, const gk_rule_ca
     return bad;
 }
 
+/* What is examined (issue 16): hardware version, firmware version(s), software update method
+ * and the end of the security-update period the maker states (a date). */
+static int read_examined(const gk_call *call, json_t *ex, gk_app_input *in, gk_outcome *o)
+{
+    if (!ex || json_is_null(ex)) return 0;
+    if (!json_is_object(ex)) {
+        gk_field_err(o, call, "examined", "applications.device_object");
+        return 1;
+    }
+    int bad = read_text(call, ex, "hardware_version", "examined.hardware_version", false, T_LABEL,
+                        o, &in->hardware_version);
+    bad += read_text(call, ex, "firmware_versions", "examined.firmware_versions", false, T_LABEL, o,
+                     &in->firmware_versions);
+    bad += read_text(call, ex, "update_method", "examined.update_method", false, T_LABEL, o,
+                     &in->update_method);
+    const char *until = NULL;
+    int b = read_text(call, ex, "security_support_until", "examined.security_support_until", false,
+                      T_ID, o, &until);
+    gk_date d;
+    if (!b && until && !gk_date_parse(until, &d)) {
+        gk_field_err(o, call, "examined.security_support_until", "changes.bad_date");
+        b = 1;
+    }
+    if (!b) in->security_support_until = until;
+    return bad + b;
+}
+
 /* The docs/openapi.yaml document -> gk_app_input, a field error per bad member. Strings are borrowed
  * from doc. Returns the number of bad fields. */
 static int read_input(const gk_call *call, json_t *doc, const gk_rule_catalog *cat,
@@ -213,6 +243,7 @@ static int read_input(const gk_call *call, json_t *doc, const gk_rule_catalog *c
                          &in->description);
         bad += read_facts(call, json_object_get(dev, "facts"), in, o);
     }
+    bad += read_examined(call, json_object_get(doc, "examined"), in, o);
     bad += read_declarations(call, json_object_get(doc, "declarations"), cat, in, o);
     bad += read_text(call, doc, "cc_certificate_id", "cc_certificate_id", false, T_UUID, o,
                      &in->cc_certificate_id);
@@ -501,15 +532,20 @@ static int check_declarations(op_ctx *x, json_t *view, const gk_determination *d
     return bad;
 }
 
-/* The route's required documents (domain/documents.h). */
-static gk_tx_status check_documents(op_ctx *x, PGconn *c, const char *route, int *bad)
+/* The route's required documents (domain/documents.h); a change application (issue 16)
+ * needs only its supporting document (domain/holders.h). */
+static gk_tx_status check_documents(op_ctx *x, PGconn *c, const gk_app_row *row, int *bad)
 {
+    const char *route = row->route;
     json_t *kinds = NULL;
     gk_tx_status s = gk_db_app_document_kinds(c, x->id, &kinds);
     if (s != GK_TX_OK) return s;
     gk_route r;
     const char *need[16];
-    size_t n = gk_route_parse(route, &r) ? gk_doc_required(r, need, 16) : 0;
+    gk_change_kind ck;
+    size_t n = gk_change_kind_parse(row->kind, &ck) ? gk_change_required_documents(ck, need, 16)
+               : gk_route_parse(route, &r)          ? gk_doc_required(r, need, 16)
+                                                    : 0;
     for (size_t i = 0; i < n && i < 16; i++) {
         if (has_kind(kinds, need[i])) continue;
         const gk_doc_kind *k = gk_doc_kind_find(need[i]);
@@ -559,7 +595,7 @@ static gk_tx_status submit_change(op_ctx *x, PGconn *c, const gk_app_row *row,
     if (s != GK_TX_OK || !view) return s != GK_TX_OK ? s : GK_TX_HARD;
     if (determined) bad += check_declarations(x, view, &d);
     json_decref(view);
-    s = check_documents(x, c, row->route, &bad);
+    s = check_documents(x, c, row, &bad);
     if (s != GK_TX_OK) return s;
     if (bad) {
         x->out->detail = gk_call_msg(x->call, "applications.incomplete");
@@ -774,8 +810,11 @@ static json_t *missing_documents(json_t *app)
     json_t *missing = json_array();
     json_t *docs = json_object_get(app, "documents");
     gk_route r;
+    gk_change_kind ck;
     const char *need[16];
-    size_t n = gk_route_parse(json_string_value(json_object_get(app, "route")), &r)
+    size_t n = gk_change_kind_parse(json_string_value(json_object_get(app, "kind")), &ck)
+                   ? gk_change_required_documents(ck, need, 16)
+               : gk_route_parse(json_string_value(json_object_get(app, "route")), &r)
                    ? gk_doc_required(r, need, 16)
                    : 0;
     for (size_t i = 0; i < n && i < 16; i++) {
@@ -841,6 +880,15 @@ void gk_svc_app_case(const gk_call *call, const char *id, gk_outcome *out)
                         json_string_value(json_object_get(v, "description"))));
     json_object_set_new(m, "declarations", decl);
     json_object_set_new(m, "missing_documents", draft ? missing_documents(app) : json_array());
+    /* issue 16: a draft asks for what the holder record still lacks (a change is refused
+     * without it; a first filing is asked, not refused: docs/rules.md H3) */
+    gk_tx_status hs = GK_TX_OK;
+    json_t *hm =
+        draft && call->user.role == GK_ROLE_MANUFACTURER
+            ? gk_holder_missing_in_tx(c, json_string_value(json_object_get(app, "organization_id")),
+                                      &hs)
+            : NULL;
+    json_object_set_new(m, "holder_missing", hm ? hm : json_array());
     size_t nk;
     const gk_doc_kind *kinds = gk_doc_kinds(&nk);
     json_t *ka = json_array();

@@ -30,6 +30,14 @@ static const char *const public_fields[] = {
     "verified",
     "mismatched_fields",
     "verify_url",
+    /* the living record (issue 16): signed versions, current names, holder, what was examined,
+     * the published exhibits */
+    "versions",
+    "current_version",
+    "model_names",
+    "holder",
+    "examined",
+    "exhibits",
 };
 
 /* An event's public fields: what happened, when, the public reason and the order. */

@@ -50,6 +50,15 @@ void gk_h_page_certificate(gk_request *r)
     bool labels = gk_svc_cert_may_get_labels(&call, cert);
     json_t *m = json_pack("{s:o, s:o, s:{s:s}, s:b}", "cert", cert, "key", key, "nav",
                           "certificates", "page", "labels", labels);
+    /* issue 16: the holder may apply for a change of its granted certificate */
+    if (m)
+        json_object_set_new(m, "can_change",
+                            json_boolean(
+                                labels && call.user.role == GK_ROLE_MANUFACTURER &&
+                                !strcmp(json_string_value(json_object_get(cert, "status"))
+                                            ? json_string_value(json_object_get(cert, "status"))
+                                            : "",
+                                        "granted")));
     gk_page_render(r, 200, "certificate", m);
     if (shared && etag && r->status == 200) {
         gk_http_public_cache(r, etag, modified, GK_PUBLIC_MAX_AGE, GK_PUBLIC_SWR);

@@ -303,5 +303,9 @@ int ht_hardening_checks(const ht_options *opts, ht_totals *totals);
 /* The surveillance group's procedural check (scenarios_surveillance.c): the certificate PDF's
  * text has no internal note and no staff name. Run after its table; 0 when it passes. */
 int ht_surveillance_checks(const ht_options *opts);
+/* The living group (scenarios_living.c, issue 16): openssl pkeyutl verifies the signature
+ * of a certificate's second version. Run after its table; 0 when it passes. */
+extern const ht_group ht_group_living;
+int ht_living_checks(const ht_options *opts);
 
 #endif

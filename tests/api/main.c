@@ -31,6 +31,7 @@ static const ht_group *const groups[] = {
     &ht_group_public,
     &ht_group_hardening,
     &ht_group_surveillance,
+    &ht_group_living,
     // clang-format on
 };
 
@@ -158,6 +159,10 @@ int main(int argc, char **argv)
     /* surveillance: the PDF's text has no internal note, after its table */
     if (!opts.list && totals.scenarios_run &&
         (!opts.only || !strncmp(opts.only, "surveillance", 12)) && ht_surveillance_checks(&opts))
+        rc = 1;
+    /* living: openssl verifies a version's signature after its table */
+    if (!opts.list && totals.scenarios_run && (!opts.only || !strncmp(opts.only, "living", 6)) &&
+        ht_living_checks(&opts))
         rc = 1;
     /* authz: the route walk and session expiry, also when --only selects no table; then
      * secrets in the server log */
