@@ -458,6 +458,8 @@ gk_tx_status gk_db_cert_import_staged(PGconn *c, const char *rows, size_t len, c
     if (!ok) return PQstatus(c) == CONNECTION_OK ? GK_TX_HARD : GK_TX_UNAVAILABLE;
     const char *v[] = {actor_id};
     return gk_db_run_json(c, "cert_import_staged", 1, v, outcomes, NULL, NULL);
+}
+
 gk_tx_status gk_db_cert_sign(PGconn *c, struct gk_keystore *ks, const char *canon,
                              char sig_hex[2 * GK_SIGN_SIGNATURE_LEN + 1], const char **key_id,
                              gk_error *e)
