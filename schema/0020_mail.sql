@@ -1,0 +1,53 @@
+-- Issue 19: e-mail. Verified accounts, one-time e-mail tokens (verification and password
+-- reset), each user's language and notification choices, and the outbox that the delivery
+-- worker of `giteki serve` sends from.
+
+-- Accounts made before verification existed were made by people who could sign in: they stay
+-- verified. New sign-ups are verified by the link of their mail; accounts made by an
+-- administrator or `giteki user create` are verified when made.
+ALTER TABLE users ADD COLUMN email_verified_at timestamptz;
+UPDATE users SET email_verified_at = created_at;
+-- The language of the mails a user receives (the language of the sign-up page).
+ALTER TABLE users ADD COLUMN lang text NOT NULL DEFAULT 'ja'
+    CONSTRAINT users_lang_check CHECK (lang IN ('ja', 'en'));
+-- Notification kinds the user turned off on the account page (none: every notification).
+ALTER TABLE users ADD COLUMN mail_off text[] NOT NULL DEFAULT '{}'
+    CONSTRAINT users_mail_off_check CHECK (
+        mail_off <@ ARRAY['info_request', 'decision', 'certificate', 'answer', 'review']::text[]);
+
+-- One-time tokens sent by mail: only their SHA-256 is stored. Single use (used_at), 24 hours.
+CREATE TABLE email_tokens (
+    token_hash  gk_sha256 CONSTRAINT email_tokens_pkey PRIMARY KEY,
+    user_id     uuid NOT NULL CONSTRAINT email_tokens_user_id_fkey REFERENCES users (id),
+    purpose     text NOT NULL CONSTRAINT email_tokens_purpose_check CHECK (purpose IN ('verify', 'reset')),
+    created_at  timestamptz NOT NULL DEFAULT now(),
+    expires_at  timestamptz NOT NULL,
+    used_at     timestamptz,
+    CONSTRAINT email_tokens_times_ordered CHECK (expires_at > created_at)
+);
+CREATE INDEX email_tokens_user_idx ON email_tokens (user_id);
+
+-- The outbox: every mail is a row written in the transaction of the event that causes it.
+-- The worker claims due rows with FOR UPDATE SKIP LOCKED (several instances share the work,
+-- none sends a row another holds), sends, and marks them sent, or schedules the next try
+-- (exponential back-off) until the last try marks them failed. A message that carries a
+-- one-time link (secret) is blanked once sent: the link is then only in the recipient's box.
+CREATE TABLE mail_outbox (
+    id              bigint GENERATED ALWAYS AS IDENTITY CONSTRAINT mail_outbox_pkey PRIMARY KEY,
+    kind            text NOT NULL CONSTRAINT mail_outbox_kind_format CHECK (kind ~ '^[a-z_.]{1,64}$'),
+    recipient       text NOT NULL CONSTRAINT mail_outbox_recipient_format CHECK (
+        char_length(recipient) <= 254 AND recipient ~ '^[^@[:space:][:cntrl:]<>]+@[^@[:space:][:cntrl:]<>]+$'),
+    subject         text NOT NULL,
+    message         text,
+    secret          boolean NOT NULL DEFAULT false,
+    status          text NOT NULL DEFAULT 'queued'
+        CONSTRAINT mail_outbox_status_check CHECK (status IN ('queued', 'sent', 'failed')),
+    attempts        integer NOT NULL DEFAULT 0 CONSTRAINT mail_outbox_attempts_check CHECK (attempts >= 0),
+    next_attempt_at timestamptz NOT NULL DEFAULT now(),
+    last_error      text,
+    created_at      timestamptz NOT NULL DEFAULT now(),
+    sent_at         timestamptz,
+    CONSTRAINT mail_outbox_message_until_sent CHECK (message IS NOT NULL OR status = 'sent')
+);
+CREATE INDEX mail_outbox_due_idx ON mail_outbox (next_attempt_at, id) WHERE status = 'queued';
+CREATE INDEX mail_outbox_recent_idx ON mail_outbox (id DESC);
