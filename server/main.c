@@ -12,6 +12,8 @@
 #include "db/users.h"
 #include "http/server.h"
 #include "log.h"
+#include "db/mail.h"
+#include "mail/worker.h"
 #include "render/i18n.h"
 #include "render/template.h"
 #include "web/page.h"
@@ -140,6 +142,7 @@ static void register_statements(void)
     gk_examination_register();
     /* certificates */
     gk_certificates_register();
+    gk_mail_db_register(); /* mail: outbox, e-mail tokens (issue 19) */
 }
 
 static int cmd_migrate(int argc, char **argv)
@@ -191,6 +194,7 @@ static int cmd_serve(int argc, char **argv)
     gk_pages_init();
     gk_server *s = gk_server_start(c, &err);
     if (!s) die("cannot start", err);
+    if (gk_mail_worker_start()) die("cannot start the mail worker", NULL);
     gk_log("info", "listening",
            json_pack("{s:s, s:i, s:i, s:s, s:s}", "host", c->listen_host, "port",
                      (int)c->listen_port, "threads", (int)c->threads, "data_dir", c->data_dir,
@@ -199,6 +203,7 @@ static int cmd_serve(int argc, char **argv)
     sigwait(&set, &sig);
     gk_log("info", "stopping", json_pack("{s:s}", "signal", sig == SIGINT ? "INT" : "TERM"));
     gk_server_stop(s, 30);
+    gk_mail_worker_stop();
     gk_db_shutdown();
     gk_templates_free(gk_app.templates);
     gk_messages_free(gk_app.messages);
