@@ -5,7 +5,7 @@
 -- Accounts made before verification existed were made by people who could sign in: they stay
 -- verified. New sign-ups are verified by the link of their mail; accounts made by an
 -- administrator or `giteki user create` are verified when made.
-ALTER TABLE users ADD COLUMN email_verified_at timestamptz;
+ALTER TABLE users ADD COLUMN email_verified_at timestamptz DEFAULT now();
 UPDATE users SET email_verified_at = created_at;
 -- The language of the mails a user receives (the language of the sign-up page).
 ALTER TABLE users ADD COLUMN lang text NOT NULL DEFAULT 'ja'

@@ -92,10 +92,27 @@ gk_tx_status gk_mail_queue(PGconn *c, const gk_mail *m)
 {
     char key[96];
     const char *lang = m->lang && !strcmp(m->lang, "en") ? "en" : "ja";
+    /* A parameter "x_key" whose value is a catalogue key gives {x} as that key's text in the
+     * recipient's language (a decision, an action). */
+    const char *params[34];
+    size_t np = 0;
+    char names[8][48];
+    size_t nn = 0;
+    for (size_t i = 0; m->params[i] && i + 1 < 16 && m->params[i + 1] && np + 4 < 34; i += 2) {
+        params[np++] = m->params[i];
+        params[np++] = m->params[i + 1];
+        size_t l = strlen(m->params[i]);
+        if (l > 4 && l < 48 && !strcmp(m->params[i] + l - 4, "_key") && nn < 8) {
+            snprintf(names[nn], sizeof names[nn], "%.*s", (int)(l - 4), m->params[i]);
+            params[np++] = names[nn++];
+            params[np++] = msg(lang, m->params[i + 1]);
+        }
+    }
+    params[np] = NULL;
     snprintf(key, sizeof key, "mail.%s.subject", m->kind);
-    char *subject = fill(msg(lang, key), m->params);
+    char *subject = fill(msg(lang, key), params);
     snprintf(key, sizeof key, "mail.%s.body", m->kind);
-    char *body = fill(msg(lang, key), m->params);
+    char *body = fill(msg(lang, key), params);
     const char *footer = msg(lang, "mail.footer");
     gk_buf text;
     gk_buf_init(&text);
@@ -161,4 +178,31 @@ gk_tx_status gk_mail_notify_user(PGconn *c, const char *user_id, const char *pre
     free(link);
     PQclear(res);
     return st;
+}
+
+/* gk_mail_notify_user for each user id the statement stmt($1 app_id) returns. */
+static gk_tx_status notify_each(PGconn *c, const char *stmt, const char *app_id, const char *pref,
+                                const char *kind, const char *path, const char *const *params)
+{
+    const char *v[] = {app_id};
+    PGresult *res = NULL;
+    gk_tx_status st = gk_db_run(c, stmt, 1, v, &res, NULL, NULL);
+    for (int i = 0; st == GK_TX_OK && i < PQntuples(res); i++)
+        st = gk_mail_notify_user(c, PQgetvalue(res, i, 0), pref, kind, path, params);
+    PQclear(res);
+    return st;
+}
+
+gk_tx_status gk_mail_notify_applicants(PGconn *c, const char *app_id, const char *pref,
+                                       const char *kind, const char *path,
+                                       const char *const *params)
+{
+    return notify_each(c, GK_SQL_MAIL_APPLICANTS, app_id, pref, kind, path, params);
+}
+
+gk_tx_status gk_mail_notify_examiner(PGconn *c, const char *app_id, const char *pref,
+                                     const char *kind, const char *path,
+                                     const char *const *params)
+{
+    return notify_each(c, GK_SQL_MAIL_EXAMINER, app_id, pref, kind, path, params);
 }

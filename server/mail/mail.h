@@ -35,4 +35,13 @@ char *gk_mail_url(const char *path, const char *token);
 gk_tx_status gk_mail_notify_user(PGconn *c, const char *user_id, const char *pref,
                                  const char *kind, const char *path, const char *const *params);
 
+/* gk_mail_notify_user for every manufacturer of the application's organisation (the
+ * applicant), or for its assigned examiner (none assigned: nobody). */
+gk_tx_status gk_mail_notify_applicants(PGconn *c, const char *app_id, const char *pref,
+                                       const char *kind, const char *path,
+                                       const char *const *params);
+gk_tx_status gk_mail_notify_examiner(PGconn *c, const char *app_id, const char *pref,
+                                     const char *kind, const char *path,
+                                     const char *const *params);
+
 #endif

@@ -29,8 +29,8 @@
 #define SIGNUP_AS(actor_, org, email)                                                              \
     {                                                                                              \
         .name = "sign up " email, .actor = actor_, .method = "POST", .path = "/api/v1/signup",     \
-        .content_type = JSON_T, .body = SIGNUP_BODY(org, email), .expect_status = 201              \
-    }
+        .content_type = JSON_T, .body = SIGNUP_BODY(org, email), .expect_status = 202              \
+    }, VERIFY_MAIL(email)
 #define STAFF(role, email)                                                                         \
     {                                                                                              \
         .name = "admin creates the " role " " email, .actor = "admin", .method = "POST",           \
