@@ -7,13 +7,11 @@
 #define RFC3339(col) "to_char(" col " AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS\"Z\"')"
 
 static const gk_stmt stmts[] = {
-    {"mail_outbox_insert",
-     "INSERT INTO mail_outbox (kind, recipient, subject, message, secret)"
-     " VALUES ($1, $2, $3, $4, $5::boolean) RETURNING id"},
-    {GK_SQL_MAIL_CLAIM,
-     "SELECT id, recipient, message, attempts FROM mail_outbox"
-     " WHERE status = 'queued' AND next_attempt_at <= now()"
-     " ORDER BY next_attempt_at, id LIMIT $1::int FOR UPDATE SKIP LOCKED"},
+    {"mail_outbox_insert", "INSERT INTO mail_outbox (kind, recipient, subject, message, secret)"
+                           " VALUES ($1, $2, $3, $4, $5::boolean) RETURNING id"},
+    {GK_SQL_MAIL_CLAIM, "SELECT id, recipient, message, attempts FROM mail_outbox"
+                        " WHERE status = 'queued' AND next_attempt_at <= now()"
+                        " ORDER BY next_attempt_at, id LIMIT $1::int FOR UPDATE SKIP LOCKED"},
     {GK_SQL_MAIL_SENT,
      "UPDATE mail_outbox SET status = 'sent', sent_at = now(), attempts = attempts + 1,"
      " last_error = NULL, message = CASE WHEN secret THEN NULL ELSE message END"
@@ -21,9 +19,8 @@ static const gk_stmt stmts[] = {
     {GK_SQL_MAIL_RETRY,
      "UPDATE mail_outbox SET attempts = attempts + 1, last_error = left($2, 500),"
      " next_attempt_at = now() + make_interval(secs => $3::int) WHERE id = $1::bigint"},
-    {GK_SQL_MAIL_FAILED,
-     "UPDATE mail_outbox SET status = 'failed', attempts = attempts + 1,"
-     " last_error = left($2, 500) WHERE id = $1::bigint"},
+    {GK_SQL_MAIL_FAILED, "UPDATE mail_outbox SET status = 'failed', attempts = attempts + 1,"
+                         " last_error = left($2, 500) WHERE id = $1::bigint"},
     {GK_SQL_MAIL_LIST,
      "SELECT id, kind, recipient, subject, status, attempts, last_error, " RFC3339(
          "created_at") ", " RFC3339("sent_at") " FROM mail_outbox"
@@ -43,9 +40,8 @@ static const gk_stmt stmts[] = {
     {GK_SQL_EMAIL_TOKENS_VOID,
      "UPDATE email_tokens SET used_at = now() WHERE user_id = $1::uuid AND used_at IS NULL"},
 
-    {GK_SQL_MAIL_USER_BY_EMAIL,
-     "SELECT id, name, lang, email_verified_at IS NOT NULL FROM users"
-     " WHERE lower(email) = lower($1) AND NOT disabled"},
+    {GK_SQL_MAIL_USER_BY_EMAIL, "SELECT id, name, lang, email_verified_at IS NOT NULL FROM users"
+                                " WHERE lower(email) = lower($1) AND NOT disabled"},
     {GK_SQL_MAIL_USER_BY_ID,
      "SELECT email, name, lang, NOT ($2 = ANY (mail_off)) FROM users"
      " WHERE id = $1::uuid AND NOT disabled AND email_verified_at IS NOT NULL"},
@@ -61,9 +57,8 @@ static const gk_stmt stmts[] = {
     {GK_SQL_MAIL_APPLICANTS,
      "SELECT u.id FROM applications a JOIN users u ON u.organization_id = a.organization_id"
      " WHERE a.id = $1::uuid AND u.role = 'manufacturer' ORDER BY u.id"},
-    {GK_SQL_MAIL_EXAMINER,
-     "SELECT assigned_examiner_id FROM applications"
-     " WHERE id = $1::uuid AND assigned_examiner_id IS NOT NULL"},
+    {GK_SQL_MAIL_EXAMINER, "SELECT assigned_examiner_id FROM applications"
+                           " WHERE id = $1::uuid AND assigned_examiner_id IS NOT NULL"},
 };
 
 void gk_mail_db_register(void)

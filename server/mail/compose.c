@@ -16,7 +16,10 @@
 static size_t utf8_len(const unsigned char *s)
 {
     if (s[0] < 0x80) return 1;
-    size_t n = (s[0] & 0xE0) == 0xC0 ? 2 : (s[0] & 0xF0) == 0xE0 ? 3 : (s[0] & 0xF8) == 0xF0 ? 4 : 0;
+    size_t n = (s[0] & 0xE0) == 0xC0   ? 2
+               : (s[0] & 0xF0) == 0xE0 ? 3
+               : (s[0] & 0xF8) == 0xF0 ? 4
+                                       : 0;
     if (!n || (n == 2 && s[0] < 0xC2)) return 0;
     for (size_t i = 1; i < n; i++)
         if ((s[i] & 0xC0) != 0x80) return 0;
@@ -78,9 +81,9 @@ bool gk_mail_date(time_t t, char *buf, size_t size)
     struct tm tm;
     if (!gmtime_r(&t, &tm) || tm.tm_wday < 0 || tm.tm_wday > 6 || tm.tm_mon < 0 || tm.tm_mon > 11)
         return false;
-    int n = snprintf(buf, size, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday],
-                     tm.tm_mday, months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min,
-                     tm.tm_sec);
+    int n =
+        snprintf(buf, size, "%s, %02d %s %04d %02d:%02d:%02d +0000", days[tm.tm_wday], tm.tm_mday,
+                 months[tm.tm_mon], tm.tm_year + 1900, tm.tm_hour, tm.tm_min, tm.tm_sec);
     return n > 0 && (size_t)n < size;
 }
 
@@ -115,7 +118,8 @@ fail:
 static void boundary_of(const char *message_id, char *out, size_t size)
 {
     unsigned long h = 5381;
-    for (const unsigned char *p = (const unsigned char *)message_id; *p; p++) h = h * 33 + *p;
+    for (const unsigned char *p = (const unsigned char *)message_id; *p; p++)
+        h = h * 33 + *p;
     snprintf(out, size, "=_giteki_%016lx", h);
 }
 

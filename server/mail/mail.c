@@ -64,14 +64,15 @@ static json_t *paragraphs(const char *text)
         size_t n = e ? (size_t)(e - p) : strlen(p);
         if (n) json_array_append_new(a, json_stringn(p, n));
         p += n;
-        while (*p == '\n') p++;
+        while (*p == '\n')
+            p++;
     }
     return a;
 }
 
 /* The HTML part from template `mail`, or NULL (the text part alone goes out). */
-static char *render_html(const char *lang, const char *subject, const char *body,
-                         const char *link, const char *footer)
+static char *render_html(const char *lang, const char *subject, const char *body, const char *link,
+                         const char *footer)
 {
     if (!gk_app.templates) return NULL;
     json_t *model = json_pack("{s:s, s:o, s:s?, s:o}", "subject", subject, "paragraphs",
@@ -129,8 +130,8 @@ gk_tx_status gk_mail_queue(PGconn *c, const gk_mail *m)
     if (at && at[1]) host = at + 1;
     bool ok = RAND_bytes(rnd, sizeof rnd) == 1 && gk_hex_encode(rnd, sizeof rnd, hex, sizeof hex);
     snprintf(mid, sizeof mid, "%s.%ld@%s", hex, (long)time(NULL), host);
-    gk_mail_msg mm = {.from = gk_app.config.mail_from ? gk_app.config.mail_from
-                                                      : "noreply@localhost",
+    gk_mail_msg mm = {.from =
+                          gk_app.config.mail_from ? gk_app.config.mail_from : "noreply@localhost",
                       .to = m->to,
                       .subject = subject,
                       .text = gk_buf_cstr(&text),
@@ -152,8 +153,8 @@ gk_tx_status gk_mail_queue(PGconn *c, const gk_mail *m)
     return st;
 }
 
-gk_tx_status gk_mail_notify_user(PGconn *c, const char *user_id, const char *pref,
-                                 const char *kind, const char *path, const char *const *params)
+gk_tx_status gk_mail_notify_user(PGconn *c, const char *user_id, const char *pref, const char *kind,
+                                 const char *path, const char *const *params)
 {
     const char *v[] = {user_id, pref};
     PGresult *res = NULL;
@@ -201,8 +202,7 @@ gk_tx_status gk_mail_notify_applicants(PGconn *c, const char *app_id, const char
 }
 
 gk_tx_status gk_mail_notify_examiner(PGconn *c, const char *app_id, const char *pref,
-                                     const char *kind, const char *path,
-                                     const char *const *params)
+                                     const char *kind, const char *path, const char *const *params)
 {
     return notify_each(c, GK_SQL_MAIL_EXAMINER, app_id, pref, kind, path, params);
 }

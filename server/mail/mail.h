@@ -32,8 +32,8 @@ char *gk_mail_url(const char *path, const char *token);
 /* A notification to a user (by id) about kind (info_request, decision, certificate, answer,
  * review: the names of users.mail_off), unless the user turned that kind off, is disabled or
  * not verified. params as in gk_mail; path (may be NULL) is a page of the site. */
-gk_tx_status gk_mail_notify_user(PGconn *c, const char *user_id, const char *pref,
-                                 const char *kind, const char *path, const char *const *params);
+gk_tx_status gk_mail_notify_user(PGconn *c, const char *user_id, const char *pref, const char *kind,
+                                 const char *path, const char *const *params);
 
 /* gk_mail_notify_user for every manufacturer of the application's organisation (the
  * applicant), or for its assigned examiner (none assigned: nobody). */
@@ -41,7 +41,6 @@ gk_tx_status gk_mail_notify_applicants(PGconn *c, const char *app_id, const char
                                        const char *kind, const char *path,
                                        const char *const *params);
 gk_tx_status gk_mail_notify_examiner(PGconn *c, const char *app_id, const char *pref,
-                                     const char *kind, const char *path,
-                                     const char *const *params);
+                                     const char *kind, const char *path, const char *const *params);
 
 #endif

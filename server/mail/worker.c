@@ -74,8 +74,8 @@ static const char *smtp_send(const char *to, const char *message, char *errbuf)
 }
 
 typedef struct {
-    char id[24];       /* the mail claimed (empty: none was due) */
-    bool sent;         /* it went out: a retried transaction only marks it */
+    char id[24]; /* the mail claimed (empty: none was due) */
+    bool sent;   /* it went out: a retried transaction only marks it */
     char error[CURL_ERROR_SIZE + 64];
     long attempts;
 } deliver_ctx;
@@ -84,7 +84,8 @@ typedef struct {
 static long backoff_s(long attempts)
 {
     long d = (long)gk_app.config.mail_retry_s;
-    for (long i = 0; i < attempts && d < 6 * 3600; i++) d *= 2;
+    for (long i = 0; i < attempts && d < 6 * 3600; i++)
+        d *= 2;
     return d < 6 * 3600 ? d : 6 * 3600;
 }
 
@@ -153,8 +154,8 @@ static void *run(void *arg)
     for (;;) {
         if (!gk_app.config.smtp_url) {
             if (!said_off)
-                gk_log("warn", "mail delivery is off: GITEKI_SMTP_URL is not set, mail stays queued",
-                       NULL);
+                gk_log("warn",
+                       "mail delivery is off: GITEKI_SMTP_URL is not set, mail stays queued", NULL);
             said_off = true;
             if (pause_ms(60000)) break;
             continue;

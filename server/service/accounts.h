@@ -27,7 +27,8 @@ extern const gk_spec gk_signup_spec;
  * {"email", "status": "verification_sent"}, 202 for the API). A new address gets its
  * organisation and an unverified user, and a mail with a link to /verify-email?token=...
  * (single use, 24 hours, stored hashed); the owner of a taken address gets a notice mail
- * instead (same work: a dummy hash). A taken corporate number is still a 409. */
+ * instead (no hash for it: a taken address stays cheap). A taken corporate number is still a
+ * 409. */
 void gk_svc_accounts_signup(const gk_call *call, const gk_signup_input *in, gk_outcome *out);
 
 /* ---- e-mail tokens (issue 19) ---------------------------------------------------------- */
@@ -37,8 +38,7 @@ typedef struct {
 extern const gk_spec gk_verify_spec;
 /* Uses the token of a sign-up mail: the account is verified (view {"verified": true}). A
  * token unknown, used or older than 24 hours is a field error on token. */
-void gk_svc_accounts_signup_verify(const gk_call *call, const gk_verify_input *in,
-                                   gk_outcome *out);
+void gk_svc_accounts_signup_verify(const gk_call *call, const gk_verify_input *in, gk_outcome *out);
 
 typedef struct {
     const char *email;
@@ -57,8 +57,8 @@ extern const gk_spec gk_reset_confirm_spec;
 /* Uses the reset token and sets the password: every session of the user ends, every API
  * token and every other e-mail token is revoked, the address counts as verified, and the
  * change is in the audit log. view {"tokens_revoked": n}. */
-void gk_svc_accounts_password_reset_confirm(const gk_call *call,
-                                            const gk_reset_confirm_input *in, gk_outcome *out);
+void gk_svc_accounts_password_reset_confirm(const gk_call *call, const gk_reset_confirm_input *in,
+                                            gk_outcome *out);
 
 /* ---- notification choices of the signed-in user (issue 19) ----------------------------- */
 /* view {"notifications": {"info_request": true, ...}} (every kind, true = mailed). */

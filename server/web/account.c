@@ -468,8 +468,8 @@ void gk_h_page_admin_users_post(gk_request *r)
 
 void gk_h_page_account_notifications(gk_request *r)
 {
-    static const char *const kinds[] = {"info_request", "decision", "certificate", "answer",
-                                        "review", NULL};
+    static const char *const kinds[] = {"info_request", "decision", "certificate",
+                                        "answer",       "review",   NULL};
     char off[128] = "";
     for (size_t i = 0; kinds[i]; i++) /* an unchecked box is not sent: that kind is off */
         if (!gk_form_get(r, kinds[i])) {

@@ -15,7 +15,7 @@
      .path = email,                                                                                \
      .body = "signup.verify",                                                                      \
      .expect_status = 200,                                                                         \
-     .captures = {CAPTURE_RE("signup_token", "verify-email\\?token=([A-Za-z0-9_-]+)")}},          \
+     .captures = {CAPTURE_RE("signup_token", "verify-email\\?token=([A-Za-z0-9_-]+)")}},           \
     {                                                                                              \
         .name = "the link of the mail to " email " confirms it", .method = "POST",                 \
         .path = "/api/v1/signup/verify", .content_type = JSON_T,                                   \

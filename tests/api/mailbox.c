@@ -64,7 +64,8 @@ static char *header_of(const char *msg, const char *name)
     for (const char *p = msg; p && (!end || p < end);) {
         if (!strncasecmp(p, name, nl) && p[nl] == ':') {
             const char *v = p + nl + 1;
-            while (*v == ' ') v++;
+            while (*v == ' ')
+                v++;
             size_t cap = strlen(v) + 1, o = 0;
             char *out = malloc(cap);
             if (!out) return NULL;
@@ -140,9 +141,15 @@ static void to_response(const char *msg, ht_response *out)
     }
     out->body = body;
     out->body_len = len;
-    static const char *const names[] = {"Subject", "From",          "To",      "Date",
-                                        "Message-ID", "X-Giteki-Kind", "List-Unsubscribe",
-                                        "List-Unsubscribe-Post", "Content-Type"};
+    static const char *const names[] = {"Subject",
+                                        "From",
+                                        "To",
+                                        "Date",
+                                        "Message-ID",
+                                        "X-Giteki-Kind",
+                                        "List-Unsubscribe",
+                                        "List-Unsubscribe-Post",
+                                        "Content-Type"};
     size_t n = sizeof names / sizeof *names;
     out->headers = calloc(n, sizeof *out->headers);
     for (size_t i = 0; out->headers && i < n; i++) {

@@ -18,8 +18,7 @@
 static const ht_group *const groups[] = {
     &ht_group_foundation,   &ht_group_determination, &ht_group_cc,    &ht_group_accounts,
     &ht_group_examination,  &ht_group_registry,      &ht_group_authz, &ht_group_drafts,
-    &ht_group_applications, &ht_group_mark,          &ht_group_law,
-    &ht_group_mail,
+    &ht_group_applications, &ht_group_mark,          &ht_group_law,   &ht_group_mail,
 };
 
 static void usage(FILE *to)

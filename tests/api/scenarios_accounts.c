@@ -136,10 +136,7 @@ static const ht_step signup_duplicate[] = {
      .body = CREDS("dup-corp-2@acme.test", GOOD_PW),
      .expect_status = 401,
      .expect_code = "auth.bad_credentials"},
-    {.name = "and no mail",
-     .method = "MAIL",
-     .path = "dup-corp-2@acme.test",
-     .expect_status = 404},
+    {.name = "and no mail", .method = "MAIL", .path = "dup-corp-2@acme.test", .expect_status = 404},
 };
 
 static const ht_step signup_invalid[] = {

@@ -18,8 +18,8 @@
      .method = "POST",                                                                             \
      .path = "/api/v1/signup",                                                                     \
      .content_type = JSON_T,                                                                       \
-     .body = "{\"organization\": {\"name\": \"" org "\", \"representative\": \"山田 太郎\"},"    \
-             " \"user\": {\"email\": \"" email "\", \"password\": \"" PW "\", \"name\": \"M\"}}",   \
+     .body = "{\"organization\": {\"name\": \"" org "\", \"representative\": \"山田 太郎\"},"  \
+             " \"user\": {\"email\": \"" email "\", \"password\": \"" PW "\", \"name\": \"M\"}}",  \
      .expect_status = 202},                                                                        \
         VERIFY_MAIL(email)
 #define EXAMINER(email, var)                                                                       \

@@ -27,15 +27,16 @@ static char *decode_words(const char *v)
         return out;
     }
     while (*p) {
-        while (*p == '\r' || *p == '\n' || *p == ' ') p++;
+        while (*p == '\r' || *p == '\n' || *p == ' ')
+            p++;
         if (!*p) break;
         assert_memory_equal(p, "=?UTF-8?B?", 10);
         p += 10;
         const char *end = strstr(p, "?=");
         assert_non_null(end);
         size_t n = 0;
-        assert_true(gk_base64_decode(p, (size_t)(end - p), GK_B64_STD,
-                                     (unsigned char *)out + o, cap - o, &n));
+        assert_true(gk_base64_decode(p, (size_t)(end - p), GK_B64_STD, (unsigned char *)out + o,
+                                     cap - o, &n));
         o += n;
         p = end + 2;
     }
@@ -48,20 +49,22 @@ static void check_words(const char *v)
 {
     const char *p = v;
     while (*p) {
-        while (*p == '\r' || *p == '\n' || *p == ' ') p++;
+        while (*p == '\r' || *p == '\n' || *p == ' ')
+            p++;
         if (!*p) break;
         const char *end = strstr(p + 10, "?=");
         assert_non_null(end);
         assert_true(end + 2 - p <= 75);
         unsigned char raw[64];
         size_t n = 0;
-        assert_true(gk_base64_decode(p + 10, (size_t)(end - p - 10), GK_B64_STD, raw, sizeof raw,
-                                     &n));
+        assert_true(
+            gk_base64_decode(p + 10, (size_t)(end - p - 10), GK_B64_STD, raw, sizeof raw, &n));
         assert_true(n > 0);
         assert_true((raw[0] & 0xC0) != 0x80); /* does not start inside a character */
         /* ends on a whole character: the last lead byte's sequence fits */
         size_t last = n - 1;
-        while (last > 0 && (raw[last] & 0xC0) == 0x80) last--;
+        while (last > 0 && (raw[last] & 0xC0) == 0x80)
+            last--;
         size_t need = raw[last] < 0x80 ? 1 : raw[last] >= 0xF0 ? 4 : raw[last] >= 0xE0 ? 3 : 2;
         assert_int_equal(n - last, need);
         p = end + 2;
@@ -141,13 +144,15 @@ static void test_compose_headers(void **state)
     size_t n = 0;
     assert_true(gk_base64_decode(joined, j, GK_B64_STD, raw, sizeof raw, &n));
     raw[n] = 0;
-    assert_string_equal((char *)raw, "こんにちは\r\nhttps://giteki.test/verify-email?token=abc\r\n");
+    assert_string_equal((char *)raw,
+                        "こんにちは\r\nhttps://giteki.test/verify-email?token=abc\r\n");
     free(msg);
 
     m.list_unsubscribe = "https://giteki.test/unsubscribe?token=xyz";
     msg = gk_mail_compose(&m);
     assert_non_null(msg);
-    assert_non_null(strstr(msg, "List-Unsubscribe: <https://giteki.test/unsubscribe?token=xyz>\r\n"));
+    assert_non_null(
+        strstr(msg, "List-Unsubscribe: <https://giteki.test/unsubscribe?token=xyz>\r\n"));
     assert_non_null(strstr(msg, "List-Unsubscribe-Post: List-Unsubscribe=One-Click\r\n"));
     free(msg);
 
