@@ -59,6 +59,9 @@ gk_tx_status gk_db_mail_insert(PGconn *c, const char *kind, const char *recipien
 #define GK_SQL_MAIL_PREFS_SET "mail_prefs_set"
 /* $1 application id. Columns: user ids of the organisation's manufacturers (the applicant). */
 #define GK_SQL_MAIL_APPLICANTS "mail_applicants"
+/* $1 certificate number (as stored). Columns: user ids of the holder organisation's
+ * manufacturers. */
+#define GK_SQL_MAIL_CERT_HOLDERS "mail_cert_holders"
 /* $1 application id. Columns: the assigned examiner's user id (no row: none). */
 #define GK_SQL_MAIL_EXAMINER "mail_examiner"
 

@@ -181,7 +181,7 @@ gk_tx_status gk_mail_notify_user(PGconn *c, const char *user_id, const char *pre
     return st;
 }
 
-/* gk_mail_notify_user for each user id the statement stmt($1 app_id) returns. */
+/* gk_mail_notify_user for each user id the statement stmt($1 key) returns. */
 static gk_tx_status notify_each(PGconn *c, const char *stmt, const char *app_id, const char *pref,
                                 const char *kind, const char *path, const char *const *params)
 {
@@ -205,4 +205,11 @@ gk_tx_status gk_mail_notify_examiner(PGconn *c, const char *app_id, const char *
                                      const char *kind, const char *path, const char *const *params)
 {
     return notify_each(c, GK_SQL_MAIL_EXAMINER, app_id, pref, kind, path, params);
+}
+
+gk_tx_status gk_mail_notify_cert_holders(PGconn *c, const char *number, const char *pref,
+                                         const char *kind, const char *path,
+                                         const char *const *params)
+{
+    return notify_each(c, GK_SQL_MAIL_CERT_HOLDERS, number, pref, kind, path, params);
 }

@@ -36,10 +36,14 @@ gk_tx_status gk_mail_notify_user(PGconn *c, const char *user_id, const char *pre
                                  const char *path, const char *const *params);
 
 /* gk_mail_notify_user for every manufacturer of the application's organisation (the
- * applicant), or for its assigned examiner (none assigned: nobody). */
+ * applicant), of the organisation holding a certificate (by its stored number), or for the
+ * application's assigned examiner (none assigned: nobody). */
 gk_tx_status gk_mail_notify_applicants(PGconn *c, const char *app_id, const char *pref,
                                        const char *kind, const char *path,
                                        const char *const *params);
+gk_tx_status gk_mail_notify_cert_holders(PGconn *c, const char *number, const char *pref,
+                                         const char *kind, const char *path,
+                                         const char *const *params);
 gk_tx_status gk_mail_notify_examiner(PGconn *c, const char *app_id, const char *pref,
                                      const char *kind, const char *path, const char *const *params);
 

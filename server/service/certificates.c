@@ -2,6 +2,7 @@
 
 #include "app.h"
 #include "crypto/audit_chain.h"
+#include "mail/mail.h"
 #include "crypto/sign.h"
 #include "crypto/token.h"
 #include "db/certificates.h"
@@ -226,7 +227,16 @@ static gk_tx_status status_tx(PGconn *c, void *ctx)
     s = object && action ? gk_audit_append(c, x->call->user.id, action, object, detail)
                          : GK_TX_HARD;
     json_decref(detail);
-    return s;
+    if (s != GK_TX_OK) return s;
+    /* issue 19: the holder hears of it by mail, in this transaction ({action}: suspended,
+     * reinstated, revoked in the recipient's language) */
+    size_t n = strlen(ev);
+    char *key = gk_call_printf(x->call, "mail.action.%s%s", ev, n && ev[n - 1] == 'e' ? "d" : "ed");
+    char *page = gk_call_printf(x->call, "/certificates/%s", x->number);
+    const char *params[] = {"number", x->number, "action_key", key, NULL};
+    return key && page ? gk_mail_notify_cert_holders(c, x->number, "certificate", "certificate",
+                                                     page, params)
+                       : GK_TX_HARD;
 }
 
 static void change_status(const gk_call *call, const gk_cert_status_in *in,

@@ -1,8 +1,9 @@
 /* Mail (issue 19; issue 18 item 8): sign-up -> mail -> verify -> sign in; a sign-up with a
  * taken address answers as a new one and the owner gets a notice; a reused, expired or made-up
  * token is refused; a password reset by mail ends every other session and token and is
- * audited; a request for information puts a mail in the applicant's box; the admin's outbox
- * page. Mails are read from the test mail box (steps of
+ * audited; a request for information puts a mail in the applicant's box and the answer one in
+ * the examiner's, unless the user turned that kind off on the account page; the admin's
+ * outbox page. Mails are read from the test mail box (steps of
  * method MAIL, harness.h); SQL steps let a token expire and look at the outbox.
  *
  * Fixtures: the admin made by scripts/test (admin@api.test); addresses of their own. */
@@ -60,7 +61,7 @@ static const ht_step signup_verify[] = {
      .path = "/verify-email?token={{token}}",
      .expect_status = 200,
      .expect_content_type = "text/html",
-     .checks = {BODY_HAS("action=\"/verify-email\""), BODY_HAS("value=\"{{token}}\"")}},
+     .checks = {BODY_HAS("action=\"/verify-email\""), BODY_HAS("name=\"token\" value=\"")}},
     {.name = "still unverified after the GET",
      .method = "POST",
      .path = "/api/v1/session",
@@ -405,14 +406,27 @@ static const ht_step info_request[] = {
      .path = "info@mail.test",
      .body = "info_request",
      .expect_status = 200,
-     .checks = {BODY_HAS("power-cycle test log"), BODY_HAS("/applications/{{app}}"),
-                BODY_HAS("{{app}}"), HEADER_HAS("Subject", "=?UTF-8?B?")}},
+     .checks = {BODY_HAS("power-cycle test log"), BODY_MATCH("/applications/[0-9a-f-]{36}"),
+                HEADER_HAS("Subject", "=?UTF-8?B?")}},
     {.name = "the mail was written in the request's transaction (one outbox row)",
      .method = "SQL",
      .path = "SELECT count(*) FROM mail_outbox WHERE kind = 'info_request'"
              " AND recipient = 'info@mail.test'",
      .expect_status = 200,
      .checks = {BODY_MATCH("^1$")}},
+    {.name = "the applicant answers",
+     .actor = "maker",
+     .method = "POST",
+     .path = APPS "/{{app}}/info-requests/{{rid}}/response",
+     .content_type = JSON_T,
+     .body = "{\"message\": \"Attached: settings survive 20 power cycles.\"}",
+     .expect_status = 200},
+    {.name = "the assigned examiner hears of the answer",
+     .method = "MAIL",
+     .path = "ex-mail@cb.test",
+     .body = "answer",
+     .expect_status = 200,
+     .checks = {BODY_MATCH("/examination/[0-9a-f-]{36}")}},
     {.name = "the account page shows the notification choices, all on",
      .actor = "maker",
      .method = "GET",
@@ -420,6 +434,27 @@ static const ht_step info_request[] = {
      .expect_status = 200,
      .checks = {BODY_HAS("action=\"/account/notifications\""),
                 BODY_HAS("name=\"info_request\" type=\"checkbox\" value=\"1\" checked")}},
+    {.name = "the applicant turns off every kind but decisions",
+     .actor = "maker",
+     .method = "POST",
+     .path = "/account/notifications",
+     .content_type = FORM_T,
+     .body = "decision=1",
+     .expect_status = 200,
+     .checks = {BODY_HAS("name=\"decision\" type=\"checkbox\" value=\"1\" checked"),
+                BODY_LACKS("name=\"info_request\" type=\"checkbox\" value=\"1\" checked")}},
+    {.name = "ex1 asks again",
+     .actor = "ex1",
+     .method = "POST",
+     .path = APPS "/{{app}}/info-requests",
+     .content_type = JSON_T,
+     .body = "{\"message\": \"One more question.\"}",
+     .expect_status = 201},
+    {.name = "no mail this time: the applicant turned it off",
+     .method = "MAIL",
+     .path = "info@mail.test",
+     .body = "info_request",
+     .expect_status = 404},
 };
 
 /* ---- the admin's outbox ---------------------------------------------------------------------- */
