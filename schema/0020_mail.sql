@@ -51,3 +51,27 @@ CREATE TABLE mail_outbox (
 );
 CREATE INDEX mail_outbox_due_idx ON mail_outbox (next_attempt_at, id) WHERE status = 'queued';
 CREATE INDEX mail_outbox_recent_idx ON mail_outbox (id DESC);
+
+-- Subscriptions (issue 19): anyone subscribes an address to a register search (a word matched
+-- against maker, model, type and number, or a category id) with double opt-in; a confirmed
+-- subscription gets a digest of the certificates granted, imported, suspended, reinstated or
+-- revoked since the last one (at most one a day), with a one-click unsubscribe link
+-- (RFC 8058). Only the SHA-256 of the confirmation token is kept; the unsubscribe token is kept
+-- as is (it can only end the subscription, and every digest must carry it).
+CREATE TABLE mail_subscriptions (
+    id                uuid DEFAULT gen_random_uuid() CONSTRAINT mail_subscriptions_pkey PRIMARY KEY,
+    email             text NOT NULL CONSTRAINT mail_subscriptions_email_format CHECK (
+        char_length(email) <= 254 AND email ~ '^[^@[:space:][:cntrl:]<>]+@[^@[:space:][:cntrl:]<>]+$'),
+    query             text NOT NULL CONSTRAINT mail_subscriptions_query_check CHECK (
+        char_length(query) BETWEEN 1 AND 200),
+    lang              text NOT NULL DEFAULT 'ja'
+        CONSTRAINT mail_subscriptions_lang_check CHECK (lang IN ('ja', 'en')),
+    confirm_hash      gk_sha256 NOT NULL CONSTRAINT mail_subscriptions_confirm_key UNIQUE,
+    unsubscribe_token text NOT NULL CONSTRAINT mail_subscriptions_unsubscribe_key UNIQUE,
+    created_at        timestamptz NOT NULL DEFAULT now(),
+    confirmed_at      timestamptz,
+    unsubscribed_at   timestamptz,
+    digest_after      timestamptz NOT NULL DEFAULT now()
+);
+CREATE INDEX mail_subscriptions_due_idx ON mail_subscriptions (digest_after)
+    WHERE confirmed_at IS NOT NULL AND unsubscribed_at IS NULL;

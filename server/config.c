@@ -46,7 +46,8 @@ const char gk_config_help[] =
     "  GITEKI_MAIL_FROM         --mail-from ADDR     sender address, default noreply@localhost\n"
     "  GITEKI_MAIL_POLL_MS      --mail-poll-ms MS    outbox poll interval, default 1000\n"
     "  GITEKI_MAIL_RETRY        --mail-retry S       first retry delay (doubles), default 30\n"
-    "  GITEKI_MAIL_TRIES        --mail-tries N       tries before a mail fails, default 8\n";
+    "  GITEKI_MAIL_TRIES        --mail-tries N       tries before a mail fails, default 8\n"
+    "  GITEKI_DIGEST_HOURS      --digest-hours N     hours between subscription digests, 24\n";
 
 static int set_str(char **dst, const char *v)
 {
@@ -151,6 +152,7 @@ static const setting settings[] = {
      "milliseconds 10-600000"},
     {"mail-retry", "GITEKI_MAIL_RETRY", K_UINT, OFF(mail_retry_s), 1, 86400, "seconds 1-86400"},
     {"mail-tries", "GITEKI_MAIL_TRIES", K_UINT, OFF(mail_tries), 1, 30, "an integer 1-30"},
+    {"digest-hours", "GITEKI_DIGEST_HOURS", K_UINT, OFF(digest_hours), 1, 24 * 31, "hours 1-744"},
 };
 
 static int apply(gk_config *c, const setting *s, const char *origin, const char *v, char **err)
@@ -211,6 +213,7 @@ int gk_config_load_env(gk_config *c, char **err)
     c->mail_poll_ms = 1000;
     c->mail_retry_s = 30;
     c->mail_tries = 8;
+    c->digest_hours = 24;
     if (parse_listen(c, "127.0.0.1:8080") || set_str(&c->body_code, "001") ||
         set_str(&c->key_dir, "var/keys") || set_str(&c->mail_from, "noreply@localhost")) {
         *err = gk_strfmt("out of memory");

@@ -47,6 +47,7 @@ typedef struct {
     unsigned mail_poll_ms; /* GITEKI_MAIL_POLL_MS: how often the worker looks, default 1000 */
     unsigned mail_retry_s; /* GITEKI_MAIL_RETRY: first back-off in seconds, default 30 */
     unsigned mail_tries;   /* GITEKI_MAIL_TRIES: tries before a mail is failed, default 8 */
+    unsigned digest_hours; /* GITEKI_DIGEST_HOURS: hours between subscription digests, 24 */
 } gk_config;
 
 /* Fill *c with defaults, then the environment. Returns 0, or -1 with a malloc'd message in

@@ -62,6 +62,33 @@ static const gk_stmt stmts[] = {
      " WHERE c.number = $1 AND u.role = 'manufacturer' ORDER BY u.id"},
     {GK_SQL_MAIL_EXAMINER, "SELECT assigned_examiner_id FROM applications"
                            " WHERE id = $1::uuid AND assigned_examiner_id IS NOT NULL"},
+
+    {GK_SQL_SUB_INSERT,
+     "INSERT INTO mail_subscriptions (email, query, lang, confirm_hash, unsubscribe_token)"
+     " VALUES ($1, $2, $3, decode($4, 'hex'), $5) RETURNING id"},
+    {GK_SQL_SUB_CONFIRM,
+     "UPDATE mail_subscriptions SET confirmed_at = now(), digest_after = now()"
+     " WHERE confirm_hash = decode($1, 'hex') AND confirmed_at IS NULL"
+     "   AND unsubscribed_at IS NULL AND created_at > now() - interval '24 hours'"
+     " RETURNING id, query"},
+    {GK_SQL_SUB_UNSUBSCRIBE,
+     "UPDATE mail_subscriptions SET unsubscribed_at = now()"
+     " WHERE unsubscribe_token = $1 AND unsubscribed_at IS NULL RETURNING id, query"},
+    {GK_SQL_SUB_DUE,
+     "SELECT id, email, query, lang, unsubscribe_token, digest_after FROM mail_subscriptions"
+     " WHERE confirmed_at IS NOT NULL AND unsubscribed_at IS NULL"
+     "   AND digest_after <= now() - make_interval(hours => $1::int)"
+     " ORDER BY digest_after LIMIT 1 FOR UPDATE SKIP LOCKED"},
+    {GK_SQL_SUB_CHANGES,
+     "WITH q AS (SELECT '%' || replace(replace(replace($1, '\\', '\\\\'), '%', '\\%'),"
+     "                  '_', '\\_') || '%' AS pat)"
+     " SELECT c.number, e.event, c.manufacturer, c.model_name"
+     " FROM certificate_events e JOIN certificates c ON c.number = e.certificate_number, q"
+     " WHERE e.at > $2::timestamptz"
+     "   AND (c.manufacturer ILIKE q.pat OR c.model_name ILIKE q.pat OR c.type_name ILIKE q.pat"
+     "        OR c.number ILIKE q.pat OR c.category_id = $1)"
+     " ORDER BY e.at, e.id LIMIT 200"},
+    {GK_SQL_SUB_DIGESTED, "UPDATE mail_subscriptions SET digest_after = now() WHERE id = $1::uuid"},
 };
 
 void gk_mail_db_register(void)

@@ -65,4 +65,23 @@ gk_tx_status gk_db_mail_insert(PGconn *c, const char *kind, const char *recipien
 /* $1 application id. Columns: the assigned examiner's user id (no row: none). */
 #define GK_SQL_MAIL_EXAMINER "mail_examiner"
 
+/* ---- subscriptions ---- */
+/* $1 email, $2 query, $3 lang, $4 confirm hash (hex), $5 unsubscribe token. Columns: id. */
+#define GK_SQL_SUB_INSERT "mail_sub_insert"
+/* $1 confirm hash (hex): confirms an unconfirmed subscription made less than 24 hours ago.
+ * Columns: id, query (no row: unknown, used or expired). */
+#define GK_SQL_SUB_CONFIRM "mail_sub_confirm"
+/* $1 unsubscribe token. Columns: id, query (no row: unknown or already unsubscribed). */
+#define GK_SQL_SUB_UNSUBSCRIBE "mail_sub_unsubscribe"
+/* $1 hours: one confirmed subscription whose last digest is older, locked FOR UPDATE SKIP
+ * LOCKED. Columns: id, email, query, lang, unsubscribe token, digest_after (timestamptz
+ * text). */
+#define GK_SQL_SUB_DUE "mail_sub_due"
+/* $1 query, $2 since (timestamptz text): the public facts of the certificate events since then
+ * whose certificate matches the query (at most 200). Columns: number, event, manufacturer,
+ * model_name. */
+#define GK_SQL_SUB_CHANGES "mail_sub_changes"
+/* $1 id: the digest was made (changes up to now are told). */
+#define GK_SQL_SUB_DIGESTED "mail_sub_digested"
+
 #endif

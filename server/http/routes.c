@@ -279,6 +279,19 @@ const gk_route gk_routes[] = {
      PAGE, "page.account.notifications"},
     {"GET", "/admin/outbox", gk_h_page_admin_outbox, ADMIN, GK_BODY_NONE, 0, PAGE,
      "page.admin_outbox"},
+    {"POST", "/api/v1/subscriptions", gk_h_subscriptions_create, ALL, GK_BODY_JSON, 0, DB,
+     "subscriptions.create"},
+    {"POST", "/api/v1/subscriptions/confirm", gk_h_subscriptions_confirm, ALL, GK_BODY_JSON, 0,
+     DB, "subscriptions.confirm"},
+    {"POST", "/api/v1/subscriptions/unsubscribe", gk_h_subscriptions_unsubscribe, ALL,
+     GK_BODY_JSON, 0, DB, "subscriptions.unsubscribe"},
+    {"GET", "/subscriptions/confirm", gk_h_page_subscription_confirm, ALL, GK_BODY_NONE, 0, PAGE,
+     "page.subscription_confirm"},
+    {"POST", "/subscriptions/confirm", gk_h_page_subscription_confirm_post, ALL, GK_BODY_FORM, 0,
+     PAGE, "page.subscription_confirm.post"},
+    {"GET", "/unsubscribe", gk_h_page_unsubscribe, ALL, GK_BODY_NONE, 0, PAGE, "page.unsubscribe"},
+    {"POST", "/unsubscribe", gk_h_page_unsubscribe_post, ALL, GK_BODY_FORM, 0, PAGE,
+     "page.unsubscribe.post"},
 #undef USERS
 #undef ADMIN
 #undef DB

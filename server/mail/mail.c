@@ -138,7 +138,8 @@ gk_tx_status gk_mail_queue(PGconn *c, const gk_mail *m)
                       .html = html,
                       .date = time(NULL),
                       .message_id = mid,
-                      .kind = m->kind};
+                      .kind = m->kind,
+                      .list_unsubscribe = m->unsubscribe};
     char *message = ok && subject && body ? gk_mail_compose(&mm) : NULL;
     gk_tx_status st = GK_TX_HARD;
     if (message)
@@ -212,4 +213,55 @@ gk_tx_status gk_mail_notify_cert_holders(PGconn *c, const char *number, const ch
                                          const char *const *params)
 {
     return notify_each(c, GK_SQL_MAIL_CERT_HOLDERS, number, pref, kind, path, params);
+}
+
+gk_tx_status gk_mail_digest_one(PGconn *c, unsigned hours, bool *done)
+{
+    *done = false;
+    char h[16];
+    snprintf(h, sizeof h, "%u", hours);
+    const char *hv[] = {h};
+    PGresult *sub = NULL;
+    gk_tx_status st = gk_db_run(c, GK_SQL_SUB_DUE, 1, hv, &sub, NULL, NULL);
+    if (st != GK_TX_OK) return st;
+    if (PQntuples(sub) != 1) {
+        PQclear(sub);
+        return GK_TX_OK;
+    }
+    *done = true;
+    const char *id = PQgetvalue(sub, 0, 0), *lang = PQgetvalue(sub, 0, 3);
+    const char *cv[] = {PQgetvalue(sub, 0, 2), PQgetvalue(sub, 0, 5)};
+    PGresult *ch = NULL;
+    st = gk_db_run(c, GK_SQL_SUB_CHANGES, 2, cv, &ch, NULL, NULL);
+    if (st == GK_TX_OK && PQntuples(ch) > 0) {
+        /* the public facts only: number, what happened, maker and model */
+        gk_buf lines;
+        gk_buf_init(&lines);
+        for (int i = 0; i < PQntuples(ch); i++) {
+            char key[48];
+            snprintf(key, sizeof key, "mail.event.%s", PQgetvalue(ch, i, 1));
+            gk_buf_appendf(&lines, "%s%s  %s  %s %s", i ? "\n" : "", PQgetvalue(ch, i, 0),
+                           msg(lang, key), PQgetvalue(ch, i, 2), PQgetvalue(ch, i, 3));
+        }
+        char count[16];
+        snprintf(count, sizeof count, "%d", PQntuples(ch));
+        char *unsub = gk_mail_url("/unsubscribe", PQgetvalue(sub, 0, 4));
+        gk_mail m = {.kind = "subscription.digest",
+                     .to = PQgetvalue(sub, 0, 1),
+                     .lang = lang,
+                     .link = unsub,
+                     .unsubscribe = unsub,
+                     .params = {"query", PQgetvalue(sub, 0, 2), "count", count, "changes",
+                                gk_buf_cstr(&lines), NULL}};
+        st = unsub && !lines.failed ? gk_mail_queue(c, &m) : GK_TX_HARD;
+        free(unsub);
+        gk_buf_free(&lines);
+    }
+    PQclear(ch);
+    if (st == GK_TX_OK) {
+        const char *dv[] = {id};
+        st = gk_db_run(c, GK_SQL_SUB_DIGESTED, 1, dv, NULL, NULL, NULL);
+    }
+    PQclear(sub);
+    return st;
 }

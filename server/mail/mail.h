@@ -20,7 +20,8 @@ typedef struct {
     const char *lang; /* "ja" or "en" */
     const char *link; /* an absolute URL shown under the body, or NULL */
     bool secret;      /* the link is a one-time token: the stored message is blanked once sent */
-    const char *params[16]; /* name, value, ..., NULL: placeholders of subject and body */
+    const char *unsubscribe; /* one-click unsubscribe URL (List-Unsubscribe), or NULL */
+    const char *params[16];  /* name, value, ..., NULL: placeholders of subject and body */
 } gk_mail;
 
 /* Compose and queue. GK_TX_HARD when the message cannot be made (a bug: logged). */
@@ -46,5 +47,11 @@ gk_tx_status gk_mail_notify_cert_holders(PGconn *c, const char *number, const ch
                                          const char *const *params);
 gk_tx_status gk_mail_notify_examiner(PGconn *c, const char *app_id, const char *pref,
                                      const char *kind, const char *path, const char *const *params);
+
+/* The digest of the next due subscription (its last digest older than hours), in one
+ * transaction that claims it FOR UPDATE SKIP LOCKED: a mail when certificates matching its
+ * search changed since, then the subscription's digest time moves on. *done: whether one was
+ * due. */
+gk_tx_status gk_mail_digest_one(PGconn *c, unsigned hours, bool *done);
 
 #endif

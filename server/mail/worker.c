@@ -7,6 +7,7 @@
 #include "db/run.h"
 #include "db/tx.h"
 #include "log.h"
+#include "mail/mail.h"
 
 #include <curl/curl.h>
 #include <errno.h>
@@ -147,11 +148,20 @@ static bool pause_ms(unsigned ms)
     return s;
 }
 
+/* The next due subscription's digest (mail/mail.h), in its own transaction. */
+static gk_tx_status digest_tx(PGconn *c, void *vctx)
+{
+    return gk_mail_digest_one(c, gk_app.config.digest_hours, vctx);
+}
+
 static void *run(void *arg)
 {
     (void)arg;
     bool said_off = false;
     for (;;) {
+        bool digested = false;
+        if (gk_tx_run(GK_TX_READ_COMMITTED, digest_tx, &digested) == GK_TX_OK && digested)
+            continue; /* maybe more are due */
         if (!gk_app.config.smtp_url) {
             if (!said_off)
                 gk_log("warn",

@@ -4,7 +4,8 @@
  * libcurl over SMTP (smtp://, smtps://, STARTTLS with GITEKI_SMTP_STARTTLS, authentication
  * with GITEKI_SMTP_USER / GITEKI_SMTP_PASSWORD) and marks it sent, or schedules the next try
  * with a doubling delay (GITEKI_MAIL_RETRY), and after GITEKI_MAIL_TRIES tries marks it
- * failed and logs an error. Without GITEKI_SMTP_URL it says so once and sends nothing. */
+ * failed and logs an error. Without GITEKI_SMTP_URL it says so once and sends nothing. Between
+ * mails it makes the digests of subscriptions that are due (GITEKI_DIGEST_HOURS). */
 #ifndef GK_MAIL_WORKER_H
 #define GK_MAIL_WORKER_H
 

@@ -241,6 +241,15 @@ static const az_expect az_table[] = {
     {"POST", "/reset-password", AZ_ALL, AZ_B_FORM, "/reset-password", 0},
     {"POST", "/account/notifications", AZ_USERS, AZ_B_FORM, "/account/notifications", 0},
     {"GET", "/admin/outbox", AZ_ADMIN, AZ_B_NONE, "/admin/outbox", 0},
+    {"POST", "/api/v1/subscriptions", AZ_ALL, AZ_B_JSON, "/api/v1/subscriptions", 0},
+    {"POST", "/api/v1/subscriptions/confirm", AZ_ALL, AZ_B_JSON, "/api/v1/subscriptions/confirm",
+     0},
+    {"POST", "/api/v1/subscriptions/unsubscribe", AZ_ALL, AZ_B_JSON,
+     "/api/v1/subscriptions/unsubscribe", 0},
+    {"GET", "/subscriptions/confirm", AZ_ALL, AZ_B_NONE, "/subscriptions/confirm", 0},
+    {"POST", "/subscriptions/confirm", AZ_ALL, AZ_B_FORM, "/subscriptions/confirm", 0},
+    {"GET", "/unsubscribe", AZ_ALL, AZ_B_NONE, "/unsubscribe", 0},
+    {"POST", "/unsubscribe", AZ_ALL, AZ_B_FORM, "/unsubscribe", 0},
 };
 
 #define AZ_TABLE_LEN (sizeof az_table / sizeof az_table[0])

@@ -3,7 +3,8 @@
  * token is refused; a password reset by mail ends every other session and token and is
  * audited; a request for information puts a mail in the applicant's box and the answer one in
  * the examiner's, unless the user turned that kind off on the account page; the admin's
- * outbox page. Mails are read from the test mail box (steps of
+ * outbox page; a subscription with double opt-in, its digest and the one-click unsubscribe.
+ * Mails are read from the test mail box (steps of
  * method MAIL, harness.h); SQL steps let a token expire and look at the outbox.
  *
  * Fixtures: the admin made by scripts/test (admin@api.test); addresses of their own. */
@@ -477,6 +478,98 @@ static const ht_step outbox[] = {
     {.name = "anonymous: 401", .method = "GET", .path = "/admin/outbox", .expect_status = 401},
 };
 
+/* ---- subscriptions: double opt-in, a digest, one-click unsubscribe ---------------------------- */
+
+static const ht_step subscription[] = {
+    {.name = "anyone subscribes an address to a search: 202",
+     .method = "POST",
+     .path = "/api/v1/subscriptions",
+     .content_type = JSON_T,
+     .headers = {"Accept-Language: en"},
+     .body = "{\"email\": \"Sub@Mail.test\", \"query\": \"Digest Devices\"}",
+     .expect_status = 202,
+     .checks = {JSON_STR("email", "sub@mail.test"), JSON_STR("status", "confirmation_sent")}},
+    {.name = "a query of two lines: 422",
+     .method = "POST",
+     .path = "/api/v1/subscriptions",
+     .content_type = JSON_T,
+     .body = "{\"email\": \"sub@mail.test\", \"query\": \"a\\nb\"}",
+     .expect_status = 422,
+     .checks = {JSON_STR("errors[0].field", "query")}},
+    {.name = "the opt-in mail",
+     .method = "MAIL",
+     .path = "sub@mail.test",
+     .body = "subscription.confirm",
+     .expect_status = 200,
+     .checks = {BODY_HAS("Digest Devices"), BODY_HAS("/subscriptions/confirm?token="),
+                HEADER_ABSENT("List-Unsubscribe")},
+     .captures = {CAPTURE_RE("token", TOKEN_RE)}},
+    {.name = "the link's page asks to confirm",
+     .method = "GET",
+     .path = "/subscriptions/confirm?token={{token}}",
+     .expect_status = 200,
+     .checks = {BODY_HAS("action=\"/subscriptions/confirm\"")}},
+    {.name = "confirmed",
+     .method = "POST",
+     .path = "/api/v1/subscriptions/confirm",
+     .content_type = JSON_T,
+     .body = "{\"token\": \"{{token}}\"}",
+     .expect_status = 200,
+     .checks = {JSON_EQ("confirmed", "true"), JSON_STR("query", "Digest Devices")}},
+    {.name = "the token again: 422",
+     .method = "POST",
+     .path = "/api/v1/subscriptions/confirm",
+     .content_type = JSON_T,
+     .body = "{\"token\": \"{{token}}\"}",
+     .expect_status = 422},
+    SIGNIN("admin", ADMIN_EMAIL, ADMIN_PASSWORD),
+    EXAMINER("ex-sub@cb.test", "ex1"),
+    SIGNIN("ex1", "ex-sub@cb.test", PW),
+    {.name = "two certificates come into the register, one matching",
+     .actor = "ex1",
+     .method = "POST",
+     .path = "/api/v1/certificates/import",
+     .content_type = "text/csv",
+     .body = "number,route,category,manufacturer,model_name,type_name,granted_on\n"
+             "D16-0319001,conformity,router,Digest Devices Co.,DD-1,,2016-03-01\n"
+             "D16-0320001,conformity,router,Other Things Co.,OT-1,,2016-03-01\n",
+     .expect_status = 200,
+     .checks = {JSON_EQ("imported", "2")}},
+    {.name = "a day passes",
+     .method = "SQL",
+     .path = "UPDATE mail_subscriptions SET digest_after = now() - interval '25 hours'"
+             " WHERE email = 'sub@mail.test' AND confirmed_at IS NOT NULL",
+     .expect_status = 200},
+    {.name = "the digest: the matching certificate only, with a one-click unsubscribe",
+     .method = "MAIL",
+     .path = "sub@mail.test",
+     .body = "subscription.digest",
+     .expect_status = 200,
+     .checks = {BODY_HAS("D16-0319001"), BODY_HAS("Digest Devices Co."), BODY_LACKS("Other Things"),
+                HEADER_HAS("List-Unsubscribe", "/unsubscribe?token="),
+                HEADER_EQ("List-Unsubscribe-Post", "List-Unsubscribe=One-Click")},
+     .captures = {CAPTURE_RE("unsub", "unsubscribe\\?token=([A-Za-z0-9_-]+)")}},
+    {.name = "the mail client's one-click POST (RFC 8058)",
+     .method = "POST",
+     .path = "/unsubscribe?token={{unsub}}",
+     .content_type = FORM_T,
+     .body = "List-Unsubscribe=One-Click",
+     .expect_status = 200,
+     .checks = {BODY_HAS("role=\"status\""), BODY_LACKS("role=\"alert\"")}},
+    {.name = "unsubscribed",
+     .method = "SQL",
+     .path = "SELECT count(*) FROM mail_subscriptions WHERE email = 'sub@mail.test'"
+             " AND unsubscribed_at IS NOT NULL",
+     .expect_status = 200,
+     .checks = {BODY_MATCH("^1$")}},
+    {.name = "the unsubscribe token again: 422",
+     .method = "POST",
+     .path = "/api/v1/subscriptions/unsubscribe",
+     .content_type = JSON_T,
+     .body = "{\"token\": \"{{unsub}}\"}",
+     .expect_status = 422},
+};
+
 static const ht_scenario scenarios[] = {
     HT_SCENARIO("signup_verify_signin", signup_verify),
     HT_SCENARIO("signup_taken_address", signup_taken),
@@ -484,6 +577,7 @@ static const ht_scenario scenarios[] = {
     HT_SCENARIO("password_reset", password_reset),
     HT_SCENARIO("info_request_mail", info_request),
     HT_SCENARIO("outbox_page", outbox),
+    HT_SCENARIO("subscription", subscription),
 };
 
 const ht_group ht_group_mail = {"mail", scenarios, HT_COUNT(scenarios)};
