@@ -83,9 +83,9 @@ gk_handler_fn gk_h_signup_verify, gk_h_password_reset_create, gk_h_password_rese
     gk_h_page_password_reset_post, gk_h_page_reset_password, gk_h_page_reset_password_post,
     gk_h_page_account_notifications, gk_h_page_admin_outbox;
 /* issue 19: subscriptions (api/subscriptions.c, web/subscriptions.c) */
-gk_handler_fn gk_h_subscriptions_create, gk_h_subscriptions_confirm,
-    gk_h_subscriptions_unsubscribe, gk_h_page_subscription_confirm,
-    gk_h_page_subscription_confirm_post, gk_h_page_unsubscribe, gk_h_page_unsubscribe_post;
+gk_handler_fn gk_h_subscriptions_create, gk_h_subscriptions_confirm, gk_h_subscriptions_unsubscribe,
+    gk_h_page_subscription_confirm, gk_h_page_subscription_confirm_post, gk_h_page_unsubscribe,
+    gk_h_page_unsubscribe_post;
 
 /* ---- applications: cases, documents, info-request answers, history (api/applications.c,
  * api/documents.c, api/info_requests.c, api/history.c, web/applications.c; the operations
