@@ -60,6 +60,9 @@ static const gk_stmt stmts[] = {
     {GK_SQL_MAIL_CERT_HOLDERS,
      "SELECT u.id FROM certificates c JOIN users u ON u.organization_id = c.organization_id"
      " WHERE c.number = $1 AND u.role = 'manufacturer' ORDER BY u.id"},
+    {GK_SQL_MAIL_REVIEWERS,
+     "SELECT id FROM users WHERE role = 'examiner' AND id <> $1::uuid AND NOT disabled"
+     " ORDER BY id"},
     {GK_SQL_MAIL_EXAMINER, "SELECT assigned_examiner_id FROM applications"
                            " WHERE id = $1::uuid AND assigned_examiner_id IS NOT NULL"},
 

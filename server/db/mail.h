@@ -62,6 +62,9 @@ gk_tx_status gk_db_mail_insert(PGconn *c, const char *kind, const char *recipien
 /* $1 certificate number (as stored). Columns: user ids of the holder organisation's
  * manufacturers. */
 #define GK_SQL_MAIL_CERT_HOLDERS "mail_cert_holders"
+/* $1 the proposer's user id. Columns: user ids of the other examiners (any of them may be the
+ * second pair of eyes). */
+#define GK_SQL_MAIL_REVIEWERS "mail_reviewers"
 /* $1 application id. Columns: the assigned examiner's user id (no row: none). */
 #define GK_SQL_MAIL_EXAMINER "mail_examiner"
 

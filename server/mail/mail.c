@@ -265,3 +265,9 @@ gk_tx_status gk_mail_digest_one(PGconn *c, unsigned hours, bool *done)
     PQclear(sub);
     return st;
 }
+
+gk_tx_status gk_mail_notify_reviewers(PGconn *c, const char *proposer_id, const char *pref,
+                                      const char *kind, const char *path, const char *const *params)
+{
+    return notify_each(c, GK_SQL_MAIL_REVIEWERS, proposer_id, pref, kind, path, params);
+}

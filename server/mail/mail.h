@@ -38,13 +38,17 @@ gk_tx_status gk_mail_notify_user(PGconn *c, const char *user_id, const char *pre
 
 /* gk_mail_notify_user for every manufacturer of the application's organisation (the
  * applicant), of the organisation holding a certificate (by its stored number), or for the
- * application's assigned examiner (none assigned: nobody). */
+ * application's assigned examiner (none assigned: nobody), or for every examiner but the
+ * proposer (who may review a proposal). */
 gk_tx_status gk_mail_notify_applicants(PGconn *c, const char *app_id, const char *pref,
                                        const char *kind, const char *path,
                                        const char *const *params);
 gk_tx_status gk_mail_notify_cert_holders(PGconn *c, const char *number, const char *pref,
                                          const char *kind, const char *path,
                                          const char *const *params);
+gk_tx_status gk_mail_notify_reviewers(PGconn *c, const char *proposer_id, const char *pref,
+                                      const char *kind, const char *path,
+                                      const char *const *params);
 gk_tx_status gk_mail_notify_examiner(PGconn *c, const char *app_id, const char *pref,
                                      const char *kind, const char *path, const char *const *params);
 

@@ -520,6 +520,14 @@ static gk_tx_status propose_fn(PGconn *c, op *x)
         s = audit(c, x, "application.propose",
                   json_pack("{s:s, s:O}", "decision", in->decision, "proposal_id",
                             json_object_get(p, "id")));
+    if (s == GK_TX_OK) { /* issue 19: a proposal waits for a second examiner */
+        char *page = gk_call_printf(x->call, "/examination/%s", x->app_id);
+        char *key = gk_call_printf(x->call, "mail.decided.%s", in->decision);
+        const char *params[] = {"app", x->app_id, "decision_key", key, NULL};
+        s = page && key
+                ? gk_mail_notify_reviewers(c, x->call->user.id, "review", "review", page, params)
+                : GK_TX_HARD;
+    }
     if (s == GK_TX_OK) s = app_view(c, x);
     if (s != GK_TX_OK) {
         json_decref(p);
