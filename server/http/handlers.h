@@ -85,7 +85,7 @@ gk_handler_fn gk_h_signup_verify, gk_h_password_reset_create, gk_h_password_rese
 /* issue 19: subscriptions (api/subscriptions.c, web/subscriptions.c) */
 gk_handler_fn gk_h_subscriptions_create, gk_h_subscriptions_confirm, gk_h_subscriptions_unsubscribe,
     gk_h_page_subscription_confirm, gk_h_page_subscription_confirm_post, gk_h_page_unsubscribe,
-    gk_h_page_unsubscribe_post;
+    gk_h_page_unsubscribe_post, gk_h_page_subscription_new, gk_h_page_subscription_new_post;
 
 /* ---- applications: cases, documents, info-request answers, history (api/applications.c,
  * api/documents.c, api/info_requests.c, api/history.c, web/applications.c; the operations

@@ -248,6 +248,8 @@ static const az_expect az_table[] = {
      "/api/v1/subscriptions/unsubscribe", 0},
     {"GET", "/subscriptions/confirm", AZ_ALL, AZ_B_NONE, "/subscriptions/confirm", 0},
     {"POST", "/subscriptions/confirm", AZ_ALL, AZ_B_FORM, "/subscriptions/confirm", 0},
+    {"GET", "/subscriptions/new", AZ_ALL, AZ_B_NONE, "/subscriptions/new", 0},
+    {"POST", "/subscriptions", AZ_ALL, AZ_B_FORM, "/subscriptions", 0},
     {"GET", "/unsubscribe", AZ_ALL, AZ_B_NONE, "/unsubscribe", 0},
     {"POST", "/unsubscribe", AZ_ALL, AZ_B_FORM, "/unsubscribe", 0},
 };
