@@ -9,6 +9,10 @@
 static const gk_stmt stmts[] = {
     {"mail_outbox_insert", "INSERT INTO mail_outbox (kind, recipient, subject, message, secret)"
                            " VALUES ($1, $2, $3, $4, $5::boolean) RETURNING id"},
+    {GK_SQL_MAIL_ONCE_AN_HOUR,
+     "SELECT pg_try_advisory_xact_lock(hashtext('mail:' || $2 || ':' || $1))"
+     " AND NOT EXISTS (SELECT 1 FROM mail_outbox WHERE recipient = $1 AND kind = $2"
+     "                 AND created_at > now() - interval '1 hour')"},
     {GK_SQL_MAIL_CLAIM, "SELECT id, recipient, message, attempts FROM mail_outbox"
                         " WHERE status = 'queued' AND next_attempt_at <= now()"
                         " ORDER BY next_attempt_at, id LIMIT $1::int FOR UPDATE SKIP LOCKED"},

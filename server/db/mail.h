@@ -18,6 +18,11 @@ void gk_mail_db_register(void);
 gk_tx_status gk_db_mail_insert(PGconn *c, const char *kind, const char *recipient,
                                const char *subject, const char *message, bool secret);
 
+/* $1 recipient, $2 kind: 't' when this transaction may queue a mail of that kind to that
+ * recipient: none was queued in the last hour and no concurrent transaction is queueing one
+ * (a transaction-scoped advisory lock). Keeps a flood of sign-ups with a taken address from
+ * flooding its owner's mailbox, and cheap. */
+#define GK_SQL_MAIL_ONCE_AN_HOUR "mail_once_an_hour"
 /* $1 limit: the oldest due queued mail, locked FOR UPDATE SKIP LOCKED (use inside a
  * transaction). Columns: id, recipient, message, attempts. */
 #define GK_SQL_MAIL_CLAIM "mail_claim"

@@ -308,9 +308,19 @@ typedef struct {
 static gk_tx_status owner_mail_tx(PGconn *c, void *vctx)
 {
     notice_ctx *n = vctx;
-    const char *v[] = {n->email};
     PGresult *res = NULL;
-    gk_tx_status st = gk_db_run(c, GK_SQL_MAIL_USER_BY_EMAIL, 1, v, &res, NULL, NULL);
+    gk_tx_status st;
+    if (!n->purpose) { /* a notice: at most one an hour per address */
+        const char *ov[] = {n->email, n->kind};
+        st = gk_db_run(c, GK_SQL_MAIL_ONCE_AN_HOUR, 2, ov, &res, NULL, NULL);
+        if (st != GK_TX_OK) return st;
+        bool go = PQntuples(res) == 1 && PQgetvalue(res, 0, 0)[0] == 't';
+        PQclear(res);
+        res = NULL;
+        if (!go) return GK_TX_OK;
+    }
+    const char *v[] = {n->email};
+    st = gk_db_run(c, GK_SQL_MAIL_USER_BY_EMAIL, 1, v, &res, NULL, NULL);
     if (st != GK_TX_OK) return st;
     n->found = PQntuples(res) == 1;
     if (!n->found) {

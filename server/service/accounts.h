@@ -27,8 +27,8 @@ extern const gk_spec gk_signup_spec;
  * {"email", "status": "verification_sent"}, 202 for the API). A new address gets its
  * organisation and an unverified user, and a mail with a link to /verify-email?token=...
  * (single use, 24 hours, stored hashed); the owner of a taken address gets a notice mail
- * instead (no hash for it: a taken address stays cheap). A taken corporate number is still a
- * 409. */
+ * instead, at most one an hour (no hash for it: a taken address stays cheap). A taken
+ * corporate number is still a 409. */
 void gk_svc_accounts_signup(const gk_call *call, const gk_signup_input *in, gk_outcome *out);
 
 /* ---- e-mail tokens (issue 19) ---------------------------------------------------------- */
