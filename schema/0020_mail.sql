@@ -51,6 +51,8 @@ CREATE TABLE mail_outbox (
 );
 CREATE INDEX mail_outbox_due_idx ON mail_outbox (next_attempt_at, id) WHERE status = 'queued';
 CREATE INDEX mail_outbox_recent_idx ON mail_outbox (id DESC);
+-- "Was this address told within the hour?" (a flood of sign-ups with a taken address).
+CREATE INDEX mail_outbox_recipient_idx ON mail_outbox (recipient, kind, created_at);
 
 -- Subscriptions (issue 19): anyone subscribes an address to a register search (a word matched
 -- against maker, model, type and number, or a category id) with double opt-in; a confirmed

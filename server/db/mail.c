@@ -13,6 +13,9 @@ static const gk_stmt stmts[] = {
      "SELECT pg_try_advisory_xact_lock(hashtext('mail:' || $2 || ':' || $1))"
      " AND NOT EXISTS (SELECT 1 FROM mail_outbox WHERE recipient = $1 AND kind = $2"
      "                 AND created_at > now() - interval '1 hour')"},
+    {GK_SQL_MAIL_TAKEN, "SELECT EXISTS (SELECT 1 FROM users WHERE lower(email) = lower($1)),"
+                        " NOT EXISTS (SELECT 1 FROM mail_outbox WHERE recipient = $1 AND kind = $2"
+                        "             AND created_at > now() - interval '1 hour')"},
     {GK_SQL_MAIL_CLAIM, "SELECT id, recipient, message, attempts FROM mail_outbox"
                         " WHERE status = 'queued' AND next_attempt_at <= now()"
                         " ORDER BY next_attempt_at, id LIMIT $1::int FOR UPDATE SKIP LOCKED"},

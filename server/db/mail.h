@@ -23,6 +23,10 @@ gk_tx_status gk_db_mail_insert(PGconn *c, const char *kind, const char *recipien
  * (a transaction-scoped advisory lock). Keeps a flood of sign-ups with a taken address from
  * flooding its owner's mailbox, and cheap. */
 #define GK_SQL_MAIL_ONCE_AN_HOUR "mail_once_an_hour"
+/* $1 e-mail (folded), $2 notice kind: one round trip for a sign-up. Columns: 't' when an
+ * account has this address (disabled ones too), 't' when no notice of that kind went to it
+ * in the last hour. */
+#define GK_SQL_MAIL_TAKEN "mail_taken"
 /* $1 limit: the oldest due queued mail, locked FOR UPDATE SKIP LOCKED (use inside a
  * transaction). Columns: id, recipient, message, attempts. */
 #define GK_SQL_MAIL_CLAIM "mail_claim"

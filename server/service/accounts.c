@@ -362,19 +362,21 @@ static bool within_rate(const gk_call *call, PGconn *c, const char *kind, long l
     return false;
 }
 
-/* Whether an account has this (folded) address; false with the outcome failed when the
+/* Whether an account has this (folded) address and whether its owner may get a notice now
+ * (none in the last hour), in one round trip; false with the outcome failed when the
  * database cannot say. */
 static bool email_taken(const gk_call *call, PGconn *c, const char *email, bool *taken,
-                        gk_outcome *out)
+                        bool *notice_due, gk_outcome *out)
 {
-    const char *v[] = {email};
-    PGresult *res = gk_db_exec(c, GK_SQL_USER_EMAIL_TAKEN, 1, v);
-    if (!res || !gk_db_ok(res)) {
+    const char *v[] = {email, "signup.exists"};
+    PGresult *res = gk_db_exec(c, GK_SQL_MAIL_TAKEN, 2, v);
+    if (!res || !gk_db_ok(res) || PQntuples(res) != 1) {
         fail(out, call, res ? GK_ERR_INTERNAL : GK_ERR_UNAVAILABLE);
         PQclear(res);
         return false;
     }
-    *taken = PQntuples(res) > 0;
+    *taken = PQgetvalue(res, 0, 0)[0] == 't';
+    *notice_due = PQgetvalue(res, 0, 1)[0] == 't';
     PQclear(res);
     return true;
 }
@@ -405,8 +407,12 @@ void gk_svc_accounts_signup(const gk_call *call, const gk_signup_input *in_raw, 
         return;
     }
     if (!within_rate(call, c, "signup", gk_app.config.signup_limit, 3600, out)) return;
-    bool taken = false;
-    if (!email_taken(call, c, in->email, &taken, out)) return;
+    bool taken = false, notice_due = false;
+    if (!email_taken(call, c, in->email, &taken, &notice_due, out)) return;
+    if (taken && !notice_due) { /* told within the hour: nothing more to do */
+        pending(call, out, in->email, "verification_sent");
+        return;
+    }
     if (taken) {
         /* Issue 18 item 8: the same answer as for a new address; the owner learns of the
          * attempt by mail. No hash here: item 1 wants a taken address refused before any
