@@ -15,7 +15,8 @@ GITEKI_PACKAGES=(build-essential cmake pkg-config libmicrohttpd-dev libpq-dev li
     clang-format postgresql-15
     postgresql-client-15 wrk clang libclang-rt-14-dev curl ca-certificates python3
     libqrencode-dev libpng-dev libcairo2-dev libpango1.0-dev fonts-noto-cjk fonts-dejavu-core
-    poppler-utils zbar-tools nodejs npm libcrack2-dev cracklib-runtime)
+    poppler-utils zbar-tools nodejs npm libcrack2-dev cracklib-runtime
+    python3-aiosmtpd)
 # Node and npm run the contract tests (tests/contract: redocly, openapi-typescript, the
 # response validator) on every API run. The end-to-end browser tests (tests/e2e, issue 9) add
 # these, installed when GITEKI_E2E=1 (scripts/test sets it unless told GITEKI_E2E=0): Debian's
@@ -311,4 +312,26 @@ allow_root_for_tests() {
         warn "running as root: the server gets GITEKI_ALLOW_ROOT=1 (tests and the local demo only)"
         export GITEKI_ALLOW_ROOT=1
     fi
+}
+
+# Mail (issue 19): a real SMTP server that stores what it receives as files (scripts/mailsink,
+# Debian python3-aiosmtpd on the system Python).
+
+# mailsink_start DIR PORT LOG: start one in the background; prints its pid once it listens.
+mailsink_start() {
+    local dir=$1 port=$2 log=$3 pid
+    mkdir -p "$dir" || return 1
+    /usr/bin/python3 "$GITEKI_ROOT/scripts/mailsink" --dir "$dir" --port "$port" >"$log" 2>&1 &
+    pid=$!
+    for _ in $(seq 1 100); do
+        if grep -q 'listening' "$log" 2>/dev/null; then
+            printf '%s\n' "$pid"
+            return 0
+        fi
+        kill -0 "$pid" 2>/dev/null || break
+        sleep 0.1
+    done
+    cat "$log" >&2
+    kill "$pid" 2>/dev/null
+    return 1
 }

@@ -51,7 +51,17 @@ const char gk_config_help[] =
     "  GITEKI_AGGREGATE         --aggregate SPEC     national aggregator of the bodies\n"
     "                                                CODE=BASE_URL=KEYID[,KEYID];... (unset: none)\n"
     "  GITEKI_AGGREGATE_INTERVAL --aggregate-interval S seconds between pulls of a body, 60\n"
-    "  GITEKI_AGGREGATE_TIMEOUT --aggregate-timeout S longest request to a body, default 20\n";
+    "  GITEKI_AGGREGATE_TIMEOUT --aggregate-timeout S longest request to a body, default 20\n"
+    "  GITEKI_SMTP_URL          --smtp-url URL       smtp://host:port or smtps://host:port; unset:\n"
+    "                                                mail stays queued in the outbox\n"
+    "  GITEKI_SMTP_USER         --smtp-user NAME     SMTP authentication (optional)\n"
+    "  GITEKI_SMTP_PASSWORD     --smtp-password PW   SMTP password\n"
+    "  GITEKI_SMTP_STARTTLS     --smtp-starttls 0|1  require STARTTLS on smtp://, default 0\n"
+    "  GITEKI_MAIL_FROM         --mail-from ADDR     sender address, default noreply@localhost\n"
+    "  GITEKI_MAIL_POLL_MS      --mail-poll-ms MS    outbox poll interval, default 1000\n"
+    "  GITEKI_MAIL_RETRY        --mail-retry S       first retry delay (doubles), default 30\n"
+    "  GITEKI_MAIL_TRIES        --mail-tries N       tries before a mail fails, default 8\n"
+    "  GITEKI_DIGEST_HOURS      --digest-hours N     hours between subscription digests, 24\n";
 
 static int set_str(char **dst, const char *v)
 {
@@ -168,6 +178,17 @@ static const setting settings[] = {
      "seconds 1-86400"},
     {"aggregate-timeout", "GITEKI_AGGREGATE_TIMEOUT", K_UINT, OFF(aggregate_timeout_s), 1, 600,
      "seconds 1-600"},
+    {"smtp-url", "GITEKI_SMTP_URL", K_STR, OFF(smtp_url), 0, 0,
+     "smtp://host:port or smtps://host:port"},
+    {"smtp-user", "GITEKI_SMTP_USER", K_STR, OFF(smtp_user), 0, 0, "a user name"},
+    {"smtp-password", "GITEKI_SMTP_PASSWORD", K_STR, OFF(smtp_password), 0, 0, "a password"},
+    {"smtp-starttls", "GITEKI_SMTP_STARTTLS", K_BOOL, OFF(smtp_starttls), 0, 0, "0 or 1"},
+    {"mail-from", "GITEKI_MAIL_FROM", K_STR, OFF(mail_from), 0, 0, "an e-mail address"},
+    {"mail-poll-ms", "GITEKI_MAIL_POLL_MS", K_UINT, OFF(mail_poll_ms), 10, 600000,
+     "milliseconds 10-600000"},
+    {"mail-retry", "GITEKI_MAIL_RETRY", K_UINT, OFF(mail_retry_s), 1, 86400, "seconds 1-86400"},
+    {"mail-tries", "GITEKI_MAIL_TRIES", K_UINT, OFF(mail_tries), 1, 30, "an integer 1-30"},
+    {"digest-hours", "GITEKI_DIGEST_HOURS", K_UINT, OFF(digest_hours), 1, 24 * 31, "hours 1-744"},
 };
 
 static int apply(gk_config *c, const setting *s, const char *origin, const char *v, char **err)
@@ -233,8 +254,12 @@ int gk_config_load_env(gk_config *c, char **err)
     c->audit_checkpoint_s = 3600;
     c->aggregate_interval_s = 60;
     c->aggregate_timeout_s = 20;
+    c->mail_poll_ms = 1000;
+    c->mail_retry_s = 30;
+    c->mail_tries = 8;
+    c->digest_hours = 24;
     if (parse_listen(c, "127.0.0.1:8080") || set_str(&c->body_code, "001") ||
-        set_str(&c->key_dir, "var/keys")) {
+        set_str(&c->key_dir, "var/keys") || set_str(&c->mail_from, "noreply@localhost")) {
         *err = gk_strfmt("out of memory");
         return -1;
     }
@@ -358,5 +383,9 @@ void gk_config_free(gk_config *c)
     free(c->metrics_allow);
     free(c->migrate_database_url);
     free(c->aggregate);
+    free(c->smtp_url);
+    free(c->smtp_user);
+    free(c->smtp_password);
+    free(c->mail_from);
     memset(c, 0, sizeof *c);
 }

@@ -52,6 +52,16 @@ typedef struct {
                               * aggregator of these bodies (server/national/puller.h), or NULL */
     unsigned aggregate_interval_s; /* GITEKI_AGGREGATE_INTERVAL: seconds between pulls, 60 */
     unsigned aggregate_timeout_s;  /* GITEKI_AGGREGATE_TIMEOUT: longest request to a body, 20 */
+    /* Mail (issue 19): without smtp_url mail stays queued in the outbox. */
+    char *smtp_url;        /* GITEKI_SMTP_URL: smtp://host:port, smtps://host:port */
+    char *smtp_user;       /* GITEKI_SMTP_USER (authentication, optional) */
+    char *smtp_password;   /* GITEKI_SMTP_PASSWORD */
+    bool smtp_starttls;    /* GITEKI_SMTP_STARTTLS: require STARTTLS on smtp://, default 0 */
+    char *mail_from;       /* GITEKI_MAIL_FROM: the sender address, default noreply@localhost */
+    unsigned mail_poll_ms; /* GITEKI_MAIL_POLL_MS: how often the worker looks, default 1000 */
+    unsigned mail_retry_s; /* GITEKI_MAIL_RETRY: first back-off in seconds, default 30 */
+    unsigned mail_tries;   /* GITEKI_MAIL_TRIES: tries before a mail is failed, default 8 */
+    unsigned digest_hours; /* GITEKI_DIGEST_HOURS: hours between subscription digests, 24 */
 } gk_config;
 
 /* Fill *c with defaults, then the environment. Returns 0, or -1 with a malloc'd message in

@@ -14,6 +14,8 @@
 #include "log.h"
 #include "service/audit_checkpoints.h"
 #include "national/puller.h"
+#include "db/mail.h"
+#include "mail/worker.h"
 #include "render/i18n.h"
 #include "render/template.h"
 #include "web/page.h"
@@ -164,6 +166,7 @@ static void register_statements(void)
     gk_surveillance_register();
     /* the living record: holders, changes, reports (issue 16) */
     gk_living_register();
+    gk_mail_db_register(); /* mail: outbox, e-mail tokens (issue 19) */
 }
 
 /* The periodic signed audit checkpoint (issue 18 item 15): one thread signs the chain head
@@ -287,6 +290,7 @@ static int cmd_serve(int argc, char **argv)
         if (!gk_national_start(nc, c->aggregate_interval_s, c->aggregate_timeout_s, &err))
             die("national aggregator", err);
     }
+    if (gk_mail_worker_start()) die("cannot start the mail worker", NULL);
     gk_log("info", "listening",
            json_pack("{s:s, s:i, s:i, s:s, s:s}", "host", c->listen_host, "port",
                      (int)c->listen_port, "threads", (int)c->threads, "data_dir", c->data_dir,
@@ -297,6 +301,7 @@ static int cmd_serve(int argc, char **argv)
     gk_server_stop(s, 30);
     checkpoints_stop();
     gk_national_stop();
+    gk_mail_worker_stop();
     gk_db_shutdown();
     gk_templates_free(gk_app.templates);
     gk_messages_free(gk_app.messages);

@@ -1,5 +1,5 @@
-/* The accounts API: signup, session (sign in, who am I, sign out), users (admin), API
- * tokens, password change. The work is in service/accounts.h (shared with the pages); this
+/* The accounts API: signup (and its e-mail verification), password reset by mail, session
+ * (sign in, who am I, sign out), users (admin), API tokens, password change. The work is in service/accounts.h (shared with the pages); this
  * file reads the fields and maps outcomes to HTTP. */
 #include "http/handlers.h"
 
@@ -60,7 +60,28 @@ static void finish_empty(gk_request *r, const long *retry_after, gk_outcome *out
 void gk_h_signup_create(gk_request *r)
 {
     gk_signup_input in = {0};
-    GK_OP(r, &gk_signup_spec, &in, gk_svc_accounts_signup, finish, 201);
+    /* 202: the same answer for a new and a taken address; the mail says the rest */
+    GK_OP(r, &gk_signup_spec, &in, gk_svc_accounts_signup, finish, 202);
+}
+
+/* ---- e-mail tokens (issue 19) ---------------------------------------------------------- */
+
+void gk_h_signup_verify(gk_request *r)
+{
+    gk_verify_input in = {0};
+    GK_OP(r, &gk_verify_spec, &in, gk_svc_accounts_signup_verify, finish, 200);
+}
+
+void gk_h_password_reset_create(gk_request *r)
+{
+    gk_reset_request_input in = {0};
+    GK_OP(r, &gk_reset_request_spec, &in, gk_svc_accounts_password_reset, finish, 202);
+}
+
+void gk_h_password_reset_confirm(gk_request *r)
+{
+    gk_reset_confirm_input in = {0};
+    GK_OP(r, &gk_reset_confirm_spec, &in, gk_svc_accounts_password_reset_confirm, finish, 200);
 }
 
 static json_t *session_body(gk_request *r)

@@ -77,6 +77,15 @@ gk_handler_fn gk_h_signup_create, gk_h_session_create, gk_h_session_get, gk_h_se
     gk_h_page_signup, gk_h_page_signup_post, gk_h_page_account, gk_h_page_account_password,
     gk_h_page_account_tokens, gk_h_page_account_token_revoke, gk_h_page_admin_users,
     gk_h_page_admin_users_post;
+/* issue 19: e-mail verification, password reset, notification choices, the outbox */
+gk_handler_fn gk_h_signup_verify, gk_h_password_reset_create, gk_h_password_reset_confirm,
+    gk_h_page_verify_email, gk_h_page_verify_email_post, gk_h_page_password_reset,
+    gk_h_page_password_reset_post, gk_h_page_reset_password, gk_h_page_reset_password_post,
+    gk_h_page_account_notifications, gk_h_page_admin_outbox;
+/* issue 19: subscriptions (api/subscriptions.c, web/subscriptions.c) */
+gk_handler_fn gk_h_subscriptions_create, gk_h_subscriptions_confirm, gk_h_subscriptions_unsubscribe,
+    gk_h_page_subscription_confirm, gk_h_page_subscription_confirm_post, gk_h_page_unsubscribe,
+    gk_h_page_unsubscribe_post, gk_h_page_subscription_new, gk_h_page_subscription_new_post;
 
 /* ---- applications: cases, documents, info-request answers, history (api/applications.c,
  * api/documents.c, api/info_requests.c, api/history.c, web/applications.c; the operations

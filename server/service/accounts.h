@@ -23,8 +23,53 @@ typedef struct {
     const char *email, *password, *name;
 } gk_signup_input;
 extern const gk_spec gk_signup_spec;
-/* view {"organization": {...}, "user": {...}}. */
+/* Issue 19: the same answer whether the address is new or already has an account (the view
+ * {"email", "status": "verification_sent"}, 202 for the API). A new address gets its
+ * organisation and an unverified user, and a mail with a link to /verify-email?token=...
+ * (single use, 24 hours, stored hashed); the owner of a taken address gets a notice mail
+ * instead, at most one an hour (no hash for it: a taken address stays cheap). A taken
+ * corporate number is still a 409. */
 void gk_svc_accounts_signup(const gk_call *call, const gk_signup_input *in, gk_outcome *out);
+
+/* ---- e-mail tokens (issue 19) ---------------------------------------------------------- */
+typedef struct {
+    const char *token;
+} gk_verify_input;
+extern const gk_spec gk_verify_spec;
+/* Uses the token of a sign-up mail: the account is verified (view {"verified": true}). A
+ * token unknown, used or older than 24 hours is a field error on token. */
+void gk_svc_accounts_signup_verify(const gk_call *call, const gk_verify_input *in, gk_outcome *out);
+
+typedef struct {
+    const char *email;
+} gk_reset_request_input;
+extern const gk_spec gk_reset_request_spec;
+/* Always the same answer ({"email", "status": "reset_sent"}); an enabled account of that
+ * address gets a mail with a link to /reset-password?token=... Counted per client address
+ * like sign-ins. */
+void gk_svc_accounts_password_reset(const gk_call *call, const gk_reset_request_input *in,
+                                    gk_outcome *out);
+
+typedef struct {
+    const char *token, *password;
+} gk_reset_confirm_input;
+extern const gk_spec gk_reset_confirm_spec;
+/* Uses the reset token and sets the password: every session of the user ends, every API
+ * token and every other e-mail token is revoked, the address counts as verified, and the
+ * change is in the audit log. view {"tokens_revoked": n}. */
+void gk_svc_accounts_password_reset_confirm(const gk_call *call, const gk_reset_confirm_input *in,
+                                            gk_outcome *out);
+
+/* ---- notification choices of the signed-in user (issue 19) ----------------------------- */
+/* view {"notifications": {"info_request": true, ...}} (every kind, true = mailed). */
+void gk_svc_accounts_mail_prefs_get(const gk_call *call, gk_outcome *out);
+/* `off`: the kinds turned off, names separated by spaces or commas ("" = none). */
+void gk_svc_accounts_mail_prefs_set(const gk_call *call, const char *off, gk_outcome *out);
+
+/* ---- the outbox (admin, issue 19) ------------------------------------------------------- */
+/* view {"counts": {"queued", "sent", "failed"}, "items": [...]}, newest first, at most 200;
+ * status NULL for all, else queued | sent | failed (GK_ERR_BAD_QUERY otherwise). */
+void gk_svc_accounts_outbox(const gk_call *call, const char *status, gk_outcome *out);
 
 /* ---- sessions -------------------------------------------------------------------------- */
 /* A session begun by sign-in or sign-up: what the HTTP side needs for the cookie and the

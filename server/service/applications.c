@@ -5,6 +5,7 @@
 #include "service/determinations.h"
 #include "service/holders.h"
 #include "crypto/audit_chain.h"
+#include "mail/mail.h"
 #include "db/applications.h"
 #include "db/db.h"
 #include "db/documents.h"
@@ -666,7 +667,11 @@ static gk_tx_status respond_change(op_ctx *x, PGconn *c, const gk_app_row *row,
     if (s != GK_TX_OK) return db_abort(x, s, e, field);
     s = gk_db_app_transition(c, x->id, row->status, gk_lifecycle_state_name(to), x->call->user.id,
                              x->message, &e);
-    return db_abort(x, s, e, NULL);
+    if (s != GK_TX_OK) return db_abort(x, s, e, NULL);
+    /* issue 19: the assigned examiner hears of the answer, in this transaction */
+    char *page = gk_call_printf(x->call, "/examination/%s", x->id);
+    const char *params[] = {"app", x->id, NULL};
+    return page ? gk_mail_notify_examiner(c, x->id, "answer", "answer", page, params) : GK_TX_HARD;
 }
 
 void gk_svc_app_respond(const gk_call *call, const gk_app_respond_in *in, gk_outcome *out)

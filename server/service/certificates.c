@@ -2,6 +2,7 @@
 
 #include "app.h"
 #include "crypto/audit_chain.h"
+#include "mail/mail.h"
 #include "crypto/sign.h"
 #include "crypto/token.h"
 #include "db/certificates.h"
@@ -495,7 +496,16 @@ gk_tx_status gk_svc_cert_change_status_tx(PGconn *c, const gk_call *call, const 
     s = detail && object && action ? gk_audit_append(c, call->user.id, action, object, detail)
                                    : GK_TX_HARD;
     json_decref(detail);
-    return s;
+    if (s != GK_TX_OK) return s;
+    /* issue 19: the holder hears of it by mail, in this transaction ({action}: suspended,
+     * reinstated, revoked in the recipient's language); a surveillance order comes this way too */
+    size_t n = strlen(ev);
+    char *key = gk_call_printf(call, "mail.action.%s%s", ev, n && ev[n - 1] == 'e' ? "d" : "ed");
+    char *page = gk_call_printf(call, "/certificates/%s", number);
+    const char *params[] = {"number", number, "action_key", key, NULL};
+    return key && page ? gk_mail_notify_cert_holders(c, number, "certificate", "certificate", page,
+                                                     params)
+                       : GK_TX_HARD;
 }
 
 typedef struct {

@@ -4,6 +4,7 @@
 
 #include "app.h"
 #include "crypto/audit_chain.h"
+#include "mail/mail.h"
 #include "db/certificates.h"
 #include "db/db.h"
 #include "db/documents.h"
@@ -498,6 +499,12 @@ static gk_tx_status info_fn(PGconn *c, op *x)
     }
     json_object_set_new(q, "application_status", json_string(gk_lifecycle_state_name(x->to)));
     x->o->view = q;
+    /* issue 19: the applicant hears of it by mail, in this transaction */
+    char *page = gk_call_printf(x->call, "/applications/%s", x->app_id);
+    const char *params[] = {"app", x->app_id, "question", in->message, NULL};
+    s = page ? gk_mail_notify_applicants(c, x->app_id, "info_request", "info_request", page, params)
+             : GK_TX_HARD;
+    if (s != GK_TX_OK) return s;
     return audit(c, x, "application.request_info",
                  json_pack("{s:O}", "info_request_id", json_object_get(q, "id")));
 }
@@ -783,6 +790,14 @@ static gk_tx_status propose_fn(PGconn *c, op *x)
         s = audit(c, x, "application.propose",
                   json_pack("{s:s, s:O}", "decision", in->decision, "proposal_id",
                             json_object_get(p, "id")));
+    if (s == GK_TX_OK) { /* issue 19: a proposal waits for a second examiner */
+        char *page = gk_call_printf(x->call, "/examination/%s", x->app_id);
+        char *key = gk_call_printf(x->call, "mail.decided.%s", in->decision);
+        const char *params[] = {"app", x->app_id, "decision_key", key, NULL};
+        s = page && key
+                ? gk_mail_notify_reviewers(c, x->call->user.id, "review", "review", page, params)
+                : GK_TX_HARD;
+    }
     if (s == GK_TX_OK) s = app_view(c, x);
     if (s != GK_TX_OK) {
         json_decref(p);
@@ -868,6 +883,15 @@ static gk_tx_status review_fn(PGconn *c, op *x)
     if (detail && x->number[0])
         json_object_set_new(detail, "certificate_number", json_string(x->number));
     s = audit(c, x, "application.review", detail);
+    if (s == GK_TX_OK && approve) { /* issue 19: the applicant hears of the decision */
+        char *page = gk_call_printf(x->call, "/applications/%s", x->app_id);
+        char key[64];
+        snprintf(key, sizeof key, "mail.decided.%s", p.decision);
+        /* {decision}: the key's text in the recipient's language (mail/mail.h) */
+        const char *params[] = {"app", x->app_id, "decision_key", key, NULL};
+        s = page ? gk_mail_notify_applicants(c, x->app_id, "decision", "decision", page, params)
+                 : GK_TX_HARD;
+    }
     return s == GK_TX_OK ? app_view(c, x) : s;
 }
 

@@ -1,5 +1,6 @@
-/* The account pages: sign in, sign out, sign up, the account page (password, API tokens) and
- * the admin's user page. Forms post back to their own page; on an error the page is shown
+/* The account pages: sign in, sign out, sign up (with its e-mail verification), password
+ * reset by mail, the account page (password, API tokens, e-mail notifications), the admin's
+ * user page and outbox. Forms post back to their own page; on an error the page is shown
  * again with each message next to its field (aria-describedby, role=alert) and the values
  * typed so far, never a password. A page shown again is an ordinary 200 page for the
  * browser (the JSON API carries the 4xx statuses); r->error still records why. */
@@ -167,23 +168,14 @@ void gk_h_page_signup_post(gk_request *r)
     gk_read_input(r, &call, &gk_signup_spec, &in, &out);
     gk_svc_accounts_signup(&call, &in, &out);
     if (out.err == GK_ERR_OK) {
-        json_t *u = json_object_get(out.view, "user");
-        gk_principal who = {
-            .id = gk_req_strdup(r, json_string_value(json_object_get(u, "id"))),
-            .email = gk_req_strdup(r, json_string_value(json_object_get(u, "email"))),
-            .name = gk_req_strdup(r, json_string_value(json_object_get(u, "name"))),
-            .organization_id =
-                gk_req_strdup(r, json_string_value(json_object_get(u, "organization_id"))),
-            .role = GK_ROLE_MANUFACTURER};
+        /* Issue 19: the same page for a new and a taken address; nobody is signed in until
+         * the link of the mail is followed. */
+        json_t *m = base_model(r, NULL);
+        if (m) {
+            json_object_set(m, "message", json_object_get(out.view, "message"));
+            gk_page_render(r, 200, "signup_sent", m);
+        }
         gk_outcome_clear(&out);
-        gk_session_grant g;
-        gk_svc_accounts_session_start(&call, &who, &g, &out);
-        gk_error e = out.err;
-        gk_outcome_clear(&out);
-        if (e == GK_ERR_OK) e = gk_auth_session_install(r, &g);
-        if (fatal(r, e)) return;
-        gk_reply_redirect(r, 303, "/account");
-        gk_auth_add_session_cookie(r);
         return;
     }
     if (fatal(r, out.err)) {
@@ -206,6 +198,121 @@ void gk_h_page_signup_post(gk_request *r)
     refused(r, m, &out);
     gk_page_render(r, 200, "signup", m);
     gk_auth_add_presession_cookie(r);
+}
+
+/* ---- e-mail verification and password reset (issue 19) --------------------------------- */
+
+/* The token of a mail's link: from the query on GET, from the form on POST. */
+static const char *token_of(gk_request *r)
+{
+    return gk_req_is_form(r) ? gk_form_get(r, "token") : gk_req_query(r, "token");
+}
+
+void gk_h_page_verify_email(gk_request *r)
+{
+    json_t *m = base_model(r, NULL);
+    if (!m) return;
+    const char *t = token_of(r);
+    if (t) json_object_set_new(m, "token", json_string(t));
+    gk_page_render(r, 200, "email_verify", m);
+}
+
+static void verify_done(gk_request *r, json_t *m, gk_outcome *out)
+{
+    if (out->err == GK_ERR_OK) json_object_set_new(m, "done", json_true());
+    const char *t = token_of(r);
+    if (t && out->err != GK_ERR_OK) json_object_set_new(m, "token", json_string(t));
+    if (fatal(r, out->err)) {
+        json_decref(m);
+        gk_outcome_clear(out);
+        return;
+    }
+    if (out->err != GK_ERR_OK) refused(r, m, out);
+    gk_outcome_clear(out);
+    gk_page_render(r, 200, "email_verify", m);
+}
+
+void gk_h_page_verify_email_post(gk_request *r)
+{
+    json_t *m = base_model(r, NULL);
+    if (!m) return;
+    gk_verify_input in = {0};
+    GK_OP(r, &gk_verify_spec, &in, gk_svc_accounts_signup_verify, verify_done, m);
+}
+
+void gk_h_page_password_reset(gk_request *r)
+{
+    json_t *m = base_model(r, NULL);
+    if (m) gk_page_render(r, 200, "password_reset", m);
+}
+
+static void reset_request_done(gk_request *r, json_t *m, gk_outcome *out)
+{
+    static const char *const kept[] = {"email", NULL};
+    if (out->err == GK_ERR_OK) {
+        json_object_set(m, "notice", json_object_get(out->view, "message"));
+        json_object_set_new(m, "done", json_true());
+    }
+    if (fatal(r, out->err)) {
+        json_decref(m);
+        gk_outcome_clear(out);
+        return;
+    }
+    if (out->err != GK_ERR_OK) {
+        keep_values(r, m, kept);
+        refused(r, m, out);
+    }
+    gk_outcome_clear(out);
+    gk_page_render(r, 200, "password_reset", m);
+}
+
+void gk_h_page_password_reset_post(gk_request *r)
+{
+    json_t *m = base_model(r, NULL);
+    if (!m) return;
+    gk_reset_request_input in = {0};
+    GK_OP(r, &gk_reset_request_spec, &in, gk_svc_accounts_password_reset, reset_request_done, m);
+}
+
+void gk_h_page_reset_password(gk_request *r)
+{
+    json_t *m = base_model(r, NULL);
+    if (!m) return;
+    const char *t = token_of(r);
+    /* without a token: the form that asks for the mail */
+    if (t && *t) json_object_set_new(m, "token", json_string(t));
+    gk_page_render(r, 200, "password_reset", m);
+}
+
+static void reset_confirm_done(gk_request *r, json_t *m, gk_outcome *out)
+{
+    if (out->err == GK_ERR_OK) {
+        gk_call call = gk_call_of(r);
+        json_object_set_new(m, "notice", json_string(gk_call_msg(&call, "accounts.reset_done")));
+        json_object_set_new(m, "done", json_true());
+    } else {
+        const char *t = token_of(r);
+        if (t && *t) json_object_set_new(m, "token", json_string(t));
+    }
+    if (fatal(r, out->err)) {
+        json_decref(m);
+        gk_outcome_clear(out);
+        return;
+    }
+    if (out->err != GK_ERR_OK) refused(r, m, out);
+    gk_outcome_clear(out);
+    gk_page_render(r, 200, "password_reset", m);
+    /* the reset ended every session, this browser's too */
+    if (json_is_true(json_object_get(m, "done"))) gk_auth_add_clear_cookie(r);
+}
+
+void gk_h_page_reset_password_post(gk_request *r)
+{
+    json_t *m = base_model(r, NULL);
+    if (!m) return;
+    gk_reset_confirm_input in = {0};
+    GK_OP(r, &gk_reset_confirm_spec, &in, gk_svc_accounts_password_reset_confirm,
+          reset_confirm_done, m);
 }
 
 /* ---- the account page ------------------------------------------------------------------ */
@@ -232,6 +339,11 @@ static void render_account(gk_request *r, unsigned status, json_t *m)
     json_object_set_new(m, "account",
                         json_pack("{s:s?, s:s?, s:s}", "name", r->user.name, "email", r->user.email,
                                   "role", gk_role_name(r->user.role)));
+    gk_outcome prefs = {0};
+    gk_svc_accounts_mail_prefs_get(&call, &prefs);
+    if (prefs.err == GK_ERR_OK)
+        json_object_set(m, "notifications", json_object_get(prefs.view, "notifications"));
+    gk_outcome_clear(&prefs);
     gk_page_render(r, status, "account", m);
 }
 
@@ -357,4 +469,50 @@ void gk_h_page_admin_users_post(gk_request *r)
     if (!m) return;
     gk_user_input in = {0};
     GK_OP(r, &gk_user_spec, &in, gk_svc_accounts_user_create, user_done, m);
+}
+
+/* ---- notification choices and the outbox (issue 19) ------------------------------------ */
+
+void gk_h_page_account_notifications(gk_request *r)
+{
+    static const char *const kinds[] = {"info_request", "decision", "certificate",
+                                        "answer",       "review",   NULL};
+    char off[128] = "";
+    for (size_t i = 0; kinds[i]; i++) /* an unchecked box is not sent: that kind is off */
+        if (!gk_form_get(r, kinds[i])) {
+            strncat(off, kinds[i], sizeof off - strlen(off) - 2);
+            strncat(off, " ", sizeof off - strlen(off) - 1);
+        }
+    gk_call call = gk_call_of(r);
+    gk_outcome out = {0};
+    gk_svc_accounts_mail_prefs_set(&call, off, &out);
+    json_t *m = base_model(r, NULL);
+    if (!m) {
+        gk_outcome_clear(&out);
+        return;
+    }
+    if (out.err == GK_ERR_OK)
+        json_object_set_new(m, "notice", json_string(gk_call_msg(&call, "mail.prefs.saved")));
+    form_done(r, m, &out, NULL, render_account);
+}
+
+void gk_h_page_admin_outbox(gk_request *r)
+{
+    gk_call call = gk_call_of(r);
+    gk_outcome out = {0};
+    const char *status = gk_req_query(r, "status");
+    gk_svc_accounts_outbox(&call, status, &out);
+    if (out.err != GK_ERR_OK) {
+        gk_error e = out.err;
+        gk_outcome_clear(&out);
+        gk_page_error(r, e, NULL);
+        return;
+    }
+    json_t *m = base_model(r, NULL);
+    if (m) {
+        json_object_update(m, out.view);
+        if (status) json_object_set_new(m, "status", json_string(status));
+        gk_page_render(r, 200, "admin_outbox", m);
+    }
+    gk_outcome_clear(&out);
 }

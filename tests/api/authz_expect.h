@@ -313,6 +313,31 @@ static const az_expect az_table[] = {
     {"GET", "/reports/certifications", AZ_REG | AZ_ADMIN, AZ_B_NONE, "/reports/certifications", 0},
     {"POST", "/reports/certifications/submissions", AZ_REG | AZ_ADMIN, AZ_B_FORM,
      "/reports/certifications/submissions", 0},
+    /* issue 19: e-mail verification and password reset are for anyone (the token or the
+     * mailbox is the proof); notification choices are one's own; the outbox is the admin's */
+    {"POST", "/api/v1/signup/verify", AZ_ALL, AZ_B_JSON, "/api/v1/signup/verify", 0},
+    {"POST", "/api/v1/password-reset", AZ_ALL, AZ_B_JSON, "/api/v1/password-reset", 0},
+    {"POST", "/api/v1/password-reset/confirm", AZ_ALL, AZ_B_JSON, "/api/v1/password-reset/confirm",
+     0},
+    {"GET", "/verify-email", AZ_ALL, AZ_B_NONE, "/verify-email", 0},
+    {"POST", "/verify-email", AZ_ALL, AZ_B_FORM, "/verify-email", 0},
+    {"GET", "/password-reset", AZ_ALL, AZ_B_NONE, "/password-reset", 0},
+    {"POST", "/password-reset", AZ_ALL, AZ_B_FORM, "/password-reset", 0},
+    {"GET", "/reset-password", AZ_ALL, AZ_B_NONE, "/reset-password", 0},
+    {"POST", "/reset-password", AZ_ALL, AZ_B_FORM, "/reset-password", 0},
+    {"POST", "/account/notifications", AZ_USERS, AZ_B_FORM, "/account/notifications", 0},
+    {"GET", "/admin/outbox", AZ_ADMIN, AZ_B_NONE, "/admin/outbox", 0},
+    {"POST", "/api/v1/subscriptions", AZ_ALL, AZ_B_JSON, "/api/v1/subscriptions", 0},
+    {"POST", "/api/v1/subscriptions/confirm", AZ_ALL, AZ_B_JSON, "/api/v1/subscriptions/confirm",
+     0},
+    {"POST", "/api/v1/subscriptions/unsubscribe", AZ_ALL, AZ_B_JSON,
+     "/api/v1/subscriptions/unsubscribe", 0},
+    {"GET", "/subscriptions/confirm", AZ_ALL, AZ_B_NONE, "/subscriptions/confirm", 0},
+    {"POST", "/subscriptions/confirm", AZ_ALL, AZ_B_FORM, "/subscriptions/confirm", 0},
+    {"GET", "/subscriptions/new", AZ_ALL, AZ_B_NONE, "/subscriptions/new", 0},
+    {"POST", "/subscriptions", AZ_ALL, AZ_B_FORM, "/subscriptions", 0},
+    {"GET", "/unsubscribe", AZ_ALL, AZ_B_NONE, "/unsubscribe", 0},
+    {"POST", "/unsubscribe", AZ_ALL, AZ_B_FORM, "/unsubscribe", 0},
 };
 
 #define AZ_TABLE_LEN (sizeof az_table / sizeof az_table[0])

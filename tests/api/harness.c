@@ -1084,6 +1084,17 @@ static void capture(runner *rn, verdict *v, const ht_step *s)
             }
         } else if (strncmp(cap->from, "header:", 7) == 0) {
             value = ht_response_header(v->r, cap->from + 7);
+        } else if (strncmp(cap->from, "re:", 3) == 0 && v->r->body) {
+            regex_t re;
+            regmatch_t m[2];
+            if (regcomp(&re, cap->from + 3, REG_EXTENDED) == 0) {
+                if (regexec(&re, v->r->body, 2, m, 0) == 0 && m[1].rm_so >= 0) {
+                    int n = (int)(m[1].rm_eo - m[1].rm_so);
+                    snprintf(num, sizeof num, "%.*s", n < 63 ? n : 63, v->r->body + m[1].rm_so);
+                    value = num;
+                }
+                regfree(&re);
+            }
         }
         if (!value)
             fail(v, "capture %s: nothing (string or integer) at %s", cap->var, cap->from);
@@ -1129,7 +1140,33 @@ static bool run_step(runner *rn, const char *where, size_t idx, size_t n, const 
                           .body_len = body_len,
                           .content_type = s->content_type,
                           .send = s->send};
-        if (ht_send(rn->client, s->actor, &req, &r) != 0)
+        if (!strcmp(s->method, "SQL")) { /* the test database, not the server */
+            char outbuf[4096] = "";
+            int rc = rn->opts->database_url
+                         ? htx_sql(rn->opts->database_url, e.path, outbuf, sizeof outbuf)
+                         : -1;
+            r.status = rc == 0 ? 200 : 500;
+            r.body = strdup(outbuf);
+            r.body_len = r.body ? strlen(r.body) : 0;
+            if (r.status != s->expect_status)
+                fail(&v, "sql: expected %ld, got %ld (--database-url given?)", s->expect_status,
+                     r.status);
+            for (size_t i = 0; i < e.n_checks; i++)
+                check_one(&v, &e.checks[i]);
+            capture(rn, &v, s);
+        } else if (!strcmp(s->method, "MAIL")) { /* the mail box, not the server */
+            if (ht_mail_wait(rn->opts->mail_dir, e.path, e.body,
+                             s->expect_status == 404 ? 2.0 : 15.0, &r) != 0)
+                fail(&v, "no mail box: %s", r.curl_error ? r.curl_error : "?");
+            else {
+                if (r.status != s->expect_status)
+                    fail(&v, "mail: expected %ld, got %ld (%s)", s->expect_status, r.status,
+                         r.status == 404 ? "no such mail arrived" : "a mail arrived");
+                for (size_t i = 0; i < e.n_checks; i++)
+                    check_one(&v, &e.checks[i]);
+                capture(rn, &v, s);
+            }
+        } else if (ht_send(rn->client, s->actor, &req, &r) != 0)
             fail(&v, "no response: %s", r.curl_error ? r.curl_error : "?");
         else {
             check_response(&v, s, e.checks, e.n_checks);

@@ -239,6 +239,11 @@ typedef struct {
     {                                                                                              \
         var, "json:" path                                                                          \
     }
+/* A capture from the body by a POSIX extended regular expression: its first group. */
+#define CAPTURE_RE(var, re)                                                                        \
+    {                                                                                              \
+        var, "re:" re                                                                              \
+    }
 #define CAPTURE_HEADER(var, name)                                                                  \
     {                                                                                              \
         var, "header:" name                                                                        \
@@ -255,6 +260,7 @@ typedef struct {
     bool list;                /* print the scenario names instead of running them */
     const char *server_log;   /* may be NULL; the server's log, searched for secrets at the
                                * end (harness_ext.h) */
+    const char *mail_dir;     /* may be NULL; where scripts/mailsink stores received mail */
 } ht_options;
 
 typedef struct {
@@ -267,6 +273,22 @@ typedef struct {
  * ran passed and at least one scenario ran, 1 otherwise. */
 int ht_run(const ht_options *opts, const ht_group *const *groups, size_t n_groups,
            ht_totals *totals);
+
+/* ---- Mail (issue 19) ---------------------------------------------------------------------
+ * A step whose method is "MAIL" reads the test mail box instead of sending a request: path is
+ * the recipient's address, body (optional) the mail's kind (its X-Giteki-Kind header, e.g.
+ * "signup.verify"). It waits (up to 15 s; 2 s when the step expects 404, "no such mail") for
+ * the oldest mail to that address not read by an earlier step. The "response" is 200 with the
+ * headers Subject (as sent: encoded words), From, To, Date, Message-ID, X-Giteki-Kind,
+ * List-Unsubscribe(-Post), Content-Type, and a body made of the raw header block, a blank
+ * line and every part decoded (text, then HTML), so BODY_HAS / BODY_MATCH / HEADER_* checks
+ * and CAPTURE_RE work on it. */
+int ht_mail_wait(const char *dir, const char *to, const char *kind, double timeout_s,
+                 ht_response *out);
+/* A step whose method is "SQL" runs its path as one SQL statement on the test database
+ * (--database-url, with htx_sql): status 200 when it ran, the body its rows (columns joined by
+ * '|', rows by newlines), for BODY_* checks and CAPTURE_RE. For what a client cannot do:
+ * let a mail's token expire, look at the outbox. */
 
 /* ---- Scenario groups (one per scenarios_*.c file) -------------------------------------- */
 
@@ -284,6 +306,7 @@ extern const ht_group ht_group_mark;
 extern const ht_group ht_group_security;
 extern const ht_group ht_group_public;
 extern const ht_group ht_group_surveillance;
+extern const ht_group ht_group_mail;
 /* Procedural checks of the registry group (scenarios_registry.c): CSV round trip, XML against
  * docs/certificates.xsd, Atom, stats. Run after the tables; 0 when all pass. */
 int ht_registry_checks(const ht_options *opts);

@@ -10,6 +10,7 @@
 
 #include <curl/curl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 /* Every group of scenarios, in the order they run. A new scenarios_*.c file adds its group
@@ -32,6 +33,7 @@ static const ht_group *const groups[] = {
     &ht_group_hardening,
     &ht_group_surveillance,
     &ht_group_living,
+    &ht_group_mail,
     // clang-format on
 };
 
@@ -49,6 +51,8 @@ static void usage(FILE *to)
           "                       the tests appears in the server's log at PATH\n"
           "  --record PATH        write every exchange (method, path, status, type, JSON\n"
           "                       body) to PATH, one JSON line each, for the contract test\n"
+          "  --mail-dir DIR       the folder scripts/mailsink stores received mail in (steps\n"
+          "                       of method MAIL read it); default $GITEKI_TEST_MAIL_DIR\n"
           "  --verbose            print every step, not only failures\n"
           "  --list               print the scenario names and exit\n",
           to);
@@ -74,6 +78,8 @@ static int parse_args(int argc, char **argv, ht_options *o)
             target = &o->server_log;
         else if (strcmp(a, "--record") == 0)
             target = &record_path;
+        else if (strcmp(a, "--mail-dir") == 0)
+            target = &o->mail_dir;
         else if (strcmp(a, "--verbose") == 0 || strcmp(a, "-v") == 0)
             o->verbose = true;
         else if (strcmp(a, "--list") == 0)
@@ -122,6 +128,7 @@ static int server_reachable(const char *base_url)
 int main(int argc, char **argv)
 {
     ht_options opts = {0};
+    opts.mail_dir = getenv("GITEKI_TEST_MAIL_DIR");
     int rc = parse_args(argc, argv, &opts);
     if (rc) return rc == 1 ? 0 : rc;
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {

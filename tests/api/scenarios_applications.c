@@ -27,10 +27,14 @@
     " \"user\": {\"email\": \"" email "\", \"password\": \"" GOOD_PW "\", \"name\": \"" org        \
     " staff\"}}"
 #define SIGNUP_AS(actor_, org, email)                                                              \
-    {                                                                                              \
-        .name = "sign up " email, .actor = actor_, .method = "POST", .path = "/api/v1/signup",     \
-        .content_type = JSON_T, .body = SIGNUP_BODY(org, email), .expect_status = 201              \
-    }
+    {.name = "sign up " email,                                                                     \
+     .actor = actor_,                                                                              \
+     .method = "POST",                                                                             \
+     .path = "/api/v1/signup",                                                                     \
+     .content_type = JSON_T,                                                                       \
+     .body = SIGNUP_BODY(org, email),                                                              \
+     .expect_status = 202},                                                                        \
+        VERIFY_MAIL(email)
 #define STAFF(role, email)                                                                         \
     {                                                                                              \
         .name = "admin creates the " role " " email, .actor = "admin", .method = "POST",           \

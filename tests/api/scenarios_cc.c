@@ -7,6 +7,7 @@
  * Fixture: the first admin (see scenarios_accounts.c) creates the examiners. Product names
  * carry a prefix per scenario, so scenarios do not see each other's certificates. */
 #include "harness.h"
+#include "mail_steps.h"
 
 #define ADMIN_EMAIL "admin@api.test"
 #define ADMIN_PASSWORD "admin-passphrase-for-api-tests"
@@ -258,7 +259,8 @@ static const ht_step refused[] = {
      .body = "{\"organization\": {\"name\": \"CC Maker\", \"representative\": \"Taro\"},"
              " \"user\": {\"email\": \"cc-maker@acme.test\", \"password\": \"" STAFF_PW "\","
              " \"name\": \"Maker\"}}",
-     .expect_status = 201},
+     .expect_status = 202},
+    VERIFY_MAIL("cc-maker@acme.test"),
     SIGNIN("maker", "cc-maker@acme.test", STAFF_PW),
     {.name = "manufacturer import: 403",
      .actor = "maker",

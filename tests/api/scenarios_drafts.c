@@ -7,6 +7,7 @@
  * here with addresses of their own. */
 #include "bodies.h"
 #include "harness.h"
+#include "mail_steps.h"
 
 #define JSON_T "application/json"
 #define PW "drafts passphrase 1"
@@ -62,7 +63,8 @@ static const ht_step draft_is_private[] = {
      .body = "{\"organization\": {\"name\": \"Drafts Maker\", \"representative\": \"山田 太郎\"},"
              " \"user\": {\"email\": \"maker-drafts@mk.test\", \"password\": \"" PW "\","
              " \"name\": \"M\"}}",
-     .expect_status = 201},
+     .expect_status = 202},
+    VERIFY_MAIL("maker-drafts@mk.test"),
     {.name = "the manufacturer signs in",
      .actor = "maker",
      .method = "POST",

@@ -5,6 +5,7 @@
 #define GK_API_STEPS_H
 
 #include "harness.h"
+#include "mail_steps.h"
 
 #define SIGNIN(actor_, email, pw)                                                                  \
     {                                                                                              \
@@ -13,14 +14,14 @@
         .expect_status = 200                                                                       \
     }
 #define SIGNUP(org, email)                                                                         \
-    {                                                                                              \
-        .name = "sign up " email, .method = "POST", .path = "/api/v1/signup",                      \
-        .content_type = JSON_T,                                                                    \
-        .body =                                                                                    \
-            "{\"organization\": {\"name\": \"" org "\", \"representative\": \"山田 太郎\"},"   \
-            " \"user\": {\"email\": \"" email "\", \"password\": \"" PW "\", \"name\": \"M\"}}",   \
-        .expect_status = 201                                                                       \
-    }
+    {.name = "sign up " email,                                                                     \
+     .method = "POST",                                                                             \
+     .path = "/api/v1/signup",                                                                     \
+     .content_type = JSON_T,                                                                       \
+     .body = "{\"organization\": {\"name\": \"" org "\", \"representative\": \"山田 太郎\"},"  \
+             " \"user\": {\"email\": \"" email "\", \"password\": \"" PW "\", \"name\": \"M\"}}",  \
+     .expect_status = 202},                                                                        \
+        VERIFY_MAIL(email)
 #define EXAMINER(email, var)                                                                       \
     {                                                                                              \
         .name = "admin creates the examiner " email, .actor = "admin", .method = "POST",           \

@@ -148,6 +148,29 @@ async function approve(e, id, comment) {
   await expectDone(e, 'review');
 }
 
+// The token of the sign-up mail to `to`, read from the test mail box (scripts/mailsink files
+// in GITEKI_TEST_MAIL_DIR, which scripts/test sets): waits up to 15 s.
+async function signupToken(to) {
+  const fs = require('fs');
+  const dir = process.env.GITEKI_TEST_MAIL_DIR;
+  if (!dir) fail('GITEKI_TEST_MAIL_DIR is not set: the sign-up mail cannot be read');
+  const deadline = Date.now() + 15000;
+  while (Date.now() < deadline) {
+    for (const f of fs.readdirSync(dir).filter((n) => n.endsWith('.eml')).sort().reverse()) {
+      const raw = fs.readFileSync(`${dir}/${f}`, 'latin1');
+      if (!raw.toLowerCase().includes(`x-mailsink-rcpt: ${to.toLowerCase()}\r\n`)) continue;
+      if (!raw.includes('X-Giteki-Kind: signup.verify\r\n')) continue;
+      const at = raw.indexOf('Content-Transfer-Encoding: base64\r\n\r\n');
+      const b64 = raw.slice(at + 37, raw.indexOf('\r\n--', at));
+      const text = Buffer.from(b64.replace(/\s+/g, ''), 'base64').toString('utf8');
+      const m = /token=([A-Za-z0-9_-]+)/.exec(text);
+      if (m) return m[1];
+    }
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  fail(`no sign-up mail to ${to} within 15 s`);
+}
+
 // Sign in as someone new in this context (the previous person signs out first).
 async function signInFresh(actor, who) {
   const out = actor.button('nav.signout');
@@ -174,7 +197,14 @@ function steps() {
         await m.field('field.password').fill(PASSWORD);
         await m.shot('manufacturer', '02-signup', m.button('signup.submit'));
         await m.clickAndLoad(m.button('signup.submit'));
-        if (m.page.url().includes('/signup')) fail(`sign-up was refused:\n${await m.mainText()}`);
+        if (await m.page.locator('[role=alert]').count()) fail(`sign-up was refused:\n${await m.mainText()}`);
+        // issue 19: the page says to check the mail; its link confirms the address
+        await m.expectText(m.t('accounts.sent.heading'), 'the "check your mail" page');
+        const token = await signupToken(c.makerEmail);
+        await m.goto(`/verify-email?token=${token}`);
+        await m.clickAndLoad(m.button('accounts.verify.submit'));
+        await m.expectText(m.t('accounts.verify.done'), 'the address confirmed');
+        await m.signIn(c.makerEmail, PASSWORD);
         if (!(await m.button('nav.signout').count())) fail(`${m.where()}: after sign-up the manufacturer is not signed in (no "${m.t('nav.signout')}")`);
       },
     },
