@@ -503,9 +503,9 @@ gk_tx_status gk_svc_cert_change_status_tx(PGconn *c, const gk_call *call, const 
     char *key = gk_call_printf(call, "mail.action.%s%s", ev, n && ev[n - 1] == 'e' ? "d" : "ed");
     char *page = gk_call_printf(call, "/certificates/%s", number);
     const char *params[] = {"number", number, "action_key", key, NULL};
-    return key && page ? gk_mail_notify_cert_holders(c, number, "certificate", "certificate", page,
-                                                     params)
-                       : GK_TX_HARD;
+    return key && page
+               ? gk_mail_notify_cert_holders(c, number, "certificate", "certificate", page, params)
+               : GK_TX_HARD;
 }
 
 typedef struct {
