@@ -67,7 +67,7 @@ ALTER TABLE device_categories ENABLE ALWAYS TRIGGER device_categories_notify;
 ALTER TABLE certificates
     ADD COLUMN search_text text GENERATED ALWAYS AS (
         normalize(manufacturer::text || ' ' || model_name::text || ' ' || coalesce(type_name::text, '')
-                  || ' ' || coalesce(search_extra, ''), NFKC)) STORED,
+                  || coalesce(' ' || search_extra, ''), NFKC)) STORED,
     ADD COLUMN holder_key text GENERATED ALWAYS AS (lower(normalize(manufacturer::text, NFKC))) STORED;
 CREATE INDEX certificates_search_text_trgm_idx ON certificates USING gin (search_text gin_trgm_ops);
 CREATE INDEX certificates_holder_trgm_idx ON certificates USING gin (holder_key gin_trgm_ops);
