@@ -99,7 +99,6 @@ static void render_signin(gk_request *r, unsigned status, json_t *m)
     const char *next = gk_req_is_form(r) ? gk_form_get(r, "next") : gk_req_query(r, "next");
     if (gk_auth_next_is_safe(next)) json_object_set_new(m, "next", json_string(next));
     gk_page_render(r, status, "signin", m);
-    gk_auth_add_presession_cookie(r);
 }
 
 void gk_h_page_signin(gk_request *r)
@@ -157,7 +156,6 @@ void gk_h_page_signup(gk_request *r)
     json_t *m = base_model(r, NULL);
     if (!m) return;
     gk_page_render(r, 200, "signup", m);
-    gk_auth_add_presession_cookie(r);
 }
 
 void gk_h_page_signup_post(gk_request *r)
@@ -197,7 +195,6 @@ void gk_h_page_signup_post(gk_request *r)
     keep_values(r, m, kept);
     refused(r, m, &out);
     gk_page_render(r, 200, "signup", m);
-    gk_auth_add_presession_cookie(r);
 }
 
 /* ---- e-mail verification and password reset (issue 19) --------------------------------- */

@@ -3,6 +3,7 @@
 
 #include "http/handlers.h"
 #include "app.h"
+#include "auth/auth.h"
 #include "http/reply.h"
 #include "http/server.h"
 #include "log.h"
@@ -77,6 +78,9 @@ void gk_page_render(gk_request *r, unsigned status, const char *name, json_t *mo
                             ? "giteki_lang=ja; Path=/; Max-Age=31536000; SameSite=Lax"
                             : "giteki_lang=en; Path=/; Max-Age=31536000; SameSite=Lax");
     gk_reply_header(r, MHD_HTTP_HEADER_VARY, "Accept-Language, Cookie");
+    /* A page whose anonymous form began a pre-session sets its cookie (no-op otherwise): the
+     * token in the form is only good with it (issue 18 item 5). */
+    gk_auth_add_presession_cookie(r);
 }
 
 void gk_page_error(gk_request *r, gk_error e, const char *detail)

@@ -29,7 +29,7 @@ static void render(gk_request *r, const char *mode, gk_outcome *out, bool posted
         gk_outcome_clear(out);
         return;
     }
-    const char *csrf = gk_auth_csrf_token(r);
+    const char *csrf = gk_auth_presession_begin(r); /* anonymous forms too */
     if (csrf) json_object_set_new(m, "csrf_token", json_string(csrf));
     json_object_set_new(m, "mode", json_string(mode));
     json_object_set_new(m, !strcmp(mode, "confirm") ? "confirm" : "unsubscribe", json_true());
@@ -90,7 +90,7 @@ static json_t *new_model(gk_request *r)
 {
     json_t *m = json_object();
     if (!m) return NULL;
-    const char *csrf = gk_auth_csrf_token(r);
+    const char *csrf = gk_auth_presession_begin(r); /* anonymous forms too */
     if (csrf) json_object_set_new(m, "csrf_token", json_string(csrf));
     json_object_set_new(m, "mode", json_string("new"));
     json_object_set_new(m, "new", json_true());

@@ -58,6 +58,7 @@ static const ht_step signup_verify[] = {
                 BODY_HAS("/verify-email?token="), BODY_HAS("<a href=\"http"), BODY_HAS("<html")},
      .captures = {CAPTURE_RE("token", TOKEN_RE)}},
     {.name = "the link's page asks to confirm with a POST (a link scanner confirms nothing)",
+     .actor = "browser",
      .method = "GET",
      .path = "/verify-email?token={{token}}",
      .expect_status = 200,
