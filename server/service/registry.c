@@ -165,7 +165,9 @@ static bool feed_cursor_parse(const char *s, char *at, size_t at_size, char *id,
     return true;
 }
 
-static json_t *feed_entry(const gk_call *call, json_t *row, bool staff)
+/* The public reason is part of the public projection (the internal note is kept apart), so
+ * everyone's feed says why, as the certificate's JSON and page do. */
+static json_t *feed_entry(const gk_call *call, json_t *row)
 {
 #define S(k) json_string_value(json_object_get(row, k))
     const char *number = S("number"), *event = S("event"), *maker = S("manufacturer"),
@@ -179,7 +181,7 @@ static json_t *feed_entry(const gk_call *call, json_t *row, bool staff)
         call, "%s %s — %s %s%s%s%s%s", number, what, maker, model, type ? " / " : "",
         type ? type : "",
         ref ? gk_call_msgf(call, "registry.feed.order_reference", "ref", ref, NULL) : "",
-        staff && reason ? gk_call_msgf(call, "registry.feed.reason", "reason", reason, NULL) : "");
+        reason ? gk_call_msgf(call, "registry.feed.reason", "reason", reason, NULL) : "");
     return json_pack("{s:s?, s:s, s:s, s:s?, s:s?, s:s}", "id",
                      gk_call_printf(call, "urn:giteki:certificate-event:%s", S("id")), "number",
                      number, "event", event, "title",
@@ -214,12 +216,11 @@ void gk_svc_registry_feed(const gk_call *call, const gk_registry_feed_input *in,
         return;
     }
     size_t n = json_array_size(rows), shown = n > (size_t)limit ? (size_t)limit : n;
-    bool staff = gk_call_is_staff(call);
     json_t *entries = json_array();
     for (size_t i = 0; entries && i < shown; i++) {
         /* Entries are made from the public projection of the event (service/public_cert.h). */
         json_t *pub = gk_public_cert_event_row(json_array_get(rows, i));
-        json_t *en = pub ? feed_entry(call, pub, staff) : NULL;
+        json_t *en = pub ? feed_entry(call, pub) : NULL;
         json_decref(pub);
         if (!en || json_array_append_new(entries, en)) {
             json_decref(entries);
