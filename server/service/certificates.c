@@ -210,6 +210,11 @@ static void cache_start(void)
     }
 }
 
+void gk_svc_cert_cache_forget(const char *number)
+{
+    if (cache && number && *number) gk_scache_evict(cache, number);
+}
+
 void gk_svc_cert_cache_stats(gk_scache_stats *out)
 {
     gk_scache_stats_get(cache, out);
@@ -536,7 +541,7 @@ static void change_status(const gk_call *call, const gk_cert_status_in *in,
     gk_outcome_finish(out, s);
     /* This server's own change is seen by its next read at once; other instances drop the
      * entry when the NOTIFY of the commit reaches them. */
-    if (s == GK_TX_OK && cache) gk_scache_evict(cache, x.number);
+    if (s == GK_TX_OK) gk_svc_cert_cache_forget(x.number);
     if (s == GK_TX_OK) load(call, x.number, out);
 }
 

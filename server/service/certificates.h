@@ -41,6 +41,10 @@ bool gk_svc_cert_held_by_caller(const gk_call *call, const char *number);
 
 /* The cache's counters (hits, misses, entries, bytes) for /metrics and the benchmark. */
 void gk_svc_cert_cache_stats(gk_scache_stats *out);
+/* After the commit of a change to a certificate made by another operation (a version from an
+ * approved change, a surveillance order): this server's next read sees it at once; other
+ * instances drop their entry when the NOTIFY of the commit reaches them. */
+void gk_svc_cert_cache_forget(const char *number);
 
 /* {items: the published keys, next: null, signature: how to check a signature}. */
 void gk_svc_cert_signing_keys(const gk_call *call, gk_outcome *out);

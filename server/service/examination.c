@@ -1,4 +1,5 @@
 #include "service/examination.h"
+#include "service/certificates.h"
 
 #include "db/applications.h"
 
@@ -916,6 +917,8 @@ void gk_svc_exam_review(const gk_call *call, const gk_exam_review_in *in, gk_out
         }
     }
     run_op(&x);
+    /* A grant or an approved change (a new version) is seen by this server's next read */
+    if (out->err == GK_ERR_OK && x.number[0]) gk_svc_cert_cache_forget(x.number);
 }
 
 /* ---- reads --------------------------------------------------------------------------------- */

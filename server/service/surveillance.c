@@ -254,6 +254,7 @@ typedef struct {
     const gk_sv_step_in *in;
     gk_sv_event event;
     gk_outcome *o;
+    char cert_changed[32]; /* the certificate an order suspended or revoked, or "" */
 } step_ctx;
 
 /* What the step writes beyond the transition: checks of its own and the audit detail. */
@@ -352,6 +353,7 @@ static gk_tx_status step_tx(PGconn *c, void *ctx)
         s = gk_svc_cert_change_status_tx(c, x->call, k.certificate_number, cev, &cin, extra, x->o);
         json_decref(extra);
         if (s != GK_TX_OK) return s;
+        snprintf(x->cert_changed, sizeof x->cert_changed, "%s", k.certificate_number);
     }
     json_t *d = json_pack("{s:s, s:s, s:s, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, s:s?, "
                           "s:s?, s:s?, s:s?}",
@@ -392,6 +394,7 @@ void gk_svc_sv_step(const gk_call *call, const gk_sv_step_in *in, gk_outcome *ou
                                                      : GK_SV_EV_CLOSE_CORRECTIVE_ACTION;
     gk_tx_status s = gk_tx_run(GK_TX_READ_COMMITTED, step_tx, &x);
     gk_outcome_finish(out, s);
+    if (s == GK_TX_OK && x.cert_changed[0]) gk_svc_cert_cache_forget(x.cert_changed);
     if (s == GK_TX_OK) load(call, in->id, out);
 }
 
