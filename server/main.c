@@ -9,6 +9,7 @@
 #include "crypto/sign.h"
 #include "db/db.h"
 #include "db/migrate.h"
+#include "db/tx.h"
 #include "db/users.h"
 #include "http/server.h"
 #include "log.h"
@@ -338,6 +339,26 @@ static char *read_password_stdin(void)
     return line;
 }
 
+/* The user and, for a lead examiner, the flag: one transaction, so a failure leaves neither. */
+typedef struct {
+    const char *email, *name, *role, *org, *hash;
+    bool lead;
+    gk_error e;
+    char *id;
+    const char *field;
+} user_create_tx;
+
+static gk_tx_status user_create_fn(PGconn *c, void *ctx)
+{
+    user_create_tx *x = ctx;
+    free(x->id);
+    x->id = NULL;
+    x->e = gk_users_insert(c, x->email, x->name, x->role, x->org, x->hash, &x->id, &x->field);
+    if (x->e == GK_ERR_OK && x->lead) x->e = gk_users_set_lead_examiner(c, x->id, true);
+    if (x->e == GK_ERR_OK) return GK_TX_OK;
+    return x->e == GK_ERR_UNAVAILABLE ? GK_TX_UNAVAILABLE : GK_TX_ABORT;
+}
+
 static int cmd_user(int argc, char **argv)
 {
     if (argc < 1 || strcmp(argv[0], "create") != 0) {
@@ -386,10 +407,17 @@ static int cmd_user(int argc, char **argv)
     if (gk_db_init(c.database_url, NULL)) die("out of memory", NULL);
     PGconn *conn = gk_db_conn();
     if (!conn) die("cannot connect to the database", NULL);
-    char *id = NULL;
-    const char *field = NULL;
-    gk_error e = gk_users_insert(conn, email, name, role, org, hash, &id, &field);
-    if (e == GK_ERR_OK && lead) e = gk_users_set_lead_examiner(conn, id, true);
+    user_create_tx x = {.email = email,
+                        .name = name,
+                        .role = role,
+                        .org = org,
+                        .hash = hash,
+                        .lead = lead,
+                        .e = GK_ERR_INTERNAL};
+    gk_tx_status ts = gk_tx_run(GK_TX_READ_COMMITTED, user_create_fn, &x);
+    gk_error e = ts == GK_TX_OK || ts == GK_TX_ABORT ? x.e : GK_ERR_UNAVAILABLE;
+    char *id = x.id;
+    const char *field = x.field;
     free(hash);
     int rc = 0;
     if (e == GK_ERR_OK) {
