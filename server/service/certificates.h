@@ -41,6 +41,12 @@ bool gk_svc_cert_held_by_caller(const gk_call *call, const char *number);
 
 /* The cache's counters (hits, misses, entries, bytes) for /metrics and the benchmark. */
 void gk_svc_cert_cache_stats(gk_scache_stats *out);
+/* Invalidations so far: entries dropped by a NOTIFY or this server's own change, and whole
+ * drops (a NOTIFY '*', the listener connecting or losing its connection). */
+typedef struct {
+    unsigned long long entries, drops;
+} gk_cert_cache_invalidations;
+void gk_svc_cert_cache_invalidations(gk_cert_cache_invalidations *out);
 
 /* {items: the published keys, next: null, signature: how to check a signature}. */
 void gk_svc_cert_signing_keys(const gk_call *call, gk_outcome *out);
