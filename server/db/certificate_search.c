@@ -422,9 +422,13 @@ int gk_cert_sql_build(const gk_cert_query *q, gk_cert_sql_kind kind, gk_cert_sql
     return 0;
 }
 
+/* Values with the length libpq already knows (no strlen); the keys are ours, so they are not
+ * checked for UTF-8 again (issue 21: the list's rows are built per request). */
 static json_t *text_or_null(const PGresult *res, int i, int col)
 {
-    return PQgetisnull(res, i, col) ? json_null() : json_string(PQgetvalue(res, i, col));
+    return PQgetisnull(res, i, col)
+               ? json_null()
+               : json_stringn(PQgetvalue(res, i, col), (size_t)PQgetlength(res, i, col));
 }
 
 json_t *gk_cert_row_json(const PGresult *res, int i, bool staff)
@@ -435,17 +439,18 @@ json_t *gk_cert_row_json(const PGresult *res, int i, bool staff)
         json_t *v = col == GK_CERT_COL_GRANDFATHERED
                         ? json_boolean(!strcmp(PQgetvalue(res, i, col), "t"))
                         : text_or_null(res, i, col);
-        if (json_object_set_new(o, gk_cert_field_names[col], v)) goto oom;
+        if (json_object_set_new_nocheck(o, gk_cert_field_names[col], v)) goto oom;
     }
     if (staff) {
-        if (json_object_set_new(o, "application_id",
-                                text_or_null(res, i, GK_CERT_COL_APPLICATION_ID)) ||
-            json_object_set_new(o, "organization_id",
-                                text_or_null(res, i, GK_CERT_COL_ORGANIZATION_ID)) ||
-            json_object_set_new(o, "key_id", text_or_null(res, i, GK_CERT_COL_KEY_ID)) ||
-            json_object_set_new(o, "updated_at", text_or_null(res, i, GK_CERT_COL_UPDATED_AT)) ||
-            json_object_set_new(o, "imported",
-                                json_boolean(PQgetisnull(res, i, GK_CERT_COL_APPLICATION_ID))))
+        if (json_object_set_new_nocheck(o, "application_id",
+                                        text_or_null(res, i, GK_CERT_COL_APPLICATION_ID)) ||
+            json_object_set_new_nocheck(o, "organization_id",
+                                        text_or_null(res, i, GK_CERT_COL_ORGANIZATION_ID)) ||
+            json_object_set_new_nocheck(o, "key_id", text_or_null(res, i, GK_CERT_COL_KEY_ID)) ||
+            json_object_set_new_nocheck(o, "updated_at",
+                                        text_or_null(res, i, GK_CERT_COL_UPDATED_AT)) ||
+            json_object_set_new_nocheck(
+                o, "imported", json_boolean(PQgetisnull(res, i, GK_CERT_COL_APPLICATION_ID))))
             goto oom;
     }
     return o;
