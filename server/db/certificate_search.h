@@ -5,8 +5,9 @@
  * Input is read from query parameters into a gk_cert_query (validated: a bad value is an
  * error naming the parameter). SQL is assembled from a fixed set of fragments, each with its
  * own $n parameter; input text only ever travels as a parameter value, never as SQL. The
- * statements are therefore not registered (their WHERE clause varies with the filters) and
- * run with PQexecParams; gk_cert_search_exec wraps that with the pool's reconnect rule.
+ * statements are therefore not registered (their WHERE clause varies with the filters);
+ * gk_cert_search_exec prepares those without a LIKE filter per connection on first use and
+ * runs the others with PQexecParams, with the pool's reconnect rule either way.
  *
  * Full-text `q` and `manufacturer` use the trigram indexes of schema/0024_fast_reads.sql on the
  * normalised columns search_text (maker, model, type) and holder_key (maker); the searched
