@@ -22,6 +22,7 @@
 #include "web/page.h"
 #include "web/static_files.h"
 
+#include <malloc.h>
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
@@ -231,8 +232,28 @@ static int cmd_migrate(int argc, char **argv)
     return 0;
 }
 
+/* glibc's allocator, set for a long-running server of many threads (issue 21: RSS < 64 MiB
+ * at 64 connections). Unless the operator set MALLOC_ARENA_MAX or GLIBC_TUNABLES:
+ *  - at most 4 arenas instead of 8 per CPU: each worker thread otherwise gets its own, and
+ *    every arena keeps its own free memory and fragmentation;
+ *  - a fixed mmap threshold of 256 KiB: blocks larger than that (the PDF renderer's copy of
+ *    the CJK font's CFF table, about 16 MB; scrypt's 128 MiB; upload and export buffers) are
+ *    mapped and given back to the system when freed. glibc would otherwise raise the
+ *    threshold to the size of the largest block freed so far (up to 32 MiB), after which
+ *    such blocks come from an arena's heap and stay there;
+ *  - freed memory at the top of a heap given back above 512 KiB instead of the raised
+ *    threshold that follows the same rule. */
+static void memory_settings(void)
+{
+    if (getenv("MALLOC_ARENA_MAX") || getenv("GLIBC_TUNABLES")) return;
+    mallopt(M_ARENA_MAX, 4);
+    mallopt(M_MMAP_THRESHOLD, 256 * 1024);
+    mallopt(M_TRIM_THRESHOLD, 512 * 1024);
+}
+
 static int cmd_serve(int argc, char **argv)
 {
+    memory_settings();
     load_config(&gk_app.config, argc, argv, NULL, "Usage: giteki serve [FLAGS]\n", true);
     gk_config *c = &gk_app.config;
     char *err = NULL;

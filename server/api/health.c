@@ -7,6 +7,7 @@
 #include "app.h"
 #include "http/reply.h"
 #include "http/request.h"
+#include "service/certificates.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -70,6 +71,42 @@ static bool metrics_allowed(gk_request *r)
     return false;
 }
 
+/* The public certificate cache of this instance (issue 21). */
+static void cert_cache_metrics(FILE *f)
+{
+    gk_scache_stats st;
+    gk_cert_cache_invalidations inv;
+    gk_svc_cert_cache_stats(&st);
+    gk_svc_cert_cache_invalidations(&inv);
+    fprintf(f,
+            "# HELP giteki_cert_cache_hits_total Public certificate reads answered from the"
+            " cache.\n"
+            "# TYPE giteki_cert_cache_hits_total counter\n"
+            "giteki_cert_cache_hits_total %llu\n"
+            "# HELP giteki_cert_cache_misses_total Public certificate reads the cache did not"
+            " hold.\n"
+            "# TYPE giteki_cert_cache_misses_total counter\n"
+            "giteki_cert_cache_misses_total %llu\n"
+            "# HELP giteki_cert_cache_entries Certificates held in the cache.\n"
+            "# TYPE giteki_cert_cache_entries gauge\n"
+            "giteki_cert_cache_entries %zu\n"
+            "# HELP giteki_cert_cache_bytes Bytes held in the cache (as the entries state"
+            " them).\n"
+            "# TYPE giteki_cert_cache_bytes gauge\n"
+            "giteki_cert_cache_bytes %zu\n"
+            "# HELP giteki_cert_cache_evictions_total Entries pushed out by the cache's bound.\n"
+            "# TYPE giteki_cert_cache_evictions_total counter\n"
+            "giteki_cert_cache_evictions_total %llu\n"
+            "# HELP giteki_cert_cache_invalidations_total Entries dropped because the"
+            " certificate changed (kind=\"entry\"), whole cache drops (kind=\"all\": a NOTIFY"
+            " of many, the listener reconnecting).\n"
+            "# TYPE giteki_cert_cache_invalidations_total counter\n"
+            "giteki_cert_cache_invalidations_total{kind=\"entry\"} %llu\n"
+            "giteki_cert_cache_invalidations_total{kind=\"all\"} %llu\n",
+            (unsigned long long)st.hits, (unsigned long long)st.misses, st.entries, st.bytes,
+            (unsigned long long)st.evictions, inv.entries, inv.drops);
+}
+
 void gk_h_metrics(gk_request *r)
 {
     if (!metrics_allowed(r)) {
@@ -81,6 +118,7 @@ void gk_h_metrics(gk_request *r)
     FILE *f = open_memstream(&buf, &len);
     if (!f) return; /* the dispatcher answers 500 */
     gk_metrics_write(f);
+    cert_cache_metrics(f);
     if (fclose(f) != 0) {
         free(buf);
         return;

@@ -340,6 +340,7 @@ static void filters(const gk_cert_query *q, gk_cert_sql *s, bool *first)
 {
     char date[GK_DATE_BUF];
     if (q->q && folded_pattern(q->q, s->store[0], sizeof s->store[0])) {
+        s->pattern = true;
         if (number_prefix(q->q, s->store[6], sizeof s->store[6])) {
             int text = param(s, s->store[0]);
             where(s, first, "(" GK_CERT_TEXT_EXPR " ILIKE $%d OR " GK_CERT_NUMBER_EXPR " LIKE $%d)",
@@ -348,8 +349,10 @@ static void filters(const gk_cert_query *q, gk_cert_sql *s, bool *first)
             where(s, first, GK_CERT_TEXT_EXPR " ILIKE $%d", param(s, s->store[0]));
         }
     }
-    if (q->manufacturer && folded_pattern(q->manufacturer, s->store[1], sizeof s->store[1]))
+    if (q->manufacturer && folded_pattern(q->manufacturer, s->store[1], sizeof s->store[1])) {
+        s->pattern = true;
         where(s, first, "c.holder_key ILIKE $%d", param(s, s->store[1]));
+    }
     /* The holder's whole name, folded by the database exactly as the stored key was. */
     if (q->holder)
         where(s, first, "c.holder_key = lower(normalize($%d, NFKC))", param(s, q->holder));
@@ -419,9 +422,13 @@ int gk_cert_sql_build(const gk_cert_query *q, gk_cert_sql_kind kind, gk_cert_sql
     return 0;
 }
 
+/* Values with the length libpq already knows (no strlen); the keys are ours, so they are not
+ * checked for UTF-8 again (issue 21: the list's rows are built per request). */
 static json_t *text_or_null(const PGresult *res, int i, int col)
 {
-    return PQgetisnull(res, i, col) ? json_null() : json_string(PQgetvalue(res, i, col));
+    return PQgetisnull(res, i, col)
+               ? json_null()
+               : json_stringn(PQgetvalue(res, i, col), (size_t)PQgetlength(res, i, col));
 }
 
 json_t *gk_cert_row_json(const PGresult *res, int i, bool staff)
@@ -432,17 +439,18 @@ json_t *gk_cert_row_json(const PGresult *res, int i, bool staff)
         json_t *v = col == GK_CERT_COL_GRANDFATHERED
                         ? json_boolean(!strcmp(PQgetvalue(res, i, col), "t"))
                         : text_or_null(res, i, col);
-        if (json_object_set_new(o, gk_cert_field_names[col], v)) goto oom;
+        if (json_object_set_new_nocheck(o, gk_cert_field_names[col], v)) goto oom;
     }
     if (staff) {
-        if (json_object_set_new(o, "application_id",
-                                text_or_null(res, i, GK_CERT_COL_APPLICATION_ID)) ||
-            json_object_set_new(o, "organization_id",
-                                text_or_null(res, i, GK_CERT_COL_ORGANIZATION_ID)) ||
-            json_object_set_new(o, "key_id", text_or_null(res, i, GK_CERT_COL_KEY_ID)) ||
-            json_object_set_new(o, "updated_at", text_or_null(res, i, GK_CERT_COL_UPDATED_AT)) ||
-            json_object_set_new(o, "imported",
-                                json_boolean(PQgetisnull(res, i, GK_CERT_COL_APPLICATION_ID))))
+        if (json_object_set_new_nocheck(o, "application_id",
+                                        text_or_null(res, i, GK_CERT_COL_APPLICATION_ID)) ||
+            json_object_set_new_nocheck(o, "organization_id",
+                                        text_or_null(res, i, GK_CERT_COL_ORGANIZATION_ID)) ||
+            json_object_set_new_nocheck(o, "key_id", text_or_null(res, i, GK_CERT_COL_KEY_ID)) ||
+            json_object_set_new_nocheck(o, "updated_at",
+                                        text_or_null(res, i, GK_CERT_COL_UPDATED_AT)) ||
+            json_object_set_new_nocheck(
+                o, "imported", json_boolean(PQgetisnull(res, i, GK_CERT_COL_APPLICATION_ID))))
             goto oom;
     }
     return o;
@@ -456,9 +464,71 @@ void gk_cert_sql_free(gk_cert_sql *s)
     gk_buf_free(&s->sql);
 }
 
+/* The statements this thread has prepared on its connections, by SQL text: a few filter
+ * combinations are common (the 24 shapes of a maker's page, a category, a status), so a
+ * small table per thread, replaced round-robin, holds them. Each entry names the connection
+ * it was prepared on; a connection re-opened in place (PQreset) or a new one at the same
+ * address has lost them: the execution then fails with 26000 and the statement runs
+ * unprepared once while the entry is forgotten. */
+#define PREP_SLOTS 32
+typedef struct {
+    PGconn *conn;
+    char *sql;
+    char name[24];
+} prep_slot;
+static _Thread_local prep_slot preps[PREP_SLOTS];
+static _Thread_local unsigned prep_next, prep_seq;
+
+static void prep_forget(prep_slot *p)
+{
+    free(p->sql);
+    memset(p, 0, sizeof *p);
+}
+
+/* The name of sql prepared on c, preparing it when needed; NULL when it cannot be. */
+static const char *prepared(PGconn *c, const char *sql, int n, prep_slot **slot)
+{
+    for (unsigned i = 0; i < PREP_SLOTS; i++)
+        if (preps[i].conn == c && preps[i].sql && !strcmp(preps[i].sql, sql)) {
+            *slot = &preps[i];
+            return preps[i].name;
+        }
+    if (PQstatus(c) != CONNECTION_OK || PQtransactionStatus(c) != PQTRANS_IDLE) return NULL;
+    prep_slot *p = &preps[prep_next++ % PREP_SLOTS];
+    if (p->sql) {
+        /* Give the replaced statement's slot back to the server. */
+        if (p->conn == c) {
+            char dealloc[48];
+            snprintf(dealloc, sizeof dealloc, "DEALLOCATE %s", p->name);
+            PGresult *r = PQexec(c, dealloc);
+            if (r) PQclear(r);
+        }
+        prep_forget(p);
+    }
+    char name[24];
+    snprintf(name, sizeof name, "gk_cert_search_%u", ++prep_seq);
+    PGresult *r = PQprepare(c, name, sql, n, NULL);
+    bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
+    if (r) PQclear(r);
+    if (!ok || !(p->sql = strdup(sql))) return NULL;
+    p->conn = c;
+    memcpy(p->name, name, sizeof name);
+    *slot = p;
+    return p->name;
+}
+
 PGresult *gk_cert_search_exec(PGconn *c, const gk_cert_sql *s)
 {
     if (!c) return NULL;
+    const char *sql = gk_buf_cstr(&s->sql);
+    prep_slot *slot = NULL;
+    const char *name = s->pattern ? NULL : prepared(c, sql, s->n, &slot);
+    if (name) {
+        PGresult *r = gk_db_exec(c, name, s->n, s->values);
+        if (!r || strcmp(gk_db_sqlstate(r), "26000") != 0) return r;
+        PQclear(r); /* the connection no longer has it: run it as text below */
+        prep_forget(slot);
+    }
     /* Same reconnect-and-retry and replica fallback as the prepared statements. */
-    return gk_db_exec_sql(c, gk_buf_cstr(&s->sql), s->n, s->values);
+    return gk_db_exec_sql(c, sql, s->n, s->values);
 }

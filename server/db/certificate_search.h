@@ -5,8 +5,9 @@
  * Input is read from query parameters into a gk_cert_query (validated: a bad value is an
  * error naming the parameter). SQL is assembled from a fixed set of fragments, each with its
  * own $n parameter; input text only ever travels as a parameter value, never as SQL. The
- * statements are therefore not registered (their WHERE clause varies with the filters) and
- * run with PQexecParams; gk_cert_search_exec wraps that with the pool's reconnect rule.
+ * statements are therefore not registered (their WHERE clause varies with the filters);
+ * gk_cert_search_exec prepares those without a LIKE filter per connection on first use and
+ * runs the others with PQexecParams, with the pool's reconnect rule either way.
  *
  * Full-text `q` and `manufacturer` use the trigram indexes of schema/0024_fast_reads.sql on the
  * normalised columns search_text (maker, model, type) and holder_key (maker); the searched
@@ -110,6 +111,7 @@ typedef struct {
     const char *values[GK_CERT_MAX_PARAMS];
     int n;
     char store[7][GK_CERT_Q_MAX * 2 + 8]; /* escaped LIKE patterns, dates, numbers */
+    bool pattern; /* a LIKE filter (q, manufacturer): planned for its value on every run */
 } gk_cert_sql;
 
 /* Build the statement for `kind`. Returns 0, or -1 when out of memory (sql freed). */
@@ -118,7 +120,11 @@ void gk_cert_sql_free(gk_cert_sql *s);
 
 /* Run it (text results). NULL when the connection broke (the caller answers 503; a
  * per-thread connection is marked for reconnect); otherwise the result, whose status the
- * caller checks with gk_db_ok. The caller PQclear's. */
+ * caller checks with gk_db_ok. The caller PQclear's. A statement without a LIKE filter
+ * (holder, category, status, dates, the pages after the first) is prepared once per
+ * connection and SQL text and then executed by name (issue 21: planning it on every request
+ * cost more than running it); with a LIKE filter it is planned for its pattern each time
+ * (a generic plan cannot tell a rare text from a common one). */
 PGresult *gk_cert_search_exec(PGconn *c, const gk_cert_sql *s);
 
 /* Row i of a LIST/EXPORT result as the API item: the published fields, plus for staff

@@ -171,6 +171,7 @@ typedef gk_cert_public holder;
 
 static gk_scache *cache;
 static atomic_bool cache_live;
+static atomic_ullong invalidated_entries, invalidated_drops; /* for /metrics */
 static pthread_once_t cache_once = PTHREAD_ONCE_INIT;
 
 static void public_free(void *p)
@@ -184,10 +185,13 @@ static void public_free(void *p)
 static void on_notify(const char *payload, void *ctx)
 {
     (void)ctx;
-    if (!payload || !strcmp(payload, "*"))
+    if (!payload || !strcmp(payload, "*")) {
         gk_scache_clear(cache);
-    else
+        atomic_fetch_add_explicit(&invalidated_drops, 1, memory_order_relaxed);
+    } else {
         gk_scache_evict(cache, payload);
+        atomic_fetch_add_explicit(&invalidated_entries, 1, memory_order_relaxed);
+    }
 }
 
 static void on_state(bool listening, void *ctx)
@@ -196,6 +200,7 @@ static void on_state(bool listening, void *ctx)
     /* Either way what is cached may have missed a notification. */
     if (!listening) atomic_store(&cache_live, false);
     gk_scache_clear(cache);
+    atomic_fetch_add_explicit(&invalidated_drops, 1, memory_order_relaxed);
     if (listening) atomic_store(&cache_live, true);
 }
 
@@ -212,12 +217,20 @@ static void cache_start(void)
 
 void gk_svc_cert_cache_forget(const char *number)
 {
-    if (cache && number && *number) gk_scache_evict(cache, number);
+    if (!cache || !number || !*number) return;
+    gk_scache_evict(cache, number);
+    atomic_fetch_add_explicit(&invalidated_entries, 1, memory_order_relaxed);
 }
 
 void gk_svc_cert_cache_stats(gk_scache_stats *out)
 {
     gk_scache_stats_get(cache, out);
+}
+
+void gk_svc_cert_cache_invalidations(gk_cert_cache_invalidations *out)
+{
+    out->entries = atomic_load(&invalidated_entries);
+    out->drops = atomic_load(&invalidated_drops);
 }
 
 /* "2026-12-03T09:00:00Z" as a time; 0 when it is not one. */

@@ -45,6 +45,12 @@ void gk_svc_cert_cache_stats(gk_scache_stats *out);
  * approved change, a surveillance order): this server's next read sees it at once; other
  * instances drop their entry when the NOTIFY of the commit reaches them. */
 void gk_svc_cert_cache_forget(const char *number);
+/* Invalidations so far: entries dropped by a NOTIFY or this server's own change, and whole
+ * drops (a NOTIFY '*', the listener connecting or losing its connection). */
+typedef struct {
+    unsigned long long entries, drops;
+} gk_cert_cache_invalidations;
+void gk_svc_cert_cache_invalidations(gk_cert_cache_invalidations *out);
 
 /* {items: the published keys, next: null, signature: how to check a signature}. */
 void gk_svc_cert_signing_keys(const gk_call *call, gk_outcome *out);

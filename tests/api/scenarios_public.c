@@ -248,6 +248,23 @@ static const ht_step search[] = {
      .expect_status = 200,
      .checks = {JSON_LEN("items", 1), JSON_STR("items[0].number", "D20-0001961"),
                 JSON_EQ("next", "null")}},
+    /* The same filters again with other values: the statement prepared for this shape of
+     * query (server/db/certificate_search.c) answers for the values of each request. */
+    {.name = "holder and status: the suspended one",
+     .method = "GET",
+     .path = "/api/v1/certificates?holder=Quillon%20Public%20Test&status=suspended",
+     .expect_status = 200,
+     .checks = {JSON_LEN("items", 1), JSON_STR("items[0].number", "D21-0001961")}},
+    {.name = "the same shape with another status",
+     .method = "GET",
+     .path = "/api/v1/certificates?holder=Quillon%20Public%20Test&status=granted",
+     .expect_status = 200,
+     .checks = {JSON_LEN("items", 2), JSON_STR("items[0].number", "D21-0002961")}},
+    {.name = "and with a holder that has none",
+     .method = "GET",
+     .path = "/api/v1/certificates?holder=Nobody%20Public%20Test&status=granted",
+     .expect_status = 200,
+     .checks = {JSON_LEN("items", 0)}},
     {.name = "the CSV export takes the holder filter",
      .method = "GET",
      .path = "/api/v1/certificates/export?format=csv&holder=quillon%20public%20test",
@@ -257,11 +274,37 @@ static const ht_step search[] = {
                     "\r\nD21-0001961,conformity,router,Quillon Public Test,QP-2,,2021-06-01,")}},
 };
 
+/* /metrics (issue 21): the cache of public records reports its hits, misses, size and the
+ * invalidations (the suspension of the projection scenario dropped an entry). */
+static const ht_step cache_metrics[] = {
+    {.name = "a certificate read",
+     .method = "GET",
+     .path = "/api/v1/certificates/D20-0001961",
+     .expect_status = 200},
+    {.name = "read again (from the cache)",
+     .method = "GET",
+     .path = "/api/v1/certificates/D20-0001961",
+     .expect_status = 200},
+    {.name = "the metrics show the cache",
+     .method = "GET",
+     .path = "/metrics",
+     .expect_status = 200,
+     .checks = {BODY_MATCH("\ngiteki_cert_cache_hits_total [1-9][0-9]*\n"),
+                BODY_MATCH("\ngiteki_cert_cache_misses_total [1-9][0-9]*\n"),
+                BODY_MATCH("\ngiteki_cert_cache_entries [1-9][0-9]*\n"),
+                BODY_MATCH("\ngiteki_cert_cache_bytes [1-9][0-9]*\n"),
+                BODY_MATCH("\ngiteki_cert_cache_evictions_total [0-9]+\n"),
+                BODY_MATCH("\ngiteki_cert_cache_invalidations_total\\{kind=\"entry\"\\} "
+                           "[1-9][0-9]*\n"),
+                BODY_MATCH("\ngiteki_cert_cache_invalidations_total\\{kind=\"all\"\\} "
+                           "[1-9][0-9]*\n"),
+                BODY_HAS("# TYPE giteki_cert_cache_hits_total counter\n")}},
+};
+
 static const ht_scenario scenarios[] = {
-    HT_SCENARIO("projection", projection),
-    HT_SCENARIO("search", search),
-    HT_SCENARIO("validators", validators),
-    HT_SCENARIO("invalidation", invalidation),
+    HT_SCENARIO("projection", projection),       HT_SCENARIO("search", search),
+    HT_SCENARIO("validators", validators),       HT_SCENARIO("invalidation", invalidation),
+    HT_SCENARIO("cache_metrics", cache_metrics),
 };
 
 const ht_group ht_group_public = {"public", scenarios, HT_COUNT(scenarios)};
