@@ -5,6 +5,7 @@
 #include "http/multipart.h"
 #include "http/reply.h"
 #include "http/service_call.h"
+#include "http/service_idem.h"
 #include "service/surveillance.h"
 
 #include <ctype.h>
@@ -17,7 +18,17 @@ void gk_surveillance_register(void)
 
 void gk_h_surveillance_create(gk_request *r)
 {
-    gk_sv_open_in in = {0};
+    gk_http_idem st;
+    gk_error e;
+    gk_sv_open_in in = {.idem = gk_http_idem_of(r, true, &st, &e)};
+    if (e != GK_ERR_OK) {
+        gk_call call = gk_call_of(r);
+        gk_outcome o = {0};
+        gk_fail(&o, &call, e == GK_ERR_BAD_REQUEST ? e : GK_ERR_INTERNAL,
+                e == GK_ERR_BAD_REQUEST ? "Idempotency-Key" : NULL, "surveillance.idem_key");
+        gk_reply_outcome(r, 201, &o);
+        return;
+    }
     GK_API_OP(r, &gk_sv_open_spec, &in, gk_svc_sv_open, 201);
 }
 

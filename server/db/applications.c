@@ -35,6 +35,8 @@
     " 'certificate_number', coalesce(a.certificate_number, (SELECT c.number FROM certificates c"\
     "     WHERE c.application_id = a.id)),"                                                    \
     " 'kind', a.kind, 'examined', gk_examined_of(a),"                                          \
+    " 'agent', CASE WHEN a.agent_name IS NOT NULL THEN jsonb_build_object('name', a.agent_name,"\
+    "   'address', a.agent_address, 'contact', a.agent_contact) END,"                           \
     " 'change', CASE WHEN a.kind <> 'new' THEN jsonb_build_object('kind', a.kind,"            \
     "   'certificate_number', a.certificate_number, 'summary', a.change_summary,"             \
     "   'model_name', a.added_model_name, 'affected_requirements', a.affected_requirements,"  \
@@ -74,9 +76,9 @@ static const gk_stmt stmts[] = {
      " remotely_configurable, user_installable_security_software, opt_in_rule_set_id,"
      " opt_in_reason, cc_certificate_id, connectable_to_carrier_line,"
      " always_via_certified_equipment, hardware_version, firmware_versions, update_method,"
-     " security_support_until, created_by)"
+     " security_support_until, agent_name, agent_address, agent_contact, created_by)"
      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17, $18,"
-     " $19, $20::date, $21)"
+     " $19, $20::date, $21, $22, $23, $24)"
      " RETURNING id"},
     {"app_update_draft",
      "UPDATE applications SET route = $2, model_name = $3, type_name = $4, category_id = $5,"
@@ -85,7 +87,8 @@ static const gk_stmt stmts[] = {
      " opt_in_rule_set_id = $12, opt_in_reason = $13, cc_certificate_id = $14,"
      " connectable_to_carrier_line = $15, always_via_certified_equipment = $16,"
      " hardware_version = $17, firmware_versions = $18, update_method = $19,"
-     " security_support_until = $20::date"
+     " security_support_until = $20::date, agent_name = $21, agent_address = $22,"
+     " agent_contact = $23"
      " WHERE id = $1 AND status = 'draft'"},
     {"app_decl_clear", "DELETE FROM declarations WHERE application_id = $1"},
     {"app_decl_insert", "INSERT INTO declarations (application_id, requirement_id, measure,"
@@ -215,7 +218,7 @@ static gk_tx_status event(PGconn *c, const char *id, const char *from, const cha
 
 /* The parameters app_insert and app_update_draft share: first (the organisation or the case),
  * then the application's columns in the statements' order. */
-enum { APP_VALUES = 20 };
+enum { APP_VALUES = 23 };
 static void app_values(const char *first, const gk_app_input *in, const char *v[APP_VALUES])
 {
     const gk_facts *f = &in->facts;
@@ -238,7 +241,10 @@ static void app_values(const char *first, const gk_app_input *in, const char *v[
                                  in->hardware_version,
                                  in->firmware_versions,
                                  in->update_method,
-                                 in->security_support_until};
+                                 in->security_support_until,
+                                 in->agent_name,
+                                 in->agent_address,
+                                 in->agent_contact};
     memcpy(v, w, sizeof w);
 }
 

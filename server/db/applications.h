@@ -42,6 +42,9 @@ typedef struct {
     size_t n_decl;
     /* what is examined (issue 16); NULL when not stated */
     const char *hardware_version, *firmware_versions, *update_method, *security_support_until;
+    /* issue 16: a foreign maker's agent in Japan (NULL: none); its power of attorney is a
+     * document of kind power_of_attorney */
+    const char *agent_name, *agent_address, *agent_contact;
 } gk_app_input;
 
 /* The locked row, for decisions. Strings are copies owned by the struct's user via `res`:

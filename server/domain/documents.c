@@ -13,6 +13,7 @@ static const gk_doc_kind KINDS[] = {
     {"cc_certificate", "app.kind.cc_certificate"},
     {"evidence", "app.kind.evidence"},
     {"other", "app.kind.other"},
+    {GK_DOC_POWER_OF_ATTORNEY, "app.kind.power_of_attorney"}, /* issue 16: schema/0027_gaps.sql */
 };
 #define N_KINDS (sizeof KINDS / sizeof *KINDS)
 

@@ -18,6 +18,10 @@ typedef struct {
 } gk_doc_kind;
 
 /* Every kind, in the order a form offers them. */
+/* The power of attorney (委任状) of a foreign maker's agent in Japan: required when the
+ * application names an agent (issue 16). */
+#define GK_DOC_POWER_OF_ATTORNEY "power_of_attorney"
+
 const gk_doc_kind *gk_doc_kinds(size_t *n);
 /* The kind called `name`, or NULL. */
 const gk_doc_kind *gk_doc_kind_find(const char *name);

@@ -212,6 +212,18 @@ static int read_examined(const gk_call *call, json_t *ex, gk_app_input *in, gk_o
     return bad + b;
 }
 
+/* issue 16: a foreign maker's agent in Japan, {name, address, contact}: name and address
+ * required when the object is given; null or absent: no agent. */
+static int read_agent(const gk_call *call, json_t *ag, gk_app_input *in, gk_outcome *o)
+{
+    int bad = optional_object(call, ag, "agent", "holders.agent_object", o);
+    if (bad) return bad < 0 ? 0 : bad;
+    bad = read_text(call, ag, "name", "agent.name", true, T_LABEL, o, &in->agent_name);
+    bad += read_text(call, ag, "address", "agent.address", true, T_LABEL, o, &in->agent_address);
+    bad += read_text(call, ag, "contact", "agent.contact", false, T_LABEL, o, &in->agent_contact);
+    return bad;
+}
+
 /* The docs/openapi.yaml document -> gk_app_input, a field error per bad member. Strings are borrowed
  * from doc. Returns the number of bad fields. */
 static int read_input(const gk_call *call, json_t *doc, const gk_rule_catalog *cat,
@@ -245,6 +257,7 @@ static int read_input(const gk_call *call, json_t *doc, const gk_rule_catalog *c
         bad += read_facts(call, json_object_get(dev, "facts"), in, o);
     }
     bad += read_examined(call, json_object_get(doc, "examined"), in, o);
+    bad += read_agent(call, json_object_get(doc, "agent"), in, o);
     bad += read_declarations(call, json_object_get(doc, "declarations"), cat, in, o);
     bad += read_text(call, doc, "cc_certificate_id", "cc_certificate_id", false, T_UUID, o,
                      &in->cc_certificate_id);
@@ -535,7 +548,8 @@ static int check_declarations(op_ctx *x, json_t *view, const gk_determination *d
 
 /* The route's required documents (domain/documents.h); a change application (issue 16)
  * needs only its supporting document (domain/holders.h). */
-static gk_tx_status check_documents(op_ctx *x, PGconn *c, const gk_app_row *row, int *bad)
+static gk_tx_status check_documents(op_ctx *x, PGconn *c, const gk_app_row *row, bool agent,
+                                    int *bad)
 {
     const char *route = row->route;
     json_t *kinds = NULL;
@@ -547,6 +561,8 @@ static gk_tx_status check_documents(op_ctx *x, PGconn *c, const gk_app_row *row,
     size_t n = gk_change_kind_parse(row->kind, &ck) ? gk_change_required_documents(ck, need, 16)
                : gk_route_parse(route, &r)          ? gk_doc_required(r, need, 16)
                                                     : 0;
+    /* issue 16: an application naming an agent carries its power of attorney (委任状) */
+    if (agent && n < 16) need[n++] = GK_DOC_POWER_OF_ATTORNEY;
     for (size_t i = 0; i < n && i < 16; i++) {
         if (has_kind(kinds, need[i])) continue;
         const gk_doc_kind *k = gk_doc_kind_find(need[i]);
@@ -567,6 +583,26 @@ static gk_tx_status submit_change(op_ctx *x, PGconn *c, const gk_app_row *row,
                                   gk_lifecycle_state to)
 {
     (void)to; /* the database sets submitted with the determination */
+    /* issue 16: the holder record is complete before any filing (docs/rules.md H3), as a
+     * change application asks at its filing */
+    gk_tx_status hs = GK_TX_OK;
+    json_t *missing = gk_holder_missing_in_tx(c, row->organization_id, &hs);
+    if (!missing) return hs != GK_TX_OK ? hs : GK_TX_HARD;
+    if (json_array_size(missing)) {
+        gk_fail(x->out, x->call, GK_ERR_HOLDER_INCOMPLETE, NULL, NULL);
+        size_t i;
+        json_t *m;
+        json_array_foreach(missing, i, m)
+        {
+            gk_field_err(x->out, x->call,
+                         gk_call_printf(x->call, "holder.%s", json_string_value(m)),
+                         "holders.missing");
+        }
+        json_decref(missing);
+        x->out->detail = gk_call_msg(x->call, "holders.complete_first");
+        return GK_TX_ABORT;
+    }
+    json_decref(missing);
     gk_error code = GK_ERR_VALIDATION;
     int bad = 0;
     const char *opt_in = row->opt_in_rule_set[0] ? row->opt_in_rule_set : NULL;
@@ -595,8 +631,9 @@ static gk_tx_status submit_change(op_ctx *x, PGconn *c, const gk_app_row *row,
     gk_tx_status s = gk_db_app_view(c, x->id, NULL, &view);
     if (s != GK_TX_OK || !view) return s != GK_TX_OK ? s : GK_TX_HARD;
     if (determined) bad += check_declarations(x, view, &d);
+    bool agent = json_is_object(json_object_get(view, "agent"));
     json_decref(view);
-    s = check_documents(x, c, row, &bad);
+    s = check_documents(x, c, row, agent, &bad);
     if (s != GK_TX_OK) return s;
     if (bad) {
         x->out->detail = gk_call_msg(x->call, "applications.incomplete");
@@ -822,6 +859,8 @@ static json_t *missing_documents(json_t *app)
                : gk_route_parse(json_string_value(json_object_get(app, "route")), &r)
                    ? gk_doc_required(r, need, 16)
                    : 0;
+    if (json_is_object(json_object_get(app, "agent")) && n < 16)
+        need[n++] = GK_DOC_POWER_OF_ATTORNEY;
     for (size_t i = 0; i < n && i < 16; i++) {
         bool have = false;
         size_t j;
@@ -885,8 +924,8 @@ void gk_svc_app_case(const gk_call *call, const char *id, gk_outcome *out)
                         json_string_value(json_object_get(v, "description"))));
     json_object_set_new(m, "declarations", decl);
     json_object_set_new(m, "missing_documents", draft ? missing_documents(app) : json_array());
-    /* issue 16: a draft asks for what the holder record still lacks (a change is refused
-     * without it; a first filing is asked, not refused: docs/rules.md H3) */
+    /* issue 16: a draft asks for what the holder record still lacks (its submission is refused
+     * without it: docs/rules.md H3) */
     gk_tx_status hs = GK_TX_OK;
     json_t *hm =
         draft && call->user.role == GK_ROLE_MANUFACTURER

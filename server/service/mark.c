@@ -66,6 +66,62 @@ static const char *both_lines(const gk_call *call, const char *key, const char *
         ja("mark.doc." key), en("mark.doc." key), (v), true                                        \
     }
 
+/* A row labelled by a catalogue key of its own (issue 16: the living record). */
+#define KEY_ROW(key, v)                                                                            \
+    {                                                                                              \
+        ja(key), en(key), (v), false                                                               \
+    }
+
+/* The non-empty strings of `keys` in o, each once, joined by `sep`; "" when none. */
+static const char *joined(const gk_call *call, json_t *o, const char *const *keys, size_t n,
+                          const char *sep)
+{
+    const char *out = "";
+    for (size_t i = 0; i < n; i++) {
+        const char *s = str(o, keys[i]);
+        bool seen = false;
+        for (size_t j = 0; j < i; j++)
+            seen = seen || !strcmp(str(o, keys[j]), s);
+        if (!*s || seen) continue;
+        out = *out ? gk_call_printf(call, "%s%s%s", out, sep, s) : s;
+    }
+    return out;
+}
+
+/* The strings of a JSON array joined by ", ". */
+static const char *names_of(const gk_call *call, json_t *a)
+{
+    const char *out = "";
+    size_t i;
+    json_t *x;
+    json_array_foreach(a, i, x)
+    {
+        const char *s = json_string_value(x);
+        if (s) out = *out ? gk_call_printf(call, "%s, %s", out, s) : s;
+    }
+    return out;
+}
+
+/* The version history, a line each: "v2 2026-12-03 追加型式 / Added model name: summary
+ * (model names)". */
+static const char *history_of(const gk_call *call, json_t *versions)
+{
+    const char *out = "";
+    size_t i;
+    json_t *ver;
+    json_array_foreach(versions, i, ver)
+    {
+        json_int_t n = json_integer_value(json_object_get(ver, "version"));
+        const char *summary = str(ver, "summary");
+        const char *line =
+            gk_call_printf(call, "v%lld %s %s%s%s\n%s", (long long)n, str(ver, "effective_on"),
+                           both_f(call, "changes.kind.", str(ver, "kind")), *summary ? "\n" : "",
+                           summary, names_of(call, json_object_get(ver, "model_names")));
+        out = *out ? gk_call_printf(call, "%s\n%s", out, line) : line;
+    }
+    return out;
+}
+
 static bool render_pdf(const gk_call *call, json_t *v, json_t *body_name, const gk_qr *qr,
                        const char *url, gk_buf *out)
 {
@@ -102,11 +158,30 @@ static bool render_pdf(const gk_call *call, json_t *v, json_t *body_name, const 
         : json_is_true(json_object_get(v, "verified")) ? both(call, "mark.doc.verified")
         : json_object_get(v, "mismatched_fields")      ? both(call, "mark.doc.tampered")
                                                        : both(call, "mark.doc.not_verified");
-    gk_pdf_row rows[16];
+    /* issue 16: the holder and the model names as they stand now (the current version) */
+    json_t *holder = json_object_get(v, "holder");
+    static const char *const holder_names[] = {"name", "name_ja", "name_en"};
+    static const char *const holder_addresses[] = {"address_ja", "address_en"};
+    const char *holder_name = joined(call, holder, holder_names, 3, "\n");
+    const char *address = joined(call, holder, holder_addresses, 2, "\n");
+    const char *models = names_of(call, json_object_get(v, "model_names"));
+    json_t *versions = json_object_get(v, "versions");
+    const char *current = "";
+    json_int_t cur = json_integer_value(json_object_get(v, "current_version"));
+    size_t vi;
+    json_t *ver;
+    json_array_foreach(versions, vi, ver)
+    {
+        if (json_integer_value(json_object_get(ver, "version")) == cur)
+            current = gk_call_printf(call, "%lld (%s)", (long long)cur, str(ver, "effective_on"));
+    }
+    gk_pdf_row rows[24];
     size_t n = 0;
     rows[n++] = (gk_pdf_row)ROW("number", number);
-    rows[n++] = (gk_pdf_row)ROW("holder", str(v, "manufacturer"));
-    rows[n++] = (gk_pdf_row)ROW("model", str(v, "model_name"));
+    rows[n++] = (gk_pdf_row)ROW("holder", *holder_name ? holder_name : str(v, "manufacturer"));
+    if (*address) rows[n++] = (gk_pdf_row)KEY_ROW("changes.pdf.address", address);
+    rows[n++] = (gk_pdf_row)ROW("model", *models ? models : str(v, "model_name"));
+    if (*current) rows[n++] = (gk_pdf_row)KEY_ROW("changes.pdf.current_version", current);
     if (*str(v, "type_name")) rows[n++] = (gk_pdf_row)ROW("type", str(v, "type_name"));
     rows[n++] = (gk_pdf_row)ROW("category", category);
     rows[n++] = (gk_pdf_row)ROW("route", both_f(call, "cert.route.", str(v, "route")));
@@ -114,6 +189,8 @@ static bool render_pdf(const gk_call *call, json_t *v, json_t *body_name, const 
     rows[n++] = (gk_pdf_row)ROW("basis", basis);
     rows[n++] = (gk_pdf_row)ROW("granted_on", str(v, "granted_on"));
     rows[n++] = (gk_pdf_row)ROW("status", status);
+    if (json_array_size(versions))
+        rows[n++] = (gk_pdf_row)KEY_ROW("changes.pdf.versions", history_of(call, versions));
     rows[n++] = (gk_pdf_row)ROW("body", body);
     if (signed_) {
         rows[n++] = (gk_pdf_row)MONO_ROW("key_id", str(v, "key_id"));

@@ -6,6 +6,7 @@
 #include "db/db.h"
 #include "db/surveillance.h"
 #include "domain/certificate_number.h"
+#include "service/applications.h"
 #include "service/certificates.h"
 
 #include <stdio.h>
@@ -98,18 +99,19 @@ static const char *audit_object(const gk_call *call, const char *number, const c
                              : gk_call_printf(call, "surveillance:%s", id);
 }
 
-/* The case as the caller sees it, with the steps the caller may take now. */
-static void load(const gk_call *call, const char *id, gk_outcome *out)
+/* The case as the caller sees it on connection c (NULL: the thread's), with the steps the
+ * caller may take now. */
+static gk_tx_status load_on(PGconn *c, const gk_call *call, const char *id, gk_outcome *out)
 {
     json_t *view = NULL;
-    PGconn *c = gk_db_conn();
+    if (!c) c = gk_db_conn();
     bool staff = runs_cases(call);
     gk_tx_status s = c ? gk_db_sv_get(c, id, staff ? NULL : gk_call_org_filter(call), staff, &view)
                        : GK_TX_UNAVAILABLE;
     if (s != GK_TX_OK || !view) {
         json_decref(view);
         gk_fail(out, call, s != GK_TX_OK ? gk_tx_error(s) : GK_ERR_NOT_FOUND, NULL, NULL);
-        return;
+        return s != GK_TX_OK ? s : GK_TX_ABORT;
     }
     gk_sv_state st = GK_SV_OPEN;
     gk_sv_state_from_name(json_string_value(json_object_get(view, "status")), &st);
@@ -119,6 +121,12 @@ static void load(const gk_call *call, const char *id, gk_outcome *out)
             json_array_append_new(actions, json_string(gk_sv_event_name((gk_sv_event)e)));
     json_object_set_new(view, "actions", actions);
     out->view = view;
+    return GK_TX_OK;
+}
+
+static void load(const gk_call *call, const char *id, gk_outcome *out)
+{
+    load_on(NULL, call, id, out);
 }
 
 /* ---- open -------------------------------------------------------------------------------- */
@@ -135,6 +143,16 @@ static gk_tx_status open_tx(PGconn *c, void *ctx)
 {
     open_ctx *x = ctx;
     gk_outcome_clear(x->o);
+    const gk_svc_idem *idem = x->in->idem;
+    if (idem) { /* issue 17: a repeat answers the first response */
+        gk_svc_idem_found found;
+        gk_tx_status s = idem->lookup(c, idem->ctx, NULL, &found, x->o);
+        if (s != GK_TX_OK) return s;
+        if (found == GK_SVC_IDEM_REPLAY) return GK_TX_ABORT; /* the outcome is the replay */
+        if (found == GK_SVC_IDEM_MISMATCH)
+            return gk_fail(x->o, x->call, GK_ERR_IDEMPOTENCY_MISMATCH, "Idempotency-Key",
+                           "surveillance.idem_mismatch");
+    }
     char org[37] = "";
     if (x->number[0]) {
         bool found = false;
@@ -163,6 +181,18 @@ static gk_tx_status open_tx(PGconn *c, void *ctx)
                             audit_object(x->call, x->number, x->id), d)
           : GK_TX_HARD;
     json_decref(d);
+    if (s != GK_TX_OK || !idem) return s;
+    /* the first answer, stored with the case in this transaction */
+    s = load_on(c, x->call, x->id, x->o);
+    if (s != GK_TX_OK) return s;
+    const char *location = gk_call_printf(x->call, "/api/v1/surveillance-cases/%s", x->id);
+    char *body = json_dumps(x->o->view, JSON_COMPACT);
+    if (!body || !location) {
+        free(body);
+        return GK_TX_HARD;
+    }
+    s = idem->store(c, idem->ctx, 201, location, body);
+    free(body);
     return s;
 }
 
@@ -192,7 +222,7 @@ void gk_svc_sv_open(const gk_call *call, const gk_sv_open_in *in, gk_outcome *ou
     gk_tx_status s = gk_tx_run(GK_TX_READ_COMMITTED, open_tx, &x);
     gk_outcome_finish(out, s);
     if (s != GK_TX_OK) return;
-    load(call, x.id, out);
+    if (!out->view) load(call, x.id, out);
     out->location = gk_call_printf(call, "/api/v1/surveillance-cases/%s", x.id);
     if (!out->view) return;
     out->status = 201;

@@ -27,6 +27,9 @@ typedef struct {
     const char *claimed_number;     /* the number a product claims (not necessarily registered) */
     const char *product, *summary;  /* required */
     const char *internal_note;      /* optional, staff only */
+    /* Idempotency-Key (service/applications.h gk_svc_idem): NULL without one. A repeat with
+     * the same key and body answers the first response; with another body 422. */
+    const struct gk_svc_idem *idem;
 } gk_sv_open_in;
 extern const gk_spec gk_sv_open_spec;
 /* 201 with the case (staff view). 422 naming certificate_number when it names nothing and

@@ -23,6 +23,7 @@ void gk_h_page_national(gk_request *r)
                                 gk_req_query(r, "status"), gk_req_query(r, "category"),
                                 gk_req_query(r, "limit"),  gk_req_query(r, "after")};
     json_t *model = json_object();
+    json_object_set_new(model, "nav", json_pack("{s:s}", "national", "page"));
     json_object_set_new(model, "query",
                         json_pack("{s:o, s:o, s:o}", "q", opt_str(in.q), "body", opt_str(in.body),
                                   "status", opt_str(in.status)));

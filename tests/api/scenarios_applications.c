@@ -34,7 +34,7 @@
      .content_type = JSON_T,                                                                       \
      .body = SIGNUP_BODY(org, email),                                                              \
      .expect_status = 202},                                                                        \
-        VERIFY_MAIL(email)
+        VERIFY_MAIL(email), HOLDER_COMPLETE(org, email, GOOD_PW)
 #define STAFF(role, email)                                                                         \
     {                                                                                              \
         .name = "admin creates the " role " " email, .actor = "admin", .method = "POST",           \

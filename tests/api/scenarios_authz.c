@@ -394,7 +394,19 @@ static bool sign_up(proc *p, const char *email, char *user_id, size_t size)
     snprintf(body, sizeof body, "{\"token\": \"%s\"}", token);
     if (!setup(p, "signup", "POST", "/api/v1/signup/verify", JSON_T, body, 200, NULL, NULL, 0))
         return false;
-    char sql[512];
+    char sql[1024];
+    /* issue 16: a filing needs the complete holder record (a foreign maker's: no 法人番号) */
+    snprintf(sql, sizeof sql,
+             "UPDATE organizations SET name_en = name, address_en = 'Hauptstrasse 1, Berlin',"
+             " country = 'DE', representative_title = 'CEO', contact_name = 'C',"
+             " contact_phone = '+49 30 1', contact_email = 'c@authz.test'"
+             " WHERE id = (SELECT organization_id FROM users WHERE email = '%s')",
+             email);
+    char scratch[64];
+    if (htx_sql(p->opts->database_url, sql, scratch, sizeof scratch) != 0) {
+        problem(p, "setup: cannot complete the holder record of %s", email);
+        return false;
+    }
     snprintf(sql, sizeof sql, "SELECT id FROM users WHERE email = '%s'", email);
     if (htx_sql(p->opts->database_url, sql, user_id, size) != 0 || !*user_id) {
         problem(p, "setup: no user id for %s", email);

@@ -8,6 +8,7 @@
 #include "bodies.h"
 #include "harness.h"
 #include "mail_steps.h"
+#include "steps.h"
 
 #define JSON_T "application/json"
 #define PW "drafts passphrase 1"
@@ -65,6 +66,7 @@ static const ht_step draft_is_private[] = {
              " \"name\": \"M\"}}",
      .expect_status = 202},
     VERIFY_MAIL("maker-drafts@mk.test"),
+    HOLDER_COMPLETE("Drafts Maker", "maker-drafts@mk.test", PW),
     {.name = "the manufacturer signs in",
      .actor = "maker",
      .method = "POST",

@@ -105,10 +105,9 @@ static long send_json(ht_client *c, const char *actor, const char *method, const
     return r->status;
 }
 
-/* Sign up maker i (its own organisation), confirm its address in the database (sign-up answers
- * 202 and waits for the mail's link, issue 19), sign in, keep the session cookie and CSRF
- * token, and create a draft to upload to. */
-static bool maker_ready(ht_client *c, const char *db, unsigned run, int i, maker *m)
+/* Sign up maker i (its own organisation), sign in, keep the session cookie and CSRF token,
+ * and create a draft to upload to. */
+static bool maker_ready(ht_client *c, const char *database_url, unsigned run, int i, maker *m)
 {
     snprintf(m->actor, sizeof m->actor, "stall-maker-%d", i);
     snprintf(m->email, sizeof m->email, "stall%u-%d@hardening.test", run, i);
@@ -121,11 +120,12 @@ static bool maker_ready(ht_client *c, const char *db, unsigned run, int i, maker
              run, i, m->email, i);
     long st = send_json(c, NULL, "POST", "/api/v1/signup", body, &r);
     ht_response_free(&r);
-    if (st != 202 || !db) return false;
+    if (st != 202) return false;
+    /* issue 19: the address is confirmed by the mail's link; here in SQL, as scripts/bench */
     char sql[256], out[64];
     snprintf(sql, sizeof sql, "UPDATE users SET email_verified_at = now() WHERE email = '%s'",
              m->email);
-    if (htx_sql(db, sql, out, sizeof out) != 0) return false;
+    if (!database_url || htx_sql(database_url, sql, out, sizeof out) != 0) return false;
     snprintf(body, sizeof body, "{\"email\": \"%s\", \"password\": \"" PW "\"}", m->email);
     st = send_json(c, m->actor, "POST", "/api/v1/session", body, &r);
     const char *sc = ht_response_header(&r, "Set-Cookie");

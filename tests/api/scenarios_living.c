@@ -34,15 +34,30 @@
     " \"contact\": {\"name\": \"佐藤 花子\", \"phone\": \"03-1234-5678\","                     \
     " \"email\": \"contact@living.test\"}}"
 
-/* Sign-up answers 202 whether the address is new or taken (issue 19), so the organisation's
- * id is read from the database once the address is verified: {{org}}. */
+/* A sign-up that leaves the holder record as sign-up makes it (name and representative only),
+ * with {{org}} its organisation: the scenario that completes the record itself. */
 #define SIGNUP_ORG(org, email)                                                                     \
-    SIGNUP(org, email),                                                                            \
+    {.name = "sign up " email,                                                                     \
+     .method = "POST",                                                                             \
+     .path = "/api/v1/signup",                                                                     \
+     .content_type = JSON_T,                                                                       \
+     .body = "{\"organization\": {\"name\": \"" org "\", \"representative\": \"山田 太郎\"},"  \
+             " \"user\": {\"email\": \"" email "\", \"password\": \"" PW "\", \"name\": \"M\"}}",  \
+     .expect_status = 202},                                                                        \
+        VERIFY_MAIL(email), ORG_ID(email)
+/* {{org}}: the organisation of the account `email` (signed in as an actor of its own). */
+#define ORG_ID(email)                                                                              \
+    {.name = "sign in " email " to read its organisation",                                         \
+     .actor = "org:" email,                                                                        \
+     .method = "POST",                                                                             \
+     .path = "/api/v1/session",                                                                    \
+     .content_type = JSON_T,                                                                       \
+     .body = "{\"email\": \"" email "\", \"password\": \"" PW "\"}",                               \
+     .expect_status = 200},                                                                        \
     {                                                                                              \
-        .name = "the organisation of " email, .method = "SQL",                                     \
-        .path = "SELECT organization_id FROM users WHERE email = '" email "'",                     \
+        .name = "the organisation of " email, .actor = "org:" email, .method = "GET", .path = ME,  \
         .expect_status = 200, .captures = {                                                        \
-            CAPTURE_RE("org", "([0-9a-f-]{36})")                                                   \
+            CAPTURE_JSON("org", "id")                                                              \
         }                                                                                          \
     }
 
@@ -83,8 +98,8 @@
 #define PEOPLE(tag, org)                                                                           \
     SIGNIN("admin", ADMIN_EMAIL, ADMIN_PASSWORD), EXAMINER("ex1-" tag "@cb.test", "ex1"),          \
         EXAMINER("ex2-" tag "@cb.test", "ex2"), SIGNIN("ex1", "ex1-" tag "@cb.test", PW),          \
-        SIGNIN("ex2", "ex2-" tag "@cb.test", PW), SIGNUP_ORG(org, "maker-" tag "@living.test"),    \
-        SIGNIN("maker", "maker-" tag "@living.test", PW)
+        SIGNIN("ex2", "ex2-" tag "@cb.test", PW), SIGNUP(org, "maker-" tag "@living.test"),        \
+        ORG_ID("maker-" tag "@living.test"), SIGNIN("maker", "maker-" tag "@living.test", PW)
 #define FILE_APP(model) FILE_APP_WITH(model, "")
 #define FILE_APP_WITH(model, extra) FILE_APP_FULL(model, "conformity", extra)
 #define FILE_APP_FULL(model, route, extra)                                                         \
@@ -171,6 +186,24 @@ static const ht_step holder_record[] = {
      .headers = {"Accept: text/html"},
      .expect_status = 200,
      .checks = {BODY_HAS("<code>address_ja</code>"), BODY_HAS("href=\"/account/organization\"")}},
+    {.name = "submitting it is refused: 409 holder.incomplete naming each missing field",
+     .actor = "maker",
+     .method = "POST",
+     .path = APPS "/{{draft}}/submit",
+     .content_type = JSON_T,
+     .body = "{}",
+     .expect_status = 409,
+     .expect_code = "holder.incomplete",
+     .checks = {JSON_STR("errors[].field", "holder.address_ja"),
+                JSON_STR("errors[].field", "holder.country"),
+                JSON_STR("errors[].field", "holder.contact.email"),
+                JSON_STR("errors[].field", "holder.representative_title")}},
+    {.name = "the draft is still a draft",
+     .actor = "maker",
+     .method = "GET",
+     .path = APPS "/{{draft}}",
+     .expect_status = 200,
+     .checks = {JSON_STR("status", "draft")}},
     {.name = "a 法人番号 whose check digit is wrong: 422 naming corporate_number",
      .actor = "maker",
      .method = "PUT",
@@ -222,6 +255,14 @@ static const ht_step holder_record[] = {
      .headers = {"Accept: text/html"},
      .expect_status = 200,
      .checks = {BODY_LACKS("<code>address_ja</code>")}},
+    {.name = "and its submission no longer stops at the holder record (the draft lacks the rest)",
+     .actor = "maker",
+     .method = "POST",
+     .path = APPS "/{{draft}}/submit",
+     .content_type = JSON_T,
+     .body = "{}",
+     .expect_status = 422,
+     .checks = {BODY_LACKS("holder.")}},
     {.name = "another organisation cannot take the same 法人番号: 409",
      .actor = "other",
      .method = "PUT",
@@ -269,6 +310,17 @@ static const ht_step name_addition[] = {
      .checks = {JSON_LEN("versions", 1), JSON_STR("versions[0].kind", "grant"),
                 JSON_EQ("current_version", "1"), JSON_EQ("model_names", "[\"" NA_MODEL "\"]"),
                 JSON_EQ("verified", "true")}},
+    {.name = "the maker turns its record into a Japanese company's, without address and phone",
+     .actor = "maker",
+     .method = "PUT",
+     .path = ME,
+     .content_type = JSON_T,
+     .body = "{\"name\": \"Name Addition Maker\", \"name_ja\": \"名前追加電機株式会社\","
+             " \"corporate_number\": \"9160000000001\", \"country\": \"JP\","
+             " \"representative\": \"山田 太郎\", \"representative_title\": \"代表取締役\","
+             " \"contact\": {\"name\": \"佐藤 花子\", \"email\": \"c@living.test\"}}",
+     .expect_status = 200,
+     .checks = {JSON_EQ("complete", "false")}},
     {.name = "the holder record is incomplete: the change is refused naming what is missing",
      .actor = "maker",
      .method = "POST",
@@ -649,6 +701,69 @@ static const ht_step report[] = {
                 JSON_LEN("changed_since_submission.removed", 0)}},
 };
 
+/* ---- a foreign maker's agent in Japan and its power of attorney (委任状) ----------------- */
+
+#define AGENT                                                                                       \
+    ", \"agent\": {\"name\": \"Agent Japan K.K.\", \"address\": \"東京都港区芝公園4-2-8\"," \
+    " \"contact\": \"03-5555-0101\"}"
+static const ht_step agent[] = {
+    PEOPLE("ag", "Foreign Agent Maker GmbH"),
+    {.name = "an agent without its address: 422 naming agent.address",
+     .actor = "maker",
+     .method = "POST",
+     .path = APPS,
+     .content_type = JSON_T,
+     .body = "{\"route\": \"conformity\", \"device\": {\"model_name\": \"LV-AG X\","
+             " \"category\": \"router\"}, \"agent\": {\"name\": \"Agent Japan K.K.\"}}",
+     .expect_status = 422,
+     .checks = {JSON_STR("errors[0].field", "agent.address"), JSON_LEN("errors", 1)}},
+    FILE_APP_WITH("LV-AG Router", AGENT),
+    {.name = "the application records the agent",
+     .actor = "maker",
+     .method = "GET",
+     .path = APPS "/{{app}}",
+     .expect_status = 200,
+     .checks = {JSON_STR("agent.name", "Agent Japan K.K."),
+                JSON_STR("agent.address", "東京都港区芝公園4-2-8"),
+                JSON_STR("agent.contact", "03-5555-0101")}},
+    {.name = "the draft's page names the agent and asks for the power of attorney",
+     .actor = "maker",
+     .method = "GET",
+     .path = APPS_PAGE "/{{app}}?lang=en",
+     .headers = {"Accept: text/html"},
+     .expect_status = 200,
+     .checks = {BODY_HAS("Agent Japan K.K."), BODY_HAS("Power of attorney of the agent in Japan"),
+                BODY_HAS("value=\"power_of_attorney\"")}},
+    {.name = "submitted without the power of attorney: 422 naming it",
+     .actor = "maker",
+     .method = "POST",
+     .path = APPS "/{{app}}/submit",
+     .content_type = JSON_T,
+     .body = "{}",
+     .expect_status = 422,
+     .checks = {JSON_STR("errors[0].field", "documents.power_of_attorney"), JSON_LEN("errors", 1)}},
+    UPLOAD("power_of_attorney"),
+    {.name = "with it: submitted",
+     .actor = "maker",
+     .method = "POST",
+     .path = APPS "/{{app}}/submit",
+     .content_type = JSON_T,
+     .body = "{}",
+     .expect_status = 200,
+     .checks = {JSON_STR("status", "submitted"), JSON_STR("agent.name", "Agent Japan K.K.")}},
+    {.name = "the agent is fixed at submission",
+     .method = "SQL",
+     .path = "UPDATE applications SET agent_name = 'Other' WHERE id = '{{app}}'",
+     .expect_status = 500},
+    {.name = "the examiner finds the power of attorney among the documents",
+     .actor = "ex1",
+     .method = "GET",
+     .path = APPS "/{{app}}/documents",
+     .expect_status = 200,
+     .checks = {JSON_FIND("items", "kind=\"power_of_attorney\"",
+                          "confidentiality=\"confidential\"")}},
+};
+
 /* ---- public exhibits ------------------------------------------------------------------------ */
 
 static const ht_step exhibits[] = {
@@ -834,6 +949,15 @@ static const ht_step web_forms[] = {
      .body = "{\"email\": \"maker-wf@living.test\", \"password\": \"" PW "\"}",
      .expect_status = 200,
      .captures = {CAPTURE_JSON("csrf", "csrf_token")}},
+    {.name = "the maker's record turns Japanese, still without the address and the contact",
+     .actor = "maker",
+     .method = "PUT",
+     .path = ME,
+     .content_type = JSON_T,
+     .body = "{\"name\": \"Web Form Maker\", \"representative\": \"R Sato\","
+             " \"country\": \"JP\"}",
+     .expect_status = 200,
+     .checks = {JSON_EQ("complete", "false")}},
     {.name = "the holder page lists what is missing",
      .actor = "maker",
      .method = "GET",
@@ -911,6 +1035,7 @@ static const ht_scenario scenarios[] = {
     HT_SCENARIO("holder-change", holder_change),
     HT_SCENARIO("report", report),
     HT_SCENARIO("exhibits", exhibits),
+    HT_SCENARIO("agent", agent),
     HT_SCENARIO("web-forms", web_forms),
     HT_SCENARIO("inspections", inspections),
     HT_SCENARIO("inspections-design-only", inspections_conformity_only),

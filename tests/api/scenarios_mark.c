@@ -164,6 +164,39 @@ static const ht_step files[] = {
                 BODY_HAS(MODEL), BODY_HAS("badge badge-granted"), BODY_HAS("有効"),
                 BODY_HAS("/static/css/giteki.css"),
                 BODY_MATCH("/api/v1/certificates/D[0-9]{2}-[0-9]{7}/mark\\.svg")}},
+    /* issue 16: a name addition makes version 2: the PDF (ht_mark_checks) shows the holder's
+     * address, the current version with both model names and the history */
+    {.name = "the holder files a name addition",
+     .actor = "maker",
+     .method = "POST",
+     .path = "/api/v1/certificates/{{num}}/changes",
+     .content_type = JSON_T,
+     .body = "{\"kind\": \"name_addition\", \"summary\": \"OEM name MK7.\","
+             " \"model_name\": \"" MODEL " OEM\"}",
+     .expect_status = 201,
+     .captures = {CAPTURE_JSON("change", "id")}},
+    {.name = "ex1 takes the name addition",
+     .actor = "ex1",
+     .method = "POST",
+     .path = APPS "/{{change}}/assign",
+     .content_type = JSON_T,
+     .body = "{\"examiner_id\": \"{{ex1}}\"}",
+     .expect_status = 200},
+    {.name = "ex1 proposes it",
+     .actor = "ex1",
+     .method = "POST",
+     .path = APPS "/{{change}}/proposal",
+     .content_type = JSON_T,
+     .body = "{\"decision\": \"grant\", \"reason\": \"Same design.\"}",
+     .expect_status = 201},
+    {.name = "ex2 approves: version 2",
+     .actor = "ex2",
+     .method = "POST",
+     .path = APPS "/{{change}}/review",
+     .content_type = JSON_T,
+     .body = "{\"approve\": true, \"comment\": \"Checked.\"}",
+     .expect_status = 200,
+     .checks = {JSON_EQ("change.version", "2")}},
 };
 
 static const ht_scenario scenarios[] = {
@@ -259,6 +292,14 @@ int ht_mark_checks(const ht_options *opts)
                 EXPECT(text && strstr(text, HOLDER), "pdftotext: no holder " HOLDER);
                 EXPECT(text && strstr(text, MODEL), "pdftotext: no model " MODEL);
                 EXPECT(text && strstr(text, "MK7-A"), "pdftotext: no type");
+                /* issue 16: the holder's address, the current version and its model names, the
+                 * version history */
+                EXPECT(text && strstr(text, "Hauptstrasse 1"), "pdftotext: no holder address");
+                EXPECT(text && strstr(text, MODEL " OEM"), "pdftotext: no added model name");
+                EXPECT(text && strstr(text, "OEM name MK7."), "pdftotext: no version summary");
+                EXPECT(text && strstr(text, "v1 ") && strstr(text, "v2 "),
+                       "pdftotext: no version history");
+                EXPECT(text && strstr(text, "Current version"), "pdftotext: no current version");
                 EXPECT(!renamed || (text && strstr(text, "マーク試験認定センター") &&
                                     strstr(text, "Mark Test Certification Centre")),
                        "pdftotext: the body's name from its row is missing");

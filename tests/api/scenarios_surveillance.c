@@ -354,6 +354,50 @@ static const ht_step note_never_public[] = {
      .checks = {BODY_HAS(NOTE_SUSPEND), BODY_HAS(NOTE_REVOKE), BODY_HAS(REG_NAME)}},
 };
 
+/* ---- Idempotency-Key on opening a case (issue 17) ----------------------------------------- */
+
+#define IDEM_BODY(product)                                                                         \
+    "{\"claimed_number\": \"D99-0000777\", \"product\": \"" product "\","                          \
+    " \"summary\": \"A camera on sale claims a number the register does not hold.\"}"
+static const ht_step idempotent_open[] = {
+    SIGNIN("admin", ADMIN_EMAIL, ADMIN_PASSWORD),
+    {.name = "admin creates the regulator",
+     .actor = "admin",
+     .method = "POST",
+     .path = "/api/v1/users",
+     .content_type = JSON_T,
+     .body = "{\"email\": \"reg-svidem@mic.test\", \"password\": \"" PW "\","
+             " \"name\": \"Regulator Idem\", \"role\": \"regulator\"}",
+     .expect_status = 201},
+    SIGNIN("reg", "reg-svidem@mic.test", PW),
+    {POST("reg", "open a case with an Idempotency-Key", SV, IDEM_BODY("Camera X on sale"), 201),
+     .headers = {"Idempotency-Key: sv-open-once-1"},
+     .checks = {JSON_STR("claimed_number", "D99-0000777"), HEADER_PRESENT("Location")},
+     .captures = {CAPTURE_JSON("case", "id"), CAPTURE_HEADER("loc", "Location")}},
+    {POST("reg", "the same key and body (a retry): the first response again, no second case", SV,
+          IDEM_BODY("Camera X on sale"), 201),
+     .headers = {"Idempotency-Key: sv-open-once-1"},
+     .checks = {JSON_STR("id", "{{case}}"), HEADER_EQ("Location", "{{loc}}"),
+                HEADER_EQ("Idempotent-Replayed", "true")}},
+    {POST("reg", "the same key with another body: 422", SV, IDEM_BODY("Camera Y on sale"), 422),
+     .headers = {"Idempotency-Key: sv-open-once-1"}, .expect_code = "request.idempotency_mismatch"},
+    {.name = "one case was opened for the claimed number",
+     .method = "SQL",
+     .path = "SELECT 'cases=' || count(*) FROM surveillance_cases"
+             " WHERE claimed_number = 'D99-0000777'",
+     .expect_status = 200,
+     .checks = {BODY_HAS("cases=1")}},
+};
+
+/* ---- the national view in the navigation (issue 17) ------------------------------------- */
+
+static const ht_step national_nav[] = {
+    {PAGE(NULL, "every page links the national register", "/?lang=en", 200),
+     .checks = {BODY_HAS("<a href=\"/national\">National register</a>")}},
+    {PAGE(NULL, "and the national page marks it current", "/national?lang=ja", 200),
+     .checks = {BODY_HAS("<a href=\"/national\" aria-current=\"page\">")}},
+};
+
 /* ---- corrective action, closing, claimed numbers, refusals ---------------------------------- */
 
 static const ht_step corrective[] = {
@@ -537,6 +581,8 @@ static const ht_scenario scenarios[] = {
     HT_SCENARIO("holder isolation", isolation),
     HT_SCENARIO("note never public", note_never_public),
     HT_SCENARIO("corrective action and closing", corrective),
+    HT_SCENARIO("idempotent open", idempotent_open),
+    HT_SCENARIO("national in the navigation", national_nav),
     HT_SCENARIO("pages", pages),
 };
 

@@ -69,7 +69,8 @@ END $$;
 SELECT t.rejects('unknown kind', t.doc_sql(kind => 'photo'), 'documents_kind_check');
 SELECT t.accepts_then_undo('every kind of api.md',
     (SELECT string_agg(t.doc_sql(kind => k), '; ') FROM unnest(ARRAY['outline', 'test_report', 'external_view',
-        'connection_diagram', 'block_diagram', 'manual', 'conformity_method', 'cc_certificate', 'evidence', 'other']) k));
+        'connection_diagram', 'block_diagram', 'manual', 'conformity_method', 'cc_certificate', 'evidence', 'other',
+        'power_of_attorney']) k));
 SELECT t.rejects('file name with a path', t.doc_sql(filename => '../etc/passwd'), 'documents_filename_format');
 SELECT t.rejects('file name with a backslash', t.doc_sql(filename => 'C:\x.pdf'), 'documents_filename_format');
 SELECT t.rejects('file name with a newline', t.doc_sql(filename => E'a\n.pdf'), 'gk_label_format');

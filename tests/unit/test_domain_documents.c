@@ -104,10 +104,10 @@ static void test_confidentiality(void **state)
     assert_false(gk_doc_confidentiality_parse(NULL, &cls, &d, &until));
 }
 
-/* The quoted names of the CHECK (col IN (...)) called `constraint` in the schema file. */
-static size_t schema_list(const char *constraint, char names[][40], size_t max)
+/* The quoted names of the CHECK (col IN (...)) called `constraint` in the schema file `file`. */
+static size_t schema_list_in(const char *file, const char *constraint, char names[][40], size_t max)
 {
-    FILE *f = fopen("schema/0007_documents.sql", "r");
+    FILE *f = fopen(file, "r");
     assert_non_null(f);
     static char text[1 << 16];
     size_t len = fread(text, 1, sizeof text - 1, f);
@@ -132,11 +132,18 @@ static size_t schema_list(const char *constraint, char names[][40], size_t max)
     return n;
 }
 
+static size_t schema_list(const char *constraint, char names[][40], size_t max)
+{
+    return schema_list_in("schema/0007_documents.sql", constraint, names, max);
+}
+
+/* The kinds as schema/0027_gaps.sql last sets them (it added power_of_attorney, issue 16). */
 static void test_kinds_match_schema(void **state)
 {
     (void)state;
     char names[32][40];
-    size_t n = schema_list("CONSTRAINT documents_kind_check", names, 32), nk;
+    size_t n = schema_list_in("schema/0027_gaps.sql", "CONSTRAINT documents_kind_check", names, 32),
+           nk;
     const gk_doc_kind *kinds = gk_doc_kinds(&nk);
     assert_int_equal(n, nk);
     for (size_t i = 0; i < n; i++) {
@@ -145,6 +152,13 @@ static void test_kinds_match_schema(void **state)
         snprintf(key, sizeof key, "app.kind.%s", kinds[i].name);
         assert_string_equal(kinds[i].title_key, key);
     }
+    assert_string_equal(kinds[nk - 1].name, "power_of_attorney");
+    /* 0007's list is the same less the kinds added since */
+    char first[32][40];
+    size_t n7 = schema_list("CONSTRAINT documents_kind_check", first, 32);
+    assert_int_equal(n7 + 1, n);
+    for (size_t i = 0; i < n7; i++)
+        assert_string_equal(first[i], names[i]);
 }
 
 static void test_classes_match_schema(void **state)
