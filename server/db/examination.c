@@ -223,7 +223,8 @@ static const gk_stmt stmts[] = {
      "   'message', i.message, 'asked_by', i.asked_by, 'asked_at', " TS("i.asked_at") ","
      "   'response_message', i.response_message, 'responded_by', i.responded_by,"
      "   'responded_at', " TS("i.responded_at") ") ORDER BY i.asked_at)"
-     "   FROM info_requests i WHERE i.application_id = a.id), '[]'::jsonb)"
+     "   FROM info_requests i WHERE i.application_id = a.id), '[]'::jsonb),"
+     " 'assigned_examiner_name', (SELECT name FROM users WHERE id = a.assigned_examiner_id)"
      ")::text FROM applications a WHERE a.id = $1"},
 };
 // clang-format on
