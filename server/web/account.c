@@ -123,7 +123,12 @@ void gk_h_page_signin_post(gk_request *r)
         json_decref(m);
         gk_outcome_clear(&out);
         const char *next = gk_form_get(r, "next");
-        gk_reply_redirect(r, 303, gk_auth_next_is_safe(next) ? next : "/");
+        /* Issue 20: without a next, each role lands where its work is: a manufacturer on its
+         * applications (with "start an application"), an examiner on the examination queue. */
+        const char *home = r->user.role == GK_ROLE_MANUFACTURER ? "/applications"
+                           : r->user.role == GK_ROLE_EXAMINER   ? "/examination"
+                                                                : "/";
+        gk_reply_redirect(r, 303, gk_auth_next_is_safe(next) ? next : home);
         gk_auth_add_session_cookie(r);
         return;
     }

@@ -61,7 +61,9 @@ void gk_h_page_exam_queue(gk_request *r)
         status = NULL;
     }
     gk_exam_queue_in in = {.status = status, .limit = 50};
-    if (assignee && (!strcmp(assignee, "me") || !strcmp(assignee, "none"))) in.assignee = assignee;
+    if (assignee &&
+        (!strcmp(assignee, "me") || !strcmp(assignee, "none") || !strcmp(assignee, "review")))
+        in.assignee = assignee;
     if (age && *age) {
         char *end = NULL;
         long v = strtol(age, &end, 10);
@@ -93,6 +95,7 @@ void gk_h_page_exam_queue(gk_request *r)
     json_object_set_new(q, "statuses", opts);
     json_object_set_new(q, "me", json_boolean(assignee && !strcmp(assignee, "me")));
     json_object_set_new(q, "none", json_boolean(assignee && !strcmp(assignee, "none")));
+    json_object_set_new(q, "review", json_boolean(assignee && !strcmp(assignee, "review")));
     json_object_set_new(m, "query", q);
     json_object_set_new(m, "errors", errors ? errors : json_array());
     const char *next = json_string_value(json_object_get(m, "next"));
