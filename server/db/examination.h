@@ -42,8 +42,8 @@ gk_tx_status gk_db_exam_case(PGconn *c, const char *app_id, gk_exam_case_info *o
  * only cases filed at least that many days ago (0: all). after: the id of the last item of
  * the previous page. */
 gk_tx_status gk_db_exam_queue(PGconn *c, const char *const *statuses, const char *assignee,
-                              const char *reviewer, long min_age_days, const char *after,
-                              int limit, json_t **items, char **next);
+                              const char *reviewer, long min_age_days, const char *after, int limit,
+                              json_t **items, char **next);
 
 /* True in *ok when user_id is an enabled examiner. */
 gk_tx_status gk_db_exam_is_examiner(PGconn *c, const char *user_id, bool *ok);

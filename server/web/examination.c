@@ -130,6 +130,16 @@ static void render_case(gk_request *r, const char *id, const char *failed_action
     json_t *schemes = so.view ? json_incref(json_object_get(so.view, "items")) : NULL;
     json_object_set_new(m, "schemes", schemes ? schemes : json_array());
     gk_outcome_clear(&so);
+    { /* issue 20: per-requirement progress (evidence recorded, verdict) */
+        json_t *q;
+        size_t i;
+        json_array_foreach(json_object_get(json_object_get(m, "examination"), "requirements"), i, q)
+        {
+            json_object_set_new(q, "evidence_count",
+                                json_integer(
+                                    (json_int_t)json_array_size(json_object_get(q, "evidence"))));
+        }
+    }
     const char *done = gk_req_query(r, "done");
     if (done && known_action(done)) {
         json_object_set_new(m, "done", json_string(done));

@@ -530,6 +530,8 @@ function steps() {
         await eq.getByLabel(new RegExp('^SR-1 ')).fill(c.mapSR1);
         await eq.getByLabel(new RegExp('^SR-3 ')).fill(c.mapSR3);
         await eq.getByLabel(t('exam.rationale'), { exact: true }).fill(e.lang === 'ja' ? '製造者、製品、版がTOEと一致' : 'Manufacturer, product and version match the TOE');
+        // issue 20: accepting asks for a confirmation that the covered verdicts are replaced
+        await eq.getByLabel(t('glossary.exam.eq_confirm'), { exact: true }).check();
         await e.clickAndLoad(eq.getByRole('button', { name: t('exam.equivalence_record'), exact: true }));
         await expectDone(e, 'equivalence');
         for (const [r, text] of [['SR-1', c.mapSR1], ['SR-3', c.mapSR3]]) {
