@@ -220,6 +220,7 @@ void gk_h_page_verify_email(gk_request *r)
     const char *t = token_of(r);
     if (t) json_object_set_new(m, "token", json_string(t));
     gk_page_render(r, 200, "email_verify", m);
+    gk_auth_add_presession_cookie(r); /* the form's pre-session (issue 18 item 5) */
 }
 
 static void verify_done(gk_request *r, json_t *m, gk_outcome *out)
@@ -235,6 +236,7 @@ static void verify_done(gk_request *r, json_t *m, gk_outcome *out)
     if (out->err != GK_ERR_OK) refused(r, m, out);
     gk_outcome_clear(out);
     gk_page_render(r, 200, "email_verify", m);
+    gk_auth_add_presession_cookie(r); /* the form's pre-session (issue 18 item 5) */
 }
 
 void gk_h_page_verify_email_post(gk_request *r)
@@ -248,7 +250,9 @@ void gk_h_page_verify_email_post(gk_request *r)
 void gk_h_page_password_reset(gk_request *r)
 {
     json_t *m = base_model(r, NULL);
-    if (m) gk_page_render(r, 200, "password_reset", m);
+    if (!m) return;
+    gk_page_render(r, 200, "password_reset", m);
+    gk_auth_add_presession_cookie(r); /* the form's pre-session (issue 18 item 5) */
 }
 
 static void reset_request_done(gk_request *r, json_t *m, gk_outcome *out)
@@ -269,6 +273,7 @@ static void reset_request_done(gk_request *r, json_t *m, gk_outcome *out)
     }
     gk_outcome_clear(out);
     gk_page_render(r, 200, "password_reset", m);
+    gk_auth_add_presession_cookie(r); /* the form's pre-session (issue 18 item 5) */
 }
 
 void gk_h_page_password_reset_post(gk_request *r)
@@ -287,6 +292,7 @@ void gk_h_page_reset_password(gk_request *r)
     /* without a token: the form that asks for the mail */
     if (t && *t) json_object_set_new(m, "token", json_string(t));
     gk_page_render(r, 200, "password_reset", m);
+    gk_auth_add_presession_cookie(r); /* the form's pre-session (issue 18 item 5) */
 }
 
 static void reset_confirm_done(gk_request *r, json_t *m, gk_outcome *out)
@@ -307,6 +313,7 @@ static void reset_confirm_done(gk_request *r, json_t *m, gk_outcome *out)
     if (out->err != GK_ERR_OK) refused(r, m, out);
     gk_outcome_clear(out);
     gk_page_render(r, 200, "password_reset", m);
+    gk_auth_add_presession_cookie(r); /* the form's pre-session (issue 18 item 5) */
     /* the reset ended every session, this browser's too */
     if (json_is_true(json_object_get(m, "done"))) gk_auth_add_clear_cookie(r);
 }

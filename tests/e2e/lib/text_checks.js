@@ -8,7 +8,8 @@
 //     addresses (api.test, www.soumu.go.jp);
 //   - UUIDs outside links (an id in a link's text names the thing it opens);
 //   - API paths (/api/v1/rule-sets) in the text: a page says what to do in words.
-// Text inside <textarea>, <script>, <style> and hidden elements is not read.
+// Text inside <textarea>, <script>, <style>, <pre> (the signed record, machine text shown as
+// such) and hidden elements is not read.
 // (W1 may add these patterns to tests/e2e/lib/page_checks.js; the hook in harness.js calls
 // this function on every page a journey visits.)
 
@@ -28,7 +29,8 @@ async function mainTexts(page) {
     const walker = document.createTreeWalker(main, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
       const el = n.parentElement;
-      if (!el || el.closest('textarea, script, style, template, [hidden]')) continue;
+      // <pre>: machine text shown as such (the signed record of a certificate)
+      if (!el || el.closest('textarea, script, style, template, [hidden], pre')) continue;
       const t = n.nodeValue.trim();
       if (!t) continue;
       (el.closest('a') ? linked : plain).push(t);
