@@ -56,8 +56,27 @@ void gk_h_certificates_export(gk_request *r)
         gk_reply_outcome(r, 200, &out);
         return;
     }
+    /* Issue 20: a CSV for people. An explicit ?lang= (the register page's link carries the
+     * page's language) writes the values in words and, for Japanese, the column titles in
+     * Japanese; ?header=en keeps the API's field names, ?header=ja asks for the titles.
+     * Without either the file is the API's: field names and codes. */
+    const char *lang = gk_req_query(r, "lang"), *header = gk_req_query(r, "header");
+    const char *words = NULL, *head = NULL;
+    if (lang && (!strcmp(lang, "ja") || !strcmp(lang, "en"))) {
+        words = lang;
+        if (!strcmp(lang, "ja")) head = "ja";
+    }
+    if (header && !strcmp(header, "ja"))
+        head = "ja";
+    else if (header && !strcmp(header, "en"))
+        head = NULL;
+    else if (header) {
+        gk_fail(&out, &call, GK_ERR_BAD_QUERY, "header", "glossary.csv.bad_header");
+        gk_reply_outcome(r, 200, &out);
+        return;
+    }
     export_stream *st = calloc(1, sizeof *st);
-    if (st) st->file = gk_svc_registry_export_open(&call, fmt, &q, &out);
+    if (st) st->file = gk_svc_registry_export_open_csv(&call, fmt, &q, head, words, &out);
     if (!st || !st->file) {
         free(st);
         if (!st && out.err == GK_ERR_OK) out.err = GK_ERR_INTERNAL;

@@ -34,7 +34,9 @@ static const gk_stmt stmts[] = {
     {GK_SQL_USER_SET_PASSWORD, "UPDATE users SET password_hash = $2 WHERE id = $1::uuid"},
     {GK_SQL_USERS_LIST,
      "SELECT id, email, name, role, organization_id, disabled, " RFC3339(
-         "created_at") ", lead_examiner FROM users WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY id LIMIT $2::int"},
+         "created_at") ", lead_examiner, (SELECT o.name FROM organizations o"
+                       " WHERE o.id = users.organization_id)"
+                       " FROM users WHERE ($1::uuid IS NULL OR id > $1::uuid) ORDER BY id LIMIT $2::int"},
 
     {GK_SQL_ORG_INSERT,
      "INSERT INTO organizations (name, name_ja, corporate_number, representative)"

@@ -73,6 +73,11 @@ static const gk_stmt stmts[] = {
      " AND a.filing_date <= " TODAY_JST " - $3::integer"
      " AND ($4::uuid IS NULL OR (a.filing_date, a.id) > (SELECT filing_date, id"
      "   FROM applications WHERE id = $4))"
+     " AND ($6::uuid IS NULL OR (a.status = 'proposed'"
+     "   AND NOT EXISTS (SELECT 1 FROM case_examiners ce WHERE ce.application_id = a.id"
+     "     AND ce.user_id = $6)"
+     "   AND NOT EXISTS (SELECT 1 FROM proposals p WHERE p.application_id = a.id"
+     "     AND p.reviewed_at IS NULL AND p.proposed_by = $6)))"
      " ORDER BY a.filing_date, a.id LIMIT $5"},
     {"exam_is_examiner",
      "SELECT 1 FROM users WHERE id = $1 AND role = 'examiner' AND NOT disabled"},
@@ -223,7 +228,8 @@ static const gk_stmt stmts[] = {
      "   'message', i.message, 'asked_by', i.asked_by, 'asked_at', " TS("i.asked_at") ","
      "   'response_message', i.response_message, 'responded_by', i.responded_by,"
      "   'responded_at', " TS("i.responded_at") ") ORDER BY i.asked_at)"
-     "   FROM info_requests i WHERE i.application_id = a.id), '[]'::jsonb)"
+     "   FROM info_requests i WHERE i.application_id = a.id), '[]'::jsonb),"
+     " 'assigned_examiner_name', (SELECT name FROM users WHERE id = a.assigned_examiner_id)"
      ")::text FROM applications a WHERE a.id = $1"},
 };
 // clang-format on
@@ -291,8 +297,8 @@ static bool text_array(const char *const *names, char *out, size_t cap)
 }
 
 gk_tx_status gk_db_exam_queue(PGconn *c, const char *const *statuses, const char *assignee,
-                              long min_age_days, const char *after, int limit, json_t **items,
-                              char **next)
+                              const char *reviewer, long min_age_days, const char *after, int limit,
+                              json_t **items, char **next)
 {
     *items = NULL;
     *next = NULL;
@@ -300,8 +306,8 @@ gk_tx_status gk_db_exam_queue(PGconn *c, const char *const *statuses, const char
     snprintf(age, sizeof age, "%ld", min_age_days);
     snprintf(lim, sizeof lim, "%d", limit + 1);
     if (!text_array(statuses, states, sizeof states)) return GK_TX_HARD;
-    const char *v[] = {states, assignee, age, after, lim};
-    return gk_db_run_page(c, "exam_queue", 5, v, limit, items, next);
+    const char *v[] = {states, assignee, age, after, lim, reviewer};
+    return gk_db_run_page(c, "exam_queue", 6, v, limit, items, next);
 }
 
 gk_tx_status gk_db_exam_is_examiner(PGconn *c, const char *user_id, bool *ok)

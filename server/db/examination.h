@@ -36,12 +36,14 @@ typedef struct {
 gk_tx_status gk_db_exam_case(PGconn *c, const char *app_id, gk_exam_case_info *out);
 
 /* The queue: filed cases in one of `statuses` (NULL-terminated; never a draft), oldest
- * filing first. assignee: a user id, "none" (unassigned) or NULL (anyone). min_age_days:
+ * filing first. assignee: a user id, "none" (unassigned) or NULL (anyone). reviewer: a user
+ * id for the proposals awaiting that examiner's review (issue 20: proposed, not proposed by
+ * them, and they took no part in the case), or NULL. min_age_days:
  * only cases filed at least that many days ago (0: all). after: the id of the last item of
  * the previous page. */
 gk_tx_status gk_db_exam_queue(PGconn *c, const char *const *statuses, const char *assignee,
-                              long min_age_days, const char *after, int limit, json_t **items,
-                              char **next);
+                              const char *reviewer, long min_age_days, const char *after, int limit,
+                              json_t **items, char **next);
 
 /* True in *ok when user_id is an enabled examiner. */
 gk_tx_status gk_db_exam_is_examiner(PGconn *c, const char *user_id, bool *ok);

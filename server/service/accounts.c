@@ -853,12 +853,13 @@ void gk_svc_accounts_users_list(const gk_call *call, const char *after, long lim
     int n = PQntuples(res);
     for (int i = 0; items && i < n; i++) {
         json_t *u =
-            json_pack("{s:s, s:s, s:s, s:s, s:s?, s:b, s:s, s:b}", "id", PQgetvalue(res, i, 0),
-                      "email", PQgetvalue(res, i, 1), "name", PQgetvalue(res, i, 2), "role",
-                      PQgetvalue(res, i, 3), "organization_id",
+            json_pack("{s:s, s:s, s:s, s:s, s:s?, s:b, s:s, s:b, s:s?}", "id",
+                      PQgetvalue(res, i, 0), "email", PQgetvalue(res, i, 1), "name",
+                      PQgetvalue(res, i, 2), "role", PQgetvalue(res, i, 3), "organization_id",
                       PQgetisnull(res, i, 4) ? NULL : PQgetvalue(res, i, 4), "disabled",
                       PQgetvalue(res, i, 5)[0] == 't', "created_at", PQgetvalue(res, i, 6),
-                      "lead_examiner", PQgetvalue(res, i, 7)[0] == 't');
+                      "lead_examiner", PQgetvalue(res, i, 7)[0] == 't', "organization_name",
+                      PQgetisnull(res, i, 8) ? NULL : PQgetvalue(res, i, 8));
         items = append_row(items, u);
     }
     json_t *next = n == limit && n > 0 ? json_string(PQgetvalue(res, n - 1, 0)) : json_null();

@@ -1019,7 +1019,7 @@ json_t *gk_svc_exam_case_actions(const gk_call *call, const json_t *case_view)
 typedef struct {
     const gk_exam_queue_in *in;
     const char *const *statuses;
-    const char *assignee;
+    const char *assignee, *reviewer;
     gk_outcome *o;
 } queue_ctx;
 
@@ -1028,7 +1028,7 @@ static gk_tx_status queue_tx(PGconn *c, void *ctx)
     queue_ctx *q = ctx;
     json_t *items = NULL;
     char *next = NULL;
-    gk_tx_status s = gk_db_exam_queue(c, q->statuses, q->assignee, q->in->min_age_days,
+    gk_tx_status s = gk_db_exam_queue(c, q->statuses, q->assignee, q->reviewer, q->in->min_age_days,
                                       q->in->after, q->in->limit, &items, &next);
     if (s != GK_TX_OK) return s;
     json_decref(q->o->view);
@@ -1049,8 +1049,12 @@ void gk_svc_exam_queue(const gk_call *call, const gk_exam_queue_in *in, gk_outco
         out->detail = gk_call_msg(call, "examination.queue.bad_status");
         return;
     }
-    const char *assignee =
-        in->assignee && !strcmp(in->assignee, "me") ? call->user.id : in->assignee;
+    /* issue 20: "review" is the proposals awaiting my review (four eyes), whoever has them */
+    static const char *const proposed[] = {"proposed", NULL};
+    bool review = in->assignee && !strcmp(in->assignee, "review");
+    const char *assignee = review                                        ? NULL
+                           : in->assignee && !strcmp(in->assignee, "me") ? call->user.id
+                                                                         : in->assignee;
     const char *bad = assignee && strcmp(assignee, "none") && !gk_db_is_uuid(assignee)
                           ? "examination.queue.bad_assignee"
                       : in->after && !gk_db_is_uuid(in->after) ? "examination.queue.bad_after"
@@ -1060,7 +1064,11 @@ void gk_svc_exam_queue(const gk_call *call, const gk_exam_queue_in *in, gk_outco
         out->detail = gk_call_msg(call, bad);
         return;
     }
-    queue_ctx q = {in, in->status ? one : gk_lifecycle_queue_states, assignee, out};
+    queue_ctx q = {in,
+                   review       ? proposed
+                   : in->status ? one
+                                : gk_lifecycle_queue_states,
+                   assignee, review ? call->user.id : NULL, out};
     gk_tx_status s = gk_tx_run(GK_TX_READ_COMMITTED, queue_tx, &q);
     if (s != GK_TX_OK) {
         gk_outcome_clear(out);

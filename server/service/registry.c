@@ -2,6 +2,7 @@
 #include "service/registry.h"
 
 #include "service/public_cert.h"
+#include "app.h"
 #include "render/i18n.h"
 
 #include "crypto/base64.h"
@@ -308,7 +309,11 @@ struct gk_registry_file {
     gk_export_format fmt;
     export_phase phase;
     bool staff, first_row;
-    gk_buf *to; /* where the XML writer's output goes during gk_svc_registry_export_next */
+    /* issue 20, the CSV for people: the header and the values in words of one language
+     * (docs/glossary.md); NULL for the API's field names and codes */
+    const char *header_lang, *words_lang;
+    json_t *categories; /* words: {id: title} in words_lang (device_categories) */
+    gk_buf *to;         /* where the XML writer's output goes during gk_svc_registry_export_next */
     xmlTextWriterPtr xw;
 };
 
@@ -357,6 +362,39 @@ static const char *cell(json_t *row, int col)
     return json_is_string(v) ? json_string_value(v) : "";
 }
 
+/* The catalogue text of "<prefix><code>" in lang. */
+static const char *word(const char *lang, const char *prefix, const char *code)
+{
+    char key[96];
+    snprintf(key, sizeof key, "%s%s", prefix, code);
+    const char *w = gk_messages_get(gk_app.messages, lang, key);
+    return w ? w : code;
+}
+
+/* A published field of a row in words (docs/glossary.md): route, category, grandfathered,
+ * basis and status; the other fields as they are. */
+static const char *cell_words(gk_registry_file *x, json_t *row, int col)
+{
+    const char *v = cell(row, col), *lang = x->words_lang;
+    if (!*v) return v;
+    switch (col) {
+    case GK_CERT_COL_ROUTE:
+        return word(lang, "cert.route.", v);
+    case GK_CERT_COL_CATEGORY: {
+        const char *t = json_string_value(json_object_get(x->categories, v));
+        return t ? t : v;
+    }
+    case GK_CERT_COL_GRANDFATHERED:
+        return word(lang, "glossary.", strcmp(v, "true") ? "no" : "yes");
+    case GK_CERT_COL_BASIS:
+        return word(lang, "cert.basis.", v);
+    case GK_CERT_COL_STATUS:
+        return word(lang, "cert.status.", v);
+    default:
+        return v;
+    }
+}
+
 static int write_header(gk_registry_file *x, gk_buf *b)
 {
     switch (x->fmt) {
@@ -364,7 +402,10 @@ static int write_header(gk_registry_file *x, gk_buf *b)
         gk_buf_puts(b, "\xEF\xBB\xBF");
         for (int c = 0; c < GK_CERT_COL__PUBLISHED; c++) {
             if (c) gk_buf_putc(b, ',');
-            gk_buf_puts(b, gk_cert_field_names[c]);
+            if (x->header_lang)
+                csv_field(b, word(x->header_lang, "glossary.csv.col.", gk_cert_field_names[c]));
+            else
+                gk_buf_puts(b, gk_cert_field_names[c]);
         }
         gk_buf_puts(b, "\r\n");
         break;
@@ -395,7 +436,7 @@ static int write_row(gk_registry_file *x, gk_buf *b, json_t *row)
     case GK_EXPORT_CSV:
         for (int c = 0; c < GK_CERT_COL__PUBLISHED; c++) {
             if (c) gk_buf_putc(b, ',');
-            csv_field(b, cell(row, c));
+            csv_field(b, x->words_lang ? cell_words(x, row, c) : cell(row, c));
         }
         gk_buf_puts(b, "\r\n");
         break;
@@ -441,6 +482,13 @@ static int write_footer(gk_registry_file *x, gk_buf *b)
 gk_registry_file *gk_svc_registry_export_open(const gk_call *call, gk_export_format f,
                                               const gk_cert_query *q, gk_outcome *out)
 {
+    return gk_svc_registry_export_open_csv(call, f, q, NULL, NULL, out);
+}
+
+gk_registry_file *gk_svc_registry_export_open_csv(const gk_call *call, gk_export_format f,
+                                                  const gk_cert_query *q, const char *header_lang,
+                                                  const char *words_lang, gk_outcome *out)
+{
     gk_registry_file *x = calloc(1, sizeof *x);
     if (!x) {
         gk_fail(out, call, GK_ERR_INTERNAL, NULL, NULL);
@@ -449,12 +497,34 @@ gk_registry_file *gk_svc_registry_export_open(const gk_call *call, gk_export_for
     x->fmt = f;
     x->staff = gk_call_is_staff(call);
     x->first_row = true;
-    gk_error e;
-    if (f == GK_EXPORT_CSV)
+    gk_error e = GK_ERR_OK;
+    if (f == GK_EXPORT_CSV) {
+        x->header_lang = header_lang;
+        x->words_lang = words_lang;
+    }
+    if (x->words_lang) { /* the category titles as the database has them (schema/0026_words.sql) */
+        json_t *rows = NULL, *row;
+        size_t i;
+        e = gk_registry_db_categories(&rows);
+        x->categories = json_object();
+        const char *title = gk_lang_is_ja(x->words_lang) ? "title_ja" : "title_en";
+        json_array_foreach(rows, i, row)
+        {
+            const char *id = json_string_value(json_object_get(row, "id"));
+            if (id && x->categories)
+                json_object_set(x->categories, id, json_object_get(row, title));
+        }
+        json_decref(rows);
+        if (e == GK_ERR_OK && !x->categories) e = GK_ERR_INTERNAL;
+    }
+    if (e != GK_ERR_OK)
+        ; /* below: no cursor, the error */
+    else if (f == GK_EXPORT_CSV && !x->words_lang)
         x->copy = gk_registry_copy_open(q, &e);
     else
         x->cursor = gk_registry_export_open(q, &e);
     if (!x->cursor && !x->copy) {
+        json_decref(x->categories);
         free(x);
         gk_fail(out, call, e, NULL, NULL);
         return NULL;
@@ -522,5 +592,6 @@ void gk_svc_registry_export_close(gk_registry_file *x)
     }
     gk_registry_export_close(x->cursor);
     gk_registry_copy_close(x->copy);
+    json_decref(x->categories);
     free(x);
 }

@@ -78,6 +78,13 @@ typedef struct gk_registry_file gk_registry_file;
  * (GK_ERR_UNAVAILABLE when no connection is free: try again shortly). */
 gk_registry_file *gk_svc_registry_export_open(const gk_call *call, gk_export_format f,
                                               const gk_cert_query *q, gk_outcome *out);
+/* The same, and for a CSV meant for people (issue 20): header_lang "ja"/"en" writes the
+ * column titles of docs/glossary.md in that language instead of the field names, words_lang
+ * writes route, category, grandfathered, basis and status in words of that language instead
+ * of codes (read through a cursor, not COPY). NULL for either keeps the API's form. */
+gk_registry_file *gk_svc_registry_export_open_csv(const gk_call *call, gk_export_format f,
+                                                  const gk_cert_query *q, const char *header_lang,
+                                                  const char *words_lang, gk_outcome *out);
 /* Append the next part of the file to b; *done after the last part. False on failure (the
  * file is then cut short). */
 bool gk_svc_registry_export_next(gk_registry_file *x, gk_buf *b, bool *done);

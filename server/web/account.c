@@ -122,7 +122,12 @@ void gk_h_page_signin_post(gk_request *r)
         json_decref(m);
         gk_outcome_clear(&out);
         const char *next = gk_form_get(r, "next");
-        gk_reply_redirect(r, 303, gk_auth_next_is_safe(next) ? next : "/");
+        /* Issue 20: without a next, each role lands where its work is: a manufacturer on its
+         * applications (with "start an application"), an examiner on the examination queue. */
+        const char *home = r->user.role == GK_ROLE_MANUFACTURER ? "/applications"
+                           : r->user.role == GK_ROLE_EXAMINER   ? "/examination"
+                                                                : "/";
+        gk_reply_redirect(r, 303, gk_auth_next_is_safe(next) ? next : home);
         gk_auth_add_session_cookie(r);
         return;
     }
@@ -212,6 +217,7 @@ void gk_h_page_verify_email(gk_request *r)
     const char *t = token_of(r);
     if (t) json_object_set_new(m, "token", json_string(t));
     gk_page_render(r, 200, "email_verify", m);
+    gk_auth_add_presession_cookie(r); /* the form's pre-session (issue 18 item 5) */
 }
 
 static void verify_done(gk_request *r, json_t *m, gk_outcome *out)
@@ -227,6 +233,7 @@ static void verify_done(gk_request *r, json_t *m, gk_outcome *out)
     if (out->err != GK_ERR_OK) refused(r, m, out);
     gk_outcome_clear(out);
     gk_page_render(r, 200, "email_verify", m);
+    gk_auth_add_presession_cookie(r); /* the form's pre-session (issue 18 item 5) */
 }
 
 void gk_h_page_verify_email_post(gk_request *r)
@@ -240,7 +247,9 @@ void gk_h_page_verify_email_post(gk_request *r)
 void gk_h_page_password_reset(gk_request *r)
 {
     json_t *m = base_model(r, NULL);
-    if (m) gk_page_render(r, 200, "password_reset", m);
+    if (!m) return;
+    gk_page_render(r, 200, "password_reset", m);
+    gk_auth_add_presession_cookie(r); /* the form's pre-session (issue 18 item 5) */
 }
 
 static void reset_request_done(gk_request *r, json_t *m, gk_outcome *out)
@@ -261,6 +270,7 @@ static void reset_request_done(gk_request *r, json_t *m, gk_outcome *out)
     }
     gk_outcome_clear(out);
     gk_page_render(r, 200, "password_reset", m);
+    gk_auth_add_presession_cookie(r); /* the form's pre-session (issue 18 item 5) */
 }
 
 void gk_h_page_password_reset_post(gk_request *r)
@@ -279,6 +289,7 @@ void gk_h_page_reset_password(gk_request *r)
     /* without a token: the form that asks for the mail */
     if (t && *t) json_object_set_new(m, "token", json_string(t));
     gk_page_render(r, 200, "password_reset", m);
+    gk_auth_add_presession_cookie(r); /* the form's pre-session (issue 18 item 5) */
 }
 
 static void reset_confirm_done(gk_request *r, json_t *m, gk_outcome *out)
@@ -299,6 +310,7 @@ static void reset_confirm_done(gk_request *r, json_t *m, gk_outcome *out)
     if (out->err != GK_ERR_OK) refused(r, m, out);
     gk_outcome_clear(out);
     gk_page_render(r, 200, "password_reset", m);
+    gk_auth_add_presession_cookie(r); /* the form's pre-session (issue 18 item 5) */
     /* the reset ended every session, this browser's too */
     if (json_is_true(json_object_get(m, "done"))) gk_auth_add_clear_cookie(r);
 }

@@ -330,6 +330,20 @@ static void render_case(gk_request *r, unsigned status, json_t *errors, const ch
         return;
     }
     json_object_set_new(m, "nav", json_pack("{s:s}", "applications", "page"));
+    { /* issue 20: a document's class in words: "confidential_until:2027-01-01" becomes the
+       * class (confidentiality_class) and the date (confidential_until) */
+        json_t *d;
+        size_t i;
+        json_array_foreach(json_object_get(json_object_get(m, "app"), "documents"), i, d)
+        {
+            const char *c = json_string_value(json_object_get(d, "confidentiality"));
+            const char *colon = c ? strchr(c, ':') : NULL;
+            json_object_set_new(d, "confidentiality_class",
+                                colon ? json_stringn(c, (size_t)(colon - c))
+                                      : json_string(c ? c : ""));
+            if (colon) json_object_set_new(d, "confidential_until", json_string(colon + 1));
+        }
+    }
     const char *done = gk_req_query(r, "done");
     static const char *const DONE[] = {"created",  "saved",    "submitted", "withdrawn",
                                        "uploaded", "answered", NULL};

@@ -19,12 +19,27 @@
 static const char *const ACTIONS[] = {"assign",      "evidence", "verdict", "info-request",
                                       "equivalence", "proposal", "review",  NULL};
 
+/* The section of the case page each form returns to (issue 20: the page opens where the
+ * action was taken, with a message naming it); evidence and verdicts return to their
+ * requirement's card (#req-SR-1). */
+static const char *const SECTIONS[] = {"h-req", "req",    "req",    "h-info",
+                                       "h-eq",  "h-prop", "h-prop", NULL};
+
 static bool known_action(const char *a)
 {
     for (size_t i = 0; a && ACTIONS[i]; i++)
         if (!strcmp(a, ACTIONS[i])) return true;
     return false;
 }
+
+static const char *section_of(const char *a)
+{
+    for (size_t i = 0; a && ACTIONS[i]; i++)
+        if (!strcmp(a, ACTIONS[i])) return SECTIONS[i];
+    return "h-req";
+}
+
+static bool plain_id(const char *s);
 
 /* ---- the queue ----------------------------------------------------------------------------- */
 
@@ -46,7 +61,9 @@ void gk_h_page_exam_queue(gk_request *r)
         status = NULL;
     }
     gk_exam_queue_in in = {.status = status, .limit = 50};
-    if (assignee && (!strcmp(assignee, "me") || !strcmp(assignee, "none"))) in.assignee = assignee;
+    if (assignee &&
+        (!strcmp(assignee, "me") || !strcmp(assignee, "none") || !strcmp(assignee, "review")))
+        in.assignee = assignee;
     if (age && *age) {
         char *end = NULL;
         long v = strtol(age, &end, 10);
@@ -78,6 +95,7 @@ void gk_h_page_exam_queue(gk_request *r)
     json_object_set_new(q, "statuses", opts);
     json_object_set_new(q, "me", json_boolean(assignee && !strcmp(assignee, "me")));
     json_object_set_new(q, "none", json_boolean(assignee && !strcmp(assignee, "none")));
+    json_object_set_new(q, "review", json_boolean(assignee && !strcmp(assignee, "review")));
     json_object_set_new(m, "query", q);
     json_object_set_new(m, "errors", errors ? errors : json_array());
     const char *next = json_string_value(json_object_get(m, "next"));
@@ -112,8 +130,30 @@ static void render_case(gk_request *r, const char *id, const char *failed_action
     json_t *schemes = so.view ? json_incref(json_object_get(so.view, "items")) : NULL;
     json_object_set_new(m, "schemes", schemes ? schemes : json_array());
     gk_outcome_clear(&so);
+    { /* issue 20: per-requirement progress (evidence recorded, verdict) */
+        json_t *q;
+        size_t i;
+        json_array_foreach(json_object_get(json_object_get(m, "examination"), "requirements"), i, q)
+        {
+            json_object_set_new(q, "evidence_count",
+                                json_integer(
+                                    (json_int_t)json_array_size(json_object_get(q, "evidence"))));
+        }
+    }
     const char *done = gk_req_query(r, "done");
-    if (done && known_action(done)) json_object_set_new(m, "done", json_string(done));
+    if (done && known_action(done)) {
+        json_object_set_new(m, "done", json_string(done));
+        /* ?req=SR-1: the requirement whose card the message belongs in */
+        const char *req = gk_req_query(r, "req");
+        json_t *q;
+        size_t i;
+        json_array_foreach(json_object_get(json_object_get(m, "examination"), "requirements"), i, q)
+        {
+            const char *qid = json_string_value(json_object_get(q, "id"));
+            if (plain_id(req) && qid && !strcmp(qid, req))
+                json_object_set_new(q, "done", json_string(done));
+        }
+    }
     /* ?changed=SR-1,SR-3: the requirements whose earlier verdict the last form replaced */
     const char *changed = gk_req_query(r, "changed");
     if (changed && *changed && strlen(changed) < 200 &&
@@ -169,10 +209,22 @@ static void show_case_again(gk_request *r, gk_outcome *o, const void *action)
     render_case(r, r->params[0], action, o);
 }
 
+/* "&req=SR-1#req-SR-1" for the forms of one requirement, "#h-info" for the others. */
+static const char *back_to(gk_request *r, const char *action)
+{
+    const char *sec = section_of(action);
+    const char *req = gk_form_get(r, "requirement");
+    if (!strcmp(sec, "req"))
+        return plain_id(req) ? gk_req_printf(r, "&req=%s#req-%s", req, req) : "#h-req";
+    return gk_req_printf(r, "#%s", sec);
+}
+
 /* Post/redirect/get on success; the case with the form's errors otherwise. */
 static void finish(gk_request *r, const char *action, gk_outcome *o)
 {
-    gk_page_form_done(r, o, gk_req_printf(r, "/examination/%s?done=%s", r->params[0], action),
+    gk_page_form_done(r, o,
+                      gk_req_printf(r, "/examination/%s?done=%s%s", r->params[0], action,
+                                    back_to(r, action)),
                       show_case_again, action);
 }
 
@@ -204,9 +256,10 @@ static void finish_changed(gk_request *r, const char *action, gk_outcome *o)
         finish(r, action, o);
         return;
     }
-    gk_page_form_done(
-        r, o, gk_req_printf(r, "/examination/%s?done=%s&changed=%s", r->params[0], action, changed),
-        show_case_again, action);
+    gk_page_form_done(r, o,
+                      gk_req_printf(r, "/examination/%s?done=%s&changed=%s%s", r->params[0], action,
+                                    changed, back_to(r, action)),
+                      show_case_again, action);
 }
 
 void gk_h_page_exam_assign(gk_request *r)

@@ -26,6 +26,8 @@ static json_t *common_model(gk_request *r, json_t *model)
     } navs[] = {{"/", "home", true},
                 {"/determination", "determination", false},
                 {"/certificates", "certificates", false},
+                {"/cc-certificates", "cc", false},
+                {"/national", "national", false},
                 {"/signin", "signin", false},
                 {"/applications", "applications", false},
                 {"/examination", "examination", false},

@@ -8,6 +8,7 @@
 
 #include "http/reply.h"
 #include "http/service_call.h"
+#include "render/i18n.h"
 #include "render/svg_chart.h"
 #include "service/registry.h"
 #include "util/hex.h"
@@ -111,6 +112,8 @@ void gk_h_page_certificates(gk_request *r)
     json_t *model = json_object();
     json_object_set_new(model, "query", query_model(r));
     json_object_set_new(model, "staff", json_boolean(gk_call_is_staff(&call)));
+    /* the audit trail is the regulator's (server/http/routes.c): nobody else gets a link that ends in 403 */
+    json_object_set_new(model, "can_audit", json_boolean(call.user.role == GK_ROLE_REGULATOR));
     /* Without the categories the form still works (the filter takes an id). */
     json_object_set_new(model, "categories", cats.view ? json_incref(cats.view) : json_array());
     gk_outcome_clear(&cats);
@@ -156,9 +159,13 @@ void gk_h_page_certificates(gk_request *r)
             json_object_set_new(model, "first_url",
                                 url_with_filters(r, "/certificates", NULL, NULL, false));
         { /* exports are open to everyone: the published fields only (docs/openapi.yaml) */
-            json_object_set_new(model, "export_csv",
-                                url_with_filters(r, "/api/v1/certificates/export?format=csv", NULL,
-                                                 NULL, false));
+            json_object_set_new(
+                model, "export_csv",
+                url_with_filters(r,
+                                 gk_lang_is_ja(r->lang)
+                                     ? "/api/v1/certificates/export?format=csv&lang=ja"
+                                     : "/api/v1/certificates/export?format=csv&lang=en",
+                                 NULL, NULL, false));
             json_object_set_new(model, "export_json",
                                 url_with_filters(r, "/api/v1/certificates/export?format=json", NULL,
                                                  NULL, false));

@@ -330,5 +330,7 @@ int ht_surveillance_checks(const ht_options *opts);
  * of a certificate's second version. Run after its table; 0 when it passes. */
 extern const ht_group ht_group_living;
 int ht_living_checks(const ht_options *opts);
+/* scenarios_words.c (issue 20 part B): words, not codes, on the case pages and in the CSV. */
+extern const ht_group ht_group_words;
 
 #endif

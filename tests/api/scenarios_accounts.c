@@ -949,7 +949,7 @@ static const ht_step pages[] = {
      .method = "GET",
      .path = "/signin",
      .expect_status = 200},
-    {.name = "another site as next: 303 to /",
+    {.name = "another site as next: 303 to the manufacturer's own start (issue 20)",
      .actor = "browser2",
      .method = "POST",
      .path = "/signin",
@@ -957,7 +957,7 @@ static const ht_step pages[] = {
      .body = "email=pages%40acme.test&password=correct+horse+battery+staple"
              "&next=%2F%2Fevil.example%2F",
      .expect_status = 303,
-     .checks = {HEADER_EQ("Location", "/")}},
+     .checks = {HEADER_EQ("Location", "/applications")}},
     {.name = "the sign-up form keeps what was typed, never the password",
      .method = "POST",
      .path = "/signup",

@@ -204,8 +204,13 @@ function steps() {
         await m.goto(`/verify-email?token=${token}`);
         await m.clickAndLoad(m.button('accounts.verify.submit'));
         await m.expectText(m.t('accounts.verify.done'), 'the address confirmed');
+        // issue 20: the welcome page offers the next step
+        await m.expectText(m.t('glossary.welcome.start'), 'the welcome page\'s next step');
         await m.signIn(c.makerEmail, PASSWORD);
         if (!(await m.button('nav.signout').count())) fail(`${m.where()}: after sign-up the manufacturer is not signed in (no "${m.t('nav.signout')}")`);
+        // issue 20: a manufacturer lands on its applications, offered "start an application"
+        if (!new URL(m.page.url()).pathname.startsWith('/applications')) fail(`${m.where()}: after sign-in the manufacturer is not on the applications page`);
+        if (!(await m.link('app.new_link').count())) fail(`${m.where()}: no "${m.t('app.new_link')}" after sign-in`);
       },
     },
     // issue 16: a filing needs the complete holder record (docs/rules.md H3): asked first
@@ -546,6 +551,8 @@ function steps() {
         await eq.getByLabel(new RegExp('^SR-1 ')).fill(c.mapSR1);
         await eq.getByLabel(new RegExp('^SR-3 ')).fill(c.mapSR3);
         await eq.getByLabel(t('exam.rationale'), { exact: true }).fill(e.lang === 'ja' ? '製造者、製品、版がTOEと一致' : 'Manufacturer, product and version match the TOE');
+        // issue 20: accepting asks for a confirmation that the covered verdicts are replaced
+        await eq.getByLabel(t('glossary.exam.eq_confirm'), { exact: true }).check();
         await e.clickAndLoad(eq.getByRole('button', { name: t('exam.equivalence_record'), exact: true }));
         await expectDone(e, 'equivalence');
         for (const [r, text] of [['SR-1', c.mapSR1], ['SR-3', c.mapSR3]]) {
@@ -636,9 +643,13 @@ function steps() {
         }
         const text = bytes.subarray(3).toString('utf8');
         const header = text.split(/\r?\n/)[0].split(',');
-        for (const col of ['number', 'manufacturer', 'model_name', 'status']) {
+        // Issue 20: the page's link asks for a CSV for people: Japanese column titles on a
+        // Japanese page (the API's field names otherwise) and values in words, not codes.
+        for (const field of ['number', 'manufacturer', 'model_name', 'status']) {
+          const col = g.lang === 'ja' ? g.t(`glossary.csv.col.${field}`) : field;
           if (!header.includes(col)) fail(`the CSV header lacks "${col}": ${header.join(',')}`);
         }
+        if (!text.includes(g.t('cert.status.granted'))) fail(`the CSV export does not say the status in words ("${g.t('cert.status.granted')}")`);
         if (!text.includes(c.model)) fail(`the CSV export does not hold ${c.model}`);
         if (!/\r\n/.test(text)) fail('the CSV export does not end its lines with CRLF (RFC 4180)');
         c.csvName = download.suggestedFilename();

@@ -11,6 +11,7 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { chromium } = require('playwright-core');
+const { checkMainText } = require('./text_checks');
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 const AXE_PATH = require.resolve('axe-core/axe.min.js');
@@ -158,6 +159,7 @@ class Actor {
       fail(`${where}: the page is in "${htmlLang}", the browser asked for "${this.lang}"`);
     }
     if (opts.axe !== false) await this.axe(where);
+    await this.textCheck(where);
     await this.keepHtml(resp, where);
     if (this.consoleErrors.length) {
       const errs = this.consoleErrors.splice(0);
@@ -182,6 +184,15 @@ class Actor {
   async mainText() {
     const txt = await this.page.locator('main').innerText().catch(() => '');
     return txt.slice(0, 800);
+  }
+
+  // Issue 20: no text in <main> that looks like a code (lib/text_checks.js). Recorded like
+  // axe's findings: the step fails at its end with every page that showed one.
+  async textCheck(where) {
+    const type = await this.page.evaluate(() => document.contentType).catch(() => '');
+    if (type && !/html/.test(type)) return;
+    const bad = await checkMainText(this.page).catch(() => []);
+    if (bad.length) this.run.soft(`${where}: text in <main> looks like a code:\n  ${bad.join('\n  ')}`);
   }
 
   async axe(where) {
