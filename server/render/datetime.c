@@ -42,27 +42,57 @@ static bool digits(const char *p, const char *end, int n, int *out)
 static const char *const MONTHS[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
-static void date_text(int y, unsigned m, unsigned d, bool ja, char *out)
+/* The format with %Y %m %d %H %M %b replaced (other text as it is). */
+static void fill(const char *fmt, int y, unsigned m, unsigned d, unsigned h, unsigned mi, char *out)
 {
-    if (ja)
-        snprintf(out, GK_DT_TEXT, "%d年%u月%u日", y, m, d);
-    else
-        snprintf(out, GK_DT_TEXT, "%u %s %d", d, MONTHS[m - 1], y);
+    size_t n = 0;
+    out[0] = '\0';
+    for (const char *p = fmt; *p && n + 1 < GK_DT_TEXT;) {
+        char v[16] = "";
+        size_t skip = 0;
+        if (!strncmp(p, "%Y", 2))
+            snprintf(v, sizeof v, "%d", y), skip = 2;
+        else if (!strncmp(p, "%m", 2))
+            snprintf(v, sizeof v, "%u", m), skip = 2;
+        else if (!strncmp(p, "%d", 2))
+            snprintf(v, sizeof v, "%u", d), skip = 2;
+        else if (!strncmp(p, "%H", 2))
+            snprintf(v, sizeof v, "%02u", h), skip = 2;
+        else if (!strncmp(p, "%M", 2))
+            snprintf(v, sizeof v, "%02u", mi), skip = 2;
+        else if (!strncmp(p, "%b", 2))
+            snprintf(v, sizeof v, "%s", MONTHS[m - 1]), skip = 2;
+        if (skip) {
+            size_t l = strlen(v);
+            if (n + l >= GK_DT_TEXT) break;
+            memcpy(out + n, v, l);
+            n += l;
+            p += skip;
+        } else {
+            out[n++] = *p++;
+        }
+        out[n] = '\0';
+    }
+    /* never end inside a UTF-8 sequence */
+    while (n > 0 && ((unsigned char)out[n - 1] & 0xc0) == 0x80 && n + 1 >= GK_DT_TEXT)
+        out[--n] = '\0';
 }
 
-bool gk_datetime_format(const char *iso, size_t len, const char *lang, bool with_time,
-                        char text[GK_DT_TEXT], char machine[GK_DT_TEXT])
+bool gk_datetime_format(const char *iso, size_t len, const char *fmt_date,
+                        const char *fmt_datetime, bool with_time, char text[GK_DT_TEXT],
+                        char machine[GK_DT_TEXT])
 {
     const char *p = iso, *end = iso + len;
     int y, mo, d, h = 0, mi = 0, s = 0;
-    bool ja = lang && !strcmp(lang, "ja");
+    if (!fmt_date) fmt_date = GK_DT_DATE_EN;
+    if (!fmt_datetime) fmt_datetime = GK_DT_DATETIME_EN;
     if (!iso || !digits(p, end, 4, &y) || p + 4 >= end || p[4] != '-' ||
         !digits(p + 5, end, 2, &mo) || p + 7 >= end || p[7] != '-' ||
         !digits(p + 8, end, 2, &d) || mo < 1 || mo > 12 || d < 1 || d > 31)
         return false;
     p += 10;
     if (p == end) { /* a calendar date: no time zone to convert */
-        date_text(y, (unsigned)mo, (unsigned)d, ja, text);
+        fill(fmt_date, y, (unsigned)mo, (unsigned)d, 0, 0, text);
         snprintf(machine, GK_DT_TEXT, "%04d-%02d-%02d", y, mo, d);
         return true;
     }
@@ -105,13 +135,10 @@ bool gk_datetime_format(const char *iso, size_t len, const char *lang, bool with
     unsigned jh = (unsigned)(sec / 3600), jmi = (unsigned)(sec % 3600 / 60);
     int yy = (int)jy; /* from a four-digit year: it fits */
     if (!with_time) {
-        date_text(yy, jm, jd, ja, text);
+        fill(fmt_date, yy, jm, jd, 0, 0, text);
         snprintf(machine, GK_DT_TEXT, "%04d-%02u-%02u", yy, jm, jd);
     } else {
-        if (ja)
-            snprintf(text, GK_DT_TEXT, "%d年%u月%u日 %02u:%02u", yy, jm, jd, jh, jmi);
-        else
-            snprintf(text, GK_DT_TEXT, "%u %s %d, %02u:%02u JST", jd, MONTHS[jm - 1], yy, jh, jmi);
+        fill(fmt_datetime, yy, jm, jd, jh, jmi, text);
         snprintf(machine, GK_DT_TEXT, "%04d-%02u-%02uT%02u:%02u+09:00", yy, jm, jd, jh, jmi);
     }
     return true;

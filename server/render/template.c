@@ -1313,8 +1313,13 @@ static void render_time(rctx *c, const tnode *n, const scope *s)
     const char *v;
     size_t len;
     val x = resolve(c, s, n->content_expr, strlen(n->content_expr));
+    /* the formats are the catalogue's (ux.time.*); without a catalogue, the English ones */
+    const char *fd = c->msgs ? gk_messages_get(c->msgs, c->lang, "ux.time.date") : NULL;
+    const char *ft = c->msgs ? gk_messages_get(c->msgs, c->lang, "ux.time.datetime") : NULL;
+    if (fd && !strchr(fd, '%')) fd = NULL; /* the key itself: no catalogue entry */
+    if (ft && !strchr(ft, '%')) ft = NULL;
     if (value_text(x, tmp, &v, &len) &&
-        gk_datetime_format(v, len, c->lang, n->content == C_DATETIME, text, machine)) {
+        gk_datetime_format(v, len, fd, ft, n->content == C_DATETIME, text, machine)) {
         gk_buf_appendf(c->out, " datetime=\"%s\">", machine);
         gk_buf_append_html(c->out, text, strlen(text));
     } else {

@@ -44,6 +44,10 @@ json_t *gk_page_errors_by_key(json_t *errors);
  * error, problem and form_error when the handler did not. */
 void gk_page_error_summary(json_t *model, json_t *errors, const char *message);
 
+/* A size as people read it (issue 20): "812 bytes", "19.5 KB", "4.2 MB" (1 KB = 1024 bytes),
+ * in the request's language; in the request's arena. */
+const char *gk_page_size_text(gk_request *r, long long bytes);
+
 /* Install the dispatcher's HTML error-page hook (at start-up). */
 void gk_pages_init(void);
 

@@ -5,6 +5,7 @@
 #include "app.h"
 #include "http/reply.h"
 #include "http/server.h"
+#include "http/service_call.h"
 #include "log.h"
 #include "render/template.h"
 
@@ -307,4 +308,16 @@ bool gk_page_wants_html(gk_request *r)
 void gk_h_home(gk_request *r)
 {
     gk_page_render(r, 200, "home", NULL);
+}
+
+const char *gk_page_size_text(gk_request *r, long long bytes)
+{
+    if (bytes < 0) bytes = 0;
+    if (bytes < 1024)
+        return gk_req_msgf(r, "ux.size.bytes", "n", gk_req_printf(r, "%lld", bytes), NULL);
+    if (bytes < 1024 * 1024)
+        return gk_req_msgf(r, "ux.size.kb", "n", gk_req_printf(r, "%.1f", (double)bytes / 1024.0),
+                           NULL);
+    return gk_req_msgf(r, "ux.size.mb", "n",
+                       gk_req_printf(r, "%.1f", (double)bytes / (1024.0 * 1024.0)), NULL);
 }
