@@ -155,7 +155,8 @@ void gk_http_doc_upload_end(gk_request *r, gk_outcome *out)
     if (r->csrf_in_body) { /* the page's form: its token, before anything is kept */
         const char *got = gk_multipart_field(&st->mp, "csrf_token");
         if (!got || !r->user.csrf_token || !gk_token_equal(r->user.csrf_token, got)) {
-            gk_fail(out, &call, GK_ERR_CSRF, NULL, got ? "http.csrf.mismatch" : "http.csrf.missing");
+            gk_fail(out, &call, GK_ERR_CSRF, NULL,
+                    got ? "http.csrf.mismatch" : "http.csrf.missing");
             return;
         }
     }

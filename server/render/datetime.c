@@ -78,17 +78,16 @@ static void fill(const char *fmt, int y, unsigned m, unsigned d, unsigned h, uns
         out[--n] = '\0';
 }
 
-bool gk_datetime_format(const char *iso, size_t len, const char *fmt_date,
-                        const char *fmt_datetime, bool with_time, char text[GK_DT_TEXT],
-                        char machine[GK_DT_TEXT])
+bool gk_datetime_format(const char *iso, size_t len, const char *fmt_date, const char *fmt_datetime,
+                        bool with_time, char text[GK_DT_TEXT], char machine[GK_DT_TEXT])
 {
     const char *p = iso, *end = iso + len;
     int y, mo, d, h = 0, mi = 0, s = 0;
     if (!fmt_date) fmt_date = GK_DT_DATE_EN;
     if (!fmt_datetime) fmt_datetime = GK_DT_DATETIME_EN;
     if (!iso || !digits(p, end, 4, &y) || p + 4 >= end || p[4] != '-' ||
-        !digits(p + 5, end, 2, &mo) || p + 7 >= end || p[7] != '-' ||
-        !digits(p + 8, end, 2, &d) || mo < 1 || mo > 12 || d < 1 || d > 31)
+        !digits(p + 5, end, 2, &mo) || p + 7 >= end || p[7] != '-' || !digits(p + 8, end, 2, &d) ||
+        mo < 1 || mo > 12 || d < 1 || d > 31)
         return false;
     p += 10;
     if (p == end) { /* a calendar date: no time zone to convert */
@@ -125,8 +124,8 @@ bool gk_datetime_format(const char *iso, size_t len, const char *fmt_date,
         offset = sign * (oh * 3600L + om * 60L);
     }
     if (p != end) return false;
-    long long t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400LL + h * 3600LL +
-                  mi * 60LL + s - offset + 9 * 3600LL; /* Japan time */
+    long long t = days_from_civil(y, (unsigned)mo, (unsigned)d) * 86400LL + h * 3600LL + mi * 60LL +
+                  s - offset + 9 * 3600LL; /* Japan time */
     long long days = t >= 0 ? t / 86400 : (t - 86399) / 86400;
     long long sec = t - days * 86400;
     long long jy;

@@ -23,8 +23,7 @@
  * calendar date never shows a time. Writes the text by fmt_date / fmt_datetime (NULL: the
  * English ones) and the value for the datetime attribute ("2026-12-03T22:13+09:00" or
  * "2026-12-03"). False when `iso` is not such a value (the caller shows it as it is). */
-bool gk_datetime_format(const char *iso, size_t len, const char *fmt_date,
-                        const char *fmt_datetime, bool with_time, char text[GK_DT_TEXT],
-                        char machine[GK_DT_TEXT]);
+bool gk_datetime_format(const char *iso, size_t len, const char *fmt_date, const char *fmt_datetime,
+                        bool with_time, char text[GK_DT_TEXT], char machine[GK_DT_TEXT]);
 
 #endif

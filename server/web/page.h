@@ -38,7 +38,8 @@ json_t *gk_page_errors_by_key(json_t *errors);
 /* The one error summary of a form page (issue 20): the layout shows it at the top of
  * <main> (role=alert, focused on load by static/js/giteki.js), links each message to its
  * field (#<template key of the field>) and prefixes the page title with "エラー: " /
- * "Error: ". `errors`: [{field, message}] or {key: message} (borrowed, may be NULL);
+ * "Error: ". `errors`: [{field, message}] or {key: message} (borrowed, may be NULL), the
+ * field or key being the id of the control to link to, as it is;
  * `message`: one for the whole form (may be NULL). Adds to a summary already set.
  * gk_page_render builds it itself for a 4xx page from the model's errors, error_list,
  * error, problem and form_error when the handler did not. */

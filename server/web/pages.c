@@ -62,11 +62,14 @@ static json_t *lang_links(gk_request *r)
 
 /* ---- the one error summary (issue 20): what the layout shows at the top of <main> ---- */
 
-static void summary_add(json_t *items, const char *key, const char *message)
+static void summary_add(json_t *items, const char *key, const char *message, bool as_is)
 {
     if (!message || !*message) return;
     char k[160];
-    gk_page_field_key(key ? key : "", k, sizeof k);
+    if (as_is)
+        snprintf(k, sizeof k, "%s", key ? key : "");
+    else
+        gk_page_field_key(key ? key : "", k, sizeof k);
     size_t i;
     json_t *it;
     json_array_foreach(items, i, it)
@@ -78,7 +81,7 @@ static void summary_add(json_t *items, const char *key, const char *message)
 }
 
 /* errors as the pages hold them: [{field, message}] or {key: message} */
-static void summary_from(json_t *items, json_t *errors)
+static void summary_from(json_t *items, json_t *errors, bool as_is)
 {
     if (json_is_array(errors)) {
         size_t i;
@@ -86,14 +89,14 @@ static void summary_from(json_t *items, json_t *errors)
         json_array_foreach(errors, i, e)
         {
             summary_add(items, json_string_value(json_object_get(e, "field")),
-                        json_string_value(json_object_get(e, "message")));
+                        json_string_value(json_object_get(e, "message")), as_is);
         }
     } else if (json_is_object(errors)) {
         const char *k;
         json_t *v;
         json_object_foreach(errors, k, v)
         {
-            if (json_is_string(v)) summary_add(items, k, json_string_value(v));
+            if (json_is_string(v)) summary_add(items, k, json_string_value(v), as_is);
         }
     }
 }
@@ -111,12 +114,12 @@ void gk_page_error_summary(json_t *model, json_t *errors, const char *message)
         if (!json_object_get(sum, "message"))
             json_object_set_new(sum, "message", json_string(message));
         else
-            summary_add(items, NULL, message);
+            summary_add(items, NULL, message, true);
     }
-    summary_from(items, errors);
+    summary_from(items, errors, true);
 }
 
-/* A refused form (status 4xx) whose handler did not build the summary: built from the
+/* A refused form (4xx, or r->error set) whose handler did not build the summary: built from the
  * model keys the pages use for their errors, so every form page shows the same summary. */
 static void derive_summary(json_t *m)
 {
@@ -129,8 +132,8 @@ static void derive_summary(json_t *m)
     if (!msg && json_is_string(fe)) msg = json_string_value(fe);
     json_t *sum = json_pack("{s:[]}", "items");
     json_t *items = json_object_get(sum, "items");
-    summary_from(items, errors);
-    summary_from(items, list);
+    summary_from(items, errors, false);
+    summary_from(items, list, false);
     if (json_is_object(fe)) { /* {section: message or {message}} */
         const char *k;
         json_t *v;
@@ -138,7 +141,8 @@ static void derive_summary(json_t *m)
         {
             summary_add(items, NULL,
                         json_is_string(v) ? json_string_value(v)
-                                          : json_string_value(json_object_get(v, "message")));
+                                          : json_string_value(json_object_get(v, "message")),
+                        false);
         }
     }
     if (msg) json_object_set_new(sum, "message", json_string(msg));
@@ -193,7 +197,8 @@ static json_t *common_model(gk_request *r, json_t *model)
 void gk_page_render(gk_request *r, unsigned status, const char *name, json_t *model)
 {
     model = common_model(r, model);
-    if (model && status >= 400 && strcmp(name, "error") != 0 &&
+    /* a refused form: 4xx, or shown again as 200 with the refusal in r->error */
+    if (model && (status >= 400 || r->error != GK_ERR_OK) && strcmp(name, "error") != 0 &&
         !json_object_get(model, "error_summary"))
         derive_summary(model);
     gk_buf out = GK_BUF_INIT;

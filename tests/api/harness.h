@@ -331,4 +331,7 @@ int ht_surveillance_checks(const ht_options *opts);
 extern const ht_group ht_group_living;
 int ht_living_checks(const ht_options *opts);
 
+/* issue 20 part A (scenarios_ux.c): the error pattern, uploads, language switch, dates. */
+extern const ht_group ht_group_ux;
+
 #endif

@@ -34,6 +34,7 @@ static const ht_group *const groups[] = {
     &ht_group_surveillance,
     &ht_group_living,
     &ht_group_mail,
+    &ht_group_ux,
     // clang-format on
 };
 
