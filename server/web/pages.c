@@ -48,14 +48,17 @@ static enum MHD_Result add_arg(void *cls, enum MHD_ValueKind kind, const char *k
     return MHD_YES;
 }
 
-static json_t *lang_links(gk_request *r)
+/* Relative links ("?q=x&lang=en"): the browser keeps the path, and the page never writes
+ * its own address (an error page must not name the object it refused). An error page keeps
+ * no query either. */
+static json_t *lang_links(gk_request *r, bool keep_query)
 {
     gk_buf q = GK_BUF_INIT;
-    if (r->conn) MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_arg, &q);
-    const char *qs = q.failed ? "" : gk_buf_cstr(&q);
-    const char *path = r->path ? r->path : "/";
-    json_t *links = json_pack("{s:s?, s:s?}", "ja", gk_req_printf(r, "%s?%slang=ja", path, qs),
-                              "en", gk_req_printf(r, "%s?%slang=en", path, qs));
+    if (r->conn && keep_query)
+        MHD_get_connection_values(r->conn, MHD_GET_ARGUMENT_KIND, add_arg, &q);
+    const char *qs = q.failed || !q.len ? "" : gk_buf_cstr(&q);
+    json_t *links = json_pack("{s:s?, s:s?}", "ja", gk_req_printf(r, "?%slang=ja", qs), "en",
+                              gk_req_printf(r, "?%slang=en", qs));
     gk_buf_free(&q);
     return links;
 }
@@ -153,14 +156,14 @@ static void derive_summary(json_t *m)
     json_object_set_new(m, "error_summary", sum);
 }
 
-static json_t *common_model(gk_request *r, json_t *model)
+static json_t *common_model(gk_request *r, json_t *model, bool error_page)
 {
     if (!model) model = json_object();
     if (!model) return NULL;
     json_object_set_new(model, "lang", json_string(r->lang));
     json_object_set_new(model, "other_lang", json_string(gk_lang_is_ja(r->lang) ? "en" : "ja"));
     json_object_set_new(model, "path", json_string(r->path ? r->path : "/"));
-    json_object_set_new(model, "lang_href", lang_links(r));
+    json_object_set_new(model, "lang_href", lang_links(r, !error_page));
     /* The navigation item of this page (aria-current), unless the handler chose one. */
     static const struct {
         const char *prefix, *nav;
@@ -196,7 +199,7 @@ static json_t *common_model(gk_request *r, json_t *model)
 
 void gk_page_render(gk_request *r, unsigned status, const char *name, json_t *model)
 {
-    model = common_model(r, model);
+    model = common_model(r, model, !strcmp(name, "error"));
     /* a refused form: 4xx, or shown again as 200 with the refusal in r->error */
     if (model && (status >= 400 || r->error != GK_ERR_OK) && strcmp(name, "error") != 0 &&
         !json_object_get(model, "error_summary"))
