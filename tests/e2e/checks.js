@@ -19,7 +19,7 @@ const overLimit = {
     const big = Buffer.alloc(max + 64 * 1024, 0x20);
     Buffer.from('%PDF-1.7\n').copy(big);
     await m.field('app.col_kind').selectOption('other');
-    await m.field('app.file').setInputFiles({ name: 'too-big.pdf', mimeType: 'application/pdf', buffer: big });
+    await m.field('app.file').setInputFiles({ name: 'too-big.pdf', mimeType: 'application/pdf', buffer: big }, { timeout: 90000 });
     await m.clickAndLoad(m.button('app.upload'), { status: 413 });
     const summary = m.page.locator('#error-summary');
     if (!(await summary.count())) fail(`${m.where()}: no error summary after an upload over the limit:\n${await m.mainText()}`);
@@ -59,7 +59,11 @@ const langKeepsQuery = {
     const v = await c.newActor('visitor');
     await v.goto('/certificates?q=Router&page=1');
     const other = c.lang === 'ja' ? 'en' : 'ja';
-    await v.clickAndLoad(v.page.locator(`.lang-switch a[hreflang="${other}"]`));
+    // not clickAndLoad: the page checks expect the actor's language, and this page is the other
+    await Promise.all([
+      v.page.waitForNavigation({ waitUntil: 'load' }),
+      v.page.locator(`.lang-switch a[hreflang="${other}"]`).click(),
+    ]);
     const url = new URL(v.page.url());
     if (url.pathname !== '/certificates' || url.searchParams.get('q') !== 'Router' || url.searchParams.get('page') !== '1') {
       fail(`the language switch went to ${v.where()}, losing the path or the query`);
