@@ -1304,28 +1304,31 @@ static void render_content(rctx *c, const tnode *n, const scope *s)
     }
 }
 
-/* <time g:datetime="path"> / g:date: the datetime attribute, the text in Japan time for the
- * request's language (render/datetime.h), the end tag; a value that is no date is written
- * as it is, and nothing at all for a missing one. */
+/* <time g:datetime="path"> / g:date: the element with its attributes and the datetime
+ * attribute, the text in Japan time for the request's language (render/datetime.h); a value
+ * that is no date is written as plain text (no <time> to mislead), a missing one not at all. */
 static void render_time(rctx *c, const tnode *n, const scope *s)
 {
     char tmp[64], text[GK_DT_TEXT], machine[GK_DT_TEXT];
     const char *v;
     size_t len;
     val x = resolve(c, s, n->content_expr, strlen(n->content_expr));
+    if (!value_text(x, tmp, &v, &len) || len == 0) return;
     /* the formats are the catalogue's (ux.time.*); without a catalogue, the English ones */
     const char *fd = c->msgs ? gk_messages_get(c->msgs, c->lang, "ux.time.date") : NULL;
     const char *ft = c->msgs ? gk_messages_get(c->msgs, c->lang, "ux.time.datetime") : NULL;
     if (fd && !strchr(fd, '%')) fd = NULL; /* the key itself: no catalogue entry */
     if (ft && !strchr(ft, '%')) ft = NULL;
-    if (value_text(x, tmp, &v, &len) &&
-        gk_datetime_format(v, len, fd, ft, n->content == C_DATETIME, text, machine)) {
-        gk_buf_appendf(c->out, " datetime=\"%s\">", machine);
-        gk_buf_append_html(c->out, text, strlen(text));
-    } else {
-        gk_buf_putc(c->out, '>');
-        put_value(c->out, x, ENC_HTML);
+    if (!gk_datetime_format(v, len, fd, ft, n->content == C_DATETIME, text, machine)) {
+        gk_buf_append_html(c->out, v, len);
+        return;
     }
+    gk_buf_puts(c->out, "<time");
+    gk_buf_append(c->out, n->attrs, n->attrs_len);
+    for (size_t i = 0; i < n->n_dattrs; i++)
+        render_dattr(c, &n->dattrs[i], s);
+    gk_buf_appendf(c->out, " datetime=\"%s\">", machine);
+    gk_buf_append_html(c->out, text, strlen(text));
     gk_buf_puts(c->out, "</time>");
 }
 
@@ -1342,6 +1345,10 @@ static void render_once(rctx *c, const tnode *n, const scope *s)
 {
     for (size_t i = 0; i < n->n_conds; i++)
         if (!cond_holds(c, s, &n->conds[i])) return;
+    if (n->content == C_DATETIME || n->content == C_DATE) {
+        render_time(c, n, s);
+        return;
+    }
     if (n->name) {
         gk_buf_putc(c->out, '<');
         gk_buf_puts(c->out, n->name);
@@ -1353,10 +1360,6 @@ static void render_once(rctx *c, const tnode *n, const scope *s)
         }
         for (size_t i = 0; i < n->n_dattrs; i++)
             render_dattr(c, &n->dattrs[i], s);
-        if (n->content == C_DATETIME || n->content == C_DATE) {
-            render_time(c, n, s);
-            return;
-        }
         gk_buf_putc(c->out, '>');
         if (n->is_void) return;
     }
