@@ -100,3 +100,9 @@ void gk_h_documents_get(gk_request *r)
     MHD_add_response_header(resp, "ETag", etag);
     gk_outcome_clear(&o);
 }
+
+/* issue 20: while the application is a draft; 200 with {id, deleted}. */
+void gk_h_documents_delete(gk_request *r)
+{
+    GK_API_CALL(r, 200, gk_svc_doc_delete, r->params[0], r->params[1]);
+}

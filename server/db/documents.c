@@ -31,6 +31,9 @@ static const gk_stmt stmts[] = {
                       " AND ($2::uuid IS NULL OR organization_id = $2)"},
     {"doc_app_lock", "SELECT status FROM applications WHERE id = $1"
                      " AND ($2::uuid IS NULL OR organization_id = $2) FOR UPDATE"},
+    /* issue 20: a draft's document deleted (its chunks go with it, ON DELETE CASCADE) */
+    {"doc_delete", "DELETE FROM documents WHERE application_id = $1 AND id = $2"
+                   " AND locked_at IS NULL RETURNING filename"},
 };
 
 void gk_db_documents_register(void)
@@ -151,4 +154,15 @@ gk_tx_status gk_db_doc_commit(PGconn *c)
 void gk_db_doc_rollback(PGconn *c)
 {
     (void)plain(c, "ROLLBACK");
+}
+
+gk_tx_status gk_db_doc_delete(PGconn *c, const char *application_id, const char *id, bool *deleted)
+{
+    *deleted = false;
+    const char *v[] = {application_id, id};
+    PGresult *res = gk_db_exec(c, "doc_delete", 2, v);
+    gk_tx_status s = gk_tx_check(res, "doc_delete");
+    if (s == GK_TX_OK) *deleted = PQntuples(res) == 1;
+    if (res) PQclear(res);
+    return s;
 }

@@ -61,4 +61,8 @@ gk_tx_status gk_db_doc_begin(PGconn *c);
 gk_tx_status gk_db_doc_commit(PGconn *c);
 void gk_db_doc_rollback(PGconn *c);
 
+/* Deletes an unlocked (draft) document of the application; *deleted false when there was
+ * none (issue 20). Inside the caller's transaction, the case locked first. */
+gk_tx_status gk_db_doc_delete(PGconn *c, const char *application_id, const char *id, bool *deleted);
+
 #endif

@@ -4,6 +4,7 @@
 #include "http/reply.h"
 #include "http/service_call.h"
 #include "http/service_idem.h"
+#include "crypto/token.h"
 #include "log.h"
 #include "service/documents.h"
 
@@ -151,11 +152,28 @@ void gk_http_doc_upload_end(gk_request *r, gk_outcome *out)
             mp_refuse(st);
     }
     if (st->mp_open && gk_svc_doc_upload_ok(st->u) && !gk_multipart_finish(&st->mp)) mp_refuse(st);
+    if (r->csrf_in_body) { /* the page's form: its token, before anything is kept */
+        const char *got = gk_multipart_field(&st->mp, "csrf_token");
+        if (!got || !r->user.csrf_token || !gk_token_equal(r->user.csrf_token, got)) {
+            gk_fail(out, &call, GK_ERR_CSRF, NULL,
+                    got ? "http.csrf.mismatch" : "http.csrf.missing");
+            return;
+        }
+    }
+    /* The content decides the type; a name that says otherwise (evil.pdf holding text) is
+     * refused naming the file field (issue 20). */
+    if (st->mp_open && gk_svc_doc_upload_ok(st->u) && st->mp.content_type &&
+        !gk_multipart_name_matches(st->mp.filename, st->mp.content_type))
+        gk_svc_doc_upload_refuse(st->u, GK_ERR_VALIDATION, "file", "ux.upload.type_mismatch");
     gk_doc_upload_in in = {.filename = st->mp.filename, .content_type = st->mp.content_type};
     for (size_t i = 0; i < gk_doc_upload_spec.n; i++) {
         const gk_field *f = &gk_doc_upload_spec.fields[i];
         *(const char **)((char *)&in + (uintptr_t)f->out) = gk_multipart_field(&st->mp, f->path);
     }
+    /* The page's radio buttons: "confidential_until" with its date in a field of its own. */
+    const char *until = gk_multipart_field(&st->mp, "confidential_until");
+    if (in.confidentiality && !strcmp(in.confidentiality, "confidential_until") && until && *until)
+        in.confidentiality = gk_req_printf(r, "confidential_until:%s", until);
     gk_http_idem idem;
     gk_error e = GK_ERR_OK;
     if (gk_svc_doc_upload_ok(st->u)) in.idem = gk_http_idem_of(r, false, &idem, &e);

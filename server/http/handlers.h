@@ -99,6 +99,8 @@ gk_handler_fn gk_h_applications_create, gk_h_applications_list, gk_h_application
     gk_h_page_application_edit, gk_h_page_application_update, gk_h_page_application_submit,
     gk_h_page_application_withdraw, gk_h_page_application_upload, gk_h_page_info_request_respond;
 gk_chunk_handler_fn gk_h_documents_upload_chunk, gk_h_page_application_upload_chunk;
+/* issue 20: deleting a draft's document (api/documents.c, web/applications.c) */
+gk_handler_fn gk_h_documents_delete, gk_h_page_application_doc_delete;
 
 /* issue 15: the recognised schemes (api/examination.c) */
 gk_handler_fn gk_h_exam_schemes;

@@ -5,6 +5,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 #define PP_BUFFER (16 * 1024)
 
@@ -99,6 +100,23 @@ const char *gk_multipart_sniff(const unsigned char *p, size_t n, const char *dec
     }
     if (plain_text(p, n, complete)) return "text/plain; charset=utf-8";
     return NULL;
+}
+
+bool gk_multipart_name_matches(const char *filename, const char *content_type)
+{
+    static const struct {
+        const char *ext, *type;
+    } EXT[] = {{".pdf", "application/pdf"},
+               {".png", "image/png"},
+               {".jpg", "image/jpeg"},
+               {".jpeg", "image/jpeg"}};
+    size_t n = filename ? strlen(filename) : 0;
+    for (size_t i = 0; i < sizeof EXT / sizeof *EXT; i++) {
+        size_t el = strlen(EXT[i].ext);
+        if (n > el && strcasecmp(filename + n - el, EXT[i].ext) == 0)
+            return content_type && strcmp(content_type, EXT[i].type) == 0;
+    }
+    return true;
 }
 
 /* ---- file names ---- */

@@ -112,4 +112,9 @@ bool gk_multipart_feed(gk_multipart *mp, const char *data, size_t n);
 /* Release the post processor (idempotent). */
 void gk_multipart_end(gk_multipart *mp);
 
+/* Whether a file's name agrees with the type its content was sniffed as (issue 20): a name
+ * ending in .pdf must hold a PDF, .png a PNG, .jpg/.jpeg a JPEG (case-insensitive); other
+ * names are not judged. So "evil.pdf" holding text is refused, naming the file field. */
+bool gk_multipart_name_matches(const char *filename, const char *content_type);
+
 #endif

@@ -35,6 +35,7 @@ typedef struct gk_request {
     char *body;
     size_t body_len, body_cap;
     bool body_too_large, body_started;
+    bool csrf_in_body;   /* a page's streamed upload: its csrf_token field is checked at the end */
     bool stream_stopped; /* a streamed body's chunk callback refused; answer at the end */
     bool queued;         /* the reply has been handed to libmicrohttpd */
     bool offloaded;      /* a GK_ROUTE_SLOW handler ran on a slow thread: queue its reply */

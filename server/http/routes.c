@@ -97,6 +97,9 @@ const gk_route gk_routes[] = {
      APP_DB, "documents.list"},
     {"GET", "/api/v1/applications/{id}/documents/{doc_id}", gk_h_documents_get, APP_READ,
      GK_BODY_NONE, 0, APP_DB, "documents.get"},
+    /* issue 20: a draft's document deleted */
+    {"DELETE", "/api/v1/applications/{id}/documents/{doc_id}", gk_h_documents_delete, APP_M,
+     GK_BODY_NONE, 0, APP_DB, "documents.delete"},
     {"GET", "/api/v1/applications/{id}/info-requests", gk_h_info_requests_list, APP_READ,
      GK_BODY_NONE, 0, APP_DB, "info_requests.list"},
     {"POST", "/api/v1/applications/{id}/info-requests/{rid}/response", gk_h_info_requests_respond,
@@ -120,6 +123,8 @@ const gk_route gk_routes[] = {
      APP_PAGE, "page.application_withdraw"},
     {"POST", "/applications/{id}/documents", gk_h_page_application_upload, APP_UP,
      GK_BODY_MULTIPART, 0, APP_PAGE, "page.application_upload", gk_h_page_application_upload_chunk},
+    {"POST", "/applications/{id}/documents/{doc_id}/delete", gk_h_page_application_doc_delete,
+     APP_M, GK_BODY_FORM, 0, APP_PAGE, "page.application_doc_delete"},
     {"POST", "/applications/{id}/info-requests/{rid}/response", gk_h_page_info_request_respond,
      APP_M, GK_BODY_FORM, 0, APP_PAGE, "page.info_request_respond"},
 #undef APP_M

@@ -356,6 +356,8 @@ static void *arena_alloc(void *ctx, size_t n)
 
 /* First call: everything decided from the request line and headers. Returns true when it
  * already queued a reply (an error). */
+static bool streamed(const gk_request *r);
+
 static bool on_headers(gk_request *r, const char *url, enum MHD_Result *ret)
 {
     r->lang = gk_lang_choose(gk_req_query(r, "lang"), gk_req_cookie(r, "giteki_lang"),
@@ -396,7 +398,13 @@ static bool on_headers(gk_request *r, const char *url, enum MHD_Result *ret)
                            : gk_req_msg(r, "http.content_type.missing"));
             return true;
         }
-        if (cl && strtoull(cl, NULL, 10) > body_cap(r->route)) {
+        if (cl && strtoull(cl, NULL, 10) > body_cap(r->route) && streamed(r) &&
+            (r->route->flags & GK_ROUTE_PAGE)) {
+            /* A page's upload over the limit is answered inside its form (issue 20): the
+             * request is admitted as usual, the body dropped, and the handler sees
+             * r->body_too_large. */
+            r->body_too_large = true;
+        } else if (cl && strtoull(cl, NULL, 10) > body_cap(r->route)) {
             *ret = fail(r, GK_ERR_TOO_LARGE,
                         gk_req_msgf(r, "http.body_too_large", "bytes",
                                     gk_req_printf(r, "%zu", body_cap(r->route)), NULL));
@@ -514,7 +522,8 @@ static enum MHD_Result dispatch(gk_request *r)
 {
     if (streamed(r)) {
         if (r->stream_stopped && r->response) return queue(r);
-        if (r->body_too_large) return fail(r, GK_ERR_TOO_LARGE, NULL);
+        if (r->body_too_large && !(r->route->flags & GK_ROUTE_PAGE))
+            return fail(r, GK_ERR_TOO_LARGE, NULL);
         r->route->handler(r); /* admitted on the headers; the chunks are in its state */
         return queue(r);
     }

@@ -3,6 +3,7 @@
  * checked), and rendering walks that tree writing HTML5 straight into a gk_buf. No libxml2
  * call happens while rendering, so concurrent renders share nothing mutable. */
 #include "render/template.h"
+#include "render/datetime.h"
 
 #include <dirent.h>
 #include <libxml/parser.h>
@@ -72,7 +73,7 @@ static void arena_free(arena *a)
 /* ------------------------------------------------------------------ compiled tree */
 
 enum { N_TEXT, N_ELEM };
-enum { C_CHILDREN, C_TEXT, C_MSG };
+enum { C_CHILDREN, C_TEXT, C_MSG, C_DATETIME, C_DATE };
 enum { OP_TRUTHY, OP_EQ, OP_NE };
 enum { L_STR, L_NUM, L_TRUE, L_FALSE, L_NULL };
 
@@ -281,7 +282,7 @@ static void trim(const char **s, const char **e)
 static bool set_content(loader *l, tnode *n, int kind, const char *v, bool interp)
 {
     if (n->content != C_CHILDREN) {
-        lerr(l, n->line, "g:text and g:msg cannot be combined on one element");
+        lerr(l, n->line, "g:text, g:msg, g:datetime and g:date cannot be combined on one element");
         return false;
     }
     n->content = kind;
@@ -475,6 +476,17 @@ static bool directive(loader *l, tnode *n, const char *d, const char *v, bool is
         lerr(l, n->line, "g:text=\"%s\": expected a path like item.name", v);
         return false;
     }
+    if (strcmp(d, "datetime") == 0 || strcmp(d, "date") == 0) {
+        /* a date or time in Japan time, one format per language (render/datetime.h) */
+        if (!n->name || strcmp(n->name, "time") != 0) {
+            lerr(l, n->line, "g:%s belongs on a <time> element", d);
+            return false;
+        }
+        if (is_path(v, strlen(v)))
+            return set_content(l, n, strcmp(d, "date") == 0 ? C_DATE : C_DATETIME, v, false);
+        lerr(l, n->line, "g:%s=\"%s\": expected a path like item.created_at", d, v);
+        return false;
+    }
     if (strcmp(d, "msg") == 0)
         return check_msg_key(l, n, d, v, &interp) && set_content(l, n, C_MSG, v, interp);
     if (strcmp(d, "attr") == 0 || strcmp(d, "msg-attr") == 0) return parse_attr_list(l, n, d, v);
@@ -506,7 +518,7 @@ static bool directive(loader *l, tnode *n, const char *d, const char *v, bool is
     }
     lerr(l, n->line,
          "unknown directive g:%s (known: text, attr, msg, msg-attr, repeat, if, "
-         "unless, slot, layout)",
+         "unless, slot, layout, datetime, date)",
          d);
     return false;
 }
@@ -1292,6 +1304,34 @@ static void render_content(rctx *c, const tnode *n, const scope *s)
     }
 }
 
+/* <time g:datetime="path"> / g:date: the element with its attributes and the datetime
+ * attribute, the text in Japan time for the request's language (render/datetime.h); a value
+ * that is no date is written as plain text (no <time> to mislead), a missing one not at all. */
+static void render_time(rctx *c, const tnode *n, const scope *s)
+{
+    char tmp[64], text[GK_DT_TEXT], machine[GK_DT_TEXT];
+    const char *v;
+    size_t len;
+    val x = resolve(c, s, n->content_expr, strlen(n->content_expr));
+    if (!value_text(x, tmp, &v, &len) || len == 0) return;
+    /* the formats are the catalogue's (ux.time.*); without a catalogue, the English ones */
+    const char *fd = c->msgs ? gk_messages_get(c->msgs, c->lang, "ux.time.date") : NULL;
+    const char *ft = c->msgs ? gk_messages_get(c->msgs, c->lang, "ux.time.datetime") : NULL;
+    if (fd && !strchr(fd, '%')) fd = NULL; /* the key itself: no catalogue entry */
+    if (ft && !strchr(ft, '%')) ft = NULL;
+    if (!gk_datetime_format(v, len, fd, ft, n->content == C_DATETIME, text, machine)) {
+        gk_buf_append_html(c->out, v, len);
+        return;
+    }
+    gk_buf_puts(c->out, "<time");
+    gk_buf_append(c->out, n->attrs, n->attrs_len);
+    for (size_t i = 0; i < n->n_dattrs; i++)
+        render_dattr(c, &n->dattrs[i], s);
+    gk_buf_appendf(c->out, " datetime=\"%s\">", machine);
+    gk_buf_append_html(c->out, text, strlen(text));
+    gk_buf_puts(c->out, "</time>");
+}
+
 static const tnode *find_filler(const tnode *page, const char *slot)
 {
     for (size_t i = 0; i < page->n_kids; i++) {
@@ -1305,6 +1345,10 @@ static void render_once(rctx *c, const tnode *n, const scope *s)
 {
     for (size_t i = 0; i < n->n_conds; i++)
         if (!cond_holds(c, s, &n->conds[i])) return;
+    if (n->content == C_DATETIME || n->content == C_DATE) {
+        render_time(c, n, s);
+        return;
+    }
     if (n->name) {
         gk_buf_putc(c->out, '<');
         gk_buf_puts(c->out, n->name);

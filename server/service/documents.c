@@ -332,3 +332,67 @@ bool gk_svc_doc_chunk(const char *doc_id, int seq, char *buf, size_t cap, size_t
     PQclear(res);
     return true;
 }
+
+/* ---- deleting a draft's document (issue 20) ---- */
+
+typedef struct {
+    const gk_call *call;
+    const char *app_id, *doc_id;
+    gk_error e;
+    const char *msg;
+} del_ctx;
+
+static gk_tx_status del_tx(PGconn *c, void *p)
+{
+    del_ctx *d = p;
+    d->e = GK_ERR_OK;
+    d->msg = NULL;
+    char status[20];
+    gk_tx_status s = gk_db_doc_app_status(c, d->app_id, gk_call_org_filter(d->call), true, status);
+    if (s != GK_TX_OK) return s;
+    gk_lifecycle_state st;
+    if (!status[0] || !gk_lifecycle_state_from_name(status, &st) ||
+        (st == GK_LC_DRAFT && gk_call_is_staff(d->call))) {
+        d->e = GK_ERR_NOT_FOUND;
+        return GK_TX_ABORT;
+    }
+    if (st != GK_LC_DRAFT || !gk_doc_upload_allowed(gk_call_lc_role(d->call), st)) {
+        d->e = GK_ERR_CONFLICT;
+        d->msg = "ux.doc.not_draft";
+        return GK_TX_ABORT;
+    }
+    bool deleted = false;
+    s = gk_db_doc_delete(c, d->app_id, d->doc_id, &deleted);
+    if (s != GK_TX_OK) return s;
+    if (!deleted) {
+        d->e = GK_ERR_NOT_FOUND;
+        return GK_TX_ABORT;
+    }
+    json_t *data = json_pack("{s:s}", "document", d->doc_id);
+    const char *object = gk_call_printf(d->call, "application:%s", d->app_id);
+    s = data && object ? gk_audit_append(c, d->call->user.id, "document.delete", object, data)
+                       : GK_TX_HARD;
+    json_decref(data);
+    return s;
+}
+
+void gk_svc_doc_delete(const gk_call *call, const char *app_id, const char *doc_id, gk_outcome *out)
+{
+    memset(out, 0, sizeof *out);
+    if (!gk_db_is_uuid(app_id) || !gk_db_is_uuid(doc_id)) {
+        gk_fail(out, call, GK_ERR_NOT_FOUND, NULL, NULL);
+        return;
+    }
+    del_ctx d = {.call = call, .app_id = app_id, .doc_id = doc_id};
+    gk_tx_status s = gk_tx_run(GK_TX_READ_COMMITTED, del_tx, &d);
+    if (s == GK_TX_ABORT) {
+        gk_fail(out, call, d.e, NULL, NULL);
+        if (d.msg) out->detail = gk_call_msg(call, d.msg);
+        return;
+    }
+    if (s != GK_TX_OK) {
+        gk_fail(out, call, gk_tx_error(s), NULL, NULL);
+        return;
+    }
+    out->view = json_pack("{s:s, s:b}", "id", doc_id, "deleted", 1);
+}

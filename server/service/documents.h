@@ -52,4 +52,10 @@ void gk_svc_doc_get(const gk_call *call, const char *app_id, const char *doc_id,
  * copied into buf of cap >= GK_DOC_CHUNK (*n; 0 past the end). False when the database could not be read. */
 bool gk_svc_doc_chunk(const char *doc_id, int seq, char *buf, size_t cap, size_t *n);
 
+/* Deletes a document while its application is a draft (issue 20): the caller's organisation
+ * only (another's case: not found), one transaction with its audit entry. CONFLICT
+ * (ux.doc.not_draft) once the application left the draft. View: {id, deleted: true}. */
+void gk_svc_doc_delete(const gk_call *call, const char *app_id, const char *doc_id,
+                       gk_outcome *out);
+
 #endif

@@ -6,8 +6,9 @@
  * into the API's request document, so validation is identical. Post/redirect/get: a change that
  * succeeds answers 303 to the case page with ?done=<what> (the notice); a refused form is
  * shown again (422) with each message next to its field and what the user typed. The upload
- * form posts multipart to /applications/{id}/documents?csrf_token=... (the CSRF check of a
- * streamed body runs on the headers). */
+ * form posts multipart to /applications/{id}/documents with its csrf_token as a field,
+ * checked once the body is in (http/doc_upload.c), so no token shows in the address bar; a
+ * file over the limit is answered inside the form (413, the case page with the summary). */
 #include "domain/determination.h"
 #include "render/i18n.h"
 #include "http/handlers.h"
@@ -16,6 +17,8 @@
 #include "http/reply.h"
 #include "http/service_call.h"
 #include "service/applications.h"
+#include "service/documents.h"
+#include "app.h"
 #include "web/page.h"
 
 #include <stdio.h>
@@ -172,9 +175,41 @@ static json_t *form_model(gk_request *r, const gk_rule_catalog *cat, json_t *cat
                                                                      : cat->sets[i].title_en,
                                               "selected", opt && !strcmp(opt, cat->sets[i].id)));
     json_object_set_new(m, "rule_sets", sets);
+    json_t *invalid = json_object(); /* aria-invalid="true" on each refused control */
+    {
+        const char *k;
+        json_t *v;
+        json_object_foreach(e, k, v) json_object_set_new(invalid, k, json_string("true"));
+    }
+    json_object_set_new(m, "invalid", invalid);
     json_object_set_new(m, "errors", e);
     json_object_set_new(m, "has_errors", json_boolean(json_array_size(errs) > 0));
     json_object_set_new(m, "error_list", errs ? json_incref(errs) : json_array());
+    /* the one error summary, each message linking to its control's id (issue 20) */
+    json_t *linked = json_array();
+    size_t i;
+    json_t *x;
+    json_array_foreach(errs, i, x)
+    {
+        const char *f = json_string_value(json_object_get(x, "field"));
+        const char *msg = json_string_value(json_object_get(x, "message"));
+        if (!f || !msg) continue;
+        const char *id = f;
+        char buf[160];
+        if (!strncmp(f, "device.", 7)) {
+            id = f + 7; /* model_name, type_name, category, description */
+        } else if (!strcmp(f, "route")) {
+            id = "route-conformity";
+        } else if (!strncmp(f, "declarations.", 13)) { /* declarations.SR-2.measure */
+            const char *req = f + 13, *dot = strchr(req, '.');
+            snprintf(buf, sizeof buf, "d-%.*s", dot ? (int)(dot - req) : (int)strlen(req), req);
+            id = buf;
+        }
+        json_array_append_new(linked, json_pack("{s:s, s:s}", "field", id, "message", msg));
+    }
+    gk_page_error_summary(m, linked, NULL);
+    json_decref(linked);
+    if (!json_array_size(errs)) json_object_del(m, "error_summary");
     return m;
 }
 
@@ -346,14 +381,35 @@ static void render_case(gk_request *r, unsigned status, json_t *errors, const ch
     }
     const char *done = gk_req_query(r, "done");
     static const char *const DONE[] = {"created",  "saved",    "submitted", "withdrawn",
-                                       "uploaded", "answered", NULL};
+                                       "uploaded", "answered", "deleted",   NULL};
     for (size_t i = 0; done && DONE[i]; i++)
         if (!strcmp(done, DONE[i])) json_object_set_new(m, "done", json_string(done));
-    if (r->user.csrf_token)
-        json_object_set_new(m, "upload_action",
-                            json_string(gk_req_printf(r, "/applications/%s/documents?csrf_token=%s",
-                                                      r->params[0], r->user.csrf_token)));
-    if (errors) json_object_set_new(m, "error_list", errors);
+    json_object_set_new(m, "upload_action",
+                        json_string(gk_req_printf(r, "/applications/%s/documents", r->params[0])));
+    /* the limit stated on the form, sizes in KB/MB (issue 20) */
+    json_object_set_new(m, "upload_limit",
+                        json_string(gk_page_size_text(r, (long long)gk_app.config.upload_max)));
+    json_object_set_new(m, "upload_limit_bytes",
+                        json_integer((json_int_t)gk_app.config.upload_max));
+    {
+        size_t i;
+        json_t *d;
+        json_array_foreach(json_object_get(json_object_get(m, "app"), "documents"), i, d)
+        {
+            json_object_set_new(d, "size_text",
+                                json_string(gk_page_size_text(r, (long long)json_integer_value(
+                                                                     json_object_get(d, "size")))));
+        }
+    }
+    if (errors) { /* each field's message next to it, and the one summary (issue 20) */
+        json_t *by_key = gk_page_errors_by_key(errors), *invalid = json_object();
+        const char *k;
+        json_t *v;
+        json_object_foreach(by_key, k, v) json_object_set_new(invalid, k, json_string("true"));
+        json_object_set_new(m, "field_error", by_key);
+        json_object_set_new(m, "field_error_invalid", invalid);
+        json_object_set_new(m, "error_list", errors);
+    }
     if (problem) json_object_set_new(m, "problem", json_string(problem));
     gk_page_render(r, status, "app_case", m);
 }
@@ -405,10 +461,41 @@ bool gk_h_page_application_upload_chunk(gk_request *r, const char *data, size_t 
 
 void gk_h_page_application_upload(gk_request *r)
 {
+    if (r->body_too_large) { /* over the limit: said inside the form, still signed in */
+        gk_call call = gk_call_of(r);
+        gk_outcome o = {0};
+        gk_field_err(&o, &call, "file", "ux.upload.too_large");
+        json_t *e = json_array_get(o.errors, 0);
+        json_object_set_new(e, "message",
+                            json_string(gk_req_msgf(
+                                r, "ux.upload.too_large", "limit",
+                                gk_page_size_text(r, (long long)gk_app.config.upload_max), NULL)));
+        gk_fail(&o, &call, GK_ERR_TOO_LARGE, NULL, NULL);
+        r->error = GK_ERR_TOO_LARGE;
+        show_case_again(r, &o, NULL);
+        gk_outcome_clear(&o);
+        return;
+    }
     gk_outcome o;
     gk_http_doc_upload_end(r, &o);
-    json_decref(o.errors); /* the case names the refusal of an upload, not its fields */
-    o.errors = NULL;
+    if (o.err == GK_ERR_CSRF) { /* the form's token (checked at the end): no page of the case */
+        gk_reply_problem(r, GK_ERR_CSRF, o.detail, NULL);
+        r->error = GK_ERR_CSRF;
+        gk_outcome_clear(&o);
+        return;
+    }
     gk_page_form_done(r, &o, gk_req_printf(r, "/applications/%s?done=uploaded", r->params[0]),
                       show_case_again, NULL);
+}
+
+/* issue 20: a draft's document deleted from the case page (a form with the CSRF token). */
+static void delete_done(gk_request *r, const char *done, gk_outcome *o)
+{
+    gk_page_form_done(r, o, gk_req_printf(r, "/applications/%s?done=%s#h-docs", r->params[0], done),
+                      show_case_again, NULL);
+}
+
+void gk_h_page_application_doc_delete(gk_request *r)
+{
+    GK_RUN(r, NULL, NULL, delete_done, "deleted", gk_svc_doc_delete, r->params[0], r->params[1]);
 }

@@ -35,6 +35,20 @@ void gk_page_field_key(const char *field, char *out, size_t n);
  * each field. New reference. */
 json_t *gk_page_errors_by_key(json_t *errors);
 
+/* The one error summary of a form page (issue 20): the layout shows it at the top of
+ * <main> (role=alert, focused on load by static/js/giteki.js), links each message to its
+ * field (#<template key of the field>) and prefixes the page title with "エラー: " /
+ * "Error: ". `errors`: [{field, message}] or {key: message} (borrowed, may be NULL), the
+ * field or key being the id of the control to link to, as it is;
+ * `message`: one for the whole form (may be NULL). Adds to a summary already set.
+ * gk_page_render builds it itself for a 4xx page from the model's errors, error_list,
+ * error, problem and form_error when the handler did not. */
+void gk_page_error_summary(json_t *model, json_t *errors, const char *message);
+
+/* A size as people read it (issue 20): "812 bytes", "19.5 KB", "4.2 MB" (1 KB = 1024 bytes),
+ * in the request's language; in the request's arena. */
+const char *gk_page_size_text(gk_request *r, long long bytes);
+
 /* Install the dispatcher's HTML error-page hook (at start-up). */
 void gk_pages_init(void);
 

@@ -154,6 +154,9 @@ static const az_expect az_table[] = {
      "/api/v1/applications/{{app}}/documents", 0},
     {"GET", "/api/v1/applications/{id}/documents/{doc_id}", AZ_CASE_READ, AZ_B_NONE,
      "/api/v1/applications/{{app}}/documents/{{doc}}", 0},
+    /* issue 20: the maker deletes a document of its draft */
+    {"DELETE", "/api/v1/applications/{id}/documents/{doc_id}", AZ_MAKER, AZ_B_NONE,
+     "/api/v1/applications/{{none}}/documents/{{none}}", 0},
     {"GET", "/api/v1/applications/{id}/info-requests", AZ_CASE_READ, AZ_B_NONE,
      "/api/v1/applications/{{app}}/info-requests", 0},
     {"POST", "/api/v1/applications/{id}/info-requests/{rid}/response", AZ_MAKER, AZ_B_JSON,
@@ -169,6 +172,8 @@ static const az_expect az_table[] = {
      0},
     {"POST", "/applications/{id}/documents", AZ_MAKER | AZ_EXAM, AZ_B_MULTIPART,
      "/applications/{{none}}/documents", 0},
+    {"POST", "/applications/{id}/documents/{doc_id}/delete", AZ_MAKER, AZ_B_FORM,
+     "/applications/{{none}}/documents/{{none}}/delete", 0},
     {"POST", "/applications/{id}/info-requests/{rid}/response", AZ_MAKER, AZ_B_FORM,
      "/applications/{{none}}/info-requests/{{none}}/response", 0},
 

@@ -958,7 +958,9 @@ static void check_response(verdict *v, const ht_step *s, const ht_check *checks,
             fail(v, "code: expected %s, got %s", s->expect_code, code ? code : "none");
     }
     check_invariants(v);
-    if (r->status >= 400 && strcmp(v->method, "HEAD") != 0) check_problem_shape(v);
+    /* A page's refusal shown inside its form (issue 20) is HTML when the step says so. */
+    bool page = s->expect_content_type && !strcmp(s->expect_content_type, "text/html");
+    if (r->status >= 400 && strcmp(v->method, "HEAD") != 0 && !page) check_problem_shape(v);
     for (size_t i = 0; i < n; i++)
         check_one(v, &checks[i]);
 }

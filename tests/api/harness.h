@@ -333,4 +333,7 @@ int ht_living_checks(const ht_options *opts);
 /* scenarios_words.c (issue 20 part B): words, not codes, on the case pages and in the CSV. */
 extern const ht_group ht_group_words;
 
+/* issue 20 part A (scenarios_ux.c): the error pattern, uploads, language switch, dates. */
+extern const ht_group ht_group_ux;
+
 #endif

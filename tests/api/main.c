@@ -35,6 +35,7 @@ static const ht_group *const groups[] = {
     &ht_group_living,
     &ht_group_mail,
     &ht_group_words,
+    &ht_group_ux,
     // clang-format on
 };
 

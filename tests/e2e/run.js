@@ -26,6 +26,7 @@ const path = require('path');
 const { launch, loadMessages, Actor, StepError, ROOT } = require('./lib/harness');
 const { steps, ADMIN, PASSWORD } = require('./journeys');
 const { keyboardStep } = require('./keyboard');
+const { uxSteps } = require('./checks');
 
 function parseArgs(argv) {
   const o = {
@@ -186,8 +187,9 @@ async function main() {
       examiner2: who('examiner', 2),
       regulatorUser: who('regulator', 1),
     };
-    const chain = steps();
-    const independent = [keyboardStep(ADMIN)];
+    const ux = uxSteps(steps()); // issue 20 part A (checks.js)
+    const chain = ux.chain;
+    const independent = [keyboardStep(ADMIN), ...ux.independent];
     let broken = null;
     for (const step of [...chain, ...independent]) {
       const label = `${lang} ${step.journey}: ${step.name}`;

@@ -224,13 +224,16 @@ static void test_real_templates(void **state)
     } langs[] = {
         {"ja", "端末機器の認定を、申請から公表まで", ">認定機器の検索</a>",
          "Terminal equipment certification, from application", "<strong lang=\"ja\"",
-         "<a href=\"?lang=en\""},
+         "href=\"/?q=x&amp;lang=en\">English</a>"},
         {"en", "Terminal equipment certification, from application to publication",
          ">Certificates search</a>", "端末機器の認定を、申請から公表まで", "<strong lang=\"en\"",
-         "<a href=\"?lang=ja\""},
+         "href=\"/?q=x&amp;lang=ja\">日本語</a>"},
     };
     for (size_t i = 0; i < 2; i++) {
-        char *out = render_real(t, m, "home", "{\"nav\": {\"home\": \"page\"}}", langs[i].lang);
+        char *out = render_real(t, m, "home",
+                                "{\"nav\": {\"home\": \"page\"}, \"lang_href\": {\"ja\": "
+                                "\"/?q=x&lang=ja\", \"en\": \"/?q=x&lang=en\"}}",
+                                langs[i].lang);
         char html_tag[32];
         snprintf(html_tag, sizeof html_tag, "<html lang=\"%s\">", langs[i].lang);
         assert_true(strncmp(out, "<!DOCTYPE html>\n", 16) == 0);
@@ -251,7 +254,8 @@ static void test_real_templates(void **state)
         assert_contains(out, "href=\"/signin\"");
         assert_lacks(out, "g:");
         assert_lacks(out, "xmlns");
-        assert_lacks(out, "<script");
+        assert_lacks(out, "<script>"); /* scripts only from /static (CSP) */
+        assert_contains(out, "<script src=\"/static/js/giteki.js\" defer=\"defer\"></script>");
         assert_lacks(out, "style=");
         assert_lacks(out, "/>");
         free(out);
