@@ -1,5 +1,6 @@
 /* The aggregator's puller (see puller.h). */
 #include "national/puller.h"
+#include "util/str.h"
 
 #include "crypto/base64.h"
 #include "crypto/sign.h"
@@ -16,7 +17,6 @@
 #include <libxml/tree.h>
 #include <openssl/evp.h>
 #include <pthread.h>
-#include <stdarg.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -82,17 +82,6 @@ static bool known_format(const char *format)
     return false;
 }
 
-static char *fmt_err(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
-static char *fmt_err(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    char *s = NULL;
-    if (vasprintf(&s, fmt, ap) < 0) s = NULL;
-    va_end(ap);
-    return s;
-}
-
 static bool is_hex16(const char *s, size_t n)
 {
     if (n != 16) return false;
@@ -118,47 +107,47 @@ static int parse_body(const char *item, body_cfg *b, char **err)
 {
     const char *eq1 = strchr(item, '='), *eq2 = strrchr(item, '=');
     if (!eq1 || eq2 == eq1) {
-        *err = fmt_err("GITEKI_AGGREGATE: \"%s\" is not CODE=BASE_URL=KEYID[,KEYID]", item);
+        *err = gk_strfmt("GITEKI_AGGREGATE: \"%s\" is not CODE=BASE_URL=KEYID[,KEYID]", item);
         return -1;
     }
     if (eq1 - item != 3 || strspn(item, "0123456789") < 3) {
         *err =
-            fmt_err("GITEKI_AGGREGATE: \"%s\" does not start with a three-digit body code", item);
+            gk_strfmt("GITEKI_AGGREGATE: \"%s\" does not start with a three-digit body code", item);
         return -1;
     }
     memcpy(b->code, item, 3);
     b->code[3] = 0;
     size_t ulen = (size_t)(eq2 - eq1 - 1);
     b->url = strndup(eq1 + 1, ulen);
-    if (!b->url) return *err = fmt_err("out of memory"), -1;
+    if (!b->url) return *err = gk_strfmt("out of memory"), -1;
     while (ulen && b->url[ulen - 1] == '/')
         b->url[--ulen] = 0;
     const char *host = !strncmp(b->url, "https://", 8)  ? b->url + 8
                        : !strncmp(b->url, "http://", 7) ? b->url + 7
                                                         : NULL;
     if (!host || !*host || strcspn(b->url, " \"'<>\\?#") != ulen) {
-        *err = fmt_err("GITEKI_AGGREGATE: \"%s\" is not an http:// or https:// base URL", b->url);
+        *err = gk_strfmt("GITEKI_AGGREGATE: \"%s\" is not an http:// or https:// base URL", b->url);
         return -1;
     }
     const char *k = eq2 + 1;
     while (*k) {
         size_t kl = strcspn(k, ",");
         if (!is_hex16(k, kl)) {
-            *err = fmt_err("GITEKI_AGGREGATE: the key ids of \"%s\" must be 16 lower-case hex "
-                           "digits each (the key_id of /api/v1/signing-keys)",
-                           item);
+            *err = gk_strfmt("GITEKI_AGGREGATE: the key ids of \"%s\" must be 16 lower-case hex "
+                             "digits each (the key_id of /api/v1/signing-keys)",
+                             item);
             return -1;
         }
         char **keys = realloc(b->keys, (b->n_keys + 1) * sizeof *keys);
-        if (!keys) return *err = fmt_err("out of memory"), -1;
+        if (!keys) return *err = gk_strfmt("out of memory"), -1;
         b->keys = keys;
-        if (!(b->keys[b->n_keys] = strndup(k, kl))) return *err = fmt_err("out of memory"), -1;
+        if (!(b->keys[b->n_keys] = strndup(k, kl))) return *err = gk_strfmt("out of memory"), -1;
         b->n_keys++;
         k += kl;
         if (*k == ',') k++;
     }
     if (!b->n_keys || b->n_keys > MAX_KEYS) {
-        *err = fmt_err("GITEKI_AGGREGATE: \"%s\" pins no key id (or more than 16)", item);
+        *err = gk_strfmt("GITEKI_AGGREGATE: \"%s\" pins no key id (or more than 16)", item);
         return -1;
     }
     return 0;
@@ -173,7 +162,7 @@ int gk_national_config_parse(const char *spec, gk_national_config **out, char **
     if (!c || !copy) {
         free(c);
         free(copy);
-        *err = fmt_err("out of memory");
+        *err = gk_strfmt("out of memory");
         return -1;
     }
     char *save = NULL;
@@ -181,7 +170,7 @@ int gk_national_config_parse(const char *spec, gk_national_config **out, char **
          item = strtok_r(NULL, "; \n\t", &save)) {
         body_cfg *b = realloc(c->b, (c->n + 1) * sizeof *b);
         if (!b) {
-            *err = fmt_err("out of memory");
+            *err = gk_strfmt("out of memory");
             break;
         }
         c->b = b;
@@ -190,13 +179,13 @@ int gk_national_config_parse(const char *spec, gk_national_config **out, char **
         if (parse_body(item, &c->b[c->n - 1], err)) break;
         for (size_t i = 0; i + 1 < c->n; i++)
             if (!strcmp(c->b[i].code, c->b[c->n - 1].code)) {
-                *err = fmt_err("GITEKI_AGGREGATE: body %s is listed twice", c->b[i].code);
+                *err = gk_strfmt("GITEKI_AGGREGATE: body %s is listed twice", c->b[i].code);
                 break;
             }
         if (*err) break;
     }
     free(copy);
-    if (!*err && !c->n) *err = fmt_err("GITEKI_AGGREGATE lists no body");
+    if (!*err && !c->n) *err = gk_strfmt("GITEKI_AGGREGATE lists no body");
     if (*err) {
         gk_national_config_free(c);
         return -1;
@@ -688,7 +677,7 @@ bool gk_national_start(gk_national_config *c, unsigned interval_s, unsigned time
     *err = NULL;
     xmlInitParser(); /* before any thread parses */
     if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK) {
-        *err = fmt_err("curl_global_init failed");
+        *err = gk_strfmt("curl_global_init failed");
         return false;
     }
     P.cfg = c;
@@ -697,14 +686,14 @@ bool gk_national_start(gk_national_config *c, unsigned interval_s, unsigned time
     P.timeout_s = timeout_s ? timeout_s : 20;
     P.bodies = calloc(c->n, sizeof *P.bodies);
     if (!P.bodies) {
-        *err = fmt_err("out of memory");
+        *err = gk_strfmt("out of memory");
         return false;
     }
     for (size_t i = 0; i < c->n; i++) {
         body_cfg *b = &c->b[i];
         if (!gk_svc_national_body_configure(b->code, b->url, (const char *const *)b->keys,
                                             b->n_keys)) {
-            *err = fmt_err("cannot record body %s in the database", b->code);
+            *err = gk_strfmt("cannot record body %s in the database", b->code);
             return false;
         }
         P.bodies[i].cfg = b;
@@ -714,7 +703,7 @@ bool gk_national_start(gk_national_config *c, unsigned interval_s, unsigned time
     atomic_store(&P.stop, false);
     for (size_t i = 0; i < c->n; i++) {
         if (pthread_create(&P.bodies[i].th, NULL, body_thread, &P.bodies[i])) {
-            *err = fmt_err("cannot start the puller of body %s", c->b[i].code);
+            *err = gk_strfmt("cannot start the puller of body %s", c->b[i].code);
             gk_national_stop();
             return false;
         }
