@@ -7,6 +7,7 @@
 
 #include <stdarg.h>
 #include <stddef.h>
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -485,6 +486,23 @@ static void prep_forget(prep_slot *p)
     memset(p, 0, sizeof *p);
 }
 
+/* The slots' texts are freed when their thread ends (a thread-specific key's destructor runs
+ * before the thread's own storage goes). */
+static pthread_key_t prep_key;
+static pthread_once_t prep_key_once = PTHREAD_ONCE_INIT;
+
+static void preps_free(void *unused)
+{
+    (void)unused;
+    for (unsigned i = 0; i < PREP_SLOTS; i++)
+        prep_forget(&preps[i]);
+}
+
+static void prep_key_make(void)
+{
+    (void)pthread_key_create(&prep_key, preps_free);
+}
+
 /* The name of sql prepared on c, preparing it when needed; NULL when it cannot be. */
 static const char *prepared(PGconn *c, const char *sql, int n, prep_slot **slot)
 {
@@ -511,6 +529,8 @@ static const char *prepared(PGconn *c, const char *sql, int n, prep_slot **slot)
     bool ok = r && PQresultStatus(r) == PGRES_COMMAND_OK;
     if (r) PQclear(r);
     if (!ok || !(p->sql = strdup(sql))) return NULL;
+    pthread_once(&prep_key_once, prep_key_make);
+    (void)pthread_setspecific(prep_key, preps); /* non-NULL: the destructor runs */
     p->conn = c;
     memcpy(p->name, name, sizeof name);
     *slot = p;

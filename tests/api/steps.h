@@ -13,7 +13,8 @@
         .content_type = JSON_T, .body = "{\"email\": \"" email "\", \"password\": \"" pw "\"}",    \
         .expect_status = 200                                                                       \
     }
-#define SIGNUP(org, email)                                                                         \
+/* A sign-up (202) confirmed by its mail, the holder record left as sign-up makes it. */
+#define SIGNUP_BARE(org, email)                                                                    \
     {.name = "sign up " email,                                                                     \
      .method = "POST",                                                                             \
      .path = "/api/v1/signup",                                                                     \
@@ -21,7 +22,8 @@
      .body = "{\"organization\": {\"name\": \"" org "\", \"representative\": \"山田 太郎\"},"  \
              " \"user\": {\"email\": \"" email "\", \"password\": \"" PW "\", \"name\": \"M\"}}",  \
      .expect_status = 202},                                                                        \
-        VERIFY_MAIL(email), HOLDER_COMPLETE(org, email, PW)
+        VERIFY_MAIL(email)
+#define SIGNUP(org, email) SIGNUP_BARE(org, email), HOLDER_COMPLETE(org, email, PW)
 /* Issue 16: a filing needs a complete holder record (docs/rules.md H2, H3), so every sign-up
  * completes it at once, signed in as an actor of its own ("holder:" + the e-mail; the
  * scenario's own actors sign in as before). The record is a foreign maker's: a 法人番号 is
