@@ -129,7 +129,7 @@ async function fileCase(m, c, { model, category, facts }) {
   const missing = DOC_KINDS.filter((k) => actions.split('\n').map((x) => x.trim()).includes(t(`app.kind.${k}`)));
   for (const kind of missing) {
     await m.field('app.col_kind').selectOption(kind);
-    await m.page.getByRole('radio', { name: kind === 'manual' ? 'public' : 'confidential', exact: true }).check();
+    await m.page.getByRole('radio', { name: m.t(kind === 'manual' ? 'glossary.confidentiality.public' : 'glossary.confidentiality.confidential'), exact: true }).check();
     await m.field('app.file').setInputFiles({ name: `${kind}.pdf`, mimeType: 'application/pdf', buffer: minimalPdf(`${model} ${kind}`) });
     await m.clickAndLoad(m.button('app.upload'));
     await expectDone(m, 'uploaded');
@@ -288,7 +288,7 @@ function steps() {
         c.documents = [];
         for (const kind of missing) {
           await m.field('app.col_kind').selectOption(kind);
-          await m.page.getByRole('radio', { name: kind === 'manual' ? 'public' : 'confidential', exact: true }).check();
+          await m.page.getByRole('radio', { name: m.t(kind === 'manual' ? 'glossary.confidentiality.public' : 'glossary.confidentiality.confidential'), exact: true }).check();
           const name = `${kind}.pdf`;
           await m.field('app.file').setInputFiles({ name, mimeType: 'application/pdf', buffer: minimalPdf(`${c.model} ${kind}`) });
           await m.clickAndLoad(m.button('app.upload'));
